@@ -1,0 +1,4 @@
+"""Staged parsers for Vietnamese local-government plan documents.
+
+extract → clean → outline → tables; each stage a function from records to records.
+"""

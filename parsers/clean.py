@@ -1,0 +1,223 @@
+"""Stage 2, clean: normalise lines and join wrapped lines into paragraphs.
+
+Lines are put in Unicode NFC with one space between words (and none before a
+closing mark: `100 .` → `100.`). Page numbers and rules (`-----`, web cell
+marks `|`) leave the text and go to the residual with their reason. Text that
+extraction damaged is refused here, before any row is made from it.
+
+Wrapped lines are joined by reading how each line starts and how the one
+before it ends: a numbered label (`1.`, `a)`, `-`, `Điều 2.`), a header line,
+a change between capitals and lower case, a blank line in web text, or an
+indented first line in a PDF, after a line that could end a paragraph.
+"""
+
+from __future__ import annotations
+
+import statistics
+import unicodedata
+from dataclasses import dataclass
+
+import regex as re
+
+from . import vocab
+from .errors import DamagedText
+from .records import Issue, Line, Paragraph, Residual, Source
+
+# Web text marks emphasis with `*` and `**`; the words are what counts.
+EMPHASIS = re.compile(r"\*+")
+SPACE_BEFORE_CLOSE = re.compile(r"\s+([.,;:!?)\]”…])(?=\s|$|[.,;:)\]])")
+SPACE_AFTER_OPEN = re.compile(r"([(\[“])\s+")
+WHITESPACE = re.compile(r"\s+")
+
+# Share of damaged words past which no row of the document can be trusted.
+MAX_DAMAGED_WORD_SHARE = 0.02
+
+# A PDF line whose left edge stands this far right of the page's text margin
+# is a paragraph's indented first line (Vietnamese documents indent 1–1.27 cm).
+INDENT_POINTS = 12.0
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    source: Source
+    paragraphs: tuple[Paragraph, ...]
+    residual: tuple[Residual, ...]
+    issues: tuple[Issue, ...]
+
+
+def normalise(text: str, flavour: str = "plain") -> str:
+    """NFC, emphasis marks out (web text), one space between words."""
+    text = unicodedata.normalize("NFC", text)
+    if flavour == "web":
+        text = EMPHASIS.sub("", text)
+    text = WHITESPACE.sub(" ", text).strip()
+    text = SPACE_BEFORE_CLOSE.sub(r"\1", text)
+    return SPACE_AFTER_OPEN.sub(r"\1", text)
+
+
+def clean(source: Source) -> Cleaned:
+    lines = [_with_text(line, normalise(line.text, source.flavour)) for line in source.lines()]
+    issues = list(_check_damage(source, lines))
+    kept: list[Line] = []
+    residual: list[Residual] = []
+    breaks_after: set[int] = set()  # indices in `kept` after which a dropped line stood
+    for line in lines:
+        reason = _dropped(line, source)
+        if reason:
+            residual.append(Residual(line=line, reason=reason))
+            if reason == "decoration" and kept:
+                breaks_after.add(len(kept) - 1)
+        elif line.text:
+            kept.append(line)
+    paragraphs = _join(kept, source, breaks_after)
+    return Cleaned(source=source, paragraphs=tuple(paragraphs), residual=tuple(residual), issues=tuple(issues))
+
+
+def _with_text(line: Line, text: str) -> Line:
+    return Line(line.page, line.line_no, text, line.x0, line.top, line.x1, line.bottom, line.source_line)
+
+
+def _dropped(line: Line, source: Source) -> str | None:
+    if not line.text or vocab.DECORATION.match(line.text):
+        return "decoration"
+    if source.flavour != "web" and vocab.PAGE_NUMBER.match(line.text):
+        if source.flavour == "plain":
+            return "page_number"
+        page = source.pages[line.page - 1]
+        if line.line_no in (1, len(page.lines)):  # a PDF prints it at the top or foot
+            return "page_number"
+    return None
+
+
+# ------------------------------------------------------------------- damage
+
+
+def _check_damage(source: Source, lines: list[Line]):
+    """Refuse damaged text; warn about a few damaged words in sound text."""
+    legacy = [f for f in source.fonts if vocab.LEGACY_FONTS.search(f)]
+    if legacy:
+        raise DamagedText(source.path, f"text drawn in legacy Vietnamese font(s) {', '.join(legacy[:3])}: extracted words are mojibake")
+    for line in lines[:25]:
+        for name, exact, fuzzy in vocab.HEADER_ANCHORS:
+            if not exact.search(line.text) and fuzzy.search(line.text):
+                raise DamagedText(
+                    source.path,
+                    f"damaged text layer: the {name} reads {line.text!r} (page {line.page}, line {line.line_no}); the font's character map loses letters",
+                )
+    damaged: list[tuple[str, Line]] = []
+    total = 0
+    for line in lines:
+        for word in vocab.WORD.findall(line.text):
+            total += 1
+            if _is_damaged_word(word):
+                damaged.append((word, line))
+    if total and len(damaged) / total > MAX_DAMAGED_WORD_SHARE:
+        examples = ", ".join(sorted({w for w, _ in damaged})[:5])
+        raise DamagedText(source.path, f"damaged text layer: {len(damaged)} of {total} words are not Vietnamese ({examples})")
+    for word, line in damaged:
+        yield Issue("clean", "damaged_word", f"word {word!r} is not a Vietnamese syllable (damaged in extraction?)", line.page)
+
+
+def _is_damaged_word(word: str) -> bool:
+    if any(ch not in vocab.VIETNAMESE_LETTERS for ch in word):
+        return True
+    # Acronyms (HĐND, NĐ) carry đ but are no syllables; only judge words in
+    # lower or title case that carry a Vietnamese mark.
+    if word.isupper() or not any(ch in vocab.VIETNAMESE_MARKED for ch in word):
+        return False
+    return len(word) > 1 and not vocab.SYLLABLE.match(word.lower())
+
+
+# --------------------------------------------------------------------- join
+
+
+def _join(lines: list[Line], source: Source, breaks_after: set[int]) -> list[Paragraph]:
+    if not lines:
+        return []
+    typical = _typical_length(lines)
+    margins = _left_margins(source)
+    blank_lines_count = source.flavour == "web" or _blank_lines_meaningful(lines)
+    paragraphs: list[list[Line]] = [[lines[0]]]
+    for i in range(1, len(lines)):
+        line = lines[i]
+        if (i - 1) in breaks_after or _starts_paragraph(paragraphs[-1], line, typical, margins, blank_lines_count):
+            paragraphs.append([line])
+        else:
+            paragraphs[-1].append(line)
+    return [Paragraph(text=" ".join(l.text for l in group), lines=tuple(group)) for group in paragraphs]
+
+
+def _typical_length(lines: list[Line]) -> float:
+    lengths = sorted(len(l.text) for l in lines)
+    return float(lengths[int(len(lengths) * 0.9)]) if lengths else 80.0
+
+
+def _left_margins(source: Source) -> dict[int, float]:
+    """Each PDF page's text margin: the left edge most lines share."""
+    margins = {}
+    for page in source.pages:
+        edges = [round(l.x0) for l in page.lines if l.x0 is not None]
+        if edges:
+            margins[page.number] = float(statistics.mode(edges))
+    return margins
+
+
+def _blank_lines_meaningful(lines: list[Line]) -> bool:
+    """False for double-spaced text, where a blank line follows every line."""
+    pairs = [(a, b) for a, b in zip(lines, lines[1:]) if a.source_line and b.source_line]
+    if not pairs:
+        return False
+    gaps = sum(1 for a, b in pairs if b.source_line - a.source_line > 1)
+    return gaps / len(pairs) < 0.5
+
+
+def _standalone(text: str) -> bool:
+    """Header lines that never share a paragraph with their neighbours."""
+    return bool(
+        vocab.NATIONAL_TITLE.search(text)
+        or vocab.NATIONAL_MOTTO.search(text)
+        or vocab.DOC_NUMBER.match(text)
+        or vocab.PLACE_DATE.match(text)
+        or vocab.doc_type_of(text)
+        or vocab.SIGNER_TITLES.match(text)
+    )
+
+
+def _closes(prev: Line, typical: float) -> bool:
+    """Could a paragraph end with this line?"""
+    text = prev.text
+    return (
+        text.endswith(vocab.TERMINAL_PUNCTUATION)
+        or len(text) < 0.75 * typical
+        or vocab.is_caps(text)
+    )
+
+
+def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: dict[int, float], blank_lines_count: bool) -> bool:
+    """Does `line` open a new paragraph after the lines of `group`?"""
+    prev = group[-1]
+    if group[0].text.startswith("(") and prev.text.endswith(")"):
+        return True  # `(Kèm theo … )`, `(Chi tiết tại phụ lục …)` end where they close
+    if len(group) == 1 and vocab.match_block(prev.text) and vocab.match_block(line.text):
+        return True  # a one-line numbered heading (`7. Công tác chỉ đạo …`) then its first point
+    if blank_lines_count and prev.source_line and line.source_line and line.source_line - prev.source_line > 1:
+        return True
+    if _standalone(prev.text) or _standalone(line.text):
+        return True
+    if vocab.is_caps(prev.text) != vocab.is_caps(line.text):
+        # A heading meets body text; a lone acronym (`QPPL.`) wrapped onto a
+        # line of its own is too short to count as a heading.
+        caps_line = prev.text if vocab.is_caps(prev.text) else line.text
+        if sum(ch.isalpha() for ch in caps_line) >= 6:
+            return True
+    if not _closes(prev, typical):
+        return False
+    if vocab.match_block(line.text):
+        return True
+    margin = margins.get(line.page)
+    return (
+        line.x0 is not None
+        and margin is not None
+        and line.x0 - margin > INDENT_POINTS
+        and prev.text.endswith(vocab.TERMINAL_PUNCTUATION)
+    )

@@ -1,0 +1,264 @@
+"""Stage 3, outline: paragraphs into a tree of numbered nodes.
+
+One mechanism serves every document: each paragraph is classified by the
+block patterns of `vocab` (a Roman section, a numbered item, a lettered point,
+a bullet, an article, a legal basis …) and hung under the nearest open node
+of smaller depth (`vocab.DEPTH`). A numbered label must continue the run of
+its open sibling (`2.` after `1.`, `đ)` after `d)`) or start a new run; a
+label that does neither is kept, with a warning, so that nothing is lost and
+nothing is silently renumbered.
+
+A file may hold several parts, each with its own header: a decision, the plan
+it issues, the plan's appendix. A part opens at a header block, at a document
+type title met after body text, or at `Phụ lục`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import vocab
+from .clean import Cleaned
+from .errors import NotAPlan
+from .records import Issue, Line, Node, Outline, Paragraph
+
+# Phases of a part, in the order they come.
+HEADER, PREAMBLE, BODY, CLOSING = "header", "preamble", "body", "closing"
+
+
+@dataclass
+class _Draft:
+    """A node while the tree is being built; frozen into a `Node` at the end."""
+
+    node_id: int
+    parent_id: int | None
+    kind: str
+    label: str | None = None
+    number: int | None = None
+    title: str | None = None
+    text: str = ""
+    lines: list[Line] = field(default_factory=list)
+
+
+def label_number(kind: str, label: str | None) -> int | None:
+    """The ordinal of a label: `III` → 3, `đ` → 5, `12` → 12, `1.2` → 2."""
+    if label is None:
+        return None
+    if kind in ("section", "chapter", "appendix") and not label.isdigit():
+        return vocab.roman_to_int(label)
+    if kind == "point":
+        return vocab.LETTER_INDEX.get(label)
+    if kind == "subitem":
+        return int(label.split(".")[-1])
+    return int(label) if label.isdigit() else None
+
+
+class _Builder:
+    def __init__(self, path: str):
+        self.path = path
+        self.nodes: list[_Draft] = [_Draft(0, None, "document")]
+        self.issues: list[Issue] = []
+        self.part: _Draft | None = None
+        self.phase = HEADER
+        self.stack: list[_Draft] = []  # open body nodes of the current part
+        self.signature: _Draft | None = None
+        self.recipients: _Draft | None = None
+
+    # -- making nodes -------------------------------------------------------
+    def add(self, parent: _Draft, kind: str, para: Paragraph | None, text: str = "", label: str | None = None) -> _Draft:
+        node = _Draft(len(self.nodes), parent.node_id, kind, label, label_number(kind, label), None, text,
+                      list(para.lines) if para else [])
+        self.nodes.append(node)
+        return node
+
+    def warn(self, code: str, message: str, page: int | None) -> None:
+        self.issues.append(Issue("outline", code, message, page))
+
+    def open_part(self, para: Paragraph | None, kind: str = "part", label: str | None = None) -> _Draft:
+        self.part = self.add(self.nodes[0], kind, None, label=label)
+        self.phase = HEADER
+        self.stack = []
+        self.signature = self.recipients = None
+        return self.part
+
+    # -- the walk ------------------------------------------------------------
+    def feed(self, para: Paragraph) -> None:
+        text = para.text
+        doc_type = vocab.doc_type_of(text)
+        block = vocab.match_block(text)
+        header_line = bool(
+            vocab.NATIONAL_TITLE.search(text) or vocab.NATIONAL_MOTTO.search(text)
+            or vocab.DOC_NUMBER.match(text) or vocab.PLACE_DATE.match(text)
+        )
+        if self.part is None or (header_line and self.phase != HEADER) or (doc_type and self.part.title):
+            self.open_part(para)
+        part = self.part
+        if header_line and self.phase == HEADER:
+            self.add(part, "header", para, text)
+            return
+        if doc_type and not part.title:
+            name, kind, _code = doc_type
+            part.kind, part.title = kind, name
+            self.add(part, "doc_type", para, text)
+            self.phase = PREAMBLE
+            return
+        if block and block[0] == "appendix":
+            appendix = self.open_part(para, "appendix", block[1])
+            appendix.title = "Phụ lục"
+            self.add(appendix, "appendix_title", para, text, block[1])
+            self.phase = PREAMBLE
+            return
+        if part.kind == "appendix" and self.phase in (PREAMBLE, BODY):
+            self.feed_appendix(para, block)
+            return
+        if block:
+            kind, label, rest = block
+            if kind == "signature":
+                self.phase = CLOSING
+                self.stack = []
+                self.signature = self.add(part, "signature", para, rest, label)
+                return
+            if kind == "recipients":
+                self.phase = CLOSING
+                self.stack = []
+                self.recipients = self.add(part, "recipients", para, rest)
+                return
+            if self.phase == CLOSING:
+                self.feed_closing(para, kind)
+                return
+            if kind in vocab.PART_LEVEL_KINDS:
+                self.stack = []
+                self.add(part, kind, para, text)
+                if kind == "enact":
+                    self.phase = BODY
+                return
+            if kind in vocab.DEPTH:
+                self.phase = BODY
+                self.place(para, kind, label, rest)
+                return
+        if self.phase == CLOSING:
+            self.feed_closing(para, None)
+        elif self.phase == HEADER:
+            self.add(part, "header", para, text)
+        elif self.phase == PREAMBLE:
+            self.feed_preamble(para)
+        else:
+            parent = next((n for n in reversed(self.stack) if n.kind not in ("bullet", "subbullet")), part)
+            self.add(parent, "para", para, text)
+
+    def feed_preamble(self, para: Paragraph) -> None:
+        part, text = self.part, para.text
+        has_subject = any(n.kind == "subject" and n.parent_id == part.node_id for n in self.nodes)
+        if not has_subject:
+            self.add(part, "subject", para, text)
+            part.text = text
+        elif vocab.is_caps(text) and vocab.AUTHORITY_WORDS.search(text):
+            self.add(part, "authority", para, text)
+        elif vocab.IMPLEMENTATION.match(text):
+            self.add(part, "implementation", para, text)
+        else:
+            self.add(part, "preamble", para, text)
+
+    def feed_closing(self, para: Paragraph, kind: str | None) -> None:
+        text = para.text
+        if self.recipients is not None and kind in ("bullet", "subbullet") and self.signature is None:
+            self.add(self.recipients, "recipient", para, vocab.match_block(text)[2])
+            return
+        owner = self.signature or self.recipients or self.part
+        if vocab.SIGNER_TITLES.match(text):
+            self.add(owner, "signer_title", para, text)
+        elif owner is self.signature and vocab.SIGNER_NAME.match(text):
+            self.add(owner, "signer", para, text)
+        elif self.recipients is not None and kind in ("bullet", "subbullet"):
+            self.add(self.recipients, "recipient", para, vocab.match_block(text)[2])
+        else:
+            self.add(owner, "closing_text", para, text)
+
+    def feed_appendix(self, para: Paragraph, block) -> None:
+        # The appendix is a table: its cells are read by the appendix stage.
+        # Here each paragraph is kept, in order, so that no line is lost.
+        part = self.part
+        if self.phase == PREAMBLE:
+            if block and block[0] == "attachment":
+                self.add(part, "attachment", para, para.text)
+                return
+            if not any(n.parent_id == part.node_id and n.kind == "subject" for n in self.nodes) and vocab.is_caps(para.text):
+                self.add(part, "subject", para, para.text)
+                part.text = para.text
+                return
+            self.phase = BODY
+        self.add(part, "table_text", para, para.text)
+
+    def place(self, para: Paragraph, kind: str, label: str | None, rest: str) -> None:
+        """Hang a numbered or bulleted paragraph in the tree, checking its run."""
+        depth = vocab.DEPTH[kind]
+        number = label_number(kind, label)
+        sibling = next((n for n in reversed(self.stack) if n.kind == kind), None)
+        page = para.page_start
+        if kind in vocab.NUMBERED_KINDS and number is not None:
+            if sibling is not None and number != 1 and sibling.number is not None:
+                if number != sibling.number + 1:
+                    code = "letter_gap" if kind == "point" else "numbering_gap"
+                    if number <= sibling.number:
+                        code = "numbering_out_of_order"
+                    self.warn(code, f"{kind} {label!r} follows {sibling.label!r}", page)
+            elif sibling is None and number != 1:
+                self.warn("numbering_starts_late", f"{kind} run starts at {label!r}", page)
+        if sibling is not None and (number != 1 or kind not in vocab.NUMBERED_KINDS):
+            # continue the run: close everything opened after the sibling
+            while self.stack and self.stack[-1] is not sibling:
+                self.stack.pop()
+            self.stack.pop()
+        else:
+            while self.stack and vocab.DEPTH[self.stack[-1].kind] >= depth:
+                self.stack.pop()
+        parent = self.stack[-1] if self.stack else self.part
+        node = self.add(parent, kind, para, rest, label)
+        self.stack.append(node)
+
+    # -- the end ---------------------------------------------------------------
+    def finish(self) -> Outline:
+        self.set_titles()
+        self.check_complete()
+        frozen = tuple(
+            Node(d.node_id, d.parent_id, d.kind, d.label, d.number, d.title, d.text, tuple(d.lines)) for d in self.nodes
+        )
+        return Outline(nodes=frozen, issues=tuple(self.issues))
+
+    def set_titles(self) -> None:
+        """A numbered paragraph that heads others and ends without a stop is a title."""
+        parents = {n.parent_id for n in self.nodes}
+        for n in self.nodes:
+            if n.kind in ("chapter", "section", "article", "item", "subitem") and n.node_id in parents:
+                if n.text and not n.text.endswith(tuple(".;!?…")):
+                    n.title, n.text = n.text, ""
+            elif n.kind == "chapter" and n.text:
+                n.title, n.text = n.text, ""
+
+    def check_complete(self) -> None:
+        parts = [n for n in self.nodes if n.parent_id == 0]
+        kinds = [p.kind for p in parts]
+        if not any(k in vocab.ACCEPTED_DOC_KINDS for k in kinds):
+            named = next((p.title for p in parts if p.title), None)
+            if named:
+                raise NotAPlan(self.path, f"a {named} ({parts[0].kind}), not a decision or plan")
+            raise NotAPlan(self.path, "no document type title (QUYẾT ĐỊNH, KẾ HOẠCH …) found: not a decision or plan")
+        body_text = " ".join(n.text for n in self.nodes if n.kind not in ("table_text",))
+        last_page = max((l.page for n in self.nodes for l in n.lines), default=None)
+        if "decision" in kinds and "plan" not in kinds and vocab.PROMISES_PLAN.search(body_text):
+            self.warn("plan_missing", "the decision issues a plan that the document does not contain (truncated?)", last_page)
+        if "plan" in kinds and "appendix" not in kinds and vocab.PROMISES_APPENDIX.search(body_text):
+            self.warn("appendix_missing", "the plan refers to an appendix that the document does not contain (truncated?)", last_page)
+        if not any(n.kind == "signature" for n in self.nodes):
+            last = next((n for n in reversed(self.nodes) if n.text), None)
+            if last is not None and not last.text.endswith(tuple(".;:!?…)")):
+                self.warn("truncated", f"the text stops mid-sentence ({last.text[-40:]!r}) and no signature follows", last_page)
+            else:
+                self.warn("no_signature", "no signature block found", last_page)
+
+
+def outline(cleaned: Cleaned) -> Outline:
+    builder = _Builder(cleaned.source.path)
+    for para in cleaned.paragraphs:
+        builder.feed(para)
+    return builder.finish()

@@ -1,0 +1,128 @@
+"""The plain records that flow between stages.
+
+Each stage is a function from records to records; none of them is mutated
+after it is made. Every derived record keeps the lines it came from, and every
+line keeps its page, its line number on that page and (from a PDF) its box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the input, as extraction gave it."""
+
+    page: int  # 1-based page number
+    line_no: int  # 1-based line number on its page
+    text: str
+    # Box in PDF points from the page's top-left corner; None for text input.
+    x0: float | None = None
+    top: float | None = None
+    x1: float | None = None
+    bottom: float | None = None
+    source_line: int | None = None  # 1-based line number in a text file
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    number: int
+    lines: tuple[Line, ...]
+    width: float | None = None
+    height: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A document as extraction read it."""
+
+    path: str
+    sha256: str
+    format: str  # "pdf" | "text"
+    flavour: str  # "pdf", "plain" (text extracted from a PDF) or "web" (legal-database page)
+    pages: tuple[Page, ...]
+    fonts: tuple[str, ...] = ()
+
+    @property
+    def doc_id(self) -> str:
+        # The content decides the id: the same file gives the same id on every
+        # run and machine, wherever it lies.
+        return self.sha256[:16]
+
+    def lines(self) -> list[Line]:
+        return [line for page in self.pages for line in page.lines]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """Lines joined into one block of text (a wrapped paragraph, a heading)."""
+
+    text: str
+    lines: tuple[Line, ...]
+
+    @property
+    def page_start(self) -> int:
+        return self.lines[0].page
+
+    @property
+    def page_end(self) -> int:
+        return self.lines[-1].page
+
+
+@dataclass(frozen=True, slots=True)
+class Residual:
+    """A line that no node of the outline claimed, and why."""
+
+    line: Line
+    reason: str  # "page_number", "decoration", "unclaimed"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """Something a stage was unsure of; becomes a row of `warnings`."""
+
+    stage: str
+    code: str
+    message: str
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A node of the outline: a part, a section, an item, a point, a bullet…"""
+
+    node_id: int
+    parent_id: int | None
+    kind: str
+    label: str | None
+    number: int | None  # the label's ordinal: 3 for `III`, 5 for `đ`
+    title: str | None
+    text: str
+    lines: tuple[Line, ...] = field(repr=False)
+
+    @property
+    def page_start(self) -> int | None:
+        return self.lines[0].page if self.lines else None
+
+    @property
+    def page_end(self) -> int | None:
+        return self.lines[-1].page if self.lines else None
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    nodes: tuple[Node, ...]
+    issues: tuple[Issue, ...]
+
+    def children(self, node_id: int | None) -> list[Node]:
+        return [n for n in self.nodes if n.parent_id == node_id]
+
+    def descendants(self, node_id: int) -> list[Node]:
+        out: list[Node] = []
+        stack = [node_id]
+        while stack:
+            kids = self.children(stack.pop())
+            out.extend(kids)
+            stack.extend(k.node_id for k in reversed(kids))
+        return sorted(out, key=lambda n: n.node_id)

@@ -1,0 +1,218 @@
+"""Vietnamese vocabulary and patterns, kept as data.
+
+Every stage reads its words and patterns from the tables here, so that a plan
+from another province, with other spellings, is supported by adding a row, not
+by adding a branch. Patterns run on NFC text (see parsers.clean).
+"""
+
+from __future__ import annotations
+
+import regex as re
+
+# The point letters of the Vietnamese alphabet, in order. There is no f, j, w
+# or z, and đ follows d: `a) b) c) d) đ) e)` is an unbroken run.
+VIETNAMESE_ALPHABET = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
+LETTER_INDEX = {letter: i + 1 for i, letter in enumerate(VIETNAMESE_ALPHABET)}
+
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_to_int(numeral: str) -> int | None:
+    """I → 1, IV → 4, XII → 12; None for a string that is not a Roman numeral."""
+    numeral = numeral.upper()
+    if not numeral or any(ch not in ROMAN_VALUES for ch in numeral):
+        return None
+    total = 0
+    for ch, nxt in zip(numeral, numeral[1:] + " "):
+        value = ROMAN_VALUES[ch]
+        total += -value if ROMAN_VALUES.get(nxt, 0) > value else value
+    return total
+
+
+# Document types as they stand, in capitals, as the title line of a document
+# or of a part of one. Key: the heading words; value: (canonical name, kind of
+# the part it opens, the type code used in document numbers).
+DOC_TYPES: dict[str, tuple[str, str, str]] = {
+    "QUYẾT ĐỊNH": ("Quyết định", "decision", "QĐ"),
+    "KẾ HOẠCH": ("Kế hoạch", "plan", "KH"),
+    "NGHỊ QUYẾT": ("Nghị quyết", "resolution", "NQ"),
+    "NGHỊ ĐỊNH": ("Nghị định", "decree", "NĐ"),
+    "CHỈ THỊ": ("Chỉ thị", "directive", "CT"),
+    "THÔNG TƯ": ("Thông tư", "circular", "TT"),
+    "THÔNG BÁO": ("Thông báo", "notice", "TB"),
+    "BÁO CÁO": ("Báo cáo", "report", "BC"),
+    "CÔNG VĂN": ("Công văn", "letter", "CV"),
+    "TỜ TRÌNH": ("Tờ trình", "submission", "TTr"),
+    "GIẤY MỜI": ("Giấy mời", "invitation", "GM"),
+    "CHƯƠNG TRÌNH": ("Chương trình", "programme", "CTr"),
+    "ĐỀ ÁN": ("Đề án", "scheme", "ĐA"),
+}
+
+# The kinds of document this pipeline turns into tables. Anything else is
+# recognised (its header facts are read) and then refused as "not a plan".
+ACCEPTED_DOC_KINDS = frozenset({"decision", "plan"})
+
+# The national title and motto that open the right column of every header.
+# HÒA/HOÀ: old and new tone-mark placement both occur.
+NATIONAL_TITLE = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM")
+NATIONAL_MOTTO = re.compile(r"Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc")
+
+# `Số: 123/QĐ-UBND`, `Số:      /QĐ-UBND` (a draft leaves the number blank),
+# `Số: 47/2020/NĐ-CP`. The code runs to the first space.
+DOC_NUMBER = re.compile(
+    r"Số\s*:\s*(?P<number>\d+[A-Za-z]?)?\s*(?P<slash>/)?\s*(?P<code>(?:\d{4}/)?[\p{Lu}\d][\p{L}\d&]*(?:\s*[-–/]\s*[\p{Lu}\d][\p{L}\d&]*)*)"
+)
+
+# `Mang Yang, ngày 15 tháng 12 năm 2020`; day and month are blank in drafts.
+PLACE_DATE = re.compile(
+    r"(?P<place>[\p{L}][\p{L} .'-]*?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})"
+)
+
+# The plan year as a subject line names it: `… năm 2021 …`.
+PLAN_YEAR = re.compile(r"\bnăm\s+(?P<year>(?:19|20)\d{2})\b")
+
+# Words that make a caps line in the preamble of a decision the issuing
+# authority (`ỦY BAN NHÂN DÂN HUYỆN`) rather than more of the subject.
+AUTHORITY_WORDS = re.compile(r"^(?:ỦY|UỶ)\s+BAN|^HỘI\s+ĐỒNG|^CHỦ\s+TỊCH|^BỘ\s+TRƯỞNG|^GIÁM\s+ĐỐC|^CHÍNH\s+PHỦ|^THỦ\s+TƯỚNG")
+
+# Titles of signers, standing alone under `TM. …` / `KT. …`.
+SIGNER_TITLES = re.compile(
+    r"^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|TRƯỞNG\s+BAN|TRƯỞNG\s+ĐOÀN|TRƯỞNG\s+PHÒNG|CHÁNH\s+VĂN\s+PHÒNG|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|BÍ\s+THƯ)\b[\p{Lu}\s]*$"
+)
+
+# A signer's name: two to five capitalised words, nothing else.
+SIGNER_NAME = re.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
+
+# Section titles that say which section holds what. Order matters: the first
+# table that finds a section wins.
+OBJECTIVE_SECTION_TITLES = [re.compile(r"MỤC\s+TIÊU", re.I), re.compile(r"MỤC\s+ĐÍCH", re.I)]
+TASK_SECTION_TITLES = [re.compile(r"NHIỆM\s+VỤ", re.I)]
+
+# Sentences that promise a part which a complete document then carries.
+PROMISES_PLAN = re.compile(r"Ban\s+hành\s+kèm\s+theo\s+Quyết\s+định\s+này\s+Kế\s+hoạch", re.I)
+PROMISES_APPENDIX = re.compile(r"phụ\s+lục\s+(?:kèm\s+theo|đính\s+kèm)|chi\s+tiết\s+tại\s+phụ\s+lục", re.I)
+
+# How a document ends: `./.` closes the body; the last sentence ends with a stop.
+TERMINAL_PUNCTUATION = tuple(".;:!?…)”\"")
+
+
+# ---------------------------------------------------------------------------
+# Block patterns: what a paragraph of the body is, read from how it starts.
+#
+# Each row: kind, pattern. A pattern's group `label` is the numbering label
+# (kept in the outline's `label` column and stripped from `text`). The first
+# row that matches wins, so the more specific rows come first.
+# ---------------------------------------------------------------------------
+BLOCK_PATTERNS: list[tuple[str, re.Pattern]] = [
+    # `QUYẾT ĐỊNH:` — the enacting formula of a decision, before its articles.
+    ("enact", re.compile(r"^(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ|NGHỊ\s+QUYẾT)\s*:\s*$")),
+    ("basis", re.compile(r"^Căn\s+cứ\b")),
+    ("proposal", re.compile(r"^(?:Theo|Xét)\s+đề\s+nghị\b")),
+    ("attachment", re.compile(r"^\(\s*(?:Kèm|Ban\s+hành\s+kèm)\s+theo\b", re.I)),
+    ("recipients", re.compile(r"^Nơi\s+nhận\s*:")),
+    # `TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`: signing on behalf of / for.
+    ("signature", re.compile(r"^(?P<label>TM|KT|TL|TUQ|Q)\s*\.\s+(?=\p{Lu})")),
+    ("appendix", re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC)(?:\s+(?P<label>[IVX\d]+))?\s*$")),
+    ("chapter", re.compile(r"^(?:Chương|CHƯƠNG)\s+(?P<label>[IVXLC]+|\d+)\b\s*[.:]?\s*")),
+    ("article", re.compile(r"^Điều\s+(?P<label>\d+)\s*[.:]\s*")),
+    # Roman numerals are upper case; a lower-case `i.` is a point letter.
+    ("section", re.compile(r"^(?P<label>[IVXLC]+)\s*[.)]\s*(?=\S)")),
+    ("subitem", re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2})+)\s*[.)]?\s+(?=\S)")),
+    ("item", re.compile(r"^(?P<label>\d{1,2})\s*[.)]\s*(?=\p{L}|\()")),
+    ("point", re.compile(r"^(?P<label>[a-eg-iklmnopqrstuvxyđ])\s*[).]\s*(?=\S)")),
+    ("bullet", re.compile(r"^[-–—•]\s*(?=\S)")),
+    ("subbullet", re.compile(r"^\+\s*(?=\S)")),
+]
+
+# Kinds that are numbered in sequence; each is checked against its siblings.
+NUMBERED_KINDS = ("chapter", "article", "section", "item", "subitem", "point")
+
+# Depth of each kind in the body of a part; a node's parent is the nearest open
+# node of a smaller depth. Chapters hold articles (decrees); sections hold items.
+DEPTH = {
+    "chapter": 1,
+    "section": 2,
+    "article": 3,
+    "item": 4,
+    "subitem": 5,
+    "point": 6,
+    "bullet": 7,
+    "subbullet": 8,
+}
+
+# Kinds that belong to the preamble or the closing of a part: they hang from
+# the part itself and close whatever body node was open.
+PART_LEVEL_KINDS = frozenset(
+    {"header", "doc_type", "subject", "attachment", "authority", "basis", "proposal",
+     "implementation", "enact", "preamble", "recipients", "signature"}
+)
+
+# `Thực hiện …`/`Triển khai thực hiện …` opening the preamble of a plan: what it
+# implements, a legal basis of a kind.
+IMPLEMENTATION = re.compile(r"^(?:Triển\s+khai\s+)?[Tt]hực\s+hiện\b")
+
+# A paragraph that wholly consists of a decoration: rules under the header
+# (`--------`, `_______`), web-text cell marks (`|`).
+DECORATION = re.compile(r"^[\s\-–—_=|.*·]+$")
+
+# A stray page number: one to three digits alone on a line.
+PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+
+
+def match_block(text: str) -> tuple[str, str | None, str] | None:
+    """(kind, label, rest) for the first block pattern that matches, else None."""
+    for kind, pattern in BLOCK_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            label = m.groupdict().get("label")
+            return kind, label, text[m.end():].strip()
+    return None
+
+
+def doc_type_of(text: str) -> tuple[str, str, str] | None:
+    """The document type a title line names (`QUYẾT ĐỊNH`), or None."""
+    key = " ".join(text.replace(":", " ").split()).upper()
+    if text.rstrip().endswith(":"):
+        return None  # `QUYẾT ĐỊNH:` is the enacting formula, not a title
+    return DOC_TYPES.get(key)
+
+
+def is_caps(text: str) -> bool:
+    """True for a line written in capitals (headings, bodies, titles)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 2 and sum(ch.isupper() for ch in letters) / len(letters) > 0.9
+
+
+# ---------------------------------------------------------------------------
+# Vietnamese syllables, for telling sound text from text that extraction
+# damaged (a font that maps glyphs wrongly, a legacy 8-bit font read as Latin-1).
+# Every Vietnamese word is one syllable: onset, one to three vowels, coda.
+# ---------------------------------------------------------------------------
+ONSETS = "ngh ng nh ch gh gi kh ph th tr qu b c d đ g h k l m n p r s t v x".split()
+VOWELS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
+CODAS = "ng nh ch c m n p t".split()
+SYLLABLE = re.compile(
+    rf"^(?:{'|'.join(ONSETS)})?[{VOWELS}]{{1,3}}(?:{'|'.join(CODAS)})?$"
+)
+WORD = re.compile(r"\p{L}+")
+
+# Every letter a Vietnamese text is written with (foreign words and acronyms
+# use the plain Latin ones). Anything else in a word, `ƣ` for `ư` from a broken
+# font map, `Õ ® Þ` from TCVN3 text read as Latin-1, means damaged text.
+VIETNAMESE_LETTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzđ" + VOWELS + "abcdefghijklmnopqrstuvwxyzđ".upper() + VOWELS.upper()
+)
+# Diacritics that only Vietnamese words carry: a word with one of them and no
+# valid syllable shape is a damaged word, not a foreign one.
+VIETNAMESE_MARKED = frozenset(set(VOWELS + VOWELS.upper() + "đĐ") - set("aeiouyAEIOUY"))
+
+# Fonts that draw Vietnamese through an 8-bit legacy encoding.
+LEGACY_FONTS = re.compile(r"\.Vn|VNI[-_]|VNtime|VNI-Times", re.I)
+
+# Phrases every state document prints in its header. Found exactly, the text
+# is sound; found only with letters lost or changed (`CỘNG ÒA XÃ ỘI C Ủ NG ĨA
+# VIỆT NAM`), the font's character map is broken and no word can be trusted.
+HEADER_ANCHORS = [
+    ("national title", NATIONAL_TITLE, re.compile(r"(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM){e<=8}")),
+    ("motto", NATIONAL_MOTTO, re.compile(r"(?:Độc lập - Tự do - Hạnh phúc){e<=6}")),
+]
