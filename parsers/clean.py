@@ -80,10 +80,12 @@ def _with_text(line: Line, text: str) -> Line:
 def _dropped(line: Line, source: Source) -> str | None:
     if not line.text or vocab.DECORATION.match(line.text):
         return "decoration"
+    page = source.pages[line.page - 1]
+    if vocab.LONE_URL.match(line.text) and line.line_no == len(page.lines):
+        return "link_note"  # a link's address printed at the foot of the page, not body text
     if source.flavour != "web" and vocab.PAGE_NUMBER.match(line.text):
         if source.flavour == "plain":
             return "page_number"
-        page = source.pages[line.page - 1]
         if line.line_no in (1, len(page.lines)):  # a PDF prints it at the top or foot
             return "page_number"
     return None
@@ -144,7 +146,25 @@ def _join(lines: list[Line], source: Source, breaks_after: set[int]) -> list[Par
             paragraphs.append([line])
         else:
             paragraphs[-1].append(line)
-    return [Paragraph(text=" ".join(l.text for l in group), lines=tuple(group)) for group in paragraphs]
+    return [Paragraph(text=join_lines(l.text for l in group), lines=tuple(group)) for group in paragraphs]
+
+
+# A document number broken after its hyphen (`19-` / `NQ/TW`, `113/2018/NĐ-` /
+# `CP`). Vietnamese prose never hyphenates a word across lines, so a hyphen
+# glued to the end of a line always belongs to such a code.
+BROKEN_CODE = re.compile(r"\w[-–]$")
+
+
+def join_lines(texts) -> str:
+    out = ""
+    for text in texts:
+        if not out:
+            out = text
+        elif BROKEN_CODE.search(out) and text[:1].isupper():
+            out += text
+        else:
+            out += " " + text
+    return out
 
 
 def _typical_length(lines: list[Line]) -> float:
@@ -183,6 +203,10 @@ def _standalone(text: str) -> bool:
     )
 
 
+def _has_letters(text: str) -> bool:
+    return sum(ch.isalpha() for ch in text) >= 2
+
+
 def _closes(prev: Line, typical: float) -> bool:
     """Could a paragraph end with this line?"""
     text = prev.text
@@ -202,9 +226,15 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
         return True  # a one-line numbered heading (`7. Công tác chỉ đạo …`) then its first point
     if blank_lines_count and prev.source_line and line.source_line and line.source_line - prev.source_line > 1:
         return True
-    if _standalone(prev.text) or _standalone(line.text):
+    if _standalone(prev.text):
         return True
-    if vocab.is_caps(prev.text) != vocab.is_caps(line.text):
+    if _standalone(line.text):
+        # In web text a bold heading may wrap onto a line that reads like a
+        # title (`VII. CHẾ ĐỘ` / `BÁO CÁO`); only a blank line sets a title apart.
+        wrapped_heading = blank_lines_count and vocab.is_caps(prev.text) and vocab.doc_type_of(line.text)
+        if not wrapped_heading:
+            return True
+    if _has_letters(prev.text) and _has_letters(line.text) and vocab.is_caps(prev.text) != vocab.is_caps(line.text):
         # A heading meets body text; a lone acronym (`QPPL.`) wrapped onto a
         # line of its own is too short to count as a heading.
         caps_line = prev.text if vocab.is_caps(prev.text) else line.text

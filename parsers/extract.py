@@ -127,9 +127,6 @@ def _starts_text_page(piece: str, page: list[Line], page_no: int) -> bool:
 
 def _extract_pdf(path: Path, data: bytes, digest: str) -> Source:
     import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
 
     if data[:5] != b"%PDF-":
         kind = "a Word or Office file" if data[:4] == b"PK\x03\x04" or data[:4] == b"\xd0\xcf\x11\xe0" else "no PDF signature"
@@ -167,14 +164,8 @@ def _extract_pdf(path: Path, data: bytes, digest: str) -> Source:
                 pages.append(Page(number=number, lines=lines, width=float(page.width), height=float(page.height)))
     except DocumentError:
         raise
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise EncryptedPdf(str(path), f"encrypted PDF, cannot be opened without its password ({type(exc).__name__})") from None
-    except (PDFSyntaxError, PSException) as exc:
-        raise UnreadableFile(str(path), f"damaged or truncated PDF ({type(exc).__name__}: {exc})") from None
-    except Exception as exc:  # pdfminer raises bare errors on broken files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise EncryptedPdf(str(path), "encrypted PDF, cannot be opened without its password") from None
-        raise UnreadableFile(str(path), f"PDF could not be read ({type(exc).__name__}: {exc})") from None
+    except Exception as exc:  # pdfminer raises many kinds of error on broken files
+        raise _pdf_error(path, exc) from None
     if not any(p.lines for p in pages):
         raise NoTextLayer(
             str(path), f"no text layer: {len(pages)} page(s) of images, a scan; OCR it first (this pipeline reads text, not images)"
@@ -187,3 +178,18 @@ def _extract_pdf(path: Path, data: bytes, digest: str) -> Source:
         pages=tuple(pages),
         fonts=tuple(sorted(f for f in fonts if f)),
     )
+
+
+def _pdf_error(path: Path, exc: Exception) -> DocumentError:
+    """Name what pdfminer's exception means for the user."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    # pdfplumber wraps pdfminer's exception in its own; the cause is inside.
+    inner = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
+    if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(inner).lower():
+        return EncryptedPdf(str(path), "encrypted PDF: it cannot be opened without its password")
+    if isinstance(inner, (PDFSyntaxError, PSException)):
+        return UnreadableFile(str(path), f"damaged or truncated PDF ({type(inner).__name__}: {inner})")
+    return UnreadableFile(str(path), f"PDF could not be read ({type(inner).__name__}: {inner})")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import vocab
+from .errors import NotAPlan
 from .records import Node, Outline
 
 
@@ -106,3 +107,20 @@ def _plan_year(parts: list[Node]) -> int | None:
                 if m:
                     return int(m.group("year"))
     return None
+
+
+def admit(path: str, outline: Outline, facts: HeaderFacts) -> None:
+    """Refuse a document that is no decision or plan, naming what it is instead."""
+    if any(kind in vocab.ACCEPTED_DOC_KINDS for kind in facts.parts):
+        return
+    if facts.doc_type is None:
+        raise NotAPlan(path, "no document type title (QUYẾT ĐỊNH, KẾ HOẠCH …) found: not a decision or plan")
+    what = [f"a {facts.doc_type}"]
+    if facts.doc_number or facts.doc_code:
+        what.append(f"no. {facts.doc_number or facts.doc_code}")
+    if facts.issuer:
+        what.append(f"of {facts.issuer}")
+    if facts.issued_year:
+        when = "/".join(str(x) for x in (facts.issued_day, facts.issued_month) if x)
+        what.append(f"dated {when + '/' if when else ''}{facts.issued_year}")
+    raise NotAPlan(path, f"not a decision or plan: {' '.join(what)}")

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 from . import vocab
 from .clean import Cleaned
-from .errors import NotAPlan
 from .records import Issue, Line, Node, Outline, Paragraph
 
 # Phases of a part, in the order they come.
@@ -126,13 +125,15 @@ class _Builder:
             if self.phase == CLOSING:
                 self.feed_closing(para, kind)
                 return
-            if kind in vocab.PART_LEVEL_KINDS:
+            if kind in vocab.PREAMBLE_ONLY_KINDS and self.phase == BODY:
+                block = None  # `Căn cứ chức năng, nhiệm vụ …` in a task is prose, not a legal basis
+            elif kind in vocab.PART_LEVEL_KINDS:
                 self.stack = []
                 self.add(part, kind, para, text)
                 if kind == "enact":
                     self.phase = BODY
                 return
-            if kind in vocab.DEPTH:
+            elif kind in vocab.DEPTH:
                 self.phase = BODY
                 self.place(para, kind, label, rest)
                 return
@@ -236,13 +237,9 @@ class _Builder:
                 n.title, n.text = n.text, ""
 
     def check_complete(self) -> None:
-        parts = [n for n in self.nodes if n.parent_id == 0]
-        kinds = [p.kind for p in parts]
+        kinds = [n.kind for n in self.nodes if n.parent_id == 0]
         if not any(k in vocab.ACCEPTED_DOC_KINDS for k in kinds):
-            named = next((p.title for p in parts if p.title), None)
-            if named:
-                raise NotAPlan(self.path, f"a {named} ({parts[0].kind}), not a decision or plan")
-            raise NotAPlan(self.path, "no document type title (QUYẾT ĐỊNH, KẾ HOẠCH …) found: not a decision or plan")
+            return  # not a plan at all: `parsers.header.admit` refuses it
         body_text = " ".join(n.text for n in self.nodes if n.kind not in ("table_text",))
         last_page = max((l.page for n in self.nodes for l in n.lines), default=None)
         if "decision" in kinds and "plan" not in kinds and vocab.PROMISES_PLAN.search(body_text):

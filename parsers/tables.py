@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import vocab
 from .clean import Cleaned
-from .header import read_header
+from .header import admit, read_header
 from .records import Node, Outline, Residual
 
 BULLET_KINDS = ("bullet", "subbullet")
@@ -47,6 +47,7 @@ def project(cleaned: Cleaned, outline: Outline, parser_version: str) -> dict[str
     source = cleaned.source
     doc_id = source.doc_id
     facts = read_header(outline)
+    admit(source.path, outline, facts)
 
     # --- coverage: every line is in a node or in the residual -------------
     claimed = {(l.page, l.line_no) for n in outline.nodes for l in n.lines}
@@ -81,8 +82,10 @@ def project(cleaned: Cleaned, outline: Outline, parser_version: str) -> dict[str
         "signer_title": facts.signer_title,
         "pages": len(source.pages),
         "lines_total": total,
+        "lines_layout": len(dropped),
         "lines_in_outline": len(claimed),
-        "coverage": round(len(claimed) / total, 6) if total else 0.0,
+        # Share of the text lines (all lines but page numbers and rules) that a node claimed.
+        "coverage": round(len(claimed) / (total - len(dropped)), 6) if total > len(dropped) else 0.0,
         "parser_version": parser_version,
     }]
 

@@ -86,7 +86,7 @@ SIGNER_NAME = re.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
 # Section titles that say which section holds what. Order matters: the first
 # table that finds a section wins.
 OBJECTIVE_SECTION_TITLES = [re.compile(r"MỤC\s+TIÊU", re.I), re.compile(r"MỤC\s+ĐÍCH", re.I)]
-TASK_SECTION_TITLES = [re.compile(r"NHIỆM\s+VỤ", re.I)]
+TASK_SECTION_TITLES = [re.compile(r"NHIỆM\s+VỤ", re.I), re.compile(r"GIẢI\s+PHÁP", re.I)]
 
 # Sentences that promise a part which a complete document then carries.
 PROMISES_PLAN = re.compile(r"Ban\s+hành\s+kèm\s+theo\s+Quyết\s+định\s+này\s+Kế\s+hoạch", re.I)
@@ -147,6 +147,10 @@ PART_LEVEL_KINDS = frozenset(
      "implementation", "enact", "preamble", "recipients", "signature"}
 )
 
+# Kinds that only mean what they say before the body starts: later, a
+# sentence opening `Căn cứ …` is prose of a task.
+PREAMBLE_ONLY_KINDS = frozenset({"basis", "proposal", "attachment"})
+
 # `Thực hiện …`/`Triển khai thực hiện …` opening the preamble of a plan: what it
 # implements, a legal basis of a kind.
 IMPLEMENTATION = re.compile(r"^(?:Triển\s+khai\s+)?[Tt]hực\s+hiện\b")
@@ -154,6 +158,9 @@ IMPLEMENTATION = re.compile(r"^(?:Triển\s+khai\s+)?[Tt]hực\s+hiện\b")
 # A paragraph that wholly consists of a decoration: rules under the header
 # (`--------`, `_______`), web-text cell marks (`|`).
 DECORATION = re.compile(r"^[\s\-–—_=|.*·]+$")
+
+# A line that is nothing but a web address.
+LONE_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 
 # A stray page number: one to three digits alone on a line.
 PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")

@@ -30,7 +30,8 @@ def _report(outcome: Outcome) -> None:
         f"parsed  {outcome.path}  [{'+'.join(s['parts'])}] "
         f"{c['articles']} articles, {c['objectives']} objectives, {c['tasks']} tasks, "
         f"{c['warnings']} warnings; outline coverage {s['coverage']:.1%} "
-        f"({s['lines_in_outline']}/{s['lines_total']} lines)"
+        f"({s['lines_in_outline']}/{s['lines_total'] - s['lines_layout']} text lines; "
+        f"{s['lines_layout']} layout lines in residual)"
     )
 
 

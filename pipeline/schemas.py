@@ -37,8 +37,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("signer_title", _str),
         ("pages", _int),
         ("lines_total", _int),
+        ("lines_layout", _int),  # page numbers, rules, cell marks: in `residual` with their reason
         ("lines_in_outline", _int),
-        ("coverage", pa.float64()),  # lines_in_outline / lines_total
+        ("coverage", pa.float64()),  # lines_in_outline / (lines_total - lines_layout)
         ("parser_version", _str),
     ]),
     "legal_bases": pa.schema([
@@ -72,7 +73,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
     "residual": pa.schema([
         ("doc_id", _str), ("page", _int), ("line_no", _int), ("source_line", _int),
-        ("reason", _str),  # page_number | decoration | unclaimed
+        ("reason", _str),  # page_number | decoration | link_note (layout) | unclaimed (text no node took)
         ("text", _str), ("x0", pa.float64()), ("top", pa.float64()),
     ]),
     "warnings": pa.schema([

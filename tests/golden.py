@@ -1,0 +1,28 @@
+"""Golden files: the expected tables of known documents, one JSON object a row.
+
+    make golden        # rewrite them after a deliberate parser change, then review `git diff tests/golden`
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+GOLDEN = Path("tests/golden")
+
+
+def golden_dir(source: Path) -> Path:
+    return GOLDEN / source.name.replace(".", "_")
+
+
+def dump(tables: dict[str, list[dict]], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        with open(folder / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def load(folder: Path, name: str) -> list[dict]:
+    with open(folder / f"{name}.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]

@@ -1,0 +1,101 @@
+"""The `plan-parse` command end to end: real files in, real Parquet out, read back by pandas and DuckDB."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.schemas import SCHEMAS
+
+from .conftest import FIXTURES, KNOWN_PDF, KNOWN_TXT
+
+SCRIPT = Path(sys.executable).parent / "plan-parse"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    for f in (KNOWN_TXT, KNOWN_PDF, FIXTURES / "ha-noi-310-2025-5g-iot.txt"):
+        shutil.copy(f, raw / f.name)
+    out = tmp_path_factory.mktemp("processed")
+    result = run("parse", str(raw), "--out", str(out))
+    return result, out
+
+
+def test_batch_succeeds_and_reports_coverage(batch):
+    result, _ = batch
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len([l for l in lines if l.startswith("parsed ")]) == 3
+    known = next(l for l in lines if "mang-yang-2021-cchc.txt" in l)
+    assert "3 articles, 9 objectives, 39 tasks" in known and "outline coverage 100.0%" in known
+    assert lines[-1].startswith("3 parsed, 0 failed")
+
+
+def test_every_table_is_written_with_its_schema(batch):
+    _, out = batch
+    for name, schema in SCHEMAS.items():
+        frame = pd.read_parquet(out / f"{name}.parquet")
+        assert list(frame.columns) == schema.names
+    tasks = pd.read_parquet(out / "tasks.parquet")
+    # The known plan as text and as PDF; Hà Nội's plan has 12 lettered tasks under `III. GIẢI PHÁP`.
+    assert len(tasks) == 39 * 2 + 12
+    assert list(tasks.loc[tasks.letter == "i", "bullets"].map(len)) == [3, 3]
+
+
+def test_duckdb_reads_the_tables(batch):
+    duckdb = pytest.importorskip("duckdb")
+    _, out = batch
+    con = duckdb.connect()
+    rows = con.execute(
+        f"""SELECT d.source_flavour, count(*) FROM '{out}/tasks.parquet' t
+            JOIN '{out}/documents.parquet' d USING (doc_id) GROUP BY 1 ORDER BY 1"""
+    ).fetchall()
+    assert rows == [("pdf", 39), ("plain", 39), ("web", 12)]
+
+
+def test_console_script_is_installed():
+    if not SCRIPT.exists():
+        pytest.skip("the project is not installed in this interpreter's environment")
+    result = subprocess.run([str(SCRIPT), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "parse" in result.stdout
+
+
+@pytest.mark.parametrize("name,reason", [
+    ("vpcp-tb79-2022-scan.pdf", "no text layer"),
+    ("tuan-giao-hdnd-2020.pdf", "not a decision or plan: a Giấy mời"),
+    ("chinh-phu-nd47-2020-broken-glyphs.pdf", "damaged text layer"),
+])
+def test_bad_file_gives_one_line_error_and_nonzero_exit(tmp_path, name, reason):
+    result = run("parse", str(FIXTURES / name), "--out", str(tmp_path))
+    assert result.returncode == 1
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 1 and errors[0].startswith(f"error: {FIXTURES / name}: ") and reason in errors[0]
+    assert "Traceback" not in result.stderr
+    logged = pd.read_parquet(tmp_path / "errors.parquet")
+    assert list(logged.source_path) == [str(FIXTURES / name)]
+
+
+def test_one_bad_file_does_not_stop_the_batch(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(KNOWN_TXT, raw / "good.txt")
+    (raw / "renamed-word-file.pdf").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    result = run("parse", str(raw), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "1 parsed, 1 failed" in result.stdout
+    assert len(pd.read_parquet(tmp_path / "out" / "tasks.parquet")) == 39
+
+
+def test_missing_input_is_an_error(tmp_path):
+    result = run("parse", str(tmp_path / "nothing-here.pdf"), "--out", str(tmp_path))
+    assert result.returncode == 1 and "no such file" in result.stderr
