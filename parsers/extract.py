@@ -23,7 +23,7 @@ from .errors import (
     TooLarge,
     UnreadableFile,
 )
-from .records import Line, Page, Source
+from .records import Line, Page, Source, TableCell, TableGrid
 
 # Yearly plans run to a few dozen pages; the largest seen is under 2 MB as
 # PDF. Past these, a file is something else (a scanned archive, a data dump).
@@ -45,6 +45,10 @@ def extract(path: str | Path) -> Source:
     """Read a `.pdf` or `.txt` file into a `Source`; raise a DocumentError if unusable."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        limit = MAX_PDF_BYTES if path.suffix.lower() == ".pdf" else MAX_TEXT_BYTES
+        if size > limit:
+            raise TooLarge(str(path), f"file of {size / 1e6:.1f} MB is over the {limit // 2**20} MB limit for a plan")
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(str(path), f"cannot read file ({exc.strerror or exc})") from None
@@ -161,7 +165,8 @@ def _extract_pdf(path: Path, data: bytes, digest: str) -> Source:
                     )
                     for i, tl in enumerate((t for t in text_lines if t["text"].strip()), start=1)
                 )
-                pages.append(Page(number=number, lines=lines, width=float(page.width), height=float(page.height)))
+                pages.append(Page(number=number, lines=lines, width=float(page.width), height=float(page.height),
+                                  tables=_ruled_tables(page, number)))
     except DocumentError:
         raise
     except Exception as exc:  # pdfminer raises many kinds of error on broken files
@@ -178,6 +183,22 @@ def _extract_pdf(path: Path, data: bytes, digest: str) -> Source:
         pages=tuple(pages),
         fonts=tuple(sorted(f for f in fonts if f)),
     )
+
+
+def _ruled_tables(page, number: int) -> tuple[TableGrid, ...]:
+    """The page's ruled tables, cell by cell; only pages with ruling lines are searched."""
+    if not page.edges:
+        return ()
+    grids = []
+    for table in page.find_tables():
+        rows = []
+        for row, texts in zip(table.rows, table.extract()):
+            rows.append(tuple(
+                None if box is None else TableCell(unicodedata.normalize("NFC", text or ""), *(round(v, 2) for v in box))
+                for box, text in zip(row.cells, texts)
+            ))
+        grids.append(TableGrid(page=number, bbox=tuple(round(v, 2) for v in table.bbox), rows=tuple(rows)))
+    return tuple(grids)
 
 
 def _pdf_error(path: Path, exc: Exception) -> DocumentError:

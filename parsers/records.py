@@ -26,11 +26,36 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
+class TableCell:
+    """A ruled cell of a PDF table: its text (lines joined by newlines) and its box."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True, slots=True)
+class TableGrid:
+    """A ruled table as pdfplumber's table finder sees it on one page.
+
+    A cell is None where the grid has no cell of its own: it is merged with
+    the cell above (a group spanning rows) or to its left.
+    """
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    rows: tuple[tuple[TableCell | None, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     number: int
     lines: tuple[Line, ...]
     width: float | None = None
     height: float | None = None
+    tables: tuple[TableGrid, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,428 @@
+"""Appendix stage: the appendix table (Phụ lục) into one record per task row.
+
+Three forms of the same table reach us, and each has a reader that yields
+`RawRow`s (cells by column role, None where a cell is merged with the one
+above); one builder then turns raw rows into `AppendixRow`s:
+
+- a PDF: pdfplumber's ruled-table finder (run by `extract`), header repeats
+  dropped, a row broken across pages merged back;
+- web text: cells delimited by lines holding only `|`;
+- text extracted from a PDF, where the table is flattened: `parsers.flattened`
+  recovers rows and cells from the line sequence alone.
+
+Columns are mapped by their header words (`vocab.APPENDIX_COLUMNS`), so a
+plan with other, extra or reordered columns maps too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import regex as re
+
+from . import vocab
+from .clean import Cleaned, join_lines, normalise
+from .records import Issue, Line, Node, Outline, TableGrid
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    cells: dict[str, str | None]  # role → cell text, its lines joined by "\n"; None: merged with the row above
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AppendixRow:
+    seq: int
+    group_no: int | None
+    group_title: str | None
+    row_no: int | None
+    task: str | None
+    products: tuple[str, ...]
+    lead_agency: str | None
+    partner_agencies: tuple[str, ...]
+    deadline_text: str | None
+    notes: str | None
+    lines: tuple[Line, ...] = field(repr=False)
+
+    @property
+    def page_start(self) -> int | None:
+        return min((l.page for l in self.lines), default=None)
+
+    @property
+    def page_end(self) -> int | None:
+        return max((l.page for l in self.lines), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A task-group row that spans the table (`I. NÂNG CAO NHẬN THỨC …`) in web tables."""
+
+    group_no: int | None
+    title: str | None
+    lines: tuple[Line, ...] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Appendix:
+    part_id: int  # the outline node of the appendix part
+    roles: tuple[str, ...]
+    rows: tuple[AppendixRow, ...]
+    groups: tuple[Group, ...]
+    header_lines: tuple[Line, ...]
+    unclaimed: tuple[Line, ...]
+    issues: tuple[Issue, ...]
+
+
+# --------------------------------------------------------------- vocabulary
+
+# `I. Cải cách thể chế`, `II. HOÀN THIỆN CƠ CHẾ …`: a task group's Roman numeral and title.
+GROUP_LABEL = re.compile(r"^(?P<roman>[IVXLC]+)\s*[.)]\s*(?P<title>.*)$", re.S)
+# `1. Triển khai …`: a task's number in its cell.
+ROW_LABEL = re.compile(r"^(?P<no>\d{1,3})\s*[.)]\s*(?P<rest>.*)$", re.S)
+# The key of a raw row that is a whole-width group row, not a task row.
+GROUP_ROW = "group_row"
+# An item of a product cell: `1. Quyết định …`, `- Báo cáo …`.
+ITEM_START = re.compile(r"^(?:\d{1,2}\s*[.)]|[-–+•])\s*")
+
+# Words that open the name of an agency. A comma or a line break is taken as a
+# separator between agencies only where the next piece opens like this.
+AGENCY_HEAD = re.compile(
+    r"^(?:Phòng|Văn\s+phòng|Sở|Ban|UBND|Ủy\s+ban|Uỷ\s+ban|HĐND|Hội\s+đồng|Trung\s+tâm|Bưu\s+điện|Công\s+an|"
+    r"Bộ\s+Chỉ\s+huy|Đài|Báo|Hội|Liên\s+đoàn|Liên\s+minh|Liên\s+hiệp|Mặt\s+trận|Đoàn|Huyện\s+đoàn|Tỉnh\s+đoàn|"
+    r"Chi\s+cục|Cục|Kho\s+bạc|Ngân\s+hàng|Viện|Trường|Các|Cơ\s+quan|Doanh\s+nghiệp|Thanh\s+tra|Tòa\s+án|Viện\s+kiểm\s+sát)\b"
+)
+# Names that hold a comma of their own and must never be cut there.
+AGENCY_COMPOUNDS = re.compile(r"cơ\s+quan,\s+đơn\s+vị|sở,\s+ban,\s+ngành|sở,\s+ngành|xã,\s+phường|xã,\s+thị\s+trấn|"
+                              r"phường,\s+thị\s+trấn|ban,\s+ngành|cơ\s+quan,\s+tổ\s+chức|đơn\s+vị,\s+địa\s+phương", re.I)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _text(lines) -> str:
+    return normalise(join_lines(l for l in lines if l.strip()))
+
+
+def _cell_lines(cell: str | None) -> list[str]:
+    return [normalise(l) for l in (cell or "").split("\n") if l.strip()]
+
+
+def _roles_of(header_cells: list[str]) -> list[str | None]:
+    return [vocab.column_role(c) if c else None for c in header_cells]
+
+
+def _is_header(cells: list[str], roles: tuple[str | None, ...] | None = None) -> bool:
+    found = _roles_of(cells)
+    if roles is not None:
+        return [r for r in found] == list(roles)
+    return sum(r is not None for r in found) >= 2 and len({r for r in found if r}) == sum(r is not None for r in found)
+
+
+# -------------------------------------------------------------- PDF reader
+
+
+def _read_pdf(grids: list[TableGrid], region: list[Line]):
+    roles: tuple[str | None, ...] | None = None
+    rows: list[RawRow] = []
+    header_lines: list[Line] = []
+    issues: list[Issue] = []
+    by_page: dict[int, list[Line]] = {}
+    for line in region:
+        by_page.setdefault(line.page, []).append(line)
+    used: set[tuple[int, int]] = set()
+    for g_index, grid in enumerate(grids):
+        first_data = True
+        for cells in grid.rows:
+            texts = [c.text if c is not None else None for c in cells]
+            boxes = [c for c in cells if c is not None]
+            # A cell spanning rows below reaches past this row: the row ends at its shortest cell.
+            top, bottom = max(c.top for c in boxes), min(c.bottom for c in boxes)
+            mine = [l for l in by_page.get(grid.page, []) if (l.page, l.line_no) not in used
+                    and l.top is not None and top - 1 <= (l.top + l.bottom) / 2 <= bottom + 1]
+            used.update((l.page, l.line_no) for l in mine)
+            if roles is None:
+                if _is_header([t or "" for t in texts]):
+                    roles = tuple(_roles_of([t or "" for t in texts]))
+                    header_lines.extend(mine)
+                    continue
+                header_lines.extend(mine)  # a title row above the header
+                continue
+            if len(texts) == len(roles) and _is_header([t or "" for t in texts], roles):
+                header_lines.extend(mine)  # the header, repeated on this page
+                continue
+            cells_by_role = {r: t for r, t in zip(roles, texts) if r}
+            if first_data and g_index > 0 and rows and _continues(cells_by_role, rows):
+                rows[-1] = _merge(rows[-1], cells_by_role, mine)  # the row broken by the page ends here
+            else:
+                if first_data and cells_by_role.get("group") == "":
+                    cells_by_role["group"] = None  # the group cell goes on from the previous page
+                rows.append(RawRow(cells=cells_by_role, lines=tuple(mine)))
+            first_data = False
+    unclaimed = [l for l in region if (l.page, l.line_no) not in used]
+    return tuple(r or "" for r in (roles or ())), rows, header_lines, unclaimed, issues
+
+
+def _continues(cells: dict[str, str | None], rows: list[RawRow]) -> bool:
+    """Does a page's first row carry on the previous page's last row?
+
+    With a row-number column: when that cell is empty. Without one, in a table
+    whose tasks are numbered: when the task cell does not open with a number.
+    """
+    if "row_no" in cells:
+        return cells["row_no"] == ""
+    task = cells.get("task")
+    if task == "":
+        return True
+    numbered = any(ROW_LABEL.match(r.cells.get("task") or "") for r in rows)
+    return numbered and task is not None and not ROW_LABEL.match(task)
+
+
+def _merge(row: RawRow, more: dict[str, str | None], lines: list[Line]) -> RawRow:
+    cells = dict(row.cells)
+    for role, text in more.items():
+        if text:
+            cells[role] = f"{cells[role]}\n{text}" if cells.get(role) else text
+    return RawRow(cells=cells, lines=row.lines + tuple(lines))
+
+
+# -------------------------------------------------------------- web reader
+
+
+def _read_web(source_lines: list[Line]):
+    """Rows of a legal-database table: cells between `|` lines, a row ended by `|` `|`."""
+    table: list[list[list[Line]]] = []  # rows of cells of lines
+    row: list[list[Line]] = []
+    cell: list[Line] = []
+    previous_bar = False
+    for line in source_lines:
+        if line.text.strip() == "|":
+            if previous_bar and not cell:
+                if row:
+                    table.append(row)
+                row = []
+            elif cell or previous_bar:
+                row.append(cell)
+            cell = []
+            previous_bar = True
+        else:
+            cell.append(line)
+            previous_bar = False
+    if cell:
+        row.append(cell)
+    if row:
+        table.append(row)
+
+    roles: tuple[str, ...] | None = None
+    rows: list[RawRow] = []
+    header_lines: list[Line] = []
+    claimed: list[Line] = []
+    for cells in table:
+        texts = ["\n".join(normalise(l.text, "web") for l in c) for c in cells]
+        lines = [l for c in cells for l in c]
+        if roles is None:
+            if _is_header(texts):
+                roles = tuple(r or "" for r in _roles_of(texts))
+                header_lines.extend(lines)
+            continue
+        filled = [t for t in texts if t.strip()]
+        if filled and len(texts) < len(roles) and vocab.roman_to_int(filled[0].split(".")[0].split()[0]):
+            # A group row spans the table: `I. NÂNG CAO …`, or `I` | `NHÓM GIẢI PHÁP …` in two cells.
+            title = filled[0] if len(filled) == 1 else f"{filled[0].rstrip('.')}. " + " ".join(filled[1:])
+            rows.append(RawRow(cells={GROUP_ROW: title}, lines=tuple(lines)))
+            claimed.extend(lines)
+        elif len(texts) == len(roles):
+            rows.append(RawRow(cells=dict(zip(roles, texts)), lines=tuple(lines)))
+            claimed.extend(lines)
+    seen = {(l.page, l.line_no) for l in claimed + header_lines}
+    unclaimed = [l for l in source_lines if l.text.strip() != "|" and (l.page, l.line_no) not in seen]
+    return roles or (), rows, header_lines, unclaimed, []
+
+
+# ------------------------------------------------------- flattened reader
+
+
+def _read_flat(region: list[Line]):
+    from .flattened import segment_table
+
+    flat = segment_table(region)
+    rows = [RawRow(cells={role: "\n".join(p.text for p in pieces) for role, pieces in r.cells.items()},
+                   lines=tuple(dict.fromkeys(p.line for pieces in r.cells.values() for p in pieces)))
+            for r in flat.rows]
+    for row in rows:
+        for role in flat.roles:
+            row.cells.setdefault(role, None)  # absent in the text: merged with the cell above
+    return flat.roles, rows, list(flat.header_lines), list(flat.unclaimed), list(flat.issues)
+
+
+# ------------------------------------------------------------- row builder
+
+
+def _split_items(cell: str | None) -> tuple[str, ...]:
+    """A product cell's items: numbered or bulleted lines start an item; others continue it."""
+    lines = _cell_lines(cell)
+    if not lines:
+        return ()
+    if not ITEM_START.match(lines[0]):
+        return (_text(lines),)
+    items: list[list[str]] = []
+    for line in lines:
+        if ITEM_START.match(line) or not items:
+            items.append([ITEM_START.sub("", line, count=1)])
+        else:
+            items[-1].append(line)
+    return tuple(_text(i) for i in items)
+
+
+def split_agencies(cell: str | None) -> tuple[str, ...]:
+    """Partner agencies: split on `;`, and on `,` or a line break only between two agency names."""
+    lines = _cell_lines(cell)
+    if not lines:
+        return ()
+    if len(lines) > 1 and all(AGENCY_HEAD.match(ITEM_START.sub("", l)) for l in lines):
+        pieces = [ITEM_START.sub("", l) for l in lines]  # one agency a line
+    else:
+        pieces = [_text(lines)]
+    out: list[str] = []
+    for piece in pieces:
+        for part in re.split(r"\s*;\s*", piece):
+            out.extend(_split_commas(part))
+    return tuple(p.strip(" .,;") for p in out if p.strip(" .,;"))
+
+
+def _split_commas(text: str) -> list[str]:
+    protected = AGENCY_COMPOUNDS.sub(lambda m: m.group(0).replace(",", "\x00"), text)
+    parts = [p.replace("\x00", ",").strip() for p in protected.split(",")]
+    merged: list[str] = []
+    for p in parts:
+        if merged and not AGENCY_HEAD.match(p):
+            merged[-1] = f"{merged[-1]}, {p}"
+        else:
+            merged.append(p)
+    return merged
+
+
+def build_rows(raw_rows: list[RawRow]) -> tuple[list[AppendixRow], list[Group], list[Issue]]:
+    out: list[AppendixRow] = []
+    groups: list[Group] = []
+    issues: list[Issue] = []
+    group_no = group_title = None
+    previous: dict[str, str | None] = {}
+    for raw in raw_rows:
+        if GROUP_ROW in raw.cells:
+            group_no, group_title = _group(raw.cells[GROUP_ROW])
+            groups.append(Group(group_no, group_title, raw.lines))
+            continue
+        cells = {role: (previous.get(role) if text is None else text) for role, text in raw.cells.items()}
+        if raw.cells.get("group") is not None and raw.cells.get("group") != "":
+            group_no, group_title = _group(raw.cells["group"])
+        previous = cells
+        task_lines = _cell_lines(cells.get("task"))
+        row_no = None
+        task = _text(task_lines) or None
+        if task and (m := ROW_LABEL.match(task)):
+            row_no, task = int(m.group("no")), normalise(m.group("rest")) or None
+        if cells.get("row_no"):
+            digits = re.match(r"^\s*(\d+)", cells["row_no"])
+            row_no = int(digits.group(1)) if digits else row_no
+        row = AppendixRow(
+            seq=len(out) + 1,
+            group_no=group_no,
+            group_title=group_title,
+            row_no=row_no,
+            task=task,
+            products=_split_items(cells.get("products")),
+            lead_agency=_text(_cell_lines(cells.get("lead"))) or None,
+            partner_agencies=split_agencies(cells.get("partners")),
+            deadline_text=_text(_cell_lines(cells.get("deadline"))) or None,
+            notes=_text(_cell_lines(cells.get("notes"))) or None,
+            lines=raw.lines,
+        )
+        if row.task is None:
+            issues.append(Issue("appendix", "row_without_task", f"appendix row {row.seq} has no task text", row.page_start))
+        out.append(row)
+    return out, groups, issues
+
+
+def _group(text: str) -> tuple[int | None, str | None]:
+    flat = _text(_cell_lines(text))
+    m = GROUP_LABEL.match(flat)
+    if m and vocab.roman_to_int(m.group("roman")):
+        return vocab.roman_to_int(m.group("roman")), normalise(m.group("title")) or None
+    return None, flat or None
+
+
+# ------------------------------------------------------------------ stage
+
+
+def read_appendices(cleaned: Cleaned, outline: Outline) -> list[Appendix]:
+    """Every appendix table of the document, from whichever form it came in."""
+    source = cleaned.source
+    out = []
+    for part in (n for n in outline.nodes if n.parent_id == 0 and n.kind == "appendix"):
+        body = [n for n in outline.children(part.node_id) if n.kind == "table_text"]
+        region = [l for n in body for l in n.lines]
+        if not region:
+            continue
+        if source.flavour == "pdf":
+            pages = sorted({l.page for l in region})
+            grids = [g for p in pages for g in source.pages[p - 1].tables]
+            roles, raw, header, unclaimed, issues = _read_pdf(grids, region)
+        elif source.flavour == "web":
+            first, last = region[0], region[-1]
+            every = source.lines()
+            start = every.index(next(l for l in every if (l.page, l.line_no) == (first.page, first.line_no)))
+            end = every.index(next(l for l in every if (l.page, l.line_no) == (last.page, last.line_no)))
+            # the `|` marks before the first cell belong to the table too
+            while start > 0 and every[start - 1].text.strip() == "|":
+                start -= 1
+            roles, raw, header, unclaimed, issues = _read_web(every[start:end + 1] + _trailing_bars(every, end))
+        else:
+            roles, raw, header, unclaimed, issues = _read_flat(region)
+        if not roles:
+            out.append(Appendix(part.node_id, (), (), (), (), tuple(region),
+                                (Issue("appendix", "no_table_header", "appendix without a recognisable table header",
+                                       region[0].page),)))
+            continue
+        rows, groups, row_issues = build_rows(raw)
+        out.append(Appendix(part.node_id, tuple(roles), tuple(rows), tuple(groups), tuple(header), tuple(unclaimed),
+                            tuple(issues) + tuple(row_issues)))
+    return out
+
+
+def _trailing_bars(every: list[Line], end: int) -> list[Line]:
+    tail = []
+    for line in every[end + 1:]:
+        if line.text.strip() != "|":
+            break
+        tail.append(line)
+    return tail
+
+
+def attach(outline: Outline, appendices: list[Appendix]) -> Outline:
+    """The outline with each appendix's table text replaced by header and row nodes."""
+    if not appendices:
+        return outline
+    parts = {a.part_id for a in appendices}
+    kept = [n for n in outline.nodes if not (n.kind == "table_text" and n.parent_id in parts)]
+    next_id = max(n.node_id for n in outline.nodes) + 1
+    added: list[Node] = []
+    for a in appendices:
+        if a.header_lines:
+            added.append(Node(next_id, a.part_id, "table_header", None, None, None,
+                              " | ".join(a.roles), tuple(sorted(set(a.header_lines), key=_order))))
+            next_id += 1
+        for group in a.groups:
+            added.append(Node(next_id, a.part_id, "table_group", None, group.group_no, group.title, "",
+                              tuple(sorted(set(group.lines), key=_order))))
+            next_id += 1
+        for row in a.rows:
+            label = f"{row.group_no or ''}.{row.row_no or ''}".strip(".") or None
+            added.append(Node(next_id, a.part_id, "table_row", label, row.row_no, row.group_title,
+                              row.task or "", tuple(sorted(set(row.lines), key=_order))))
+            next_id += 1
+    return replace(outline, nodes=tuple(kept + added), issues=outline.issues + tuple(i for a in appendices for i in a.issues))
+
+
+def _order(line: Line) -> tuple[int, int]:
+    return line.page, line.line_no

@@ -1,0 +1,873 @@
+"""Rows and cells of an appendix table that text extraction flattened.
+
+Extracted to plain text, a ruled table comes out column by column: for each
+row every wrapped line of the first cell, then every line of the next, with
+nothing to say where a cell ends; a wide line may hold the end of one cell and
+the start of the next; the header repeats on each page; and a row broken by a
+page goes on, after that header, with the rest of the cells that did not fit.
+
+The lines are segmented by a Viterbi search over pieces of lines (whole lines,
+or the parts of a line cut at a word boundary). Its state is the column of the
+last piece, whether that cell goes on on the next line, and whether we are in
+a row's first part or in the part resumed after a page break; each state keeps
+its few best paths, which carry what the state does not say (the row number
+reached, the open cell's width bounds, the row's cells before a page break).
+A piece scores by how it reads as a piece of each column: how it opens (a task
+number, a group numeral, a bullet, an agency, a date, a document), its words,
+and its width against the column's: no line is wider than its column, and a
+line that is not its cell's last is too full to take the next word. Across a
+line break a cell reads on (`Nghị quyết của` / `Quốc hội`); two cells side by
+side do not. The first pass knows only vocabulary cues; the column widths, the
+words, first tokens and cell lengths of each column, and how often a column is
+merged with the row above are then learned from it and the search is run
+again: nothing is tuned to one plan's widths or rows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import regex as re
+
+from . import vocab
+from .clean import normalise
+from .records import Issue, Line
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    text: str  # a whole line, or the part of a merged line that belongs to this cell (normalised with parsers.clean.normalise)
+    line: Line  # the line it came from (page, line_no, source_line)
+
+
+@dataclass(frozen=True, slots=True)
+class FlatRow:
+    cells: dict[str, tuple[Piece, ...]]  # column role -> its pieces in order; a role is ABSENT where the row has no cell of its own in the text
+    continues_previous: bool = False  # reserved; the segmenter merges page-break continuations itself, so rows returned are whole rows
+
+
+@dataclass(frozen=True, slots=True)
+class FlatTable:
+    roles: tuple[str, ...]  # column roles in order, read from the flattened header with parsers.vocab.column_role
+    rows: tuple[FlatRow, ...]
+    header_lines: tuple[Line, ...]  # every line that belongs to a (repeated) header
+    unclaimed: tuple[Line, ...]  # lines that could not be placed
+    issues: tuple[Issue, ...]  # one per row the method was unsure of
+
+
+# ------------------------------------------------------------- vocabulary
+
+# Words that column headers are made of. The run of lines at the top of the
+# table holding nothing else is its header; a run that reads the same later
+# (give or take a merged or cut line) is its repeat on a new page.
+HEADER_WORDS = frozenset(
+    "stt tt số nhiệm vụ chung cụ thể tên nội dung sản phẩm kết quả đầu ra cơ quan đơn vị chủ trì phối hợp "
+    "thực hiện thời gian hạn hoàn thành tiến độ ghi chú lĩnh vực nhóm giải pháp và hoạt động chỉ tiêu kinh phí "
+    "nguồn dự kiến".split()
+)
+HEADER_WORD = re.compile(r"[\p{L}\d]+")
+HEADER_SIMILARITY = 0.8
+
+# Where a line may be cut between two cells: before a word that can open a
+# cell (a capital, a digit, a bullet) or after one that ends a sentence, but
+# never right after a label (`2.` belongs to its item) unless the table has a
+# column of row numbers. On the first line after a page break anywhere: the
+# rests of several cells, in lower case, can share it.
+CUT_BEFORE = re.compile(r"^(?:[\p{Lu}\d]|[-–+•])")
+CUT_AFTER = re.compile(r"[.;:)]$")
+LABEL = re.compile(r"^(?:(?:\d{1,3}|[IVXLC]+)[.)]|[+•])$")
+
+# How a piece's first token looks. Cells open with a label or a capital; a
+# wrapped line mostly goes on in lower case.
+SHAPES: list[tuple[str, re.Pattern]] = [
+    ("roman", re.compile(r"^[IVXLC]+\s*[.)]?(?:\s|$)")),  # `I. Cải cách thể chế`, `II`
+    ("number", re.compile(r"^\d{1,3}\s*[.)](?:\s|$)")),  # `1. Triển khai`, `2. Báo cáo`
+    ("bare_number", re.compile(r"^\d{1,3}$")),  # an STT cell: `7`
+    ("bullet", re.compile(r"^[-–+•]")),
+    ("digit", re.compile(r"^\d")),  # `100% văn bản`, `31/12/2020`, `2026`
+    ("capital", re.compile(r"^[\p{Lu}“\"(]")),
+    ("lower", re.compile(r"^\p{Ll}")),
+]
+SHAPE_NAMES = [name for name, _ in SHAPES] + ["other"]
+
+# First-pass odds of each shape opening a cell, per column role (shapes not
+# listed share what is left); relearned from each pass.
+START_SHAPES: dict[str, dict[str, float]] = {
+    "row_no": {"bare_number": 0.6, "roman": 0.2, "number": 0.15},
+    "group": {"roman": 0.8, "capital": 0.15},  # task groups are numbered I., II. …
+    "task": {"number": 0.5, "capital": 0.45},  # numbered, unless an STT column numbers the rows
+    "products": {"number": 0.3, "bullet": 0.2, "capital": 0.4, "digit": 0.05},
+    "lead": {"capital": 0.9, "bullet": 0.05},  # agencies are proper names
+    "partners": {"capital": 0.9, "bullet": 0.05},
+    "deadline": {"capital": 0.7, "bullet": 0.2, "digit": 0.1},  # `Quý I/2021`, `- Ban hành …`, `31/12/2020`
+    "notes": {"capital": 0.7, "bullet": 0.1},
+}
+# A wrapped line: lower case, or a name, an acronym, a new item; in a deadline
+# often the date itself (`01/2021.`); agencies are listed, not bulleted.
+LINE_SHAPES = {"lower": 0.62, "capital": 0.25, "digit": 0.05, "bullet": 0.04, "number": 0.03}
+LINE_SHAPES_BY_ROLE = {
+    "deadline": {"lower": 0.5, "capital": 0.27, "digit": 0.15, "bullet": 0.05},
+    "lead": {"lower": 0.6, "capital": 0.35, "bullet": 0.01},
+    "partners": {"lower": 0.6, "capital": 0.35, "bullet": 0.01},
+}
+
+# Columns all of whose pieces have one form: a row number is a number or a
+# group's numeral and nothing more.
+ROLE_FORMS: dict[str, re.Pattern] = {"row_no": re.compile(r"^(?:\d{1,3}|[IVXLC]+)\s*[.)]?$")}
+
+# What a piece opens with (after any label or bullet), and cue words anywhere
+# in it. A cell of agencies opens with an agency's name, a deadline with a
+# date or a period, a product with a kind of document, a task with what is to
+# be done; further on the same words say less, as tasks name agencies too.
+_LEAD_IN = r"^(?:(?:\d{1,3}|[IVX]+)\s*[.)]\s*|[-–+•]\s*)?"
+_AGENCY = (r"Phòng|Văn\s+phòng|UBND|Ủy\s+ban|Uỷ\s+ban|HĐND|HDND|HDNĐ|Ban|Sở|Trung\s+tâm|Bưu\s+điện|[Cc]ác\s+cơ\s+quan|"
+           r"[Cc]ơ\s+quan|[Đđ]ơn\s+vị|[Cc]ác\s+đơn\s+vị|Công\s+an|Chi\s+cục|Cục|Kho\s+bạc|Hội|Liên\s+hiệp|Hiệp\s+hội|Viện|"
+           r"Trường|Doanh\s+nghiệp|Mặt\s+trận|Đoàn|Bộ|Đài|[Cc]ác\s+sở|[Ss]ở,\s+ban,\s+ngành|[Cc]ấp\s+xã|[Cc]ác\s+xã")
+_PERIOD = (r"[Qq]u[ýí]|[Tt]rong\s+(?:năm|tháng|quý|quí)|[Tt]rước|[Tt]hường\s+xuyên|[Hh][ằà]ng\s+(?:năm|quý|tháng)|"
+           r"[Đđ]ịnh\s+kỳ|[Tt]heo\s+(?:kế\s+hoạch|thời\s+gian|tiến\s+độ)|[Ss]au\s+khi|[Tt]háng|[Nn]ăm\s+\d|[Nn]gày|"
+           r"[Cc]hậm\s+nhất|[Đđ]ến\s+năm|[Gg]iai\s+đoạn")  # in words: a date in digits is a shape of its own
+_DATE = (r"[Qq]u[ýí]|tháng\s+\d|năm\s+(?:19|20)\d\d|ngày\s+\d|[Tt]hường\s+xuyên|[Hh][ằà]ng\s+(?:năm|quý)|"
+         r"(?:\d{1,2}|[IV]{1,3})/\d{4}|\d{1,2}/\d{1,2}/\d{4}|(?:19|20)\d\d\b")
+_DOCUMENT = (r"[Qq]uyết\s+định|[Kk]ế\s+hoạch|[Bb]áo\s+cáo|[Vv]ăn\s+bản|[Tt]hông\s+báo|[Nn]ghị\s+quyết|[Cc]hương\s+trình|"
+             r"[Tt]ờ\s+trình|[Cc]ông\s+văn|[Đđ]ề\s+án|[Hh]ồ\s+sơ|[Tt]ỷ\s+lệ|[Ss]áng\s+kiến|[Dd]anh\s+mục")
+_DOING = (r"Triển\s+khai|Thực\s+hiện|Tổ\s+chức|Nâng\s+cao|Tăng\s+cường|Duy\s+trì|Kiểm\s+tra|Xây\s+dựng|Tiếp\s+tục|"
+          r"Rà\s+soát|Đẩy\s+mạnh|Nghiên\s+cứu|Tập\s+huấn|Sắp\s+xếp|Hỗ\s+trợ|Đề\s+xuất|Khảo\s+sát|Phát\s+triển|"
+          r"Hoàn\s+thiện|Tuyên\s+truyền|Ứng\s+dụng|Công\s+tác|Ban\s+hành|Cải\s+cách|Chỉ\s+đạo")
+OPENINGS: list[tuple[str, re.Pattern]] = [
+    ("agency", re.compile(_LEAD_IN + rf"(?:{_AGENCY})\b")),
+    ("date", re.compile(_LEAD_IN + rf"(?:{_PERIOD})")),
+    ("document", re.compile(_LEAD_IN + rf"(?:[Cc]ác\s+)?(?:{_DOCUMENT})\b")),
+    ("doing", re.compile(_LEAD_IN + rf"(?:{_DOING})\b")),
+]
+OPENING_NAMES = [name for name, _ in OPENINGS] + ["other"]
+START_OPENINGS: dict[str, dict[str, float]] = {  # first-pass odds, as START_SHAPES
+    "row_no": {"other": 0.95},
+    "group": {"doing": 0.3, "other": 0.6},  # `I. Cải cách thể chế`, `II. NÂNG CAO NHẬN THỨC`
+    "task": {"doing": 0.6, "document": 0.1, "other": 0.25},
+    "products": {"document": 0.55, "doing": 0.1, "other": 0.3},
+    "lead": {"agency": 0.85, "other": 0.12},
+    "partners": {"agency": 0.85, "other": 0.12},
+    "deadline": {"date": 0.6, "doing": 0.15, "other": 0.2},  # `Quý I/2021`, `Ban hành kế hoạch trong …`
+    "notes": {"other": 0.8},
+}
+LINE_OPENINGS = {"other": 0.8, "agency": 0.06, "date": 0.06, "document": 0.05}
+CUES: dict[str, re.Pattern] = {
+    "agency": re.compile(rf"\b(?:{_AGENCY})\b"),
+    "date": re.compile(rf"\b(?:{_DATE})"),
+    "document": re.compile(rf"\b(?:{_DOCUMENT})\b"),
+}
+CUE_WEIGHTS: dict[str, dict[str, float]] = {  # log-odds per cue, for the first pass only
+    "agency": {"lead": 0.5, "partners": 0.5},
+    "date": {"deadline": 0.7, "lead": -0.5, "partners": -0.5},
+    "document": {"products": 0.3, "lead": -0.3, "partners": -0.3},
+}
+CUE_CAP = 2  # a cue repeated in one piece counts at most twice
+
+# A line ending on a word that leads on (a preposition, a conjunction, a dash
+# inside a name: `Văn phòng HĐND –` / `UBND huyện`, a code broken after its
+# hyphen: `113/KH-` / `UBND`) rarely ends its cell.
+CONNECTIVE_END = re.compile(
+    r"(?:\w[-–]|\s[-–]|,|\b(?:của|và|về|theo|tại|cho|với|trong|hoặc|các|những|được|ngày|số|từ|đến|trên|để|do|là|có|"
+    r"đối\s+với))$"
+)
+ITEM_OPENING = re.compile(r"^(?:\d{1,3}\s*[.)]|[-–+•])")  # a line opening an item is a break, not a wrap
+NUMBER_LABEL = re.compile(r"^(?P<n>\d{1,3})\s*[.)]?(?:\s|$)")
+WORD = re.compile(r"\p{L}+|\d+")
+
+# Plans are typeset in Times New Roman (Nghị định 30/2020/NĐ-CP): a line's
+# width is measured with its advance widths (thousandths of an em), in which
+# capitals and acronyms (`HĐND – UBND`) take far more room than their count
+# of characters says.
+GLYPH_WIDTHS: dict[str, int] = {
+    **dict(zip("abcdefghijklmnopqrstuvwxyz", [444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778,
+                                             500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444])),
+    **dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", [722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889,
+                                             722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722, 722, 611])),
+    **{d: 500 for d in "0123456789"},
+    " ": 250, ".": 250, ",": 250, ";": 278, ":": 278, "-": 333, "–": 500, "—": 1000, "/": 278, "(": 333, ")": 333,
+    "%": 833, '"': 408, "“": 444, "”": 444, "…": 1000, "đ": 500, "Đ": 722, "&": 778, "+": 564,
+}
+GLYPH_DEFAULT = 500
+GLYPH_AVERAGE = 450  # an average character of Vietnamese text: widths are counted in these
+
+# ------------------------------------------------------------------ costs
+# Log-odds of the search's choices and the weights of its evidence.
+
+CUT_COST = -2.0  # a line holds the end of one cell and the start of another: rare
+SKIP_COST = -25.0  # a line left unplaced: only what no column can take
+ROW_COST = -1.0  # a new row
+RESUME_FOREIGN = -3.0  # a cell resumed after a page break that its row had not opened: one spanning rows
+PRESENCE = {"group": 0.3, "notes": 0.3}  # P(a row has a cell of its own): a group spans rows; notes are mostly empty
+PRESENCE_DEFAULT = 0.95
+# A row numbered with a group's numeral in the numbered column (`II.` | `HỖ
+# TRỢ VÀ PHÁT TRIỂN CÔNG NGHỆ`) holds the group's title and nothing else.
+GROUP_ROW_TITLE, GROUP_ROW_OTHERS = 0.9, 0.1
+CELL_END = {"row_no": 0.95}  # P(a cell ends after a line): a row number never wraps,
+CELL_END_DEFAULT = 0.3  # a cell runs to three or four lines
+CUT_ROWS = 0.7  # P(a page break falls inside a row): rows are tall
+RUN_BONUS, RUN_BREAK = 2.0, -2.0  # a row number continuing the run (1, 2, 3 …, 1 again under a new group), or not
+FORM_WEIGHT = 8.0  # a piece not of its column's form
+CONNECTIVE_WEIGHT = 2.5  # a cell ending on a word that leads on
+
+WIDTH_TOLERANCE = 0.03  # share of a width by which the font may not be quite Times
+OVERFLOW_WEIGHT = 2.5  # per character past the column's width
+UNDERFILL_WEIGHT = 2.5  # per character into which the next word would have fitted
+ALIKE_WEIGHT = 1.0  # per character by which a cell's lines disagree on its width
+MIN_WRAPS = 3  # wrapped lines needed to learn a column's width
+
+FLOW_WEIGHT = 1.0  # how far the words across a line break read on (see _Flow)
+FLOW_SMOOTHING = 5.0
+FLOW_FLOOR, FLOW_CEILING = -1.5, 3.0
+
+# Learned word odds are naive Bayes: damped and bounded, since the words of a
+# line are not independent and say much the same thing.
+WORD_WEIGHT = 0.3
+WORD_SMOOTHING = 30.0  # pseudo-count of the table-wide word distribution in each column's
+WORD_CLIP, PIECE_WORDS_CAP = 2.0, 2.0
+SHAPE_SMOOTHING = 20.0  # pseudo-count of the first-pass odds in the learned ones
+PRESENCE_SMOOTHING = 5.0
+
+PASSES = 3  # the first knows only the cues; each later one what the one before found
+NBEST = 3  # paths kept per state in the last pass (the ones before keep the best)
+BEAM = 10  # a path this far behind the best at the same point of the text is dropped
+UNSURE_MARGIN = 1.0  # a row that a path this close to the best reads otherwise is reported
+
+
+# ------------------------------------------------------------------ header
+
+
+def _header_words(text: str) -> list[str]:
+    return [w.lower() for w in HEADER_WORD.findall(text)]
+
+
+def _is_header_line(text: str) -> bool:
+    words = _header_words(text)
+    return bool(words) and all(w in HEADER_WORDS for w in words)
+
+
+def header_roles(text: str) -> tuple[str, ...]:
+    """Column roles in order, from a header's words (`Nhiệm vụ chung Nhiệm vụ cụ thể Sản phẩm …`)."""
+    spans: list[tuple[int, int, str]] = []
+    for role, pattern in vocab.APPENDIX_COLUMNS:
+        if pattern.pattern.startswith("^"):  # `STT`: a column named by one word of its own
+            spans += [(m.start(), m.end(), role) for m in re.finditer(r"\S+", text) if pattern.search(m.group())]
+        else:
+            spans += [(m.start(), m.end(), role) for m in pattern.finditer(text)]
+    chosen: list[tuple[int, int, str]] = []  # the longest name wins (`Nhiệm vụ chung` over `Nhiệm vụ`)
+    for start, end, role in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if all(end <= s or start >= e for s, e, _ in chosen):
+            chosen.append((start, end, role))
+    roles: list[str] = []
+    for _, _, role in sorted(chosen):
+        if not roles or roles[-1] != role:  # `Nội dung/nhiệm vụ`: one column named twice
+            roles.append(role)
+    return tuple(roles)
+
+
+def _find_headers(lines: Sequence[Line]) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
+    """The roles, and the [start, end) spans of the header and of each repeat."""
+    end = 0
+    while end < len(lines) and _is_header_line(lines[end].text):
+        end += 1
+    text = " ".join(l.text for l in lines[:end])
+    first = _header_words(text)
+    spans = [(0, end)] if end else []
+
+    def best_from(i: int) -> tuple[float, int]:
+        best, j = (0.0, i), i
+        while j < len(lines) and j - i < end + 3 and _is_header_line(lines[j].text):
+            j += 1
+            ratio = difflib.SequenceMatcher(None, first, _header_words(" ".join(l.text for l in lines[i:j]))).ratio()
+            if ratio > best[0] + 1e-9:
+                best = (ratio, j)
+        return best
+
+    i = end
+    while first and i < len(lines):
+        ratio, j = best_from(i)
+        # A body line of header words (`hiện`) just before a repeat is not part of it.
+        if ratio >= HEADER_SIMILARITY and ratio >= best_from(i + 1)[0]:
+            spans.append((i, j))
+            i = j
+        else:
+            i += 1
+    return header_roles(text), spans
+
+
+# ------------------------------------------------------------- the pieces
+
+
+def _glyph_width(text: str) -> float:
+    """The width of `text` set in Times New Roman, in average characters."""
+    total = 0
+    for ch in text:
+        w = GLYPH_WIDTHS.get(ch)
+        total += w if w is not None else GLYPH_WIDTHS.get(unicodedata.normalize("NFD", ch)[0], GLYPH_DEFAULT)
+    return total / GLYPH_AVERAGE
+
+
+def _char_width(text: str) -> float:
+    """The width of `text` in characters, as a monospaced layout wraps it."""
+    return float(len(text))
+
+
+# The ways to measure a line; the table was set in the one under which its
+# wrapped lines agree best on as many widths as it has columns.
+MEASURES = (_glyph_width, _char_width)
+
+
+def _first_match(patterns, text: str) -> str:
+    return next((name for name, pattern in patterns if pattern.match(text)), "other")
+
+
+class _Flow:
+    """How well one word follows another, learned from the word pairs inside
+    the table's lines (which never straddle two cells): a sentence wrapped
+    across lines reads on (`Nghị quyết của` / `Quốc hội`, `Chủ tịch UBND` /
+    `huyện`); two cells side by side do not (`Phòng Tư pháp` / `Văn phòng`)."""
+
+    def __init__(self, lines: list[list[str]]):
+        self.pairs, self.firsts, self.words = Counter(), Counter(), Counter()
+        for words in lines:
+            keys = [self.key(w) for w in words]
+            self.words.update(keys)
+            self.firsts.update(keys[:-1])
+            self.pairs.update(zip(keys, keys[1:]))
+        self.total = sum(self.words.values()) + 0.5 * (len(self.words) + 1)
+        self.cache: dict[tuple[str, str], float] = {}
+
+    @staticmethod
+    def key(word: str) -> str:
+        word = word.strip(".,;:()“”\"").lower()
+        return "0" if any(ch.isdigit() for ch in word) else word  # numbers and codes: one word
+
+    def __call__(self, before: str, after: str) -> float:
+        """The pair's pointwise mutual information, smoothed and bounded."""
+        got = self.cache.get((before, after))
+        if got is None:
+            a, b = self.key(before), self.key(after)
+            p_b = (self.words[b] + 0.5) / self.total
+            p_b_after_a = (self.pairs[(a, b)] + FLOW_SMOOTHING * p_b) / (self.firsts[a] + FLOW_SMOOTHING)
+            got = self.cache[(before, after)] = max(FLOW_FLOOR, min(FLOW_CEILING, math.log(p_b_after_a / p_b)))
+        return got
+
+
+@dataclass(slots=True)
+class _Body:
+    """The table's body lines: their words, where they may be cut, the page breaks."""
+
+    lines: list[Line]
+    words: list[list[str]]
+    bounds: list[list[int]]  # word indices where a piece may start or end, 0 and len(words) included
+    breaks: list[bool]  # a page break (a header) stands before the line
+    measure: Callable[[str], float] = _glyph_width
+    follow: list[float | None] | None = None  # what the next line's first word adds were it wrapped on; None: an item
+    flow: _Flow | None = None
+
+
+def _body(lines: Sequence[Line], spans: list[tuple[int, int]], roles: tuple[str, ...]) -> tuple[_Body, list[Line]]:
+    in_header = {k for s, e in spans for k in range(s, e)}
+    repeats = {s for s, e in spans if s > 0}
+    body = _Body([], [], [], [])
+    own_numbers = "row_no" in roles  # an STT column: a row's number is a cell of its own
+    pending = False
+    for k, line in enumerate(lines):
+        pending = pending or k in repeats
+        words = normalise(line.text).split()
+        if k in in_header or not words:
+            continue
+        brk = pending or bool(body.lines and body.lines[-1].page != line.page)
+        cuts = [j for j in range(1, len(words)) if (own_numbers or not LABEL.match(words[j - 1]))
+                and (brk or CUT_BEFORE.match(words[j]) or CUT_AFTER.search(words[j - 1]))]
+        body.lines.append(line)
+        body.words.append(words)
+        body.bounds.append([0] + cuts + [len(words)])
+        body.breaks.append(brk)
+        pending = False
+    body.measure = max(MEASURES, key=lambda m: _agreement(body, m, len(roles)))
+    body.follow = [body.measure(" " + body.words[i + 1][0])
+                   if i + 1 < len(body.lines) and not body.breaks[i + 1] and not ITEM_OPENING.match(body.words[i + 1][0])
+                   else None for i in range(len(body.lines))]
+    body.flow = _Flow(body.words)
+    return body, [lines[k] for k in sorted(in_header)]
+
+
+def _agreement(body: _Body, measure, columns: int) -> float:
+    """The share of line wraps that agree on `columns` widths under `measure` (taken greedily)."""
+    bounds = []
+    for i in range(len(body.lines) - 1):
+        if not body.breaks[i + 1] and not ITEM_OPENING.match(body.words[i + 1][0]):
+            width = measure(" ".join(body.words[i]))
+            bounds.append(_bounds(width, width + measure(" " + body.words[i + 1][0])))
+    agreed, total = 0, max(1, len(bounds))
+    for _ in range(columns):
+        if not bounds:
+            break
+        lo, hi, votes = _most_agreed(bounds)
+        agreed += votes
+        bounds = [(a, b) for a, b in bounds if not (a <= lo and b >= hi)]
+    return agreed / total
+
+
+def _bounds(width: float, full: float) -> tuple[float, float]:
+    """The column widths a line of `width` that wrapped before reaching `full` allows."""
+    return width / (1 + WIDTH_TOLERANCE), full / (1 - WIDTH_TOLERANCE)
+
+
+def _most_agreed(bounds: list[tuple[float, float]]) -> tuple[float, float, int]:
+    """The interval inside the most of these intervals, and how many (a sweep)."""
+    events = sorted([(lo, 0) for lo, _ in bounds] + [(hi, 1) for _, hi in bounds])
+    best, at, now = (0.0, 0.0, 0), None, 0
+    for k, (x, kind) in enumerate(events):
+        now += 1 if kind == 0 else -1
+        if kind == 0 and now > best[2]:
+            best, at = (x, x, now), k
+        elif kind == 1 and at is not None and now == best[2] - 1:
+            best, at = (best[0], x, best[2]), None
+    return best
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A piece the search may place: words [start, end) of a line."""
+
+    line: int
+    start: int
+    end: int
+    text: str
+    width: float
+    shape: str
+    opening: str
+    cues: dict[str, int]
+    tokens: list[str]
+    number: int | None  # its leading number label, if any
+    open_end: bool  # it ends on a word that leads on
+    end_node: int
+
+
+def _candidates(body: _Body) -> tuple[list[tuple[int, int]], list[list[_Candidate]]]:
+    """The search's nodes (line, word index) and the pieces that begin at each."""
+    nodes = [(i, a) for i, b in enumerate(body.bounds) for a in b[:-1]] + [(len(body.lines), 0)]
+    index = {node: k for k, node in enumerate(nodes)}
+    out: list[list[_Candidate]] = []
+    for i, a in nodes[:-1]:
+        words, here = body.words[i], []
+        for b in (b for b in body.bounds[i] if b > a):
+            text = " ".join(words[a:b])
+            cues = {name: min(CUE_CAP, len(p.findall(text))) for name, p in CUES.items()}
+            number = NUMBER_LABEL.match(text)
+            end = index[(i, b)] if b < len(words) else index.get((i + 1, 0), len(nodes) - 1)
+            here.append(_Candidate(i, a, b, text, body.measure(text), _first_match(SHAPES, text),
+                                   _first_match(OPENINGS, text), cues, _tokens(text, cues),
+                                   int(number.group("n")) if number else None, bool(CONNECTIVE_END.search(text)), end))
+        out.append(here)
+    return nodes, out
+
+
+def _tokens(text: str, cues: dict[str, int]) -> list[str]:
+    """A piece's words for the learned word odds; its cues are words among them (`<date>`)."""
+    words = ["0" if w.isdigit() else w.lower() for w in WORD.findall(text)]
+    return words + [f"<{cue}>" for cue, n in cues.items() for _ in range(n)]
+
+
+# ----------------------------------------------------------------- model
+
+START, RESUME, LINE = 0, 1, 2  # a cell opens; a cell goes on after a page break; a cell's next line
+KINDS = (START, RESUME, LINE)
+
+
+@dataclass(slots=True)
+class _Model:
+    roles: tuple[str, ...]
+    numbered: int | None  # the column whose cells carry the row numbers
+    widths: list[float | None]  # per column; None: not known (yet)
+    shapes: list[list[dict[str, float]]]  # [kind][column] -> log P(the first token's shape)
+    openings: list[list[dict[str, float]]]  # [kind][column] -> log P(what the first words name)
+    word_odds: list[dict[str, float]]  # [column] -> log(P(word | column) / P(word)); empty in the first pass
+    presence: list[list[float]]  # [row kind: task row, group row][column] -> P(the row has a cell of its own there)
+    ends: list[float]  # [column] -> P(a cell ends after a line)
+    cut_rows: float  # P(a page break falls inside a row)
+
+
+def _log_dist(prior: dict[str, float], counts: Counter | None, names: list[str]) -> dict[str, float]:
+    """Log-probabilities of a categorical feature: its counts, smoothed towards a prior (a partial table)."""
+    rest = max(1e-3, 1.0 - sum(prior.values())) / max(1, len(names) - len(prior))
+    counts = counts or Counter()
+    total = sum(counts.values())
+    return {s: math.log((counts[s] + SHAPE_SMOOTHING * prior.get(s, rest)) / (total + SHAPE_SMOOTHING)) for s in names}
+
+
+def _priors(roles: tuple[str, ...]) -> tuple[int | None, list[list[dict]], list[list[dict]], list[list[float]]]:
+    """The first-pass tables: the numbered column, shapes and openings [kind][column], presence [row kind][column]."""
+    numbered = roles.index("row_no") if "row_no" in roles else roles.index("task") if "task" in roles else None
+    starts = [{"capital": 0.9} if role == "task" and numbered != c else START_SHAPES.get(role, START_SHAPES["notes"])
+              for c, role in enumerate(roles)]  # an STT column numbers the rows: tasks open with words
+    lines = [LINE_SHAPES_BY_ROLE.get(role, LINE_SHAPES) for role in roles]
+    shapes = [starts, lines, lines]
+    openings = [[START_OPENINGS.get(role, START_OPENINGS["notes"]) for role in roles], [LINE_OPENINGS] * len(roles),
+                [LINE_OPENINGS] * len(roles)]
+    task_rows = [PRESENCE.get(role, PRESENCE_DEFAULT) for role in roles]
+    group_rows = [p if numbered is None or c <= numbered else GROUP_ROW_TITLE if c == numbered + 1 else GROUP_ROW_OTHERS
+                  for c, p in enumerate(task_rows)]
+    return numbered, shapes, openings, [task_rows, group_rows]
+
+
+def _first_model(roles: tuple[str, ...]) -> _Model:
+    numbered, shapes, openings, presence = _priors(roles)
+    return _Model(roles, numbered, [None] * len(roles),
+                  [[_log_dist(p, None, SHAPE_NAMES) for p in kind] for kind in shapes],
+                  [[_log_dist(p, None, OPENING_NAMES) for p in kind] for kind in openings],
+                  [{} for _ in roles], presence, [CELL_END.get(r, CELL_END_DEFAULT) for r in roles], CUT_ROWS)
+
+
+def _emissions(model: _Model, cand: _Candidate) -> list[list[float]]:
+    """[kind][column] -> how well the piece reads as that kind of piece of that column."""
+    out: list[list[float]] = [[], [], []]
+    for col, role in enumerate(model.roles):
+        odds = model.word_odds[col]
+        if odds:  # learned: the cues are words like any other
+            score = max(-PIECE_WORDS_CAP, min(PIECE_WORDS_CAP, WORD_WEIGHT * sum(odds.get(w, 0.0) for w in cand.tokens)))
+        else:
+            score = sum(n * CUE_WEIGHTS[cue].get(role, 0.0) for cue, n in cand.cues.items())
+        form = ROLE_FORMS.get(role)
+        if form is not None and not form.match(cand.text):
+            score -= FORM_WEIGHT
+        width = model.widths[col]
+        if width is not None and cand.width > width * (1 + WIDTH_TOLERANCE):  # no line is wider than its column
+            score -= OVERFLOW_WEIGHT * (cand.width - width * (1 + WIDTH_TOLERANCE))
+        for kind in KINDS:
+            out[kind].append(score + model.shapes[kind][col][cand.shape] + model.openings[kind][col][cand.opening])
+    return out
+
+
+def _wraps(model: _Model, col: int, width: float, follow: float | None, bounds: tuple[float, float]):
+    """Score a line of `width` wrapped before a word adding `follow` (None: before an item), and the cell's width bounds after it."""
+    lo = max(bounds[0], width)
+    hi = min(bounds[1], width + follow) if follow is not None else bounds[1]
+    score = -ALIKE_WEIGHT * (lo - hi * (1 + WIDTH_TOLERANCE)) if lo > hi * (1 + WIDTH_TOLERANCE) else 0.0
+    known = model.widths[col]
+    if known is not None and follow is not None:
+        room = known * (1 - WIDTH_TOLERANCE) - (width + follow)
+        if room > 0:  # the next word would have fitted on this line
+            score -= UNDERFILL_WEIGHT * room
+    return score, (lo, max(lo, hi))
+
+
+# ---------------------------------------------------------------- search
+
+UNBOUNDED = (0.0, math.inf)
+
+
+@dataclass(slots=True)
+class _Step:
+    """One piece of a segmentation."""
+
+    line: int
+    start: int  # word indices in the line
+    end: int
+    col: int
+    kind: int
+    new_row: bool
+
+
+def _search(body: _Body, model: _Model, nodes, cands, nbest: int) -> list[dict[int, list]]:
+    """The N best paths into every state at every node (list Viterbi, beam-pruned).
+
+    A state is (phase, column, goes on): phase 0 is a row's first part, 1 the
+    part resumed after a page break. A path carries (the last row number and
+    whether a group numeral came since; the open cell's width bounds; per
+    column, this row's cell before a page break: the odds that it goes on, its
+    last line's width, its width bounds and last word; the row's kind)."""
+    K = len(model.roles)
+    logp = [[math.log(p) for p in kind] for kind in model.presence]
+    logq = [[math.log(1 - p) for p in kind] for kind in model.presence]
+    log_end = [math.log(e) for e in model.ends]
+    goes_on = [math.log(1 - e) - math.log(e) for e in model.ends]
+    absent_after = [[sum(q[c + 1:]) for c in range(K)] for q in logq]  # the rest of the row merged with the rows above
+    absent_between = [[[sum(q[c + 1:c2]) for c2 in range(K)] for c in range(K)] for q in logq]
+    new_row = [ROW_COST + sum(logq[0][:c2]) + logp[0][c2] for c2 in range(K)]
+    cut_row, whole_row = math.log(model.cut_rows), math.log(1 - model.cut_rows)
+    n_lines = len(body.lines)
+    flows = [FLOW_WEIGHT * body.flow(body.words[i][-1], body.words[i + 1][0]) if i + 1 < n_lines else 0.0
+             for i in range(n_lines)]
+    no_cells = (None,) * K
+    hyps: list[dict[int, list]] = [{} for _ in nodes]  # node -> state -> [(score, back, carry)], best first
+
+    def push(node: int, state: int, score: float, back, carry) -> None:
+        here = hyps[node].get(state)
+        if here is None:
+            hyps[node][state] = [(score, back, carry)]
+        elif len(here) < nbest or score > here[-1][0]:
+            k = len(here)
+            while k and here[k - 1][0] < score:
+                k -= 1
+            here.insert(k, (score, back, carry))
+            del here[nbest:]
+
+    push(0, 2 * (2 * K - 1), 0.0, None, ((0, False), UNBOUNDED, no_cells, 0))  # as if a row had just ended
+
+    for node, (i, a) in enumerate(nodes[:-1]):
+        if not hyps[node]:
+            continue
+        floor = max(here[0][0] for here in hyps[node].values()) - BEAM
+        brk = a == 0 and body.breaks[i]
+        word = body.words[i][a]
+        # What this piece's first word would add to the line before it, had it wrapped on from there.
+        first = None if ITEM_OPENING.match(" ".join(body.words[i][a:a + 2])) else body.measure(" " + word)
+        into: dict[tuple[int, int, int], list] = defaultdict(list)  # (kind, column, phase) -> [(score, state, rank, opens a row, bounds)]
+
+        def resume(c2, score, s, r, cells):
+            held = cells[c2]
+            if held is None:  # a cell the row had not opened: one spanning rows above
+                into[(RESUME, c2, 1)].append((score + RESUME_FOREIGN, s, r, False, UNBOUNDED))
+            else:
+                odds, width, bounds, last = held
+                fit, bounds = _wraps(model, c2, width, first, bounds)
+                into[(RESUME, c2, 1)].append((score + odds + FLOW_WEIGHT * body.flow(last, word) + fit, s, r, False, bounds))
+
+        for s, here in hyps[node].items():
+            op, c, ph = s % 2, (s // 2) % K, s // (2 * K)
+            for r, (v, _, carry) in enumerate(here):
+                if v < floor:
+                    break
+                if op:
+                    into[(LINE, c, ph)].append((v, s, r, False, carry[1]))
+                    continue
+                row_kind = carry[3]
+                closing = absent_after[row_kind][c] if ph == 0 else 0.0
+                for c2 in range(K):
+                    into[(START, c2, 0)].append((v + closing + new_row[c2] + (whole_row if brk else 0.0), s, r, True, UNBOUNDED))
+                    if brk:
+                        resume(c2, v + closing + cut_row, s, r, carry[2])
+                    elif c2 > c and ph == 0:
+                        into[(START, c2, 0)].append((v + absent_between[row_kind][c][c2] + logp[row_kind][c2], s, r, False, UNBOUNDED))
+                    elif c2 > c:
+                        resume(c2, v, s, r, carry[2])
+                if a == 0:  # leave the whole line unplaced
+                    push(cands[node][-1][0].end_node, s, v + SKIP_COST, ("skip", node, s, r), carry)
+        offers = [(key, sorted(found, key=lambda h: -h[0])[:nbest]) for key, found in into.items()]
+
+        for cand, em in cands[node]:
+            cut = CUT_COST if cand.start > 0 else 0.0
+            # A cell goes on to the next line only on this page; past a break it is resumed.
+            can_open = cand.end == len(body.words[i]) and i + 1 < n_lines and not body.breaks[i + 1]
+            targets = hyps[cand.end_node]
+            for (kind, c2, ph), found in offers:
+                base = cut + em[kind][c2] + log_end[c2]
+                state = (ph * K + c2) * 2
+                closed_here, open_here = targets.get(state), targets.get(state + 1)
+                for score, s, r, opens, bounds in found:
+                    run, _, cells, row_kind = hyps[node][s][r][2]
+                    if opens:
+                        cells, row_kind = no_cells, 0
+                    e = score + base
+                    if kind == START and cand.shape == "roman":
+                        run, row_kind = (run[0], True), int(c2 == model.numbered)
+                    if kind == START and c2 == model.numbered and cand.number is not None:
+                        last, group_since = run
+                        e += RUN_BONUS if cand.number == last + 1 or (cand.number == 1 and group_since) else RUN_BREAK
+                        run = (cand.number, False)
+                    back = (node, s, r, cand, c2, kind, opens)
+                    closed = e - (CONNECTIVE_WEIGHT if cand.open_end else 0.0)  # a cell rarely ends on a word that leads on
+                    if cand.width > bounds[1] * (1 + WIDTH_TOLERANCE):  # a last line wider than the lines above it
+                        closed -= ALIKE_WEIGHT * (cand.width - bounds[1] * (1 + WIDTH_TOLERANCE))
+                    if closed_here is None or len(closed_here) < nbest or closed > closed_here[-1][0]:
+                        held = cells
+                        if ph == 0:  # kept, should the cell be resumed after a page break (then it did not end)
+                            held = cells[:c2] + ((goes_on[c2] + (CONNECTIVE_WEIGHT if cand.open_end else 0.0), cand.width,
+                                                  (max(bounds[0], cand.width), bounds[1]), body.words[i][cand.end - 1]),) + cells[c2 + 1:]
+                        push(cand.end_node, state, closed, back, (run, UNBOUNDED, held, row_kind))
+                        closed_here = targets[state]
+                    if can_open:
+                        fit, bounds2 = _wraps(model, c2, cand.width, body.follow[i], bounds)
+                        opened = e + goes_on[c2] + flows[i] + fit
+                        if open_here is None or len(open_here) < nbest or opened > open_here[-1][0]:
+                            push(cand.end_node, state + 1, opened, back, (run, bounds2, cells, row_kind))
+                            open_here = targets[state + 1]
+    return hyps
+
+
+def _ends(hyps, model: _Model, nodes) -> list[tuple[float, int, int]]:
+    """The complete paths, best first: (score, state, rank) at the last node."""
+    K = len(model.roles)
+    out = []
+    for s, here in hyps[len(nodes) - 1].items():
+        if s % 2 == 0:
+            for r, (v, _, carry) in enumerate(here):
+                c, ph = (s // 2) % K, s // (2 * K)
+                out.append((v + (sum(math.log(1 - p) for p in model.presence[carry[3]][c + 1:]) if ph == 0 else 0.0), s, r))
+    return sorted(out, reverse=True)
+
+
+def _path(hyps, nodes, state: int, rank: int) -> tuple[list[_Step], list[int]]:
+    """The steps of the path ending in (state, rank) at the last node, and the lines it leaves unplaced."""
+    steps, skipped = [], []
+    node = len(nodes) - 1
+    while hyps[node][state][rank][1] is not None:
+        back = hyps[node][state][rank][1]
+        if back[0] == "skip":
+            _, node, state, rank = back
+            skipped.append(nodes[node][0])
+            continue
+        node, state, rank, cand, col, kind, opens = back
+        steps.append(_Step(cand.line, cand.start, cand.end, col, kind, opens))
+    return steps[::-1], sorted(skipped)
+
+
+# -------------------------------------------------------------- learning
+
+
+def _rows(steps: list[_Step]) -> list[dict[int, list[_Step]]]:
+    """Rows as column -> its steps; pieces resumed after a page break join their rows."""
+    rows: list[dict[int, list[_Step]]] = []
+    for step in steps:
+        if step.new_row or not rows:
+            rows.append({})
+        row = rows[-1]
+        if step.kind == RESUME and step.col not in row:  # a cell spanning rows (a group): the last one opened
+            row = next((r for r in reversed(rows) if step.col in r), row)
+        row.setdefault(step.col, []).append(step)
+    return rows
+
+
+def _estimate(body: _Body, model: _Model, steps: list[_Step], learn_words: bool) -> _Model:
+    """The model a segmentation implies: widths, first tokens, words, presence, cell lengths, broken rows."""
+    K = len(model.roles)
+    numbered, shape_priors, opening_priors, presence_priors = _priors(model.roles)
+    shapes = [[Counter() for _ in range(K)] for _ in KINDS]
+    openings = [[Counter() for _ in range(K)] for _ in KINDS]
+    words = [Counter() for _ in range(K)]
+    wraps: list[list[tuple[float, float | None]]] = [[] for _ in range(K)]  # per whole line: its width, with the next word
+    for k, step in enumerate(steps):
+        text = " ".join(body.words[step.line][step.start:step.end])
+        shapes[step.kind][step.col][_first_match(SHAPES, text)] += 1
+        openings[step.kind][step.col][_first_match(OPENINGS, text)] += 1
+        words[step.col].update(_tokens(text, {name: min(CUE_CAP, len(p.findall(text))) for name, p in CUES.items()}))
+        if step.start == 0 and step.end == len(body.words[step.line]):
+            nxt = steps[k + 1] if k + 1 < len(steps) else None
+            goes_on = nxt is not None and nxt.kind == LINE and body.follow[step.line] is not None
+            width = body.measure(text)
+            wraps[step.col].append((width, width + body.follow[step.line] if goes_on else None))
+    odds = model.word_odds
+    if learn_words:
+        total = sum(words, Counter())
+        n_total, size = sum(total.values()) or 1, len(total) + 1
+        odds = []
+        for counts in words:
+            n_c = sum(counts.values())
+            odds.append({w: max(-WORD_CLIP, min(WORD_CLIP, math.log((counts[w] + WORD_SMOOTHING * bg) / (n_c + WORD_SMOOTHING) / bg)))
+                         for w, n in total.items() for bg in [(n + 0.5) / (n_total + 0.5 * size)]})
+    rows = _rows(steps)
+    kinds = [int(numbered in r and _first_match(SHAPES, " ".join(body.words[r[numbered][0].line][r[numbered][0].start:])) == "roman")
+             for r in rows]
+    presence = [[min(0.98, max(0.02, (sum(1 for r, k in zip(rows, kinds) if k == kind and c in r)
+                                      + PRESENCE_SMOOTHING * presence_priors[kind][c]) / (kinds.count(kind) + PRESENCE_SMOOTHING)))
+                 for c in range(K)] for kind in (0, 1)]
+    firsts = [k for k, step in enumerate(steps) if body.breaks[step.line] and (k == 0 or steps[k - 1].line != step.line)]
+    cells = [sum(1 for step in steps if step.col == c and step.kind == START) for c in range(K)]
+    pieces = [sum(1 for step in steps if step.col == c) for c in range(K)]
+    return _Model(
+        model.roles, numbered, [_width(w) for w in wraps],
+        [[_log_dist(shape_priors[kind][c], shapes[kind][c], SHAPE_NAMES) for c in range(K)] for kind in KINDS],
+        [[_log_dist(opening_priors[kind][c], openings[kind][c], OPENING_NAMES) for c in range(K)] for kind in KINDS],
+        odds, presence,
+        [min(0.9, max(0.05, (cells[c] + 1) / (pieces[c] + 2))) for c in range(K)],
+        (sum(1 for k in firsts if steps[k].kind == RESUME) + 1) / (len(firsts) + 2),
+    )
+
+
+def _width(wraps: list[tuple[float, float | None]]) -> float | None:
+    """A column's width: where most of its wrapped lines say it lies.
+
+    A line that went on to the next bounds the width from below by its own
+    width and from above by its width with the next word; the lines a pass
+    put in the wrong column agree on another width and are outvoted."""
+    bounds = [_bounds(width, full) for width, full in wraps if full is not None]
+    if len(bounds) < MIN_WRAPS:
+        return None  # too few wrapped lines to tell: no width is better than a wrong one
+    lo, hi, _ = _most_agreed(bounds)
+    return (lo + hi) / 2
+
+
+# ------------------------------------------------------------------ entry
+
+
+def segment_table(lines: Sequence[Line]) -> FlatTable:
+    """`lines`: the appendix's lines after its title and `(Kèm theo …)` line, in order, blank lines and page numbers removed, starting at the first header line."""
+    roles, spans = _find_headers(lines)
+    body, header_lines = _body(lines, spans, roles)
+    if not roles or not body.lines:
+        issues = () if roles else (Issue("appendix", "no_table_header", "flattened table without a recognisable header",
+                                         lines[0].page if lines else None),)
+        return FlatTable(roles, (), tuple(header_lines), tuple(body.lines), issues)
+    nodes, plain = _candidates(body)
+    model = _first_model(roles)
+    for n in range(PASSES):
+        cands = [[(c, _emissions(model, c)) for c in here] for here in plain]
+        hyps = _search(body, model, nodes, cands, NBEST if n + 1 == PASSES else 1)
+        ends = _ends(hyps, model, nodes)
+        steps, skipped = _path(hyps, nodes, ends[0][1], ends[0][2])
+        if n + 1 < PASSES:
+            model = _estimate(body, model, steps, learn_words=n >= 1)
+    rows = _rows(steps)
+    flat_rows = tuple(FlatRow({roles[c]: tuple(Piece(" ".join(body.words[s.line][s.start:s.end]), body.lines[s.line])
+                                               for s in row[c]) for c in sorted(row)}) for row in rows)
+    issues = _numbering_issues(model, flat_rows) + _margin_issues(body, hyps, nodes, ends, steps, rows)
+    return FlatTable(roles, flat_rows, tuple(header_lines), tuple(body.lines[i] for i in skipped), tuple(issues))
+
+
+# ----------------------------------------------------------------- issues
+
+
+def _numbering_issues(model: _Model, rows: tuple[FlatRow, ...]) -> list[Issue]:
+    """Rows whose number does not continue the run, or whose numbered cell holds no number."""
+    if model.numbered is None:
+        return []
+    role, issues, last, group_since = model.roles[model.numbered], [], 0, False
+    for k, row in enumerate(rows, start=1):
+        if any(p[0].text and _first_match(SHAPES, p[0].text) == "roman" for p in row.cells.values()):
+            group_since = True
+        pieces = row.cells.get(role)
+        if not pieces:
+            continue  # merged with the row above (a task with several products)
+        first, page = pieces[0].text, pieces[0].line.page
+        number = NUMBER_LABEL.match(first)
+        if number:
+            n = int(number.group("n"))
+            if n != last + 1 and not (n == 1 and group_since):
+                issues.append(Issue("appendix", "numbering_break", f"flattened row {k} is numbered {n} after {last}", page))
+            last, group_since = n, False
+        elif _first_match(SHAPES, first) != "roman":
+            issues.append(Issue("appendix", "row_without_number", f"flattened row {k} has no number: {first[:40]!r}", page))
+    return issues
+
+
+def _margin_issues(body: _Body, hyps, nodes, ends, steps: list[_Step], rows) -> list[Issue]:
+    """Rows that a path nearly as good as the best reads otherwise."""
+    row_of: dict[tuple[int, int], int] = {}
+    for k, row in enumerate(rows):
+        for cell in row.values():
+            for step in cell:
+                row_of[(step.line, step.start)] = k
+    best = {(s.line, s.start, s.end, s.col, s.new_row) for s in steps}
+    unsure: dict[int, float] = {}
+    for score, state, rank in ends[1:]:
+        margin = ends[0][0] - score
+        if margin >= UNSURE_MARGIN:
+            break
+        other, _ = _path(hyps, nodes, state, rank)
+        for s in other:
+            if (s.line, s.start, s.end, s.col, s.new_row) not in best:
+                k = row_of.get((s.line, s.start)) or row_of.get((s.line, 0))
+                k = k if k is not None else next((row_of[key] for key in sorted(row_of) if key[0] >= s.line), len(rows) - 1)
+                unsure[k] = min(unsure.get(k, math.inf), margin)
+    return [Issue("appendix", "unsure_segmentation", f"flattened row {k + 1} reads otherwise on a path only {m:.1f} "
+                  "log-odds less likely", body.lines[min(st.line for cell in rows[k].values() for st in cell)].page)
+            for k, m in sorted(unsure.items())]
