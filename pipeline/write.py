@@ -29,26 +29,28 @@ def to_arrow(name: str, rows: list[dict]) -> pa.Table:
     return table.take(pc.sort_indices(table, sort_keys=keys)) if rows else table
 
 
-def write_table(table: pa.Table, path: Path) -> None:
+def write_parquet_tmp(table: pa.Table, path: Path) -> Path:
+    """Write `table` beside `path` under a temporary name, synced to disk; return that name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         pq.write_table(table, tmp, compression="zstd")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the tables are for every reader
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 def write_tables(rows_by_table: dict[str, list[dict]], out_dir: str | Path) -> dict[str, Path]:
-    """Write every declared table (empty ones too) as `<out_dir>/<name>.parquet`."""
+    """Write every declared table (empty ones too) as `<out_dir>/<name>.parquet`, each atomically."""
     out = Path(out_dir)
     tables = {name: to_arrow(name, rows_by_table.get(name, [])) for name in SCHEMAS}
     written = {}
     for name, table in tables.items():
         written[name] = out / f"{name}.parquet"
-        write_table(table, written[name])
+        os.replace(write_parquet_tmp(table, written[name]), written[name])
     return written

@@ -38,7 +38,7 @@ def test_batch_succeeds_and_reports_coverage(batch):
     assert len([l for l in lines if l.startswith("parsed ")]) == 3
     known = next(l for l in lines if "mang-yang-2021-cchc.txt" in l)
     assert "3 articles, 9 objectives, 39 tasks" in known and "outline coverage 100.0%" in known
-    assert lines[-1].startswith("3 parsed, 0 failed")
+    assert "3 parsed, 0 unchanged, 0 failed, 0 duplicates" in result.stdout
 
 
 def test_every_table_is_written_with_its_schema(batch):
@@ -92,10 +92,25 @@ def test_one_bad_file_does_not_stop_the_batch(tmp_path):
     (raw / "renamed-word-file.pdf").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     result = run("parse", str(raw), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
-    assert "1 parsed, 1 failed" in result.stdout
+    assert "1 parsed, 0 unchanged, 1 failed" in result.stdout
     assert len(pd.read_parquet(tmp_path / "out" / "tasks.parquet")) == 39
 
 
 def test_missing_input_is_an_error(tmp_path):
     result = run("parse", str(tmp_path / "nothing-here.pdf"), "--out", str(tmp_path))
     assert result.returncode == 1 and "no such file" in result.stderr
+
+
+def test_dates_command_prints_one_json_object_per_milestone():
+    import json
+
+    result = run("dates", "--year", "2021", "--", "Quý I, II/2021", "- Ban hành Kế hoạch trong tháng 01/2021. "
+                 "- Báo cáo kết quả thực hiện Kế hoạch trong quý IV năm 2021.", "Sau khi có văn bản của cấp trên")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["kind"], r["start"], r["end"]) for r in rows] == [
+        ("quarter", "2021-01-01", "2021-03-31"), ("quarter", "2021-04-01", "2021-06-30"),
+        ("month", "2021-01-01", "2021-01-31"), ("quarter", "2021-10-01", "2021-12-31"),
+        ("event", None, None),
+    ]
+    assert rows[2]["text"].startswith("- Ban hành Kế hoạch") and rows[2]["action"] == "Ban hành Kế hoạch"

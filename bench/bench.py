@@ -1,0 +1,101 @@
+"""Speed figures of the pipeline, printed, never asserted.
+
+    make bench        # or: .venv/bin/python bench/bench.py [--repeat N]
+
+1. PDFs: per page, raw pdfplumber text extraction (open, `extract_text` on
+   every page) against the whole pipeline on the same file, best of N runs,
+   measured in this run; their ratio.
+2. Text input: throughput of the whole pipeline in MB/s.
+3. Batch: the same folder parsed with 1 and with 2 worker processes; speed-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pdfplumber
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from parsers.errors import DocumentError  # noqa: E402
+from pipeline.batch import run_batch  # noqa: E402
+from pipeline.run import parse_document  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def best_of(n: int, fn) -> float:
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def raw_extraction(path: Path) -> int:
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+        return len(pdf.pages)
+
+
+def pipeline(path: Path) -> None:
+    try:
+        parse_document(path)
+    except DocumentError:
+        pass  # a refused document still costs its extraction; that is what is timed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    print("PDF: seconds per page, best of", args.repeat)
+    print(f"{'file':45} {'pages':>5} {'raw':>8} {'pipeline':>9} {'ratio':>6}")
+    total_raw = total_pipe = 0.0
+    for pdf in sorted(FIXTURES.glob("*.pdf")):
+        pages = raw_extraction(pdf)
+        raw = best_of(args.repeat, lambda: raw_extraction(pdf))
+        pipe = best_of(args.repeat, lambda: pipeline(pdf))
+        total_raw, total_pipe = total_raw + raw, total_pipe + pipe
+        print(f"{pdf.name[:45]:45} {pages:5d} {raw / pages:8.4f} {pipe / pages:9.4f} {pipe / raw:6.2f}")
+    print(f"{'all PDFs':45} {'':5} {'':8} {'':9} {total_pipe / total_raw:6.2f}  (pipeline / raw pdfplumber)")
+
+    print("\nText input: whole pipeline")
+    size = seconds = 0.0
+    for txt in sorted(FIXTURES.glob("*.txt")):
+        t = best_of(args.repeat, lambda: pipeline(txt))
+        size += txt.stat().st_size
+        seconds += t
+        print(f"{txt.name[:45]:45} {txt.stat().st_size / 1e3:7.1f} kB {t:7.3f} s {txt.stat().st_size / 1e6 / t:6.2f} MB/s")
+    print(f"{'all texts':45} {size / 1e3:7.1f} kB {seconds:7.3f} s {size / 1e6 / seconds:6.2f} MB/s")
+
+    print("\nBatch: 1 worker against 2")
+    with tempfile.TemporaryDirectory() as tmp:
+        raw_dir = Path(tmp) / "raw"
+        raw_dir.mkdir()
+        for i in range(4):  # distinct copies: a trailing comment changes the hash, not the content
+            for src in (FIXTURES / "mang-yang-2021-cchc.pdf", FIXTURES / "mang-yang-2021-cchc.txt",
+                        FIXTURES / "bac-ninh-144-2025-kinh-te-so.txt"):
+                suffix = b"\n% copy %d\n" % i if src.suffix == ".pdf" else b"\n" * (i + 1)
+                (raw_dir / f"{src.stem}-{i}{src.suffix}").write_bytes(src.read_bytes() + suffix)
+        timings = {}
+        for workers in (1, 2):
+            out = Path(tmp) / f"out-{workers}"
+            timings[workers] = best_of(1, lambda: run_batch([raw_dir], out, workers=workers, force=True))
+            shutil.rmtree(out)
+        files = len(list(raw_dir.iterdir()))
+        print(f"{files} files: 1 worker {timings[1]:.2f} s, 2 workers {timings[2]:.2f} s, "
+              f"speed-up {timings[1] / timings[2]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

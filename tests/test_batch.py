@@ -1,0 +1,155 @@
+"""A folder of plans: bad files recorded not fatal, incremental re-runs, workers, a killed run."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.batch import COMMIT, recover, run_batch
+from pipeline.schemas import SCHEMAS
+
+from .conftest import FIXTURES, KNOWN_PDF, KNOWN_TXT
+
+GOOD = [KNOWN_TXT, KNOWN_PDF, FIXTURES / "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep.txt"]
+
+
+def _bad_files(folder: Path) -> dict[str, str]:
+    """One file of each kind that must fail, and the reason code it must fail with."""
+    pypdf = pytest.importorskip("pypdf")
+    shutil.copy(FIXTURES / "vpcp-tb79-2022-scan.pdf", folder / "scan.pdf")
+    writer = pypdf.PdfWriter(clone_from=str(KNOWN_PDF))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    with open(folder / "encrypted.pdf", "wb") as fh:
+        writer.write(fh)
+    # A Word document saved with a .pdf name: a zip archive, as .docx files are.
+    (folder / "word-renamed.pdf").write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml" + b"\x00" * 200)
+    (folder / "truncated.pdf").write_bytes(KNOWN_PDF.read_bytes()[: len(KNOWN_PDF.read_bytes()) // 2])
+    shutil.copy(FIXTURES / "tuan-giao-hdnd-2020.pdf", folder / "invitation.pdf")
+    (folder / "empty.txt").write_bytes(b"")
+    with open(folder / "zero-pages.pdf", "wb") as fh:
+        pypdf.PdfWriter().write(fh)
+    (folder / "legacy.txt").write_bytes(KNOWN_TXT.read_text(encoding="utf-8").encode("cp1258", errors="replace"))
+    with open(folder / "huge.pdf", "wb") as fh:  # sparse: over the size limit without using the disk
+        fh.write(b"%PDF-1.4\n")
+        fh.truncate(60 * 1024 * 1024)
+    return {
+        "scan.pdf": "no_text_layer", "encrypted.pdf": "encrypted", "word-renamed.pdf": "not_pdf",
+        "truncated.pdf": "unreadable", "invitation.pdf": "not_a_plan", "empty.txt": "empty",
+        "zero-pages.pdf": "empty", "legacy.txt": "encoding", "huge.pdf": "too_large",
+    }
+
+
+def _snapshot(out: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("*.parquet"))}
+
+
+def test_bad_files_are_recorded_and_the_good_ones_parsed(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in GOOD:
+        shutil.copy(f, raw / f.name)
+    expected = _bad_files(raw)
+    result = subprocess.run([sys.executable, "-m", "pipeline", "parse", str(raw), "--out", str(tmp_path / "out")],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    errors = pd.read_parquet(tmp_path / "out" / "errors.parquet")
+    assert dict(zip(errors.source_path.map(lambda p: Path(p).name), errors.code)) == expected
+    stderr = result.stderr.strip().splitlines()
+    assert len(stderr) == len(expected) and all(line.startswith(f"error: {raw}/") for line in stderr)
+    assert "Traceback" not in result.stderr
+    assert f"3 parsed, 0 unchanged, {len(expected)} failed" in result.stdout
+    documents = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert sorted(documents.source_path.map(lambda p: Path(p).name)) == sorted(f.name for f in GOOD)
+    assert len(pd.read_parquet(tmp_path / "out" / "tasks.parquet")) == 39 + 39 + 19
+
+
+def test_second_run_changes_nothing_and_changes_are_incremental(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for f in GOOD:
+        shutil.copy(f, raw / f.name)
+    first = run_batch([raw], out, workers=1)
+    assert first.count("parsed") == 3 and first.written
+    before = _snapshot(out)
+    mtimes = {p.name: p.stat().st_mtime_ns for p in out.glob("*.parquet")}
+
+    again = run_batch([raw], out, workers=1)
+    assert again.count("parsed") == 0 and again.count("unchanged") == 3 and not again.written
+    assert _snapshot(out) == before
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.parquet")} == mtimes
+
+    # One changed file is parsed again, alone.
+    changed = raw / KNOWN_TXT.name
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Lê Trọng", "Lê Văn Trọng"), encoding="utf-8")
+    third = run_batch([raw], out, workers=1)
+    assert [r.path for r in third.results if r.status == "parsed"] == [str(changed)]
+    signers = pd.read_parquet(out / "documents.parquet").set_index("source_path").signer_name
+    assert signers[str(changed)] == "Lê Văn Trọng"
+
+    # A removed file's rows go.
+    (raw / KNOWN_PDF.name).unlink()
+    fourth = run_batch([raw], out, workers=1)
+    assert fourth.written and fourth.count("parsed") == 0
+    for name in SCHEMAS:
+        frame = pd.read_parquet(out / f"{name}.parquet")
+        if "source_path" in frame:
+            assert str(raw / KNOWN_PDF.name) not in set(frame.source_path)
+    assert len(pd.read_parquet(out / "appendix_rows.parquet")) == 35 + 11
+
+
+def test_workers_do_not_change_the_result(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in GOOD + [FIXTURES / "ha-noi-310-2025-5g-iot.txt", FIXTURES / "tuan-giao-hdnd-2020.pdf"]:
+        shutil.copy(f, raw / f.name)
+    one = run_batch([raw], tmp_path / "one", workers=1)
+    two = run_batch([raw], tmp_path / "two", workers=2)
+    assert [(r.path, r.status) for r in one.results] == [(r.path, r.status) for r in two.results]
+    assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "two")
+
+
+def test_a_killed_run_leaves_the_previous_tables(tmp_path):
+    """Kill a parse while it writes its tables: the old tables stay readable and whole."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    shutil.copy(KNOWN_TXT, raw / KNOWN_TXT.name)
+    assert run_batch([raw], out, workers=1).written
+    before = _snapshot(out)
+    # More documents to write: copies of the known PDF made distinct by a trailing comment.
+    for i in range(6):
+        (raw / f"copy-{i}.pdf").write_bytes(KNOWN_PDF.read_bytes() + f"\n% copy {i}\n".encode())
+
+    outcomes = set()
+    for attempt in range(4):
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "parse", str(raw), "--out", str(out), "--workers", "1"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        # Wait until it starts writing a table (a temporary file appears), then kill it at once.
+        while proc.poll() is None and time.monotonic() < deadline and not list(out.glob(".*.tmp")):
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if (out / COMMIT).exists():
+            outcomes.add("committed")
+            recover(out)  # what the next run does first
+        after = _snapshot(out)
+        for name in SCHEMAS:
+            pd.read_parquet(out / f"{name}.parquet")  # every table readable
+        ids = set(pd.read_parquet(out / "documents.parquet").doc_id)
+        for name in ("tasks", "outline", "residual", "appendix_rows"):
+            assert set(pd.read_parquet(out / f"{name}.parquet").doc_id) <= ids  # consistent with one another
+        if after == before:
+            outcomes.add("kept")
+        else:
+            assert len(ids) == 2  # the new tables, whole: the known text and the six identical PDFs once
+            outcomes.add("replaced")
+            break
+    assert "kept" in outcomes or "replaced" in outcomes
