@@ -1,87 +1,208 @@
-"""The published tables, declared once.
+"""The published tables, declared once: columns, types and what each column means.
 
 Every table written by the pipeline has exactly these columns, in this order,
 with these types; `pipeline.write` casts each table to its schema, so a stage
-that produces a wrong column fails loudly instead of writing it.
+that produces a wrong column fails loudly instead of writing it. Each field
+carries its meaning as Parquet field metadata (`description`), and
+`docs/tables.md` is generated from the same declarations.
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
 
-_str = pa.string()
-_int = pa.int32()
-_list_str = pa.list_(pa.string())
+STR = pa.string()
+INT = pa.int32()
+FLOAT = pa.float64()
+DATE = pa.date32()
+LIST_STR = pa.list_(pa.string())
+LIST_INT = pa.list_(pa.int32())
+
+
+def col(name: str, type_: pa.DataType, meaning: str) -> pa.Field:
+    return pa.field(name, type_, metadata={"description": meaning})
+
+
+def table(meaning: str, *fields: pa.Field) -> pa.Schema:
+    return pa.schema(list(fields), metadata={"description": meaning})
+
+
+DOC_ID = col("doc_id", STR, "Document id: the first 16 hex digits of the source file's SHA-256; the same file has the same id on every run and machine.")
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema([
-        ("doc_id", _str),  # first 16 hex digits of source_sha256: stable across runs and machines
-        ("source_path", _str),
-        ("source_sha256", _str),
-        ("source_format", _str),  # pdf | text
-        ("source_flavour", _str),  # pdf | plain (PDF-extracted text) | web (legal-database page text)
-        ("doc_type", _str),  # Quyết định, Kế hoạch …: the type of the first part
-        ("parts", _list_str),  # the parts in order: decision, plan, appendix …
-        ("issuer", _str),
-        ("doc_number", _str),  # 617/KH-UBND; null where a draft leaves the number blank
-        ("doc_code", _str),  # KH-UBND
-        ("doc_number_raw", _str),
-        ("place", _str),
-        ("issued_date_raw", _str),
-        ("issued_year", _int),
-        ("issued_month", _int),
-        ("issued_day", _int),
-        ("title", _str),  # subject line of the first part
-        ("plan_year", _int),
-        ("signer_name", _str),
-        ("signer_title", _str),
-        ("pages", _int),
-        ("lines_total", _int),
-        ("lines_layout", _int),  # page numbers, rules, cell marks: in `residual` with their reason
-        ("lines_in_outline", _int),
-        ("coverage", pa.float64()),  # lines_in_outline / (lines_total - lines_layout)
-        ("parser_version", _str),
-    ]),
-    "legal_bases": pa.schema([
-        ("doc_id", _str), ("seq", _int),
-        ("kind", _str),  # basis (Căn cứ …) | proposal (Theo đề nghị …) | implementation (Thực hiện …)
-        ("text", _str), ("node_id", _int), ("page", _int),
-    ]),
-    "articles": pa.schema([
-        ("doc_id", _str), ("article_no", _int), ("title", _str), ("text", _str), ("node_id", _int), ("page", _int),
-    ]),
-    "objectives": pa.schema([
-        ("doc_id", _str),
-        ("objective_no", _str),  # 1, 2 … or 1.a where an objective item is split into points
-        ("heading", _str),
-        ("text", _str), ("node_id", _int), ("page", _int),
-    ]),
-    "tasks": pa.schema([
-        ("doc_id", _str),
-        ("section_no", _str),  # the numbered sub-section of the tasks section: 1, 2 … or 1.2
-        ("section_title", _str),
-        ("letter", _str),  # a, b … đ …
-        ("letter_index", _int),  # 1-based in Vietnamese alphabet order (đ = 5, no f/j/w/z)
-        ("text", _str),
-        ("bullets", _list_str),
-        ("node_id", _int), ("page", _int),
-    ]),
-    "outline": pa.schema([
-        ("doc_id", _str), ("node_id", _int), ("parent_id", _int), ("kind", _str), ("label", _str),
-        ("number", _int), ("title", _str), ("text", _str),
-        ("page_start", _int), ("page_end", _int), ("line_start", _int), ("line_end", _int),
-    ]),
-    "residual": pa.schema([
-        ("doc_id", _str), ("page", _int), ("line_no", _int), ("source_line", _int),
-        ("reason", _str),  # page_number | decoration | link_note (layout) | unclaimed (text no node took)
-        ("text", _str), ("x0", pa.float64()), ("top", pa.float64()),
-    ]),
-    "warnings": pa.schema([
-        ("doc_id", _str), ("stage", _str), ("code", _str), ("message", _str), ("page", _int),
-    ]),
-    "errors": pa.schema([
-        ("source_path", _str), ("sha256", _str), ("stage", _str), ("code", _str), ("message", _str),
-    ]),
+    "documents": table(
+        "One row per parsed file: header facts, signer, size and outline coverage.",
+        DOC_ID,
+        col("source_path", STR, "The file as it was given to the parser."),
+        col("source_sha256", STR, "SHA-256 of the file's bytes."),
+        col("source_format", STR, "pdf or text."),
+        col("source_flavour", STR, "pdf; plain (text extracted from a PDF); web (text of a legal-database page, cells between `|` lines)."),
+        col("doc_type", STR, "Type of the document's first part as its title says: Quyết định, Kế hoạch …"),
+        col("parts", LIST_STR, "The parts the file holds, in order: decision, plan, appendix …"),
+        col("issuer", STR, "The issuing body, verbatim from the header's left column."),
+        col("doc_number", STR, "Number and code as printed (617/KH-UBND); null where a draft leaves the number blank."),
+        col("doc_code", STR, "The code part of the number: KH-UBND, QĐ-UBND …"),
+        col("doc_number_raw", STR, "The `Số: …` text as printed."),
+        col("place", STR, "The place before `ngày` in the header's date line."),
+        col("issued_date_raw", STR, "The header's date as printed, blanks included."),
+        col("issued_year", INT, "Year of issue."),
+        col("issued_month", INT, "Month of issue; null where left blank."),
+        col("issued_day", INT, "Day of issue; null where left blank (drafts)."),
+        col("title", STR, "Subject line of the first part."),
+        col("plan_year", INT, "The year the plan is for, from its subject (`… năm 2021`); null where not stated."),
+        col("signer_name", STR, "Name under the signature block."),
+        col("signer_title", STR, "Title of the signer: CHỦ TỊCH, PHÓ CHỦ TỊCH …"),
+        col("pages", INT, "Pages (a text file: pages as its extraction marks them)."),
+        col("lines_total", INT, "Non-blank lines of the input."),
+        col("lines_layout", INT, "Page numbers, rules and cell marks: in `residual` with their reason."),
+        col("lines_in_outline", INT, "Lines that an outline node claimed."),
+        col("coverage", FLOAT, "lines_in_outline / (lines_total - lines_layout)."),
+        col("parser_version", STR, "Version of the parser that made the row."),
+    ),
+    "legal_bases": table(
+        "The legal bases of a preamble.",
+        DOC_ID,
+        col("seq", INT, "1-based order in the document."),
+        col("kind", STR, "basis (Căn cứ …), proposal (Theo đề nghị …) or implementation (Thực hiện …)."),
+        col("text", STR, "The paragraph, NFC, one space between words."),
+        col("node_id", INT, "Its node in `outline`."),
+        col("page", INT, "Page where it starts."),
+    ),
+    "articles": table(
+        "Articles (Điều N.) of a decision.",
+        DOC_ID,
+        col("article_no", INT, "N of `Điều N.`"),
+        col("title", STR, "The article's heading where it has one (decrees)."),
+        col("text", STR, "The article's words, label stripped, its clauses included."),
+        col("node_id", INT, "Its node in `outline`."),
+        col("page", INT, "Page where it starts."),
+    ),
+    "objectives": table(
+        "Objectives: the numbered items of the objectives section (MỤC TIÊU, else MỤC ĐÍCH).",
+        DOC_ID,
+        col("objective_no", STR, "1, 2 … or 1.a where an objective item is split into lettered points."),
+        col("heading", STR, "The item's heading where the objective is one of its points."),
+        col("text", STR, "The objective's words, label stripped."),
+        col("node_id", INT, "Its node in `outline`."),
+        col("page", INT, "Page where it starts."),
+    ),
+    "tasks": table(
+        "Tasks: the lettered points under each numbered sub-section of the tasks section (NHIỆM VỤ, else GIẢI PHÁP).",
+        DOC_ID,
+        col("section_no", STR, "The numbered sub-section: 1, 2 … or 1.2."),
+        col("section_title", STR, "The sub-section's title."),
+        col("letter", STR, "The point's letter: a, b … đ …"),
+        col("letter_index", INT, "1-based place of the letter in the Vietnamese alphabet (đ = 5; no f, j, w, z)."),
+        col("text", STR, "The task's words, without its label and its bullets."),
+        col("bullets", LIST_STR, "The task's dash bullets, in order, labels stripped."),
+        col("node_id", INT, "Its node in `outline`."),
+        col("page", INT, "Page where it starts."),
+    ),
+    "appendix_rows": table(
+        "Rows of the appendix table (Phụ lục): who delivers what, by when.",
+        DOC_ID,
+        col("row_id", STR, "doc_id:seq; stable for one file and parser version."),
+        col("seq", INT, "1-based order among the document's appendix rows."),
+        col("appendix_no", INT, "1-based, for a document with several appendix tables."),
+        col("group_no", INT, "The task group's Roman numeral as an integer."),
+        col("group_title", STR, "The task group's title."),
+        col("row_no", INT, "The task's number; shared by the rows of a task that spans rows."),
+        col("task", STR, "The task cell, its number stripped."),
+        col("products", LIST_STR, "The product cell, item by item where it is numbered or bulleted."),
+        col("lead_agency", STR, "The lead agency cell."),
+        col("partner_agencies", LIST_STR, "Cooperating agencies, split on `;`, and on `,` or line breaks between names."),
+        col("deadline_text", STR, "The deadline cell as printed."),
+        col("notes", STR, "The notes cell (Ghi chú)."),
+        col("lead_agency_id", STR, "The lead agency's id in `agencies` (the first, where the cell names several)."),
+        col("lead_agency_ids", LIST_STR, "Every agency the lead cell names, by id."),
+        col("partner_agency_ids", LIST_STR, "The cooperating agencies' ids in `agencies`, in order."),
+        col("node_id", INT, "Its node in `outline`."),
+        col("page_start", INT, "Page where the row starts."),
+        col("page_end", INT, "Page where the row ends (a row may break across pages)."),
+    ),
+    "milestones": table(
+        "The periods of each appendix deadline cell, normalised.",
+        DOC_ID,
+        col("row_id", STR, "The appendix row (`appendix_rows.row_id`)."),
+        col("seq", INT, "1-based order within the cell."),
+        col("action", STR, "The words before the period (Ban hành Kế hoạch); empty when none."),
+        col("kind", STR, "date, before, month, quarter, half, year, range, period, recurring, event or unknown."),
+        col("start", DATE, "First day of the period (inclusive); null for before, event and unknown."),
+        col("end", DATE, "Last day of the period (inclusive); null for event and unknown."),
+        col("raw", STR, "The words the milestone was read from."),
+    ),
+    "citations": table(
+        "Legal documents cited in the plan's text and appendix.",
+        DOC_ID,
+        col("where", STR, "outline:<node_id> or appendix_rows:<row_id>."),
+        col("doc_type", STR, "Nghị định, Quyết định, Nghị quyết, Thông tư, Kế hoạch, Luật, Chỉ thị …"),
+        col("number", STR, "The document's number (108); null for a law cited by name."),
+        col("year", INT, "Year in the number, else of the citation's date."),
+        col("code", STR, "Type and issuer code, normalised: NĐ-CP, QĐ-TTg, NQ/TW, KH-UBND …"),
+        col("issued_date", DATE, "The cited document's date."),
+        col("issuer", STR, "Who issued it, as cited (Chính phủ, UBND tỉnh …)."),
+        col("subject", STR, "What it is about, as cited (after `về`)."),
+        col("raw", STR, "The citation as printed."),
+    ),
+    "agencies": table(
+        "Agencies named as lead or cooperating in appendix rows, each spelling variant met under one id.",
+        col("agency_id", STR, "Stable id derived from the canonical name."),
+        col("name", STR, "Canonical name: NFC, new tone-mark placement, en dash, HĐND/UBND spelled as abbreviations."),
+        col("aliases", LIST_STR, "Every spelling met in the documents."),
+    ),
+    "targets": table(
+        "Quantified targets (đạt từ 60% trở lên, đạt tỷ lệ 100%) in the plan's text and appendix.",
+        DOC_ID,
+        col("where", STR, "outline:<node_id> or appendix_rows:<row_id>."),
+        col("indicator", STR, "The words naming what is measured."),
+        col("comparator", STR, ">=, <= or =."),
+        col("value", FLOAT, "The number."),
+        col("unit", STR, "% or another unit; null when none."),
+        col("percent_restored", pa.bool_(), "True where the input lost the `%` and the phrase makes it certain."),
+        col("raw", STR, "The phrase as printed."),
+    ),
+    "outline": table(
+        "Every node of the document tree: parts, header lines, sections, items, points, bullets, table rows.",
+        DOC_ID,
+        col("node_id", INT, "0 is the document; ids follow reading order."),
+        col("parent_id", INT, "The parent node; null for the document."),
+        col("kind", STR, "decision, plan, appendix, header, doc_type, subject, basis, proposal, enact, article, section, item, subitem, point, bullet, para, signature, signer, table_header, table_group, table_row …"),
+        col("label", STR, "The numbering label: I, 1, 1.2, a, đ …"),
+        col("number", INT, "The label's ordinal: 3 for III, 5 for đ."),
+        col("title", STR, "The heading of a part or of a numbered node that heads others."),
+        col("text", STR, "The node's own words, label stripped."),
+        col("page_start", INT, "Page of the node's first line."),
+        col("page_end", INT, "Page of the node's last line."),
+        col("line_start", INT, "Number of the first line on page_start."),
+        col("line_end", INT, "Number of the last line on page_end."),
+    ),
+    "residual": table(
+        "Every input line that no node claimed, and why.",
+        DOC_ID,
+        col("page", INT, "Page."),
+        col("line_no", INT, "Line number on the page."),
+        col("source_line", INT, "Line number in a text file; null for a PDF."),
+        col("reason", STR, "page_number, decoration, link_note (layout) or unclaimed (text no node took)."),
+        col("text", STR, "The line."),
+        col("x0", FLOAT, "Left edge in PDF points; null for text."),
+        col("top", FLOAT, "Top edge in PDF points; null for text."),
+    ),
+    "warnings": table(
+        "What a stage was unsure of.",
+        DOC_ID,
+        col("stage", STR, "clean, outline, appendix or normalise."),
+        col("code", STR, "letter_gap, numbering_gap, plan_missing, appendix_missing, truncated, damaged_word …"),
+        col("message", STR, "One line saying what and where."),
+        col("page", INT, "Page concerned."),
+    ),
+    "errors": table(
+        "Files that could not be parsed.",
+        col("source_path", STR, "The file."),
+        col("sha256", STR, "SHA-256 of its bytes; null when unreadable."),
+        col("stage", STR, "extract, clean, outline or internal (a parser bug)."),
+        col("code", STR, "unreadable, not_pdf, encrypted, no_text_layer, empty, encoding, too_large, damaged_text, not_a_plan, internal_error."),
+        col("message", STR, "The reason, in one line."),
+    ),
 }
 
 # How each table's rows are ordered on disk, so that output is reproducible.
@@ -91,6 +212,11 @@ SORT_KEYS: dict[str, list[str]] = {
     "articles": ["doc_id", "node_id"],
     "objectives": ["doc_id", "node_id"],
     "tasks": ["doc_id", "node_id"],
+    "appendix_rows": ["doc_id", "seq"],
+    "milestones": ["doc_id", "row_id", "seq"],
+    "citations": ["doc_id"],
+    "agencies": ["agency_id"],
+    "targets": ["doc_id"],
     "outline": ["doc_id", "node_id"],
     "residual": ["doc_id", "page", "line_no"],
     "warnings": ["doc_id"],
