@@ -7,6 +7,7 @@ declares; the schema is the single source of the columns and their types.
 from __future__ import annotations
 
 from . import vocab
+from .appendix import Appendix
 from .clean import Cleaned
 from .header import admit, read_header
 from .records import Node, Outline, Residual
@@ -43,7 +44,7 @@ def _part_of(outline: Outline, node: Node) -> int | None:
     return node.node_id
 
 
-def project(cleaned: Cleaned, outline: Outline, parser_version: str) -> dict[str, list[dict]]:
+def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], parser_version: str) -> dict[str, list[dict]]:
     source = cleaned.source
     doc_id = source.doc_id
     facts = read_header(outline)
@@ -137,6 +138,19 @@ def project(cleaned: Cleaned, outline: Outline, parser_version: str) -> dict[str
                 "page": point.page_start,
             })
 
+    row_nodes = iter(n for n in outline.nodes if n.kind == "table_row")
+    appendix_rows = []
+    for number, appendix in enumerate(appendices, start=1):
+        for row in appendix.rows:
+            seq = len(appendix_rows) + 1
+            appendix_rows.append({
+                "doc_id": doc_id, "row_id": f"{doc_id}:{seq:03d}", "seq": seq, "appendix_no": number,
+                "group_no": row.group_no, "group_title": row.group_title, "row_no": row.row_no, "task": row.task,
+                "products": list(row.products), "lead_agency": row.lead_agency,
+                "partner_agencies": list(row.partner_agencies), "deadline_text": row.deadline_text, "notes": row.notes,
+                "node_id": next(row_nodes).node_id, "page_start": row.page_start, "page_end": row.page_end,
+            })
+
     outline_rows = [{
         "doc_id": doc_id, "node_id": n.node_id, "parent_id": n.parent_id, "kind": n.kind, "label": n.label,
         "number": n.number, "title": n.title, "text": n.text,
@@ -159,6 +173,7 @@ def project(cleaned: Cleaned, outline: Outline, parser_version: str) -> dict[str
         "articles": articles,
         "objectives": objectives,
         "tasks": tasks,
+        "appendix_rows": appendix_rows,
         "outline": outline_rows,
         "residual": residual_rows,
         "warnings": warnings,

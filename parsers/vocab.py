@@ -223,3 +223,30 @@ HEADER_ANCHORS = [
     ("national title", NATIONAL_TITLE, re.compile(r"(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM){e<=8}")),
     ("motto", NATIONAL_MOTTO, re.compile(r"(?:Độc lập - Tự do - Hạnh phúc){e<=6}")),
 ]
+
+
+# ---------------------------------------------------------------------------
+# Appendix tables: column roles and the header words that name them. Plans name
+# their columns differently; a column is mapped by the first row whose pattern
+# its header text matches. Order matters: `phối hợp` before `chủ trì`, since a
+# header `Cơ quan chủ trì/phối hợp` is rare but `phối hợp` alone is specific.
+# ---------------------------------------------------------------------------
+APPENDIX_COLUMNS: list[tuple[str, re.Pattern]] = [
+    ("row_no", re.compile(r"^(?:STT|TT|Số\s+TT)$", re.I)),
+    ("group", re.compile(r"nhiệm\s+vụ\s+chung|nhóm\s+nhiệm\s+vụ|lĩnh\s+vực", re.I)),
+    ("partners", re.compile(r"phối\s*hợp", re.I)),
+    ("lead", re.compile(r"chủ\s*trì", re.I)),
+    ("products", re.compile(r"sản\s+phẩm|kết\s+quả(?:\s+đầu\s+ra)?$", re.I)),
+    ("deadline", re.compile(r"thời\s+(?:gian|hạn)|tiến\s+độ|hoàn\s+thành", re.I)),
+    ("notes", re.compile(r"ghi\s+chú", re.I)),
+    ("task", re.compile(r"nhiệm\s+vụ|nội\s+dung|chỉ\s+tiêu|tên\s+nhiệm\s+vụ|giải\s+pháp|hoạt\s+động", re.I)),
+]
+
+
+def column_role(header_text: str) -> str | None:
+    """The role of an appendix column from its header cell (`Cơ quan chủ trì` → lead)."""
+    text = " ".join(header_text.split())
+    for role, pattern in APPENDIX_COLUMNS:
+        if pattern.search(text):
+            return role
+    return None

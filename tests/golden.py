@@ -15,12 +15,17 @@ def golden_dir(source: Path) -> Path:
     return GOLDEN / source.name.replace(".", "_")
 
 
+def to_json(value) -> str:
+    """One row as stored: dates as ISO strings, everything else as JSON has it."""
+    return json.dumps(value, ensure_ascii=False, default=lambda v: v.isoformat())
+
+
 def dump(tables: dict[str, list[dict]], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in tables.items():
         with open(folder / f"{name}.jsonl", "w", encoding="utf-8") as fh:
             for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
+                fh.write(to_json(row) + "\n")
 
 
 def load(folder: Path, name: str) -> list[dict]:

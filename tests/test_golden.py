@@ -11,14 +11,14 @@ import json
 import pytest
 
 from .conftest import KNOWN_PDF, KNOWN_TXT, WEB_PLANS, parsed
-from .golden import dump, golden_dir, load
+from .golden import dump, golden_dir, load, to_json
 
 DOCUMENTS = [KNOWN_TXT, KNOWN_PDF, *WEB_PLANS]
 
 
 def _normal(value):
     # JSON has no tuples; compare as JSON would store them.
-    return json.loads(json.dumps(value, ensure_ascii=False))
+    return json.loads(to_json(value))
 
 
 @pytest.mark.parametrize("source", DOCUMENTS, ids=[d.name for d in DOCUMENTS])
