@@ -17,10 +17,11 @@ number, a group numeral, a bullet, an agency, a date, a document), its words,
 and its width against the column's: no line is wider than its column, and a
 line that is not its cell's last is too full to take the next word. Across a
 line break a cell reads on (`Nghị quyết của` / `Quốc hội`); two cells side by
-side do not. The first pass knows only vocabulary cues; the column widths, the
-words, first tokens and cell lengths of each column, and how often a column is
-merged with the row above are then learned from it and the search is run
-again: nothing is tuned to one plan's widths or rows.
+side do not. The first pass knows only vocabulary cues; from its result are
+learned whether the table was typeset (widths in Times New Roman) or set in
+characters, the column widths, each column's words, first tokens and cell
+lengths, and how often a column is merged with the row above; then the search
+is run again. Nothing is tuned to one plan's widths or rows.
 """
 
 from __future__ import annotations
@@ -318,8 +319,8 @@ def _char_width(text: str) -> float:
     return float(len(text))
 
 
-# The ways to measure a line; the table was set in the one under which its
-# wrapped lines agree best on as many widths as it has columns.
+# The ways to measure a line; the table was set in the one under which the
+# wrapped lines of each column agree best on one width (see _agreement).
 MEASURES = (_glyph_width, _char_width)
 
 
@@ -391,29 +392,31 @@ def _body(lines: Sequence[Line], spans: list[tuple[int, int]], roles: tuple[str,
         body.bounds.append([0] + cuts + [len(words)])
         body.breaks.append(brk)
         pending = False
-    body.measure = max(MEASURES, key=lambda m: _agreement(body, m, len(roles)))
-    body.follow = [body.measure(" " + body.words[i + 1][0])
-                   if i + 1 < len(body.lines) and not body.breaks[i + 1] and not ITEM_OPENING.match(body.words[i + 1][0])
-                   else None for i in range(len(body.lines))]
+    _measure_with(body, _glyph_width)
     body.flow = _Flow(body.words)
     return body, [lines[k] for k in sorted(in_header)]
 
 
-def _agreement(body: _Body, measure, columns: int) -> float:
-    """The share of line wraps that agree on `columns` widths under `measure` (taken greedily)."""
-    bounds = []
-    for i in range(len(body.lines) - 1):
-        if not body.breaks[i + 1] and not ITEM_OPENING.match(body.words[i + 1][0]):
-            width = measure(" ".join(body.words[i]))
-            bounds.append(_bounds(width, width + measure(" " + body.words[i + 1][0])))
-    agreed, total = 0, max(1, len(bounds))
-    for _ in range(columns):
-        if not bounds:
-            break
-        lo, hi, votes = _most_agreed(bounds)
-        agreed += votes
-        bounds = [(a, b) for a, b in bounds if not (a <= lo and b >= hi)]
-    return agreed / total
+def _measure_with(body: _Body, measure) -> None:
+    body.measure = measure
+    body.follow = [measure(" " + body.words[i + 1][0])
+                   if i + 1 < len(body.lines) and not body.breaks[i + 1] and not ITEM_OPENING.match(body.words[i + 1][0])
+                   else None for i in range(len(body.lines))]
+
+
+def _agreement(body: _Body, steps: list["_Step"], measure) -> float:
+    """The share of a segmentation's wrapped lines that agree exactly with their column's width under `measure`.
+
+    Exactly: under the measure the table was set in, each column's wraps meet
+    on one width; under another they scatter. (The segmentation keeps the
+    columns apart: the wraps of the whole table would meet on some widths anyway.)"""
+    wraps: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    for step, nxt in zip(steps, steps[1:]):
+        if (nxt.kind == LINE and step.start == 0 and step.end == len(body.words[step.line]) and nxt.line == step.line + 1
+                and not ITEM_OPENING.match(body.words[nxt.line][0])):
+            width = measure(" ".join(body.words[step.line]))
+            wraps[step.col].append((width, width + measure(" " + body.words[nxt.line][0])))
+    return sum(_most_agreed(w)[2] for w in wraps.values()) / max(1, sum(len(w) for w in wraps.values()))
 
 
 def _bounds(width: float, full: float) -> tuple[float, float]:
@@ -814,6 +817,11 @@ def segment_table(lines: Sequence[Line]) -> FlatTable:
         hyps = _search(body, model, nodes, cands, NBEST if n + 1 == PASSES else 1)
         ends = _ends(hyps, model, nodes)
         steps, skipped = _path(hyps, nodes, ends[0][1], ends[0][2])
+        if n == 0:
+            measure = max(MEASURES, key=lambda m: _agreement(body, steps, m))
+            if measure is not body.measure:
+                _measure_with(body, measure)
+                nodes, plain = _candidates(body)
         if n + 1 < PASSES:
             model = _estimate(body, model, steps, learn_words=n >= 1)
     rows = _rows(steps)
@@ -850,12 +858,12 @@ def _numbering_issues(model: _Model, rows: tuple[FlatRow, ...]) -> list[Issue]:
 
 
 def _margin_issues(body: _Body, hyps, nodes, ends, steps: list[_Step], rows) -> list[Issue]:
-    """Rows that a path nearly as good as the best reads otherwise."""
-    row_of: dict[tuple[int, int], int] = {}
+    """Rows that a path nearly as likely as the best reads otherwise."""
+    row_of = {}  # line -> the row of the best path that its first piece is in
     for k, row in enumerate(rows):
         for cell in row.values():
             for step in cell:
-                row_of[(step.line, step.start)] = k
+                row_of.setdefault(step.line, k)
     best = {(s.line, s.start, s.end, s.col, s.new_row) for s in steps}
     unsure: dict[int, float] = {}
     for score, state, rank in ends[1:]:
@@ -864,10 +872,10 @@ def _margin_issues(body: _Body, hyps, nodes, ends, steps: list[_Step], rows) -> 
             break
         other, _ = _path(hyps, nodes, state, rank)
         for s in other:
-            if (s.line, s.start, s.end, s.col, s.new_row) not in best:
-                k = row_of.get((s.line, s.start)) or row_of.get((s.line, 0))
-                k = k if k is not None else next((row_of[key] for key in sorted(row_of) if key[0] >= s.line), len(rows) - 1)
+            if (s.line, s.start, s.end, s.col, s.new_row) not in best and s.line in row_of:
+                k = row_of[s.line]
                 unsure[k] = min(unsure.get(k, math.inf), margin)
-    return [Issue("appendix", "unsure_segmentation", f"flattened row {k + 1} reads otherwise on a path only {m:.1f} "
-                  "log-odds less likely", body.lines[min(st.line for cell in rows[k].values() for st in cell)].page)
-            for k, m in sorted(unsure.items())]
+    return [Issue("appendix", "unsure_segmentation",
+                  f"flattened row {k + 1} reads otherwise on a path only {margin:.1f} log-odds less likely",
+                  body.lines[min(step.line for cell in rows[k].values() for step in cell)].page)
+            for k, margin in sorted(unsure.items())]

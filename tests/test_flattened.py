@@ -34,6 +34,7 @@ WEB_PLANS = [
     FIXTURES / "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep.txt",
     FIXTURES / "dong-thap-552-2025-doi-moi-cong-nghe.txt",
     FIXTURES / "ha-noi-310-2025-5g-iot.txt",
+    FIXTURES / "bac-ninh-144-2025-kinh-te-so.txt",  # of another shape: TT | Chỉ tiêu | Chủ trì
 ]
 ITEM = re.compile(r"^(?:\d{1,2}\s*[.)]|[-–+•])\s*")
 TASK_LABEL = re.compile(r"^\d+\s*\.")
@@ -174,6 +175,19 @@ def test_repeated_header_is_recognised_on_every_page():
     assert len(body) + len(table.header_lines) == len(lines)  # every line is a header's or a cell's
 
 
+def test_rows_it_is_unsure_of_are_reported():
+    """A task that lost its number, and a number out of the run: still segmented, and reported."""
+    lines = list(appendix_lines())
+    for old, new in (("3. Ban hành và triển khai thực", "Ban hành và triển khai thực"),
+                     ("6. Nâng cao năng lực cho công", "7. Nâng cao năng lực cho công")):
+        k = next(i for i, l in enumerate(lines) if l.text.strip() == old)
+        lines[k] = Line(lines[k].page, lines[k].line_no, new, source_line=lines[k].source_line)
+    table = segment_table(lines)
+    assert len(table.rows) == 35
+    assert [(i.code, i.page) for i in table.issues if i.code != "unsure_segmentation"] == [
+        ("row_without_number", 11), ("numbering_break", 14)]
+
+
 def test_header_roles():
     assert header_roles("Nhiệm vụ chung Nhiệm vụ cụ thể Sản phẩm Cơ quan chủ trì Cơ quan phối hợp/thực hiện "
                         "Thời gian thực hiện") == ROLES
@@ -288,6 +302,7 @@ KNOWN_LAYOUTS = {
     "wider, characters": (wrap_characters, dict(group=16, task=40, products=34, lead=22, partners=26, deadline=18)),
     "narrower, characters": (wrap_characters, dict(group=12, task=28, products=24, lead=16, partners=18, deadline=14)),
     "wider, typeset": (wrap_typeset, dict(group=14, task=36, products=29, lead=21, partners=22, deadline=18)),
+    "narrower, typeset": (wrap_typeset, dict(group=12, task=30, products=26, lead=19, partners=17, deadline=16)),
 }
 
 
@@ -340,9 +355,9 @@ def web_table(path) -> tuple[dict[str, str], list[dict[str, str | None]], tuple[
     return dict(zip(roles, header)), out, roles
 
 
-WEB_WIDTHS = {  # per column: row number, task, lead, partners, deadline
-    "typeset": (wrap_typeset, [5, 38, 20, 24, 14]),
-    "characters": (wrap_characters, [6, 45, 22, 26, 16]),
+WEB_WIDTHS = {  # per role
+    "typeset": (wrap_typeset, dict(row_no=5, task=38, lead=20, partners=24, deadline=14)),
+    "characters": (wrap_characters, dict(row_no=6, task=45, lead=22, partners=26, deadline=16)),
 }
 
 
@@ -350,9 +365,9 @@ WEB_WIDTHS = {  # per column: row number, task, lead, partners, deadline
 @pytest.mark.parametrize("path", WEB_PLANS, ids=lambda p: p.stem)
 def test_web_plan_tables_recovered(path, layout):
     header, rows, roles = web_table(path)
-    assert roles == ("row_no", "task", "lead", "partners", "deadline") and len(rows) >= 6
+    assert roles[:3] == ("row_no", "task", "lead") and len(rows) >= 6
     wrap, widths = WEB_WIDTHS[layout]
-    lines = flatten(header, rows, roles, dict(zip(roles, widths)), wrap, page_lines=38, seed=7)
+    lines = flatten(header, rows, roles, widths, wrap, page_lines=38, seed=7)
     table = segment_table(lines)
     equal, total = recovered(table, rows, roles)
     print(f"\n{path.stem} ({layout}): {equal} of {total} cells")
