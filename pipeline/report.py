@@ -55,6 +55,11 @@ def render_report(tables: dict[str, pd.DataFrame], doc_id: str) -> str:
     doc_tables = _of_document(tables, matches[0])
     doc = doc_tables["documents"][0]
     rows, nodes = doc_tables["appendix_rows"], doc_tables["outline"]
+    agencies = tables.get("agencies")
+    if agencies is not None and len(agencies):
+        # One lane per agency, not per spelling: `HDNĐ - UBND` and `HĐND – UBND` are one office.
+        names = dict(zip(agencies["agency_id"], agencies["name"]))
+        rows = [{**r, "lane": names.get(r.get("lead_agency_id"))} for r in rows]
     flags = _flag_warnings(doc_tables["warnings"], rows, nodes, doc_tables["citations"])
     sections = [
         _facts_section(doc),
@@ -494,7 +499,7 @@ def _month_span(dated: list[dict]) -> tuple[dt.date, dt.date]:
 
 
 def _lane_name(row: dict) -> str:
-    return _s(row["lead_agency"]).strip() or "(no lead agency)"
+    return _s(row.get("lane") or row["lead_agency"]).strip() or "(no lead agency)"
 
 
 def _bar(m: dict, row: dict, x) -> _Bar:
