@@ -205,9 +205,10 @@ def _read_web(source_lines: list[Line]):
                 row.append(cell)
             cell = []
             previous_bar = True
-        else:
+        elif normalise(line.text, "web") and not vocab.DECORATION.match(line.text):
             cell.append(line)
             previous_bar = False
+        # else: an emphasis mark alone (`**`) or a rule: layout, left to the residual by `clean`
     if cell:
         row.append(cell)
     if row:
@@ -235,7 +236,8 @@ def _read_web(source_lines: list[Line]):
             rows.append(RawRow(cells=dict(zip(roles, texts)), lines=tuple(lines)))
             claimed.extend(lines)
     seen = {(l.page, l.line_no) for l in claimed + header_lines}
-    unclaimed = [l for l in source_lines if l.text.strip() != "|" and (l.page, l.line_no) not in seen]
+    unclaimed = [l for l in source_lines if normalise(l.text, "web") and not vocab.DECORATION.match(l.text)
+                 and (l.page, l.line_no) not in seen]
     return roles or (), rows, header_lines, unclaimed, []
 
 

@@ -187,3 +187,14 @@ def test_typeset_table_with_stt_and_columns_in_another_order(tmp_path):
         for key in ("task", "lead_agency", "partner_agencies", "deadline_text"):
             assert have[key] == want[key], (want["row_no"], key)
     assert [r["notes"] for r in got if r["notes"]] == ["Báo cáo kết quả"] * 3
+
+
+def test_an_emphasis_mark_alone_in_a_cell_is_layout_counted_once(tmp_path):
+    # Found by fuzzing: a web cell holding `**` on its own line was both a table line and a layout line.
+    text = (FIXTURES / "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep.txt").read_text(encoding="utf-8")
+    path = tmp_path / "plan.txt"
+    path.write_text(text.replace("**STT**\n", "**STT**\n**\n", 1), encoding="utf-8")
+    tables = parse_document(path)
+    doc = tables["documents"][0]
+    assert doc["lines_in_outline"] + len(tables["residual"]) == doc["lines_total"]
+    assert len(tables["appendix_rows"]) == 11
