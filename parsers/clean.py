@@ -100,8 +100,9 @@ def _check_damage(source: Source, lines: list[Line]):
     if legacy:
         raise DamagedText(source.path, f"text drawn in legacy Vietnamese font(s) {', '.join(legacy[:3])}: extracted words are mojibake")
     for line in lines[:25]:
-        for name, exact, fuzzy in vocab.HEADER_ANCHORS:
-            if not exact.search(line.text) and fuzzy.search(line.text):
+        words = set(line.text.split())
+        for name, exact, fuzzy, anchor_words in vocab.HEADER_ANCHORS:
+            if len(words & anchor_words) >= 2 and not exact.search(line.text) and fuzzy.search(line.text):
                 raise DamagedText(
                     source.path,
                     f"damaged text layer: the {name} reads {line.text!r} (page {line.page}, line {line.line_no}); the font's character map loses letters",

@@ -219,9 +219,14 @@ LEGACY_FONTS = re.compile(r"\.Vn|VNI[-_]|VNtime|VNI-Times", re.I)
 # Phrases every state document prints in its header. Found exactly, the text
 # is sound; found only with letters lost or changed (`CỘNG ÒA XÃ ỘI C Ủ NG ĨA
 # VIỆT NAM`), the font's character map is broken and no word can be trusted.
+# Each row: name, exact pattern, fuzzy pattern, and words of which a damaged
+# form still keeps two or more. Fuzzy matching is slow; the words spare it the
+# lines that cannot be the phrase.
 HEADER_ANCHORS = [
-    ("national title", NATIONAL_TITLE, re.compile(r"(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM){e<=8}")),
-    ("motto", NATIONAL_MOTTO, re.compile(r"(?:Độc lập - Tự do - Hạnh phúc){e<=6}")),
+    ("national title", NATIONAL_TITLE, re.compile(r"(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM){e<=8}"),
+     frozenset("CỘNG HÒA HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM".split())),
+    ("motto", NATIONAL_MOTTO, re.compile(r"(?:Độc lập - Tự do - Hạnh phúc){e<=6}"),
+     frozenset("Độc lập Tự do Hạnh phúc".split())),
 ]
 
 

@@ -60,7 +60,7 @@ def _parse_text(folder: Path, text: str, name: str = "fuzz.txt") -> None:
     assert doc["lines_in_outline"] + len(tables["residual"]) == doc["lines_total"]  # nothing lost
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                      HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=mutated_plans())
 def test_mutated_plan_text(tmp_path, text):
