@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import statistics
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
@@ -107,13 +109,12 @@ def _check_damage(source: Source, lines: list[Line]):
                     source.path,
                     f"damaged text layer: the {name} reads {line.text!r} (page {line.page}, line {line.line_no}); the font's character map loses letters",
                 )
-    damaged: list[tuple[str, Line]] = []
-    total = 0
-    for line in lines:
-        for word in vocab.WORD.findall(line.text):
-            total += 1
-            if _is_damaged_word(word):
-                damaged.append((word, line))
+    # Each distinct word is judged once; only lines holding a damaged one are read again.
+    counts = Counter(vocab.WORD.findall("\n".join(line.text for line in lines)))
+    total = sum(counts.values())
+    bad = {word for word in counts if _is_damaged_word(word)}
+    damaged = [(word, line) for line in lines if bad and any(w in line.text for w in bad)
+               for word in vocab.WORD.findall(line.text) if word in bad]
     if total and len(damaged) / total > MAX_DAMAGED_WORD_SHARE:
         examples = ", ".join(sorted({w for w, _ in damaged})[:5])
         raise DamagedText(source.path, f"damaged text layer: {len(damaged)} of {total} words are not Vietnamese ({examples})")
@@ -121,6 +122,7 @@ def _check_damage(source: Source, lines: list[Line]):
         yield Issue("clean", "damaged_word", f"word {word!r} is not a Vietnamese syllable (damaged in extraction?)", line.page)
 
 
+@lru_cache(maxsize=65536)
 def _is_damaged_word(word: str) -> bool:
     if any(ch not in vocab.VIETNAMESE_LETTERS for ch in word):
         return True
@@ -192,6 +194,7 @@ def _blank_lines_meaningful(lines: list[Line]) -> bool:
     return gaps / len(pairs) < 0.5
 
 
+@lru_cache(maxsize=65536)
 def _standalone(text: str) -> bool:
     """Header lines that never share a paragraph with their neighbours."""
     return bool(
@@ -204,6 +207,7 @@ def _standalone(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)
 def _has_letters(text: str) -> bool:
     return sum(ch.isalpha() for ch in text) >= 2
 

@@ -7,6 +7,8 @@ by adding a branch. Patterns run on NFC text (see parsers.clean).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex as re
 
 # The point letters of the Vietnamese alphabet, in order. There is no f, j, w
@@ -166,6 +168,7 @@ LONE_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 
 
+@lru_cache(maxsize=65536)
 def match_block(text: str) -> tuple[str, str | None, str] | None:
     """(kind, label, rest) for the first block pattern that matches, else None."""
     for kind, pattern in BLOCK_PATTERNS:
@@ -176,6 +179,7 @@ def match_block(text: str) -> tuple[str, str | None, str] | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def doc_type_of(text: str) -> tuple[str, str, str] | None:
     """The document type a title line names (`QUYẾT ĐỊNH`), or None."""
     key = " ".join(text.replace(":", " ").split()).upper()
@@ -184,6 +188,7 @@ def doc_type_of(text: str) -> tuple[str, str, str] | None:
     return DOC_TYPES.get(key)
 
 
+@lru_cache(maxsize=65536)
 def is_caps(text: str) -> bool:
     """True for a line written in capitals (headings, bodies, titles)."""
     letters = [ch for ch in text if ch.isalpha()]
