@@ -31,6 +31,9 @@ import math
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
+from operator import mul
 from typing import Callable, Sequence
 
 import regex as re
@@ -530,15 +533,22 @@ def _first_model(roles: tuple[str, ...]) -> _Model:
                   [{} for _ in roles], presence, [CELL_END.get(r, CELL_END_DEFAULT) for r in roles], CUT_ROWS)
 
 
+@lru_cache(maxsize=None)
+def _cue_weights(role: str) -> tuple[float, ...]:
+    """The first pass's log-odds of each cue (in CUES' order) for a column of `role`."""
+    return tuple(CUE_WEIGHTS[cue].get(role, 0.0) for cue in CUES)
+
+
 def _emissions(model: _Model, cand: _Candidate) -> list[list[float]]:
     """[kind][column] -> how well the piece reads as that kind of piece of that column."""
     out: list[list[float]] = [[], [], []]
+    tokens = cand.tokens
     for col, role in enumerate(model.roles):
         odds = model.word_odds[col]
-        if odds:  # learned: the cues are words like any other
-            score = max(-PIECE_WORDS_CAP, min(PIECE_WORDS_CAP, WORD_WEIGHT * sum(odds.get(w, 0.0) for w in cand.tokens)))
+        if odds:  # learned: the cues are words like any other (summed in the same order, without a generator)
+            score = max(-PIECE_WORDS_CAP, min(PIECE_WORDS_CAP, WORD_WEIGHT * sum(map(odds.get, tokens, repeat(0.0)))))
         else:
-            score = sum(n * CUE_WEIGHTS[cue].get(role, 0.0) for cue, n in cand.cues.items())
+            score = sum(map(mul, cand.cues.values(), _cue_weights(role)))  # cand.cues is in CUES' order
         form = ROLE_FORMS.get(role)
         if form is not None and not form.match(cand.text):
             score -= FORM_WEIGHT
@@ -589,6 +599,7 @@ def _search(body: _Body, model: _Model, nodes, cands, nbest: int) -> list[dict[i
     column, this row's cell before a page break: the odds that it goes on, its
     last line's width, its width bounds and last word; the row's kind)."""
     K = len(model.roles)
+    numbered = model.numbered
     logp = [[math.log(p) for p in kind] for kind in model.presence]
     logq = [[math.log(1 - p) for p in kind] for kind in model.presence]
     log_end = [math.log(e) for e in model.ends]
@@ -601,11 +612,20 @@ def _search(body: _Body, model: _Model, nodes, cands, nbest: int) -> list[dict[i
     flows = [FLOW_WEIGHT * body.flow(body.words[i][-1], body.words[i + 1][0]) if i + 1 < n_lines else 0.0
              for i in range(n_lines)]
     no_cells = (None,) * K
+    last_node = len(nodes) - 1
     hyps: list[dict[int, list]] = [{} for _ in nodes]  # node -> state -> [(score, back, carry)], best first
+    # The best score pushed into each node so far. The beam drops every path
+    # more than BEAM behind the final best at its node, and that best can only
+    # grow: a path already that far behind the best so far can never be
+    # extended, so it need not be scored in full nor kept (see the pruning below).
+    best = [-math.inf] * len(nodes)
+    widen = 1 + WIDTH_TOLERANCE
 
     def push(node: int, state: int, score: float, back, carry) -> None:
+        if score > best[node]:
+            best[node] = score
         here = hyps[node].get(state)
-        if here is None:
+        if not here:  # new, or a placeholder left by the pruning (it keeps the state's place in the dict's order)
             hyps[node][state] = [(score, back, carry)]
         elif len(here) < nbest or score > here[-1][0]:
             k = len(here)
@@ -617,84 +637,129 @@ def _search(body: _Body, model: _Model, nodes, cands, nbest: int) -> list[dict[i
     push(0, 2 * (2 * K - 1), 0.0, None, ((0, False), UNBOUNDED, no_cells, 0))  # as if a row had just ended
 
     for node, (i, a) in enumerate(nodes[:-1]):
-        if not hyps[node]:
+        at = hyps[node]
+        if not at:
             continue
-        floor = max(here[0][0] for here in hyps[node].values()) - BEAM
+        floor = best[node] - BEAM  # the best at a node is final once the search reaches it
         brk = a == 0 and body.breaks[i]
-        word = body.words[i][a]
+        words_i = body.words[i]
+        word = words_i[a]
         # What this piece's first word would add to the line before it, had it wrapped on from there.
-        first = None if ITEM_OPENING.match(" ".join(body.words[i][a:a + 2])) else body.measure(" " + word)
-        into: dict[tuple[int, int, int], list] = defaultdict(list)  # (kind, column, phase) -> [(score, state, rank, opens a row, bounds)]
+        first = None if ITEM_OPENING.match(" ".join(words_i[a:a + 2])) else body.measure(" " + word)
+        # (kind, column, phase) -> [(score, state, rank, opens a row, bounds, carry)]. The dict's order (first
+        # offer made) and each list's order decide between equal scores, as in a plain list Viterbi.
+        into: dict[tuple[int, int, int], list] = {}
 
-        def resume(c2, score, s, r, cells):
-            held = cells[c2]
+        def resume(c2, score, s, r, carry):
+            held = carry[2][c2]
             if held is None:  # a cell the row had not opened: one spanning rows above
-                into[(RESUME, c2, 1)].append((score + RESUME_FOREIGN, s, r, False, UNBOUNDED))
+                offer = (score + RESUME_FOREIGN, s, r, False, UNBOUNDED, carry)
             else:
                 odds, width, bounds, last = held
                 fit, bounds = _wraps(model, c2, width, first, bounds)
-                into[(RESUME, c2, 1)].append((score + odds + FLOW_WEIGHT * body.flow(last, word) + fit, s, r, False, bounds))
+                offer = (score + odds + FLOW_WEIGHT * body.flow(last, word) + fit, s, r, False, bounds, carry)
+            found = into.get((RESUME, c2, 1))
+            if found is None:
+                into[(RESUME, c2, 1)] = [offer]
+            else:
+                found.append(offer)
 
-        for s, here in hyps[node].items():
+        for s, here in at.items():
             op, c, ph = s % 2, (s // 2) % K, s // (2 * K)
             for r, (v, _, carry) in enumerate(here):
                 if v < floor:
                     break
                 if op:
-                    into[(LINE, c, ph)].append((v, s, r, False, carry[1]))
+                    into.setdefault((LINE, c, ph), []).append((v, s, r, False, carry[1], carry))
                     continue
                 row_kind = carry[3]
                 closing = absent_after[row_kind][c] if ph == 0 else 0.0
+                opened_row = v + closing
                 for c2 in range(K):
-                    into[(START, c2, 0)].append((v + closing + new_row[c2] + (whole_row if brk else 0.0), s, r, True, UNBOUNDED))
+                    into.setdefault((START, c2, 0), []).append(
+                        (opened_row + new_row[c2] + (whole_row if brk else 0.0), s, r, True, UNBOUNDED, carry))
                     if brk:
-                        resume(c2, v + closing + cut_row, s, r, carry[2])
+                        resume(c2, opened_row + cut_row, s, r, carry)
                     elif c2 > c and ph == 0:
-                        into[(START, c2, 0)].append((v + absent_between[row_kind][c][c2] + logp[row_kind][c2], s, r, False, UNBOUNDED))
+                        into[(START, c2, 0)].append(
+                            (v + absent_between[row_kind][c][c2] + logp[row_kind][c2], s, r, False, UNBOUNDED, carry))
                     elif c2 > c:
-                        resume(c2, v, s, r, carry[2])
+                        resume(c2, v, s, r, carry)
                 if a == 0:  # leave the whole line unplaced
                     push(cands[node][-1][0].end_node, s, v + SKIP_COST, ("skip", node, s, r), carry)
-        offers = [(key, sorted(found, key=lambda h: -h[0])[:nbest]) for key, found in into.items()]
+        # The best few of each offer, best first; max and sorted keep the first of equal scores.
+        if nbest == 1:
+            offers = [(kind, c2, ph, (ph * K + c2) * 2, [max(found, key=_score)]) for (kind, c2, ph), found in into.items()]
+        else:
+            offers = [(kind, c2, ph, (ph * K + c2) * 2, sorted(found, key=_minus_score)[:nbest])
+                      for (kind, c2, ph), found in into.items()]
 
         for cand, em in cands[node]:
             cut = CUT_COST if cand.start > 0 else 0.0
             # A cell goes on to the next line only on this page; past a break it is resumed.
-            can_open = cand.end == len(body.words[i]) and i + 1 < n_lines and not body.breaks[i + 1]
-            targets = hyps[cand.end_node]
-            for (kind, c2, ph), found in offers:
+            can_open = cand.end == len(words_i) and i + 1 < n_lines and not body.breaks[i + 1]
+            flow_on = flows[i]
+            follow = body.follow[i]
+            target = cand.end_node
+            targets = hyps[target]
+            prune = target != last_node  # the last node keeps every path: the runners-up are reported (_margin_issues)
+            roman, number, width = cand.shape == "roman", cand.number, cand.width
+            connective = CONNECTIVE_WEIGHT if cand.open_end else 0.0
+            last_word = words_i[cand.end - 1]
+            for kind, c2, ph, state, found in offers:
                 base = cut + em[kind][c2] + log_end[c2]
-                state = (ph * K + c2) * 2
+                numbers_row = kind == START and c2 == numbered and number is not None
                 closed_here, open_here = targets.get(state), targets.get(state + 1)
-                for score, s, r, opens, bounds in found:
-                    run, _, cells, row_kind = hyps[node][s][r][2]
+                for score, s, r, opens, bounds, carry in found:
+                    e = score + base
+                    if prune:
+                        # The most this path can score here: the run bonus added, nothing subtracted, and if the cell
+                        # may go on, what going on adds before its fit (never positive). If even that is behind the
+                        # beam, so is every path after it in `found` (best first).
+                        most = e + RUN_BONUS if numbers_row else e
+                        floor_here = best[target] - BEAM
+                        if most < floor_here and not (can_open and most + goes_on[c2] + flow_on >= floor_here):
+                            # Keep the state's place in the dict's order, as the skipped push would have created it.
+                            if closed_here is None:
+                                closed_here = targets[state] = []
+                            if can_open and open_here is None:
+                                open_here = targets[state + 1] = []
+                            break
+                    run, _, cells, row_kind = carry
                     if opens:
                         cells, row_kind = no_cells, 0
-                    e = score + base
-                    if kind == START and cand.shape == "roman":
-                        run, row_kind = (run[0], True), int(c2 == model.numbered)
-                    if kind == START and c2 == model.numbered and cand.number is not None:
+                    if kind == START and roman:
+                        run, row_kind = (run[0], True), int(c2 == numbered)
+                    if numbers_row:
                         last, group_since = run
-                        e += RUN_BONUS if cand.number == last + 1 or (cand.number == 1 and group_since) else RUN_BREAK
-                        run = (cand.number, False)
+                        e += RUN_BONUS if number == last + 1 or (number == 1 and group_since) else RUN_BREAK
+                        run = (number, False)
                     back = (node, s, r, cand, c2, kind, opens)
-                    closed = e - (CONNECTIVE_WEIGHT if cand.open_end else 0.0)  # a cell rarely ends on a word that leads on
-                    if cand.width > bounds[1] * (1 + WIDTH_TOLERANCE):  # a last line wider than the lines above it
-                        closed -= ALIKE_WEIGHT * (cand.width - bounds[1] * (1 + WIDTH_TOLERANCE))
-                    if closed_here is None or len(closed_here) < nbest or closed > closed_here[-1][0]:
+                    closed = e - connective  # a cell rarely ends on a word that leads on
+                    if width > bounds[1] * widen:  # a last line wider than the lines above it
+                        closed -= ALIKE_WEIGHT * (width - bounds[1] * widen)
+                    if not closed_here or len(closed_here) < nbest or closed > closed_here[-1][0]:
                         held = cells
                         if ph == 0:  # kept, should the cell be resumed after a page break (then it did not end)
-                            held = cells[:c2] + ((goes_on[c2] + (CONNECTIVE_WEIGHT if cand.open_end else 0.0), cand.width,
-                                                  (max(bounds[0], cand.width), bounds[1]), body.words[i][cand.end - 1]),) + cells[c2 + 1:]
-                        push(cand.end_node, state, closed, back, (run, UNBOUNDED, held, row_kind))
+                            held = cells[:c2] + ((goes_on[c2] + connective, width, (max(bounds[0], width), bounds[1]),
+                                                  last_word),) + cells[c2 + 1:]
+                        push(target, state, closed, back, (run, UNBOUNDED, held, row_kind))
                         closed_here = targets[state]
                     if can_open:
-                        fit, bounds2 = _wraps(model, c2, cand.width, body.follow[i], bounds)
-                        opened = e + goes_on[c2] + flows[i] + fit
-                        if open_here is None or len(open_here) < nbest or opened > open_here[-1][0]:
-                            push(cand.end_node, state + 1, opened, back, (run, bounds2, cells, row_kind))
+                        fit, bounds2 = _wraps(model, c2, width, follow, bounds)
+                        opened = e + goes_on[c2] + flow_on + fit
+                        if not open_here or len(open_here) < nbest or opened > open_here[-1][0]:
+                            push(target, state + 1, opened, back, (run, bounds2, cells, row_kind))
                             open_here = targets[state + 1]
     return hyps
+
+
+def _score(offer) -> float:
+    return offer[0]
+
+
+def _minus_score(offer) -> float:
+    return -offer[0]
 
 
 def _ends(hyps, model: _Model, nodes) -> list[tuple[float, int, int]]:
@@ -821,7 +886,9 @@ def segment_table(lines: Sequence[Line]) -> FlatTable:
             measure = max(MEASURES, key=lambda m: _agreement(body, steps, m))
             if measure is not body.measure:
                 _measure_with(body, measure)
-                nodes, plain = _candidates(body)
+                for here in plain:  # only the widths depend on the measure: the rest of each piece stands
+                    for cand in here:
+                        cand.width = measure(cand.text)
         if n + 1 < PASSES:
             model = _estimate(body, model, steps, learn_words=n >= 1)
     rows = _rows(steps)
