@@ -73,10 +73,18 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _parse_one(path: str) -> tuple[str, dict | None, dict | None]:
-    """Worker: (path, rows by table, error row). Runs in a child process."""
+def _parse_one(job: tuple[str, str | None, str]) -> tuple[str, dict | None, dict | None]:
+    """Worker: parse one file and cache its rows; (path, rows by table, error). Runs in a child process.
+
+    The worker writes the cache itself, so that the main process, the part of a
+    batch that does not run in parallel, does not serialise every result twice.
+    """
+    path, sha, out = job
     try:
-        return path, parse_document(path), None
+        rows = parse_document(path)
+        if sha:
+            _store(Path(out), sha, rows)
+        return path, rows, None
     except DocumentError as exc:
         return path, None, {"stage": exc.stage, "code": exc.code, "message": exc.reason}
     except Exception as exc:  # a parser bug: recorded, never fatal to the batch
@@ -151,15 +159,17 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
     fresh: dict[str, tuple[dict | None, dict | None]] = {}
     if todo:
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+        jobs = [(f, hashes[f], str(out)) for f in todo]
         if workers == 1:
-            results = map(_parse_one, todo)
+            results = map(_parse_one, jobs)
         else:
+            # Largest files first, so that no big file starts last and keeps one worker busy
+            # alone; the tables are assembled in input order below, whatever the order here.
+            jobs.sort(key=lambda job: -Path(job[0]).stat().st_size if Path(job[0]).exists() else 0)
             pool = ProcessPoolExecutor(max_workers=workers)
-            results = pool.map(_parse_one, todo, chunksize=1)
+            results = pool.map(_parse_one, jobs, chunksize=1)
         for path, rows, error in results:
             fresh[path] = (rows, error)
-            if rows is not None:
-                _store(out, hashes[path], rows)
             if on_parsed:
                 on_parsed(path)
         if workers > 1:
