@@ -152,28 +152,30 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
             hashes[f] = sha256_of(Path(f))
         except OSError:
             hashes[f] = None
-    todo = [f for f in files if not (f in old_files and old_files[f]["sha256"] == hashes[f] and hashes[f]
-                                      and (old_files[f]["status"] == "failed" or (out / CACHE / f"{hashes[f]}.pickle").exists()))]
+    todo = [f for f in files if not _unchanged(old_files.get(f), hashes[f], out)]
 
     report = BatchReport()
     fresh: dict[str, tuple[dict | None, dict | None]] = {}
     if todo:
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
         jobs = [(f, hashes[f], str(out)) for f in todo]
+
+        def collect(result: tuple[str, dict | None, dict | None]) -> None:
+            path, rows, error = result
+            fresh[path] = (rows, error)
+            if on_parsed:
+                on_parsed(path)
+
         if workers == 1:
-            results = map(_parse_one, jobs)
+            for job in jobs:
+                collect(_parse_one(job))
         else:
             # Largest files first, so that no big file starts last and keeps one worker busy
             # alone; the tables are assembled in input order below, whatever the order here.
             jobs.sort(key=lambda job: -Path(job[0]).stat().st_size if Path(job[0]).exists() else 0)
-            pool = ProcessPoolExecutor(max_workers=workers)
-            results = pool.map(_parse_one, jobs, chunksize=1)
-        for path, rows, error in results:
-            fresh[path] = (rows, error)
-            if on_parsed:
-                on_parsed(path)
-        if workers > 1:
-            pool.shutdown()
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                for result in pool.map(_parse_one, jobs, chunksize=1):
+                    collect(result)
 
     files_entry: dict[str, dict] = {}
     tables: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
@@ -216,6 +218,13 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
     _prune_cache(out, {h for h in hashes.values() if h})
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _unchanged(entry: dict | None, sha: str | None, out: Path) -> bool:
+    """Does the manifest's entry still describe the file: same bytes, and its result at hand?"""
+    if entry is None or not sha or entry["sha256"] != sha:
+        return False
+    return entry["status"] == "failed" or (out / CACHE / f"{sha}.pickle").exists()
 
 
 def _store(out: Path, sha: str, rows: dict) -> None:
