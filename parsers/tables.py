@@ -28,20 +28,20 @@ def _own_text(outline: Outline, node: Node) -> str:
 
 def _section(outline: Outline, part_kinds: tuple[str, ...], titles) -> Node | None:
     """The first Roman section whose title matches one of `titles`, tried in order."""
+    parent = {n.node_id: n.parent_id for n in outline.nodes}
+
+    def part_of(node_id: int) -> int:
+        while parent[node_id] not in (0, None):
+            node_id = parent[node_id]
+        return node_id
+
     parts = {n.node_id for n in outline.nodes if n.parent_id == 0 and n.kind in part_kinds}
-    sections = [n for n in outline.nodes if n.kind == "section" and _part_of(outline, n) in parts]
+    sections = [n for n in outline.nodes if n.kind == "section" and part_of(n.node_id) in parts]
     for pattern in titles:
         for s in sections:
             if pattern.search(s.title or s.text):
                 return s
     return None
-
-
-def _part_of(outline: Outline, node: Node) -> int | None:
-    by_id = {n.node_id: n for n in outline.nodes}
-    while node.parent_id not in (0, None):
-        node = by_id[node.parent_id]
-    return node.node_id
 
 
 def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], parser_version: str) -> dict[str, list[dict]]:
