@@ -209,7 +209,7 @@ def _standalone(text: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _has_letters(text: str) -> bool:
-    return sum(ch.isalpha() for ch in text) >= 2
+    return sum(map(str.isalpha, text)) >= 2
 
 
 def _closes(prev: Line, typical: float) -> bool:

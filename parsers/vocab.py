@@ -191,8 +191,8 @@ def doc_type_of(text: str) -> tuple[str, str, str] | None:
 @lru_cache(maxsize=65536)
 def is_caps(text: str) -> bool:
     """True for a line written in capitals (headings, bodies, titles)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 2 and sum(ch.isupper() for ch in letters) / len(letters) > 0.9
+    letters = list(filter(str.isalpha, text))
+    return len(letters) >= 2 and sum(map(str.isupper, letters)) / len(letters) > 0.9
 
 
 # ---------------------------------------------------------------------------
