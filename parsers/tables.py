@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import vocab
 from .appendix import Appendix
-from .clean import Cleaned
+from .clean import Cleaned, join_lines
 from .header import admit, read_header
 from .records import Node, Outline, Residual
 
@@ -16,8 +16,8 @@ BULLET_KINDS = ("bullet", "subbullet")
 
 
 def full_text(node: Node) -> str:
-    """The node's paragraph as it stands, label included."""
-    return " ".join(line.text for line in node.lines)
+    """The node's paragraph as it stands, label included, its lines joined as `clean` joins them."""
+    return join_lines(line.text for line in node.lines)
 
 
 def _own_text(outline: Outline, node: Node) -> str:
