@@ -115,7 +115,7 @@ def _roles_of(header_cells: list[str]) -> list[str | None]:
 def _is_header(cells: list[str], roles: tuple[str | None, ...] | None = None) -> bool:
     found = _roles_of(cells)
     if roles is not None:
-        return [r for r in found] == list(roles)
+        return found == list(roles)
     return sum(r is not None for r in found) >= 2 and len({r for r in found if r}) == sum(r is not None for r in found)
 
 
@@ -373,8 +373,9 @@ def read_appendices(cleaned: Cleaned, outline: Outline) -> list[Appendix]:
         elif source.flavour == "web":
             first, last = region[0], region[-1]
             every = source.lines()
-            start = every.index(next(l for l in every if (l.page, l.line_no) == (first.page, first.line_no)))
-            end = every.index(next(l for l in every if (l.page, l.line_no) == (last.page, last.line_no)))
+            # `region` holds clean's normalised copies; the raw lines, `|` marks included, are wanted here.
+            position = {(l.page, l.line_no): i for i, l in enumerate(every)}
+            start, end = position[first.page, first.line_no], position[last.page, last.line_no]
             # the `|` marks before the first cell belong to the table too
             while start > 0 and every[start - 1].text.strip() == "|":
                 start -= 1
