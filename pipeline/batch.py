@@ -129,11 +129,12 @@ def _commit(out: Path, tables: dict, manifest: dict) -> None:
 
 
 def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bool = False,
-              on_parsed: Callable[[str], None] | None = None) -> BatchReport:
+              on_done: Callable[[str], None] | None = None) -> BatchReport:
     """Parse what is new or changed among `inputs` and rewrite the tables in `out_dir` if anything changed.
 
-    `on_parsed(path)` is called as each file's parse ends (for a progress bar);
-    the report lists every file's result in input order.
+    `on_done(path)` is called once for every input file, as its parse ends or,
+    for an unchanged file, at once (for a progress bar); the report lists every
+    file's result in input order.
     """
     started = time.perf_counter()
     out = Path(out_dir)
@@ -153,6 +154,9 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
         except OSError:
             hashes[f] = None
     todo = [f for f in files if not _unchanged(old_files.get(f), hashes[f], out)]
+    if on_done:
+        for f in set(files) - set(todo):
+            on_done(f)
 
     report = BatchReport()
     fresh: dict[str, tuple[dict | None, dict | None]] = {}
@@ -163,8 +167,8 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
         def collect(result: tuple[str, dict | None, dict | None]) -> None:
             path, rows, error = result
             fresh[path] = (rows, error)
-            if on_parsed:
-                on_parsed(path)
+            if on_done:
+                on_done(path)
 
         if workers == 1:
             for job in jobs:

@@ -66,18 +66,18 @@ def parse(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, force: b
     missing = [p for p in inputs if not p.exists()]
     for p in missing:
         click.echo(f"error: {p}: no such file or folder", err=True)
-    present = [p for p in inputs if p.exists()]
-    total = len(discover(present))
+    files = discover(p for p in inputs if p.exists())
+    total = len(files)
     if not total and not missing:
         click.echo("error: no .pdf or .txt files found in " + ", ".join(map(str, inputs)), err=True)
         sys.exit(1)
 
     if sys.stderr.isatty() and total > 1:
         with click.progressbar(length=total, label="parsing", file=sys.stderr, show_pos=True) as bar:
-            report = run_batch(present, out_dir, workers=workers or os.cpu_count(), force=force,
-                               on_parsed=lambda _path: bar.update(1))
+            report = run_batch(files, out_dir, workers=workers or os.cpu_count(), force=force,
+                               on_done=lambda _path: bar.update(1))
     else:
-        report = run_batch(present, out_dir, workers=workers or os.cpu_count(), force=force)
+        report = run_batch(files, out_dir, workers=workers or os.cpu_count(), force=force)
 
     for result in report.results:
         line = _describe(result)
