@@ -36,9 +36,4 @@ def discover(inputs: Iterable[str | Path]) -> list[Path]:
                                 and not f.name.startswith(".")))
         else:
             found.append(p)
-    seen, unique = set(), []
-    for f in found:
-        if f not in seen:
-            seen.add(f)
-            unique.append(f)
-    return unique
+    return list(dict.fromkeys(found))  # a file named twice is parsed once
