@@ -588,7 +588,7 @@ class _Step:
     col: int
     kind: int
     new_row: bool
-
+    piece: _Candidate  # the piece as the candidates read it: its shape, opening, words and width
 
 def _search(body: _Body, model: _Model, nodes, cands, nbest: int) -> list[dict[int, list]]:
     """The N best paths into every state at every node (list Viterbi, beam-pruned).
@@ -785,7 +785,7 @@ def _path(hyps, nodes, state: int, rank: int) -> tuple[list[_Step], list[int]]:
             skipped.append(nodes[node][0])
             continue
         node, state, rank, cand, col, kind, opens = back
-        steps.append(_Step(cand.line, cand.start, cand.end, col, kind, opens))
+        steps.append(_Step(cand.line, cand.start, cand.end, col, kind, opens, cand))
     return steps[::-1], sorted(skipped)
 
 
@@ -814,14 +814,14 @@ def _estimate(body: _Body, model: _Model, steps: list[_Step], learn_words: bool)
     words = [Counter() for _ in range(K)]
     wraps: list[list[tuple[float, float | None]]] = [[] for _ in range(K)]  # per whole line: its width, with the next word
     for k, step in enumerate(steps):
-        text = " ".join(body.words[step.line][step.start:step.end])
-        shapes[step.kind][step.col][_first_match(SHAPES, text)] += 1
-        openings[step.kind][step.col][_first_match(OPENINGS, text)] += 1
-        words[step.col].update(_tokens(text, {name: min(CUE_CAP, len(p.findall(text))) for name, p in CUES.items()}))
+        piece = step.piece  # read once, when the candidates were made; its width under the body's measure now
+        shapes[step.kind][step.col][piece.shape] += 1
+        openings[step.kind][step.col][piece.opening] += 1
+        words[step.col].update(piece.tokens)
         if step.start == 0 and step.end == len(body.words[step.line]):
             nxt = steps[k + 1] if k + 1 < len(steps) else None
             goes_on = nxt is not None and nxt.kind == LINE and body.follow[step.line] is not None
-            width = body.measure(text)
+            width = piece.width
             wraps[step.col].append((width, width + body.follow[step.line] if goes_on else None))
     odds = model.word_odds
     if learn_words:
