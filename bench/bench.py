@@ -5,7 +5,8 @@
 1. PDFs: per page, raw pdfplumber text extraction (open, `extract_text` on
    every page) against the whole pipeline on the same file, best of N runs,
    measured in this run; their ratio.
-2. Text input: throughput of the whole pipeline in MB/s.
+2. Text input: throughput of the whole pipeline in MB/s, and where each
+   file's time goes, stage by stage.
 3. Batch: the same folder parsed with 1 and with 2 worker processes; speed-up.
 """
 
@@ -64,6 +65,14 @@ def pipeline(path: Path) -> None:
         pass  # a refused document still costs its extraction; that is what is timed
 
 
+def stage_times(path: Path) -> dict[str, float]:
+    """Seconds in each stage of the pipeline on one file."""
+    cold_caches()
+    timings: dict[str, float] = {}
+    parse_document(path, timings)
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -88,6 +97,13 @@ def main() -> None:
         seconds += t
         print(f"{txt.name[:45]:45} {txt.stat().st_size / 1e3:7.1f} kB {t:7.3f} s {txt.stat().st_size / 1e6 / t:6.2f} MB/s")
     print(f"{'all texts':45} {size / 1e3:7.1f} kB {seconds:7.3f} s {size / 1e6 / seconds:6.2f} MB/s")
+
+    print("\nText input: milliseconds per stage, best of", args.repeat)
+    for k, txt in enumerate(sorted(FIXTURES.glob("*.txt"))):
+        best = min((stage_times(txt) for _ in range(args.repeat)), key=lambda t: sum(t.values()))
+        if k == 0:
+            print(f"{'file':45} " + " ".join(f"{stage:>9}" for stage in best))
+        print(f"{txt.name[:45]:45} " + " ".join(f"{t * 1000:9.1f}" for t in best.values()))
 
     print("\nBatch: 1 worker against 2")
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -17,13 +18,37 @@ PARSER_VERSION = "0.1.0"
 INPUT_SUFFIXES = (".pdf", ".txt")
 
 
-def parse_document(path: str | Path) -> dict[str, list[dict]]:
-    """All table rows of one document; raises DocumentError for a file it cannot parse."""
+def parse_document(path: str | Path, timings: dict[str, float] | None = None) -> dict[str, list[dict]]:
+    """All table rows of one document; raises DocumentError for a file it cannot parse.
+
+    `timings`, when given, receives the seconds each stage took (what bench/bench.py prints)."""
+    lap = _stopwatch(timings)
     source = extract(path)
+    lap("extract")
     cleaned = clean(source)
+    lap("clean")
     tree = outline(cleaned)
+    lap("outline")
     appendices = read_appendices(cleaned, tree)
-    return normalise(project(cleaned, attach(tree, appendices), appendices, PARSER_VERSION))
+    lap("appendix")
+    rows = project(cleaned, attach(tree, appendices), appendices, PARSER_VERSION)
+    lap("tables")
+    rows = normalise(rows)
+    lap("normalise")
+    return rows
+
+
+def _stopwatch(timings: dict[str, float] | None):
+    """A function that books the time since its last call (or since it was made) under a stage's name."""
+    if timings is None:
+        return lambda stage: None
+    last = [time.perf_counter()]
+
+    def lap(stage: str) -> None:
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - last[0]
+        last[0] = now
+    return lap
 
 
 def discover(inputs: Iterable[str | Path]) -> list[Path]:
