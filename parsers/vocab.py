@@ -8,6 +8,7 @@ by adding a branch. Patterns run on NFC text (see parsers.clean).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex as re
 
@@ -168,15 +169,32 @@ LONE_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 
 
+def _alternation_of_rows(rows: list[tuple[str, re.Pattern]]) -> tuple[re.Pattern, list[int]]:
+    """The rows' patterns as one alternation, and the number of the empty group
+    that closes each row's branch. An alternation tries its branches in order,
+    so the first row that matches still wins; one regex call instead of one a
+    row, for match_block runs on every line and every paragraph."""
+    branches = []
+    for i, (kind, pattern) in enumerate(rows):
+        assert not pattern.flags & ~(re.I | re.U | re.V0), f"{kind}: only re.I carries into the alternation"
+        scope = "?i:" if pattern.flags & re.I else "?:"
+        branches.append(f"({scope}{pattern.pattern})(?P<row{i}>)")
+    alternation = re.compile("|".join(branches))
+    return alternation, [alternation.groupindex[f"row{i}"] for i in range(len(rows))]
+
+
+BLOCK_ALTERNATION, _BLOCK_ROW_GROUPS = _alternation_of_rows(BLOCK_PATTERNS)
+
+
 @lru_cache(maxsize=65536)
 def match_block(text: str) -> tuple[str, str | None, str] | None:
     """(kind, label, rest) for the first block pattern that matches, else None."""
-    for kind, pattern in BLOCK_PATTERNS:
-        m = pattern.match(text)
-        if m:
-            label = m.groupdict().get("label")
-            return kind, label, text[m.end():].strip()
-    return None
+    m = BLOCK_ALTERNATION.match(text)
+    if not m:
+        return None
+    groups = m.groups()
+    row = next(i for i, group in enumerate(_BLOCK_ROW_GROUPS) if groups[group - 1] is not None)
+    return BLOCK_PATTERNS[row][0], m.group("label"), text[m.end():].strip()
 
 
 @lru_cache(maxsize=65536)
@@ -224,14 +242,25 @@ LEGACY_FONTS = re.compile(r"\.Vn|VNI[-_]|VNtime|VNI-Times", re.I)
 # Phrases every state document prints in its header. Found exactly, the text
 # is sound; found only with letters lost or changed (`CỘNG ÒA XÃ ỘI C Ủ NG ĨA
 # VIỆT NAM`), the font's character map is broken and no word can be trusted.
-# Each row: name, exact pattern, fuzzy pattern, and words of which a damaged
-# form still keeps two or more. Fuzzy matching is slow; the words spare it the
-# lines that cannot be the phrase.
+# Each row: name, exact pattern, the phrase as printed, how many edits (letters
+# lost, added or changed) a damaged form may be away from it, and words of
+# which a damaged form still keeps two or more. A line is damaged when some
+# stretch of it lies within `max_edits` of the phrase (parsers.clean reads it;
+# the test is what regex's `(?:phrase){e<=max_edits}` search decides). The
+# words spare the test the lines that cannot be the phrase.
+class HeaderAnchor(NamedTuple):
+    name: str
+    exact: re.Pattern
+    phrase: str
+    max_edits: int
+    words: frozenset[str]
+
+
 HEADER_ANCHORS = [
-    ("national title", NATIONAL_TITLE, re.compile(r"(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM){e<=8}"),
-     frozenset("CỘNG HÒA HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM".split())),
-    ("motto", NATIONAL_MOTTO, re.compile(r"(?:Độc lập - Tự do - Hạnh phúc){e<=6}"),
-     frozenset("Độc lập Tự do Hạnh phúc".split())),
+    HeaderAnchor("national title", NATIONAL_TITLE, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 8,
+                 frozenset("CỘNG HÒA HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM".split())),
+    HeaderAnchor("motto", NATIONAL_MOTTO, "Độc lập - Tự do - Hạnh phúc", 6,
+                 frozenset("Độc lập Tự do Hạnh phúc".split())),
 ]
 
 

@@ -68,6 +68,26 @@ def test_broken_font_map_is_refused_as_damaged():
         clean(extract(FIXTURES / "chinh-phu-nd47-2020-broken-glyphs.pdf"))
 
 
+def test_edit_distance_search_decides_as_fuzzy_regex_on_corpus_lines():
+    """_within_edits answers what regex's `(?:phrase){e<=k}` search answers, on the
+    first lines of every document, where the damage check runs, and on the broken title."""
+    import regex
+
+    from parsers import vocab
+    from parsers.clean import _within_edits
+
+    broken = "C N P Ủ CỘNG ÒA XÃ ỘI C Ủ NG ĨA VIỆT NAM"
+    lines = [broken, "PHÁT TRIỂN KINH TẾ SỐ VÀ XÃ HỘI SỐ TỈNH BẮC NINH GIAI ĐOẠN"]
+    for path in sorted(FIXTURES.glob("*.txt")) + [KNOWN_PDF]:
+        lines += [normalise(line.text) for line in extract(path).lines()[:25]]
+    for anchor in vocab.HEADER_ANCHORS:
+        fuzzy = regex.compile(f"(?:{regex.escape(anchor.phrase)}){{e<={anchor.max_edits}}}")
+        assert [_within_edits(anchor.phrase, l, anchor.max_edits) for l in lines] == \
+            [bool(fuzzy.search(l)) for l in lines], anchor.name
+    assert _within_edits(vocab.HEADER_ANCHORS[0].phrase, broken, 8)
+    assert not _within_edits(vocab.HEADER_ANCHORS[0].phrase, lines[1], 8)
+
+
 def test_a_few_damaged_words_in_sound_text_are_warned_not_refused():
     cleaned = clean(extract(FIXTURES / "bac-ninh-144-2025-kinh-te-so.txt"))
     damaged = sorted({i.message.split("'")[1] for i in cleaned.issues if i.code == "damaged_word"})
