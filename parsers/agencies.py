@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from functools import lru_cache
 
 import regex as re
 
@@ -36,6 +37,7 @@ ABBREVIATIONS = [
 DASH = re.compile(r"\s*[-–—]\s*")
 
 
+@lru_cache(maxsize=65536)  # one agency leads or partners on many rows
 def canonical_name(name: str) -> str:
     text = unicodedata.normalize("NFC", " ".join(name.split())).strip(" .;,")
     text = _TONES.sub(lambda m: TONE_PLACEMENT[m.group(0)], text)
@@ -55,7 +57,8 @@ def agency_rows(names) -> list[dict]:
     for name in names:
         if not name:
             continue
-        row = by_id.setdefault(agency_id(name), {"agency_id": agency_id(name), "name": canonical_name(name), "aliases": []})
+        ag_id = agency_id(name)
+        row = by_id.setdefault(ag_id, {"agency_id": ag_id, "name": canonical_name(name), "aliases": []})
         if name not in row["aliases"]:
             row["aliases"].append(name)
     for row in by_id.values():

@@ -150,6 +150,12 @@ NUMBERED = re.compile(
     re.X,
 )
 
+# The parts of a code, compiled once: they are split for every citation.
+CODE_SEP = re.compile(SEP)
+CODE_PARTS = re.compile(r"[-/]")  # of a code already normalised
+CODE_PARTS_KEPT = re.compile(r"([-/])")
+SPACES = re.compile(r"\s+")
+
 NAMED_LAW = re.compile(
     rf"""
     \b(?P<type>{_alternation(NAMED_TYPES, either_case=False)})\s+
@@ -159,6 +165,12 @@ NAMED_LAW = re.compile(
     """,
     re.X,
 )
+
+# What a match of NUMBERED holds: a `/` (`108/2014/NĐ-CP`, a draft's blank
+# `/QĐ-UBND`), or else a digit and a dash (`18-NQ`). And of NAMED_LAW: the
+# last word of its type (`Luật`, `luật`, `lệnh`), written as in NAMED_TYPES.
+DIGIT = re.compile(r"\d")
+NAMED_TYPE_WORDS = frozenset(phrase.split(" ")[-1] for phrase in NAMED_TYPES)
 
 # `Hiến pháp năm 2013`, `Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam năm 2013`.
 CONSTITUTION = re.compile(r"\b(?P<type>Hiến\s+pháp)(?:\s+[\p{L}]+){0,10}?\s+năm\s+(?P<year>(?:19|20)\d{2})")
@@ -258,13 +270,19 @@ def _conflict_key(a: Citation, b: Citation):
 
 
 def _anchors(text: str):
-    for m in NUMBERED.finditer(text):
-        if _is_citation_number(m):
-            yield m, "numbered"
-    for m in NAMED_LAW.finditer(text):
-        yield m, "named"
-    for m in CONSTITUTION.finditer(text):
-        yield m, "constitution"
+    # Each pattern is tried at every place of the text, which is slow for
+    # NUMBERED; a plain substring test first spares it the many texts that
+    # hold none of the characters or words a match needs.
+    if "/" in text or (("-" in text or "–" in text) and DIGIT.search(text)):
+        for m in NUMBERED.finditer(text):
+            if _is_citation_number(m):
+                yield m, "numbered"
+    if any(word in text for word in NAMED_TYPE_WORDS):
+        for m in NAMED_LAW.finditer(text):
+            yield m, "named"
+    if "Hiến" in text:
+        for m in CONSTITUTION.finditer(text):
+            yield m, "constitution"
 
 
 def _is_citation_number(m: re.Match) -> bool:
@@ -273,7 +291,7 @@ def _is_citation_number(m: re.Match) -> bool:
             return False  # `Số: 123/QĐ-UBND` in a header: the document's own number
         if m["blank"] and not m["so"]:
             return False  # a lone `/QĐ-UBND` is no citation
-        first = re.split(SEP, m["code"])[0]
+        first = CODE_SEP.split(m["code"])[0]
         # Without a type word, only a code that says its type is a document
         # number (`1234/UBND-VP` could be anything).
         return first in TYPE_CODES or bool(ASSEMBLY_CODE.match(first))
@@ -288,7 +306,7 @@ def _citation(text: str, m: re.Match, kind: str, limit: int) -> Citation:
     if kind == "numbered":
         number = m["number"]
         code = _normalise_code(m["code"])
-        doc_type = TYPE_WORDS.get(type_word) if type_word else TYPE_CODES.get(re.split(r"[-/]", code)[0])
+        doc_type = TYPE_WORDS.get(type_word) if type_word else TYPE_CODES.get(CODE_PARTS.split(code)[0])
     elif kind == "named":
         doc_type = NAMED_TYPES[type_word]
         subject = " ".join(m["name"].split())
@@ -303,8 +321,8 @@ def _citation(text: str, m: re.Match, kind: str, limit: int) -> Citation:
 
 def _normalise_code(code: str) -> str:
     """`QĐ – TTg` → `QĐ-TTg`, `NĐ- CP` → `NĐ-CP`, `NQ-HDND` → `NQ-HĐND`."""
-    compact = re.sub(r"\s+", "", code).replace("–", "-").replace("—", "-")
-    return "".join(ISSUER_SPELLINGS.get(part, part) for part in re.split(r"([-/])", compact))
+    compact = SPACES.sub("", code).replace("–", "-").replace("—", "-")
+    return "".join(ISSUER_SPELLINGS.get(part, part) for part in CODE_PARTS_KEPT.split(compact))
 
 
 def _read_tail(text: str, pos: int, limit: int, want_subject: bool):

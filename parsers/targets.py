@@ -85,6 +85,8 @@ VALUE_PHRASE = re.compile(
     re.X | re.I,
 )
 
+DIGIT = re.compile(r"\d")
+
 # Where the sign of a bare value stood: nothing but spaces, then the end of the clause.
 SIGN_SLOT = re.compile(r"\s*(?:[.,;:)]|$)")
 
@@ -128,6 +130,8 @@ class Target:
 def find_targets(text: str) -> list[Target]:
     """Every quantified target in text, in order of appearance."""
     text = unicodedata.normalize("NFC", text)
+    if not DIGIT.search(text):
+        return []  # every target has a value in figures; VALUE_PHRASE is slow to find none
     found = [(m, read) for m in VALUE_PHRASE.finditer(text) if (read := _read(text, m))]
     targets = []
     for i, (m, (comparator, value, unit, restored)) in enumerate(found):
