@@ -77,6 +77,9 @@ HEADER_WORDS = frozenset(
     "nguồn dự kiến".split()
 )
 HEADER_WORD = re.compile(r"[\p{L}\d]+")
+# Header words that qualify a column's name rather than name one (`Cơ quan`
+# chủ trì, Nhiệm vụ `cụ thể`, Thời gian `thực hiện`, `Tên` nhiệm vụ).
+HEADER_QUALIFIERS = frozenset("cơ quan đơn vị cụ thể thực hiện tên số và dự kiến".split())
 HEADER_SIMILARITY = 0.8
 
 # Where a line may be cut between two cells: before a word that can open a
@@ -258,6 +261,22 @@ def _is_header_line(text: str) -> bool:
 
 def header_roles(text: str) -> tuple[str, ...]:
     """Column roles in order, from a header's words (`Nhiệm vụ chung Nhiệm vụ cụ thể Sản phẩm …`)."""
+    roles: list[str] = []
+    for _, _, role in _header_spans(text):
+        if not roles or roles[-1] != role:  # `Nội dung/nhiệm vụ`: one column named twice
+            roles.append(role)
+    return tuple(roles)
+
+
+def unnamed_header_words(text: str) -> list[str]:
+    """Words of a header that name a column no role covers (`Kinh phí`): not in a role's name, nor a qualifier."""
+    spans = _header_spans(text)
+    return [m.group() for m in HEADER_WORD.finditer(text)
+            if m.group().lower() not in HEADER_QUALIFIERS and not any(s <= m.start() < e for s, e, _ in spans)]
+
+
+def _header_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, role) of each column name found in a header, in order."""
     spans: list[tuple[int, int, str]] = []
     for role, pattern in vocab.APPENDIX_COLUMNS:
         if pattern.pattern.startswith("^"):  # `STT`: a column named by one word of its own
@@ -268,11 +287,7 @@ def header_roles(text: str) -> tuple[str, ...]:
     for start, end, role in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
         if all(end <= s or start >= e for s, e, _ in chosen):
             chosen.append((start, end, role))
-    roles: list[str] = []
-    for _, _, role in sorted(chosen):
-        if not roles or roles[-1] != role:  # `Nội dung/nhiệm vụ`: one column named twice
-            roles.append(role)
-    return tuple(roles)
+    return sorted(chosen)
 
 
 def _find_headers(lines: Sequence[Line]) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
@@ -875,6 +890,10 @@ def segment_table(lines: Sequence[Line]) -> FlatTable:
         issues = () if roles else (Issue("appendix", "no_table_header", "flattened table without a recognisable header",
                                          lines[0].page if lines else None),)
         return FlatTable(roles, (), tuple(header_lines), tuple(body.lines), issues)
+    unnamed = unnamed_header_words(" ".join(l.text for l in lines[spans[0][0]:spans[0][1]]))
+    column_issues = [Issue("appendix", "unknown_column", f"the flattened table's header names a column that no role "
+                           f"covers ({' '.join(unnamed)!r}); its cells are read into the columns beside it",
+                           lines[0].page)] if unnamed else []
     nodes, plain = _candidates(body)
     model = _first_model(roles)
     for n in range(PASSES):
@@ -894,7 +913,7 @@ def segment_table(lines: Sequence[Line]) -> FlatTable:
     rows = _rows(steps)
     flat_rows = tuple(FlatRow({roles[c]: tuple(Piece(" ".join(body.words[s.line][s.start:s.end]), body.lines[s.line])
                                                for s in row[c]) for c in sorted(row)}) for row in rows)
-    issues = _numbering_issues(model, flat_rows) + _margin_issues(body, hyps, nodes, ends, steps, rows)
+    issues = column_issues + _numbering_issues(model, flat_rows) + _margin_issues(body, hyps, nodes, ends, steps, rows)
     return FlatTable(roles, flat_rows, tuple(header_lines), tuple(body.lines[i] for i in skipped), tuple(issues))
 
 

@@ -365,6 +365,20 @@ def test_web_plan_tables_recovered(path, layout):
     assert equal / total >= 0.95
 
 
+def test_a_column_no_role_names_is_reported():
+    """Đồng Tháp 617's table with a funding column, flattened: the column is named in a warning, not dropped silently."""
+    header, rows, roles = web_table(WEB_PLANS[0])
+    wrap, widths = WEB_WIDTHS["characters"]
+    with_funding = roles[:2] + ("funding",) + roles[2:]
+    rows = [{**row, "funding": f"{100 * k} triệu"} for k, row in enumerate(rows, start=1)]
+    lines = flatten({**header, "funding": "Kinh phí"}, rows, with_funding, {**widths, "funding": 10}, wrap, page_lines=38)
+    table = segment_table(lines)
+    assert table.roles == roles
+    assert [(i.code, "'Kinh phí'" in i.message) for i in table.issues if i.code == "unknown_column"] == [("unknown_column", True)]
+    assert not [i for i in segment_table(flatten(header, web_table(WEB_PLANS[0])[1], roles, widths, wrap, page_lines=38)).issues
+                if i.code == "unknown_column"]
+
+
 def test_no_header_is_reported():
     lines = [Line(1, 1, "Một dòng không phải tiêu đề bảng"), Line(1, 2, "và một dòng nữa")]
     table = segment_table(lines)
