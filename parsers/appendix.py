@@ -11,7 +11,9 @@ above); one builder then turns raw rows into `AppendixRow`s:
   recovers rows and cells from the line sequence alone.
 
 Columns are mapped by their header words (`vocab.APPENDIX_COLUMNS`), so a
-plan with other, extra or reordered columns maps too.
+plan with other, extra or reordered columns maps too. A column that no role
+names (`Kinh phí`, `Nguồn vốn`) is kept under its header as printed, in the
+row's `other_cells`: its words are the plan's too.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from .records import Issue, Line, Node, Outline, TableGrid
 
 @dataclass(frozen=True, slots=True)
 class RawRow:
-    cells: dict[str, str | None]  # role → cell text, its lines joined by "\n"; None: merged with the row above
+    cells: dict[str, str | None]  # role (or OTHER + header) → cell text, its lines joined by "\n"; None: merged with the row above
     lines: tuple[Line, ...]
 
 
@@ -43,6 +45,7 @@ class AppendixRow:
     partner_agencies: tuple[str, ...]
     deadline_text: str | None
     notes: str | None
+    other_cells: tuple[tuple[str, str], ...]  # (header, text) of each column no role names, in column order
     lines: tuple[Line, ...] = field(repr=False)
 
     @property
@@ -82,6 +85,8 @@ GROUP_LABEL = re.compile(r"^(?P<roman>[IVXLC]+)\s*[.)]\s*(?P<title>.*)$", re.S)
 ROW_LABEL = re.compile(r"^(?P<no>\d{1,3})\s*[.)]\s*(?P<rest>.*)$", re.S)
 # The key of a raw row that is a whole-width group row, not a task row.
 GROUP_ROW = "group_row"
+# The key prefix of a column that no role names: `other:Kinh phí (triệu đồng)`.
+OTHER = "other:"
 # An item of a product cell: `1. Quyết định …`, `- Báo cáo …`.
 ITEM_START = re.compile(r"^(?:\d{1,2}\s*[.)]|[-–+•])\s*")
 
@@ -109,14 +114,22 @@ def _cell_lines(cell: str | None) -> list[str]:
 
 
 def _roles_of(header_cells: list[str]) -> list[str | None]:
-    return [vocab.column_role(c) if c else None for c in header_cells]
+    """Each header cell's column key: its role, else OTHER and the header's words; None for an empty cell."""
+    return [(vocab.column_role(c) or OTHER + " ".join(c.split())) if c and c.strip() else None for c in header_cells]
 
 
 def _is_header(cells: list[str], roles: tuple[str | None, ...] | None = None) -> bool:
+    """Is this row the header (two or more roles, none twice), or, given the header's keys, its repeat?"""
     found = _roles_of(cells)
     if roles is not None:
         return found == list(roles)
-    return sum(r is not None for r in found) >= 2 and len({r for r in found if r}) == sum(r is not None for r in found)
+    known = [r for r in found if r and not r.startswith(OTHER)]
+    return len(known) >= 2 and len(set(known)) == len(known)
+
+
+def column_name(key: str) -> str:
+    """A column key as a reader shows it: the role, or the header of a column no role names."""
+    return key.removeprefix(OTHER)
 
 
 # -------------------------------------------------------------- PDF reader
@@ -338,6 +351,8 @@ def build_rows(raw_rows: list[RawRow]) -> tuple[list[AppendixRow], list[Group], 
             partner_agencies=split_agencies(cells.get("partners")),
             deadline_text=_text(_cell_lines(cells.get("deadline"))) or None,
             notes=_text(_cell_lines(cells.get("notes"))) or None,
+            other_cells=tuple((column_name(key), text) for key, cell in cells.items()
+                              if key.startswith(OTHER) and (text := _text(_cell_lines(cell)))),
             lines=raw.lines,
         )
         if row.task is None:
@@ -413,7 +428,7 @@ def attach(outline: Outline, appendices: list[Appendix]) -> Outline:
     for a in appendices:
         if a.header_lines:
             added.append(Node(next_id, a.part_id, "table_header", None, None, None,
-                              " | ".join(a.roles), tuple(sorted(set(a.header_lines), key=_order))))
+                              " | ".join(map(column_name, a.roles)), tuple(sorted(set(a.header_lines), key=_order))))
             next_id += 1
         for group in a.groups:
             added.append(Node(next_id, a.part_id, "table_group", None, group.group_no, group.title, "",

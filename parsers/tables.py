@@ -148,6 +148,7 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
                 "group_no": row.group_no, "group_title": row.group_title, "row_no": row.row_no, "task": row.task,
                 "products": list(row.products), "lead_agency": row.lead_agency,
                 "partner_agencies": list(row.partner_agencies), "deadline_text": row.deadline_text, "notes": row.notes,
+                "other_cells": [{"header": h, "text": t} for h, t in row.other_cells],
                 "node_id": next(row_nodes).node_id, "page_start": row.page_start, "page_end": row.page_end,
             })
 

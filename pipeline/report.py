@@ -315,7 +315,7 @@ def _appendix_row(row: dict, milestones: list[dict], flagged: bool) -> str:
     cells = [
         _e(_roman(row["group_no"])),
         _e(row["row_no"]),
-        _e(row["task"]),
+        _e(row["task"]) + _more_cells(row),
         _list(_items(row["products"])),
         _e(row["lead_agency"]),
         _list(_items(row["partner_agencies"])),
@@ -325,6 +325,12 @@ def _appendix_row(row: dict, milestones: list[dict], flagged: bool) -> str:
     ]
     tds = "".join(f"<td>{c}</td>" for c in cells)
     return f'<tr id="row-{row["seq"]}" data-appendix-row="{_e(row["row_id"])}"{cls}>{tds}</tr>'
+
+
+def _more_cells(row: dict) -> str:
+    """The row's notes and the cells of columns no role names, under the task, each with its header."""
+    more = ([("Ghi chú", row["notes"])] if row["notes"] else []) + [(c["header"], c["text"]) for c in (row["other_cells"] if row["other_cells"] is not None else [])]
+    return "".join(f'<div class="muted" data-other-cell>{_e(header)}: {_e(text)}</div>' for header, text in more)
 
 
 def _table(cls: str, columns: list[tuple[str, int]], rows: list[str]) -> str:

@@ -14,7 +14,7 @@ from parsers.normalise import normalise
 from parsers.outline import outline
 from parsers.tables import project
 
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"  # 0.2.0: appendix_rows.other_cells
 INPUT_SUFFIXES = (".pdf", ".txt")
 
 

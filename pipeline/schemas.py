@@ -17,6 +17,7 @@ FLOAT = pa.float64()
 DATE = pa.date32()
 LIST_STR = pa.list_(pa.string())
 LIST_INT = pa.list_(pa.int32())
+OTHER_CELLS = pa.list_(pa.struct([pa.field("header", pa.string()), pa.field("text", pa.string())]))
 
 
 def col(name: str, type_: pa.DataType, meaning: str) -> pa.Field:
@@ -113,6 +114,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("partner_agencies", LIST_STR, "Cooperating agencies, split on `;`, and on `,` or line breaks between names."),
         col("deadline_text", STR, "The deadline cell as printed."),
         col("notes", STR, "The notes cell (Ghi chú)."),
+        col("other_cells", OTHER_CELLS, "Cells of columns that no role names (Kinh phí, Nguồn vốn …): the header as printed, and the cell."),
         col("lead_agency_id", STR, "The lead agency's id in `agencies` (the first, where the cell names several)."),
         col("lead_agency_ids", LIST_STR, "Every agency the lead cell names, by id."),
         col("partner_agency_ids", LIST_STR, "The cooperating agencies' ids in `agencies`, in order."),

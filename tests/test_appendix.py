@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+import regex as re
 
 from parsers.appendix import split_agencies
 from parsers.clean import normalise
@@ -187,6 +188,35 @@ def test_typeset_table_with_stt_and_columns_in_another_order(tmp_path):
         for key in ("task", "lead_agency", "partner_agencies", "deadline_text"):
             assert have[key] == want[key], (want["row_no"], key)
     assert [r["notes"] for r in got if r["notes"]] == ["Báo cáo kết quả"] * 3
+
+
+def test_a_column_no_role_names_is_kept_under_its_header(tmp_path):
+    """Đồng Tháp 617's rows with a funding column, typeset and as web text: its cells land in other_cells."""
+    source = _rows(FIXTURES / "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep.txt")
+    header = ["STT", "Nội dung", "Cơ quan chủ trì", "Kinh phí (triệu đồng)", "Cơ quan phối hợp", "Thời gian hoàn thành"]
+    rows = [[str(r["row_no"]), r["task"], r["lead_agency"], f"{100 * r['row_no']}\nNgân sách tỉnh",
+             "; ".join(r["partner_agencies"]), r["deadline_text"]] for r in source]
+    from .pdfgen import plan_pdf
+    pdf = plan_pdf(tmp_path / "funding.pdf", header, rows, [40, 280, 110, 80, 130, 100])
+
+    # The web text: a `Kinh phí` cell after each row's number.
+    text = (FIXTURES / "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep.txt").read_text(encoding="utf-8")
+    text = text.replace("**STT**\n|\n", "**STT**\n|\n**Kinh phí**\n|\n", 1)
+    text = re.sub(r"\n\|\n(\d+)\n\|\n", lambda m: f"\n|\n{m[1]}\n|\n{100 * int(m[1])}\n|\n", text)
+    web = tmp_path / "funding.txt"
+    web.write_text(text, encoding="utf-8")
+
+    for path, name, cell in ((pdf, "Kinh phí (triệu đồng)", "{} Ngân sách tỉnh"), (web, "Kinh phí", "{}")):
+        tables = parse_document(path)
+        got = tables["appendix_rows"]
+        assert [r["row_no"] for r in got] == [r["row_no"] for r in source]
+        for want, have in zip(source, got):
+            for key in ("task", "lead_agency", "partner_agencies", "deadline_text"):
+                assert have[key] == want[key], (path.name, want["row_no"], key)
+            assert have["other_cells"] == [{"header": name, "text": cell.format(100 * want["row_no"])}]
+        assert name in next(n["text"] for n in tables["outline"] if n["kind"] == "table_header")
+        doc = tables["documents"][0]
+        assert doc["lines_in_outline"] + len(tables["residual"]) == doc["lines_total"]
 
 
 def test_an_emphasis_mark_alone_in_a_cell_is_layout_counted_once(tmp_path):

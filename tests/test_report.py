@@ -148,7 +148,9 @@ def hostile_rows(doc_id: str = DOC) -> dict[str, list[dict]]:
         "appendix_rows": [{"doc_id": doc_id, "row_id": row_id, "seq": 1, "appendix_no": 1, "group_no": 1,
                            "group_title": "<u>g</u>", "row_no": 1, "task": "<svg onload=alert(1)>",
                            "products": ["</table>x"], "lead_agency": "<Phòng>", "partner_agencies": ["a\"b"],
-                           "deadline_text": "Quý I/2021 <", "node_id": 2, "page_start": 2, "page_end": 2}],
+                           "deadline_text": "Quý I/2021 <", "notes": "<n>",
+                           "other_cells": [{"header": "Kinh phí <h>", "text": "<t>"}],
+                           "node_id": 2, "page_start": 2, "page_end": 2}],
         "milestones": [{"doc_id": doc_id, "row_id": row_id, "seq": 1, "action": "<a>", "kind": "quarter",
                         "start": dt.date(2021, 1, 1), "end": dt.date(2021, 3, 31), "raw": "<q>"}],
         "warnings": [{"doc_id": doc_id, "stage": "outline", "code": "letter_gap",
@@ -164,13 +166,15 @@ def test_render_report_escapes_every_text_and_marks_what_warnings_name(tmp_path)
     page = render_report(load_tables(tmp_path), DOC[:4])
 
     hostile = ("<script>alert", "<b>Trọng", "<b>bold", "<i>t", "<img", "<svg onload", "</table>x", "<a>", "<Phòng>",
-               "<hr>", "<q>", "<u>")
+               "<hr>", "<q>", "<u>", "<n>", "<h>", "<t>")
     assert [markup for markup in hostile if markup in page] == []
     assert page.count("<script>") == 1  # the page's own
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co" in page
     assert "Lê &lt;b&gt;Trọng&lt;/b&gt;" in page and "a&quot;b" in page
 
     dom = Dom(page)
+    assert len(dom.having("data-other-cell")) == 2  # the notes and the cell of a column no role names
+    assert "Ghi chú: &lt;n&gt;" in page and "Kinh phí &lt;h&gt;: &lt;t&gt;" in page
     assert "flagged" in dom.by_id("node-1").get("class", "")  # point 'c' follows 'a', on page 1
     assert "flagged" in dom.having("data-appendix-row")[0].get("class", "")  # named by its row_id
     assert [bar["data-milestone"] for bar in dom.having("data-milestone", in_svg=True)] == [f"{ROW}/1"]
