@@ -1,0 +1,79 @@
+"""What the flattened-table search's settings buy: cells recovered, and seconds.
+
+    .venv/bin/python bench/flattened_settings.py
+
+The segmentation of `parsers/flattened.py` is most of the time a text file
+with a flattened appendix takes. This runs it with its settings as they are
+and with cheaper ones (a narrower beam, fewer paths kept, one pass less) on
+the tables `tests/test_flattened.py` checks: the known plan's appendix
+against its typeset twin (210 cells), the known plan's cells re-wrapped at
+other widths (8 layouts), and the four web plans' tables flattened (8 layouts).
+It prints figures; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import parsers.flattened as flattened  # noqa: E402
+from tests import test_flattened as cases  # noqa: E402
+
+SETTINGS = {  # name: module constants to set
+    "as shipped": {},
+    "beam 6": {"BEAM": 6.0},
+    "1 path per state in the last pass": {"NBEST": 1},
+    "2 passes": {"PASSES": 2},
+}
+
+
+def known_plan() -> tuple[int, float]:
+    """Cells equal to the typeset twin's, and the best of 3 segmentation times."""
+    lines = cases.appendix_lines()
+    seconds = []
+    for _ in range(3):
+        started = time.process_time()
+        table = flattened.segment_table(lines)
+        seconds.append(time.process_time() - started)
+    equal = sum((cases.cell_text(row.cells[role]) if role in row.cells else None) == cases.true_text(cell)
+                for row, cells in zip(table.rows, cases.pdf_rows()) for role, cell in zip(cases.ROLES, cells))
+    return equal, min(seconds)
+
+
+def generalisation() -> list[tuple[int, int]]:
+    """(equal, total) cells of each re-wrapped or flattened table of tests/test_flattened.py."""
+    out = []
+    truth = [dict(zip(cases.ROLES, cells)) for cells in cases.pdf_rows()]
+    header = dict(zip(cases.ROLES, ["Nhiệm vụ chung", "Nhiệm vụ cụ thể", "Sản phẩm", "Cơ quan chủ trì",
+                                    "Cơ quan phối hợp/thực hiện", "Thời gian thực hiện"]))
+    for wrap, widths in cases.KNOWN_LAYOUTS.values():
+        for page_lines in (35, 50):
+            lines = cases.flatten(header, truth, cases.ROLES, widths, wrap, page_lines, seed=page_lines)
+            out.append(cases.recovered(flattened.segment_table(lines), truth, cases.ROLES))
+    for path in cases.WEB_PLANS:
+        web_header, rows, roles = cases.web_table(path)
+        for wrap, widths in cases.WEB_WIDTHS.values():
+            lines = cases.flatten(web_header, rows, roles, widths, wrap, page_lines=38, seed=7)
+            out.append(cases.recovered(flattened.segment_table(lines), rows, roles))
+    return out
+
+
+def main() -> None:
+    shipped = {name: getattr(flattened, name) for name in ("BEAM", "NBEST", "PASSES")}
+    print(f"{'setting':36} {'known plan':>10} {'seconds':>8}  re-wrapped and web tables: cells equal per table")
+    for name, values in SETTINGS.items():
+        for constant, value in {**shipped, **values}.items():
+            setattr(flattened, constant, value)
+        equal, seconds = known_plan()
+        tables = generalisation()
+        print(f"{name:36} {equal:6d}/210 {seconds:8.3f}  " + " ".join(f"{e}/{t}" for e, t in tables))
+    for constant, value in shipped.items():
+        setattr(flattened, constant, value)
+
+
+if __name__ == "__main__":
+    main()
