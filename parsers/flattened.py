@@ -595,15 +595,25 @@ UNBOUNDED = (0.0, math.inf)
 
 @dataclass(slots=True)
 class _Step:
-    """One piece of a segmentation."""
+    """One piece of a segmentation: a candidate placed in a column."""
 
-    line: int
-    start: int  # word indices in the line
-    end: int
+    piece: _Candidate  # what the candidates read of it: its words, shape, opening and width
     col: int
     kind: int
     new_row: bool
-    piece: _Candidate  # the piece as the candidates read it: its shape, opening, words and width
+
+    @property
+    def line(self) -> int:
+        return self.piece.line
+
+    @property
+    def start(self) -> int:  # word indices in the line
+        return self.piece.start
+
+    @property
+    def end(self) -> int:
+        return self.piece.end
+
 
 def _search(body: _Body, model: _Model, nodes, cands, nbest: int) -> list[dict[int, list]]:
     """The N best paths into every state at every node (list Viterbi, beam-pruned).
@@ -800,7 +810,7 @@ def _path(hyps, nodes, state: int, rank: int) -> tuple[list[_Step], list[int]]:
             skipped.append(nodes[node][0])
             continue
         node, state, rank, cand, col, kind, opens = back
-        steps.append(_Step(cand.line, cand.start, cand.end, col, kind, opens, cand))
+        steps.append(_Step(cand, col, kind, opens))
     return steps[::-1], sorted(skipped)
 
 
