@@ -152,8 +152,7 @@ NUMBERED = re.compile(
 
 # The parts of a code, compiled once: they are split for every citation.
 CODE_SEP = re.compile(SEP)
-CODE_PARTS = re.compile(r"[-/]")  # of a code already normalised
-CODE_PARTS_KEPT = re.compile(r"([-/])")
+CODE_PARTS = re.compile(r"([-/])")  # of a code already normalised; the separators are kept
 SPACES = re.compile(r"\s+")
 
 NAMED_LAW = re.compile(
@@ -322,7 +321,7 @@ def _citation(text: str, m: re.Match, kind: str, limit: int) -> Citation:
 def _normalise_code(code: str) -> str:
     """`QĐ – TTg` → `QĐ-TTg`, `NĐ- CP` → `NĐ-CP`, `NQ-HDND` → `NQ-HĐND`."""
     compact = SPACES.sub("", code).replace("–", "-").replace("—", "-")
-    return "".join(ISSUER_SPELLINGS.get(part, part) for part in CODE_PARTS_KEPT.split(compact))
+    return "".join(ISSUER_SPELLINGS.get(part, part) for part in CODE_PARTS.split(compact))
 
 
 def _read_tail(text: str, pos: int, limit: int, want_subject: bool):
