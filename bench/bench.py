@@ -6,7 +6,7 @@
    every page) against the whole pipeline on the same file, best of N runs,
    measured in this run; their ratio.
 2. Text input: throughput of the whole pipeline in MB/s, and where each
-   file's time goes, stage by stage.
+   file's time goes, stage by stage (one run gives both).
 3. Batch: the same folder parsed with 1 and with 2 worker processes; speed-up.
 """
 
@@ -89,21 +89,17 @@ def main() -> None:
         print(f"{pdf.name[:45]:45} {pages:5d} {raw / pages:8.4f} {pipe / pages:9.4f} {pipe / raw:6.2f}")
     print(f"{'all PDFs':45} {'':5} {'':8} {'':9} {total_pipe / total_raw:6.2f}  (pipeline / raw pdfplumber)")
 
-    print("\nText input: whole pipeline")
+    print("\nText input: whole pipeline, best of", args.repeat, "(the stages' times sum to the whole)")
     size = seconds = 0.0
-    for txt in sorted(FIXTURES.glob("*.txt")):
-        t = best_of(args.repeat, lambda: pipeline(txt))
-        size += txt.stat().st_size
-        seconds += t
-        print(f"{txt.name[:45]:45} {txt.stat().st_size / 1e3:7.1f} kB {t:7.3f} s {txt.stat().st_size / 1e6 / t:6.2f} MB/s")
-    print(f"{'all texts':45} {size / 1e3:7.1f} kB {seconds:7.3f} s {size / 1e6 / seconds:6.2f} MB/s")
-
-    print("\nText input: milliseconds per stage, best of", args.repeat)
     for k, txt in enumerate(sorted(FIXTURES.glob("*.txt"))):
-        best = min((stage_times(txt) for _ in range(args.repeat)), key=lambda t: sum(t.values()))
+        stages = min((stage_times(txt) for _ in range(args.repeat)), key=lambda t: sum(t.values()))
         if k == 0:
-            print(f"{'file':45} " + " ".join(f"{stage:>9}" for stage in best))
-        print(f"{txt.name[:45]:45} " + " ".join(f"{t * 1000:9.1f}" for t in best.values()))
+            print(f"{'file':45} {'size':>10} {'time':>9} {'MB/s':>6}  ms: " + " ".join(f"{stage:>9}" for stage in stages))
+        kb, t = txt.stat().st_size / 1e3, sum(stages.values())
+        size, seconds = size + kb, seconds + t
+        print(f"{txt.name[:45]:45} {kb:7.1f} kB {t:7.3f} s {kb / 1e3 / t:6.2f}      "
+              + " ".join(f"{ms * 1000:9.1f}" for ms in stages.values()))
+    print(f"{'all texts':45} {size:7.1f} kB {seconds:7.3f} s {size / 1e3 / seconds:6.2f}")
 
     print("\nBatch: 1 worker against 2")
     with tempfile.TemporaryDirectory() as tmp:
