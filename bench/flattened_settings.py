@@ -48,11 +48,9 @@ def generalisation() -> list[tuple[int, int]]:
     """(equal, total) cells of each re-wrapped or flattened table of tests/test_flattened.py."""
     out = []
     truth = [dict(zip(cases.ROLES, cells)) for cells in cases.pdf_rows()]
-    header = dict(zip(cases.ROLES, ["Nhiệm vụ chung", "Nhiệm vụ cụ thể", "Sản phẩm", "Cơ quan chủ trì",
-                                    "Cơ quan phối hợp/thực hiện", "Thời gian thực hiện"]))
     for wrap, widths in cases.KNOWN_LAYOUTS.values():
         for page_lines in (35, 50):
-            lines = cases.flatten(header, truth, cases.ROLES, widths, wrap, page_lines, seed=page_lines)
+            lines = cases.flatten(cases.KNOWN_HEADER, truth, cases.ROLES, widths, wrap, page_lines, seed=page_lines)
             out.append(cases.recovered(flattened.segment_table(lines), truth, cases.ROLES))
     for path in cases.WEB_PLANS:
         web_header, rows, roles = cases.web_table(path)

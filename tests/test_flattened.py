@@ -29,6 +29,8 @@ from .conftest import FIXTURES, KNOWN_PDF, KNOWN_TXT
 
 ROLES = ("group", "task", "products", "lead", "partners", "deadline")
 APPENDIX_PAGES = range(8, 20)  # the typeset plan's appendix: pages 9–20
+KNOWN_HEADER = dict(zip(ROLES, ["Nhiệm vụ chung", "Nhiệm vụ cụ thể", "Sản phẩm", "Cơ quan chủ trì",
+                                "Cơ quan phối hợp/thực hiện", "Thời gian thực hiện"]))  # as the known plan prints it
 WEB_PLANS = [
     FIXTURES / "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep.txt",
     FIXTURES / "dong-thap-552-2025-doi-moi-cong-nghe.txt",
@@ -300,10 +302,8 @@ KNOWN_LAYOUTS = {
 @pytest.mark.parametrize("layout", KNOWN_LAYOUTS)
 def test_known_cells_rewrapped(layout, page_lines):
     wrap, widths = KNOWN_LAYOUTS[layout]
-    header = dict(zip(ROLES, ["Nhiệm vụ chung", "Nhiệm vụ cụ thể", "Sản phẩm", "Cơ quan chủ trì",
-                              "Cơ quan phối hợp/thực hiện", "Thời gian thực hiện"]))
     rows = [dict(zip(ROLES, cells)) for cells in pdf_rows()]
-    lines = flatten(header, rows, ROLES, widths, wrap, page_lines, seed=page_lines)
+    lines = flatten(KNOWN_HEADER, rows, ROLES, widths, wrap, page_lines, seed=page_lines)
     table = segment_table(lines)
     equal, total = recovered(table, rows, ROLES)
     print(f"\nknown cells re-wrapped ({layout}, {page_lines} lines a page): {equal} of {total} cells")
