@@ -329,7 +329,8 @@ def _appendix_row(row: dict, milestones: list[dict], flagged: bool) -> str:
 
 def _more_cells(row: dict) -> str:
     """The row's notes and the cells of columns no role names, under the task, each with its header."""
-    more = ([("Ghi chú", row["notes"])] if row["notes"] else []) + [(c["header"], c["text"]) for c in (row["other_cells"] if row["other_cells"] is not None else [])]
+    others = row["other_cells"] if row["other_cells"] is not None else []  # an array once read back: no `or []`
+    more = ([("Ghi chú", row["notes"])] if row["notes"] else []) + [(c["header"], c["text"]) for c in others]
     return "".join(f'<div class="muted" data-other-cell>{_e(header)}: {_e(text)}</div>' for header, text in more)
 
 

@@ -42,12 +42,13 @@ def _stopwatch(timings: dict[str, float] | None):
     """A function that books the time since its last call (or since it was made) under a stage's name."""
     if timings is None:
         return lambda stage: None
-    last = [time.perf_counter()]
+    last = time.perf_counter()
 
     def lap(stage: str) -> None:
+        nonlocal last
         now = time.perf_counter()
-        timings[stage] = timings.get(stage, 0.0) + now - last[0]
-        last[0] = now
+        timings[stage] = timings.get(stage, 0.0) + now - last
+        last = now
     return lap
 
 
