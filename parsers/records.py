@@ -47,6 +47,10 @@ class TableGrid:
     page: int
     bbox: tuple[float, float, float, float]
     rows: tuple[tuple[TableCell | None, ...], ...]
+    # How the grid was found: "ruled" (the PDF's rules), "unruled" (column
+    # positions from the words), "layout" (character columns of layout text),
+    # "ocr" (rules found in a scanned page's image).
+    source: str = "ruled"
 
 
 @dataclass(frozen=True, slots=True)
