@@ -21,12 +21,14 @@ from itertools import islice
 
 import regex as re
 
-from . import vocab
+from . import site, vocab
 from .errors import DamagedText
 from .records import Issue, Line, Paragraph, Residual, Source
 
 # Web text marks emphasis with `*` and `**`; the words are what counts.
 EMPHASIS = re.compile(r"\*+")
+# ... and headings with `#` (`## QUYẾT ĐỊNH`).
+HEADING_MARK = re.compile(r"^#+\s*")
 SPACE_BEFORE_CLOSE = re.compile(r"\s+([.,;:!?)\]”…])(?=\s|$|[.,;:)\]])")
 SPACE_AFTER_OPEN = re.compile(r"([(\[“])\s+")
 WHITESPACE = re.compile(r"\s+")
@@ -45,6 +47,7 @@ class Cleaned:
     paragraphs: tuple[Paragraph, ...]
     residual: tuple[Residual, ...]
     issues: tuple[Issue, ...]
+    site: site.SiteMeta | None = None  # a legal-database page's metadata table
 
 
 def normalise(text: str, flavour: str = "plain") -> str:
@@ -52,6 +55,8 @@ def normalise(text: str, flavour: str = "plain") -> str:
     text = unicodedata.normalize("NFC", text)
     if flavour == "web" and "*" in text:
         text = EMPHASIS.sub("", text)
+    if flavour == "web" and text.startswith("#"):
+        text = HEADING_MARK.sub("", text)
     if text.isprintable():
         # No whitespace but the space: str.split() cuts where WHITESPACE does,
         # several times faster. (Elsewhere they differ: str.split() also cuts
@@ -69,21 +74,59 @@ def _mark(m: re.Match) -> str:
 
 
 def clean(source: Source) -> Cleaned:
-    lines = [_with_text(line, normalise(line.text, source.flavour)) for line in source.lines()]
-    issues = list(_check_damage(source, lines))
+    raw = source.lines()
+    furniture, meta = site.find_furniture(raw) if source.flavour == "web" else (set(), None)
+    lines = [_with_text(line, normalise(line.text, source.flavour)) for line in raw]
+    issues = list(_check_damage(source, [l for i, l in enumerate(lines) if i not in furniture]))
     kept: list[Line] = []
     residual: list[Residual] = []
     breaks_after: set[int] = set()  # indices in `kept` after which a dropped line stood
-    for line in lines:
-        reason = _dropped(line, source)
+    emphasis = _EmphasisRuns() if source.flavour == "web" else None
+    for i, line in enumerate(lines):
+        reason = "site_furniture" if i in furniture else _dropped(line, source)
+        opens = closes = False
+        if emphasis is not None and reason != "site_furniture":
+            opens = emphasis.opens_run(raw[i].text)
+            closes = emphasis.closes_run(raw[i].text)
         if reason:
             residual.append(Residual(line=line, reason=reason))
             if reason == "decoration" and kept:
                 breaks_after.add(len(kept) - 1)
         elif line.text:
+            if opens and kept and _closes(kept[-1], 80.0):
+                breaks_after.add(len(kept) - 1)
             kept.append(line)
+            if closes:
+                breaks_after.add(len(kept) - 1)
     paragraphs = _join(kept, source, breaks_after)
-    return Cleaned(source=source, paragraphs=tuple(paragraphs), residual=tuple(residual), issues=tuple(issues))
+    return Cleaned(source=source, paragraphs=tuple(paragraphs), residual=tuple(residual), issues=tuple(issues),
+                   site=meta)
+
+
+class _EmphasisRuns:
+    """Whole lines set in bold or italics in web text (`**QUYẾT` / `ĐỊNH**`, `*Hà Nội, ngày 02` / `tháng 12 …*`):
+    such a run is a heading, a title or a header cell, a paragraph of its own.
+
+    Reads the lines in order, keeping which marks are open; a run opens at a
+    line that starts with a mark while none is open, and closes at a line that
+    ends with its mark once every mark is closed again."""
+
+    def __init__(self) -> None:
+        self.open_marks = 0  # marks opened and not yet closed: ** and * counted apart, by parity
+        self.run = False  # the open marks were opened at the start of a line
+
+    def opens_run(self, text: str) -> bool:
+        return not self.open_marks and text.lstrip().startswith("*")
+
+    def closes_run(self, text: str) -> bool:
+        stripped = text.strip()
+        at_start = not self.open_marks and stripped.startswith("*")
+        in_run = self.run or at_start
+        bold = stripped.count("**")
+        single = stripped.replace("**", "").count("*")
+        self.open_marks = ((self.open_marks & 1) ^ (bold & 1)) | (((self.open_marks >> 1) ^ (single & 1)) << 1)
+        self.run = in_run and bool(self.open_marks)
+        return not self.open_marks and in_run and stripped.endswith("*")
 
 
 def _with_text(line: Line, text: str) -> Line:
@@ -170,13 +213,26 @@ def _within_edits(phrase: str, text: str, max_edits: int) -> bool:
 
 @lru_cache(maxsize=65536)
 def _is_damaged_word(word: str) -> bool:
+    """Is this word damage (a broken font map, a legacy encoding), not Vietnamese?
+
+    Damage shows in the common words of the language: a letter no Vietnamese
+    text is written with (`nƣớc`), or a marked capital inside a lower-case word
+    (`quyÕt`, TCVN3 read as Latin-1). A capitalised word is a name (`Bhăng`,
+    `Dliê`, `Plông`: minority and place names keep their own spelling), and two
+    syllables run together (`củaxã`) are a typing slip, not damage."""
     if not vocab.VIETNAMESE_LETTERS.issuperset(word):
         return True
-    # Acronyms (HĐND, NĐ) carry đ but are no syllables; only judge words in
-    # lower or title case that carry a Vietnamese mark.
     if word.isupper() or vocab.VIETNAMESE_MARKED.isdisjoint(word):
+        return False  # acronyms (HĐND, NĐ) and words without a Vietnamese mark (foreign words)
+    if word[0].isupper() and word[1:].islower():
         return False
-    return len(word) > 1 and not vocab.SYLLABLE.match(word.lower())
+    if not word.islower():
+        return any(ch.isupper() and ch in vocab.VIETNAMESE_MARKED for ch in word[1:])
+    return len(word) > 1 and not vocab.SYLLABLE.match(word) and not _two_syllables(word)
+
+
+def _two_syllables(word: str) -> bool:
+    return any(vocab.SYLLABLE.match(word[:k]) and vocab.SYLLABLE.match(word[k:]) for k in range(1, len(word)))
 
 
 # --------------------------------------------------------------------- join
@@ -276,6 +332,8 @@ def _closes(prev: Line, typical: float) -> bool:
 def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: dict[int, float], blank_lines_count: bool) -> bool:
     """Does `line` open a new paragraph after the lines of `group`?"""
     prev = group[-1]
+    if BROKEN_CODE.search(prev.text, max(0, len(prev.text) - 3)) and line.text[:1].isupper():
+        return False  # `Số: 3783/QĐ-` / `UBND`: a number's code broken after its hyphen
     if group[0].text.startswith("(") and prev.text.endswith(")"):
         return True  # `(Kèm theo … )`, `(Chi tiết tại phụ lục …)` end where they close
     if len(group) == 1 and vocab.match_block(prev.text) and vocab.match_block(line.text):

@@ -52,6 +52,8 @@ class DamagedText(DocumentError):
     stage = "clean"
 
 
-class NotAPlan(DocumentError):
-    code = "not_a_plan"
+class NotADocument(DocumentError):
+    """Text that is no administrative document at all (an article, a web page of something else)."""
+
+    code = "not_a_document"
     stage = "outline"

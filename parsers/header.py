@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import vocab
-from .errors import NotAPlan
-from .records import Node, Outline
+from .errors import NotADocument
+from .records import Issue, Node, Outline
+from .site import SiteMeta
 
 
 @dataclass(frozen=True, slots=True)
 class HeaderFacts:
     doc_type: str | None
+    doc_type_source: str | None  # title, number (its type code), letter (V/v, Kính gửi), site (its metadata)
     parts: tuple[str, ...]
     issuer: str | None
     doc_number: str | None  # `617/KH-UBND`; None where the draft leaves it blank
@@ -32,22 +34,24 @@ class HeaderFacts:
     plan_year: int | None
     signer_name: str | None
     signer_title: str | None
+    signer_authority: str | None  # `TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH`: on whose behalf the signer signs
 
 
 def _parts(outline: Outline) -> list[Node]:
     return [n for n in outline.nodes if n.parent_id == 0]
 
 
-def read_header(outline: Outline) -> HeaderFacts:
+def read_header(outline: Outline, site: SiteMeta | None = None) -> HeaderFacts:
     parts = _parts(outline)
-    first = next((p for p in parts if p.title), parts[0] if parts else None)
-    header_lines = [n.text for n in outline.children(first.node_id) if n.kind == "header"] if first else []
+    first = next((p for p in parts if p.title), None) or next((p for p in parts if _header_nodes(outline, p)), None) \
+        or (parts[0] if parts else None)
+    header_nodes = _header_nodes(outline, first) if first else []
 
     number = code = number_raw = place = date_raw = None
     year = month = day = None
     issuer_bits: list[str] = []
-    for text in header_lines:
-        rest = text
+    for node in header_nodes:
+        rest = node.text
         m = vocab.DOC_NUMBER.search(rest)
         if m and number_raw is None:
             number_raw = m.group(0).strip()
@@ -65,11 +69,12 @@ def read_header(outline: Outline) -> HeaderFacts:
         rest = vocab.NATIONAL_TITLE.sub(" ", rest)
         rest = vocab.NATIONAL_MOTTO.sub(" ", rest)
         rest = " ".join(rest.split())
-        if rest and vocab.is_caps(rest):
-            issuer_bits.append(rest)
+        if rest and vocab.is_caps(rest) and number_raw is None and date_raw is None:
+            issuer_bits.append(rest)  # the left column's lines stand above the number and the date
 
+    doc_type, source = _doc_type(outline, first, code, site)
     title = first.text if first else None
-    signer_name = signer_title = None
+    signer_name = signer_title = authority = None
     for sig in (n for n in outline.nodes if n.kind == "signature"):
         kids = outline.children(sig.node_id)
         names = [k.text for k in kids if k.kind == "signer"]
@@ -77,10 +82,12 @@ def read_header(outline: Outline) -> HeaderFacts:
         if names:
             signer_name = names[-1]
             signer_title = titles[-1] if titles else sig.text
+            authority = " / ".join(f"{a.label}. {a.text}".strip() for a in _authorities(outline, sig)) or None
             break
 
     return HeaderFacts(
-        doc_type=first.title if first else None,
+        doc_type=doc_type,
+        doc_type_source=source,
         parts=tuple(p.kind for p in parts),
         issuer=" ".join(issuer_bits) or None,
         doc_number=number,
@@ -95,7 +102,70 @@ def read_header(outline: Outline) -> HeaderFacts:
         plan_year=_plan_year(parts),
         signer_name=signer_name,
         signer_title=signer_title,
+        signer_authority=authority,
     )
+
+
+def _header_nodes(outline: Outline, part: Node) -> list[Node]:
+    return [n for n in outline.children(part.node_id) if n.kind == "header"]
+
+
+def _authorities(outline: Outline, signature: Node) -> list[Node]:
+    """The signature nodes of one closing block (`TM. …`, `KT. …`), up to the one the signer signs under:
+    the run of signature siblings since the last one that had a signer of its own."""
+    block: list[Node] = []
+    for n in outline.children(signature.parent_id):
+        if n.kind != "signature" or n.node_id > signature.node_id:
+            continue
+        if block and any(k.kind == "signer" for k in outline.children(block[-1].node_id)):
+            block = []
+        block.append(n)
+    return [n for n in block if n.label]
+
+
+def _doc_type(outline: Outline, first: Node | None, code: str | None, site: SiteMeta | None) -> tuple[str | None, str | None]:
+    """The document's type: its title; else its number's type code, unless the header has a letter's
+    form (`V/v …`, `Kính gửi:`); else the site's metadata."""
+    if first is not None and first.title:
+        return first.title, "title"
+    kids = outline.children(first.node_id) if first is not None else []
+    if any(k.kind in ("letter_subject", "addressee") for k in kids):
+        return "Công văn", "letter"
+    if code:
+        head = vocab.TYPE_CODE_HEAD.match(code)
+        if head and head.group("head") in vocab.TYPE_BY_CODE:
+            return vocab.TYPE_BY_CODE[head.group("head")][0], "number"
+    if site is not None and site.fields.get("site_type"):
+        return site.fields["site_type"], "site"
+    if code:
+        return "Công văn", "number"  # a numbered paper whose code names only its issuer (NĐ 30/2020)
+    return None, None
+
+
+def check_against_site(facts: HeaderFacts, site: SiteMeta | None, page: int | None) -> list[Issue]:
+    """A warning for every header fact that disagrees with the site's metadata, and for a type not read from a title."""
+    issues = []
+    if facts.doc_type_source not in (None, "title"):
+        issues.append(Issue("header", "doc_type_source", f"document type {facts.doc_type!r} read from the {facts.doc_type_source}, "
+                                                          "not from a title line", page))
+    if site is None:
+        return issues
+    date = (f"{facts.issued_day:02d}/{facts.issued_month:02d}/{facts.issued_year}"
+            if facts.issued_day and facts.issued_month and facts.issued_year else None)
+    ours = {"site_number": facts.doc_number or facts.doc_code, "site_type": facts.doc_type, "site_date": date,
+            "site_signer": facts.signer_name}
+    for column, theirs in site.fields.items():
+        if column not in ours:
+            continue
+        mine = ours[column]
+        if _comparable(mine) != _comparable(theirs):
+            issues.append(Issue("header", "site_disagrees",
+                                f"{column.removeprefix('site_')}: the document says {mine!r}, the site's metadata {theirs!r}", page))
+    return issues
+
+
+def _comparable(value: str | None) -> str:
+    return "".join((value or "").split()).casefold()
 
 
 def _plan_year(parts: list[Node]) -> int | None:
@@ -110,17 +180,8 @@ def _plan_year(parts: list[Node]) -> int | None:
 
 
 def admit(path: str, outline: Outline, facts: HeaderFacts) -> None:
-    """Refuse a document that is no decision or plan, naming what it is instead."""
-    if any(kind in vocab.ACCEPTED_DOC_KINDS for kind in facts.parts):
+    """Refuse text that is no administrative document at all: no type, no number, no header, no article."""
+    has_articles = any(n.kind == "article" for n in outline.nodes)
+    if facts.doc_type or facts.doc_number_raw or facts.issued_year or has_articles:
         return
-    if facts.doc_type is None:
-        raise NotAPlan(path, "no document type title (QUYẾT ĐỊNH, KẾ HOẠCH …) found: not a decision or plan")
-    what = [f"a {facts.doc_type}"]
-    if facts.doc_number or facts.doc_code:
-        what.append(f"no. {facts.doc_number or facts.doc_code}")
-    if facts.issuer:
-        what.append(f"of {facts.issuer}")
-    if facts.issued_year:
-        when = "/".join(str(x) for x in (facts.issued_day, facts.issued_month) if x)
-        what.append(f"dated {when + '/' if when else ''}{facts.issued_year}")
-    raise NotAPlan(path, f"not a decision or plan: {' '.join(what)}")
+    raise NotADocument(path, "not an administrative document: no type title, number, dated header or article found")

@@ -43,7 +43,7 @@ def label_number(kind: str, label: str | None) -> int | None:
     """The ordinal of a label: `III` → 3, `đ` → 5, `12` → 12, `1.2` → 2."""
     if label is None:
         return None
-    if kind in ("section", "chapter", "appendix") and not label.isdigit():
+    if kind in ("section", "chapter", "division", "subchapter", "appendix") and not label.isdigit():
         return vocab.roman_to_int(label)
     if kind == "point":
         return vocab.LETTER_INDEX.get(label)
@@ -62,6 +62,7 @@ class _Builder:
         self.stack: list[_Draft] = []  # open body nodes of the current part
         self.signature: _Draft | None = None
         self.recipients: _Draft | None = None
+        self.dated = False  # the part's header has shown its number or its date
 
     # -- making nodes -------------------------------------------------------
     def add(self, parent: _Draft, kind: str, para: Paragraph | None, text: str = "", label: str | None = None) -> _Draft:
@@ -78,6 +79,7 @@ class _Builder:
         self.phase = HEADER
         self.stack = []
         self.signature = self.recipients = None
+        self.dated = False
         return self.part
 
     # -- the walk ------------------------------------------------------------
@@ -94,6 +96,15 @@ class _Builder:
         part = self.part
         if header_line and self.phase == HEADER:
             self.add(part, "header", para, text)
+            self.dated = self.dated or bool(vocab.DOC_NUMBER.match(text) or vocab.PLACE_DATE.search(text))
+            return
+        if self.phase == HEADER and vocab.LETTER_SUBJECT.match(text):
+            self.add(part, "letter_subject", para, text)  # `V/v …`: a letter's subject, under its number
+            part.text = part.text or text
+            return
+        if self.phase in (HEADER, PREAMBLE) and vocab.LETTER_ADDRESSEE.match(text):
+            self.add(part, "addressee", para, text)  # `Kính gửi: …`: the letter's body follows
+            self.phase = BODY
             return
         if doc_type and not part.title:
             name, kind, _code = doc_type
@@ -132,13 +143,24 @@ class _Builder:
                 self.add(part, kind, para, text)
                 if kind == "enact":
                     self.phase = BODY
+                elif self.phase == HEADER:
+                    self.phase = PREAMBLE  # an untitled document's legal bases
                 return
             elif kind in vocab.DEPTH:
                 self.phase = BODY
                 self.place(para, kind, label, rest)
                 return
+        if self.phase == BODY and vocab.SIGNER_TITLES.match(text):
+            # A signer's title with no `TM.`/`KT.` above it (`CHỦ TỊCH QUỐC HỘI`) closes the body.
+            self.phase = CLOSING
+            self.stack = []
+            self.signature = self.add(part, "signature", para, text)
+            return
         if self.phase == CLOSING:
             self.feed_closing(para, None)
+        elif self.phase == HEADER and self.dated and not vocab.is_caps(text):
+            self.phase = BODY  # an untitled document's text begins under its number and date
+            self.add(part, "para", para, text)
         elif self.phase == HEADER:
             self.add(part, "header", para, text)
         elif self.phase == PREAMBLE:
@@ -161,19 +183,22 @@ class _Builder:
             self.add(part, "preamble", para, text)
 
     def feed_closing(self, para: Paragraph, kind: str | None) -> None:
+        """The closing block: recipients, then on whose behalf (`TM.`, `KT.` …), the signer's title, the name."""
         text = para.text
         if self.recipients is not None and kind in ("bullet", "subbullet") and self.signature is None:
             self.add(self.recipients, "recipient", para, vocab.match_block(text)[2])
             return
-        owner = self.signature or self.recipients or self.part
-        if vocab.SIGNER_TITLES.match(text):
-            self.add(owner, "signer_title", para, text)
-        elif owner is self.signature and vocab.SIGNER_NAME.match(text):
-            self.add(owner, "signer", para, text)
+        if vocab.SIGNER_TITLES.match(text) or (self.signature is not None and vocab.is_caps(text)):
+            if self.signature is None:
+                self.signature = self.add(self.part, "signature", para, text)
+            else:
+                self.add(self.signature, "signer_title", para, text)
+        elif self.signature is not None and vocab.SIGNER_NAME.match(text):
+            self.add(self.signature, "signer", para, text)
         elif self.recipients is not None and kind in ("bullet", "subbullet"):
             self.add(self.recipients, "recipient", para, vocab.match_block(text)[2])
         else:
-            self.add(owner, "closing_text", para, text)
+            self.add(self.signature or self.recipients or self.part, "closing_text", para, text)
 
     def feed_appendix(self, para: Paragraph, block) -> None:
         # The appendix is a table: its cells are read by the appendix stage.
@@ -220,6 +245,7 @@ class _Builder:
     # -- the end ---------------------------------------------------------------
     def finish(self) -> Outline:
         self.set_titles()
+        self.set_untitled_kinds()
         self.check_complete()
         frozen = tuple(
             Node(d.node_id, d.parent_id, d.kind, d.label, d.number, d.title, d.text, tuple(d.lines)) for d in self.nodes
@@ -230,16 +256,31 @@ class _Builder:
         """A numbered paragraph that heads others and ends without a stop is a title."""
         parents = {n.parent_id for n in self.nodes}
         for n in self.nodes:
-            if n.kind in ("chapter", "section", "article", "item", "subitem") and n.node_id in parents:
+            if n.kind in ("division", "chapter", "subchapter", "section", "article", "item", "subitem") and n.node_id in parents:
                 if n.text and not n.text.endswith(tuple(".;!?…")):
                     n.title, n.text = n.text, ""
             elif n.kind == "chapter" and n.text:
                 n.title, n.text = n.text, ""
 
+    def set_untitled_kinds(self) -> None:
+        """A part with no type title takes its kind from its number's type code (`/KH-` → plan),
+        or is a letter where its header has a letter's form."""
+        for part in (n for n in self.nodes if n.parent_id == 0 and n.kind == "part"):
+            kids = [n for n in self.nodes if n.parent_id == part.node_id]
+            if any(k.kind in ("letter_subject", "addressee") for k in kids):
+                part.kind = "letter"
+                continue
+            for k in kids:
+                m = vocab.DOC_NUMBER.match(k.text) if k.kind == "header" else None
+                head = vocab.TYPE_CODE_HEAD.match(m.group("code")) if m else None
+                if head and head.group("head") in vocab.TYPE_BY_CODE:
+                    part.kind = vocab.TYPE_BY_CODE[head.group("head")][1]
+                    break
+
     def check_complete(self) -> None:
         kinds = [n.kind for n in self.nodes if n.parent_id == 0]
-        if not any(k in vocab.ACCEPTED_DOC_KINDS for k in kinds):
-            return  # not a plan at all: `parsers.header.admit` refuses it
+        if not any(n.title or n.kind == "header" for n in self.nodes):
+            return  # no administrative document at all: `parsers.header.admit` refuses it
         body_text = " ".join(n.text for n in self.nodes if n.kind not in ("table_text",))
         last_page = max((l.page for n in self.nodes for l in n.lines), default=None)
         if "decision" in kinds and "plan" not in kinds and vocab.PROMISES_PLAN.search(body_text):

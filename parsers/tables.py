@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import vocab
 from .appendix import Appendix
 from .clean import Cleaned, join_lines
-from .header import admit, read_header
+from .header import admit, check_against_site, read_header
 from .records import Node, Outline, Residual
 
 BULLET_KINDS = ("bullet", "subbullet")
@@ -44,11 +44,20 @@ def _section(outline: Outline, part_kinds: tuple[str, ...], titles) -> Node | No
     return None
 
 
+def _ancestor(by_id: dict[int, Node], node: Node, kind: str) -> Node | None:
+    while node.parent_id is not None:
+        node = by_id[node.parent_id]
+        if node.kind == kind:
+            return node
+    return None
+
+
 def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], parser_version: str) -> dict[str, list[dict]]:
     source = cleaned.source
     doc_id = source.doc_id
-    facts = read_header(outline)
+    facts = read_header(outline, cleaned.site)
     admit(source.path, outline, facts)
+    site = cleaned.site.fields if cleaned.site else {}
 
     # --- coverage: every line is in a node or in the residual -------------
     claimed = {(l.page, l.line_no) for n in outline.nodes for l in n.lines}
@@ -67,6 +76,7 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
         "source_format": source.format,
         "source_flavour": source.flavour,
         "doc_type": facts.doc_type,
+        "doc_type_source": facts.doc_type_source,
         "parts": list(facts.parts),
         "issuer": facts.issuer,
         "doc_number": facts.doc_number,
@@ -81,6 +91,8 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
         "plan_year": facts.plan_year,
         "signer_name": facts.signer_name,
         "signer_title": facts.signer_title,
+        "signer_authority": facts.signer_authority,
+        **{column: site.get(column) for column in ("site_number", "site_type", "site_issuer", "site_signer", "site_date")},
         "pages": len(source.pages),
         "lines_total": total,
         "lines_layout": len(dropped),
@@ -97,10 +109,13 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
                                 "node_id": n.node_id, "page": n.page_start})
 
     articles = []
+    by_id = {n.node_id: n for n in outline.nodes}
     for n in outline.nodes:
         if n.kind == "article":
             rest = [full_text(d) for d in outline.descendants(n.node_id)]
+            chapter = _ancestor(by_id, n, "chapter")
             articles.append({"doc_id": doc_id, "article_no": n.number, "title": n.title,
+                             "chapter": chapter.label if chapter else None,
                              "text": " ".join(p for p in [n.text, *rest] if p), "node_id": n.node_id,
                              "page": n.page_start})
 
@@ -166,7 +181,8 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
     } for r in sorted(residual, key=lambda r: (r.line.page, r.line.line_no))]
 
     warnings = [{"doc_id": doc_id, "stage": i.stage, "code": i.code, "message": i.message, "page": i.page}
-                for i in (*cleaned.issues, *outline.issues)]
+                for i in (*cleaned.issues, *outline.issues,
+                          *check_against_site(facts, cleaned.site, outline.nodes[-1].page_end if outline.nodes else None))]
 
     return {
         "documents": documents,

@@ -33,8 +33,9 @@ def roman_to_int(numeral: str) -> int | None:
 
 
 # Document types as they stand, in capitals, as the title line of a document
-# or of a part of one. Key: the heading words; value: (canonical name, kind of
-# the part it opens, the type code used in document numbers).
+# or of a part of one (Nghị định 30/2020/NĐ-CP, Phụ lục III, and the normative
+# types of the Law on legal documents). Key: the heading words; value:
+# (canonical name, kind of the part it opens, the type code used in numbers).
 DOC_TYPES: dict[str, tuple[str, str, str]] = {
     "QUYẾT ĐỊNH": ("Quyết định", "decision", "QĐ"),
     "KẾ HOẠCH": ("Kế hoạch", "plan", "KH"),
@@ -42,18 +43,52 @@ DOC_TYPES: dict[str, tuple[str, str, str]] = {
     "NGHỊ ĐỊNH": ("Nghị định", "decree", "NĐ"),
     "CHỈ THỊ": ("Chỉ thị", "directive", "CT"),
     "THÔNG TƯ": ("Thông tư", "circular", "TT"),
+    "THÔNG TƯ LIÊN TỊCH": ("Thông tư liên tịch", "circular", "TTLT"),
     "THÔNG BÁO": ("Thông báo", "notice", "TB"),
+    "THÔNG CÁO": ("Thông cáo", "communique", "TC"),
     "BÁO CÁO": ("Báo cáo", "report", "BC"),
     "CÔNG VĂN": ("Công văn", "letter", "CV"),
+    "CÔNG ĐIỆN": ("Công điện", "telegram", "CĐ"),
     "TỜ TRÌNH": ("Tờ trình", "submission", "TTr"),
     "GIẤY MỜI": ("Giấy mời", "invitation", "GM"),
+    "GIẤY GIỚI THIỆU": ("Giấy giới thiệu", "introduction", "GGT"),
+    "GIẤY ỦY QUYỀN": ("Giấy ủy quyền", "authorisation", "GUQ"),
+    "GIẤY UỶ QUYỀN": ("Giấy ủy quyền", "authorisation", "GUQ"),
     "CHƯƠNG TRÌNH": ("Chương trình", "programme", "CTr"),
     "ĐỀ ÁN": ("Đề án", "scheme", "ĐA"),
+    "DỰ ÁN": ("Dự án", "project", "DA"),
+    "PHƯƠNG ÁN": ("Phương án", "option", "PA"),
+    "HƯỚNG DẪN": ("Hướng dẫn", "guidance", "HD"),
+    "QUY CHẾ": ("Quy chế", "regulation", "QC"),
+    "QUY ĐỊNH": ("Quy định", "rules", "QyĐ"),
+    "BIÊN BẢN": ("Biên bản", "minutes", "BB"),
+    "HỢP ĐỒNG": ("Hợp đồng", "contract", "HĐ"),
+    "BẢN GHI NHỚ": ("Bản ghi nhớ", "memorandum", "BGN"),
+    "BẢN THỎA THUẬN": ("Bản thỏa thuận", "agreement", "BTT"),
+    "BẢN THOẢ THUẬN": ("Bản thỏa thuận", "agreement", "BTT"),
+    "PHIẾU GỬI": ("Phiếu gửi", "slip", "PG"),
+    "PHIẾU CHUYỂN": ("Phiếu chuyển", "slip", "PC"),
+    "PHIẾU BÁO": ("Phiếu báo", "slip", "PB"),
+    "LUẬT": ("Luật", "law", "QH"),
+    "BỘ LUẬT": ("Bộ luật", "law", "QH"),
+    "PHÁP LỆNH": ("Pháp lệnh", "ordinance", "UBTVQH"),
+    "LỆNH": ("Lệnh", "order", "L-CTN"),
+    "VĂN BẢN HỢP NHẤT": ("Văn bản hợp nhất", "consolidated", "VBHN"),
+    "KẾT LUẬN": ("Kết luận", "conclusion", "KL"),
 }
 
-# The kinds of document this pipeline turns into tables. Anything else is
-# recognised (its header facts are read) and then refused as "not a plan".
-ACCEPTED_DOC_KINDS = frozenset({"decision", "plan"})
+# The type a number's code names by its first part (`680/QĐ-UBND` → Quyết
+# định). A Công văn has no type code: its code is the issuer's abbreviation.
+TYPE_BY_CODE: dict[str, tuple[str, str]] = {code: (name, kind) for name, kind, code in DOC_TYPES.values()
+                                             if kind not in ("law", "ordinance", "order")}
+
+# The type code at the head of a number's code: `QĐ` of `QĐ-UBND`, `NQ` of `NQ-HĐND`.
+TYPE_CODE_HEAD = re.compile(r"^(?:\d{4}/)?(?P<head>[\p{L}]+)")
+
+# Signs in a header that a document is an official letter (Công văn): the
+# subject under its number (`V/v …`) and its addressee (`Kính gửi: …`).
+LETTER_SUBJECT = re.compile(r"^\(?\s*V/v\b", re.I)
+LETTER_ADDRESSEE = re.compile(r"^Kính\s+gửi\s*:")
 
 # The national title and motto that open the right column of every header.
 # HÒA/HOÀ: old and new tone-mark placement both occur.
@@ -68,7 +103,7 @@ DOC_NUMBER = re.compile(
 
 # `Mang Yang, ngày 15 tháng 12 năm 2020`; day and month are blank in drafts.
 PLACE_DATE = re.compile(
-    r"(?P<place>[\p{L}][\p{L} .'-]*?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})"
+    r"(?P<place>[\p{L}][\p{L} .'-]*?)\s*,?\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})"
 )
 
 # The plan year as a subject line names it: `… năm 2021 …`.
@@ -79,8 +114,11 @@ PLAN_YEAR = re.compile(r"\bnăm\s+(?P<year>(?:19|20)\d{2})\b")
 AUTHORITY_WORDS = re.compile(r"^(?:ỦY|UỶ)\s+BAN|^HỘI\s+ĐỒNG|^CHỦ\s+TỊCH|^BỘ\s+TRƯỞNG|^GIÁM\s+ĐỐC|^CHÍNH\s+PHỦ|^THỦ\s+TƯỚNG")
 
 # Titles of signers, standing alone under `TM. …` / `KT. …`.
+# `BỘ TRƯỞNG`, `CỤC TRƯỞNG`, `THỨ TRƯỞNG`, `TỔNG CỤC TRƯỞNG`: any `… TRƯỞNG` heads a body.
 SIGNER_TITLES = re.compile(
-    r"^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|TRƯỞNG\s+BAN|TRƯỞNG\s+ĐOÀN|TRƯỞNG\s+PHÒNG|CHÁNH\s+VĂN\s+PHÒNG|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|BÍ\s+THƯ)\b[\p{Lu}\s]*$"
+    r"^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|(?:TỔNG\s+)?GIÁM\s+ĐỐC|TRƯỞNG\s+(?:BAN|ĐOÀN|PHÒNG)|(?:\p{Lu}+\s+){1,2}TRƯỞNG|"
+    r"CHÁNH\s+(?:VĂN\s+PHÒNG|THANH\s+TRA|ÁN)|THỦ\s+TƯỚNG|BÍ\s+THƯ|CHỦ\s+NHIỆM|TỔNG\s+THƯ\s+KÝ|THỐNG\s+ĐỐC|"
+    r"TỔNG\s+KIỂM\s+TOÁN\s+NHÀ\s+NƯỚC|VIỆN\s+TRƯỞNG)\b[\p{Lu}\s,]*$"
 )
 
 # A signer's name: two to five capitalised words, nothing else.
@@ -115,8 +153,12 @@ BLOCK_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("recipients", re.compile(r"^Nơi\s+nhận\s*:")),
     # `TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`: signing on behalf of / for.
     ("signature", re.compile(r"^(?P<label>TM|KT|TL|TUQ|Q)\s*\.\s+(?=\p{Lu})")),
-    ("appendix", re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC)(?:\s+(?P<label>[IVX\d]+))?\s*$")),
+    # `PHỤ LỤC`, `PHỤ LỤC II`, alone or joined with the title in capitals below it.
+    ("appendix", re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC)(?:\s+(?P<label>[IVXLC]+|\d+))?\s*[.:]?\s*(?=$|[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$)")),
+    # The divisions of a normative text: Phần > Chương > Mục > Điều.
+    ("division", re.compile(r"^(?:Phần|PHẦN)\s+(?P<label>[IVXLC]+|\d+)\b\s*[.:]?\s*")),
     ("chapter", re.compile(r"^(?:Chương|CHƯƠNG)\s+(?P<label>[IVXLC]+|\d+)\b\s*[.:]?\s*")),
+    ("subchapter", re.compile(r"^(?:Mục|MỤC)\s+(?P<label>\d+|[IVXLC]+)\b\s*[.:]?\s*")),
     ("article", re.compile(r"^Điều\s+(?P<label>\d+)\s*[.:]\s*")),
     # Roman numerals are upper case; a lower-case `i.` is a point letter.
     ("section", re.compile(r"^(?P<label>[IVXLC]+)\s*[.)]\s*(?=\S)")),
@@ -128,26 +170,28 @@ BLOCK_PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 # Kinds that are numbered in sequence; each is checked against its siblings.
-NUMBERED_KINDS = ("chapter", "article", "section", "item", "subitem", "point")
+NUMBERED_KINDS = ("division", "chapter", "subchapter", "article", "section", "item", "subitem", "point")
 
 # Depth of each kind in the body of a part; a node's parent is the nearest open
 # node of a smaller depth. Chapters hold articles (decrees); sections hold items.
 DEPTH = {
-    "chapter": 1,
-    "section": 2,
-    "article": 3,
-    "item": 4,
-    "subitem": 5,
-    "point": 6,
-    "bullet": 7,
-    "subbullet": 8,
+    "division": 1,
+    "chapter": 2,
+    "subchapter": 3,
+    "section": 4,
+    "article": 5,
+    "item": 6,
+    "subitem": 7,
+    "point": 8,
+    "bullet": 9,
+    "subbullet": 10,
 }
 
 # Kinds that belong to the preamble or the closing of a part: they hang from
 # the part itself and close whatever body node was open.
 PART_LEVEL_KINDS = frozenset(
     {"header", "doc_type", "subject", "attachment", "authority", "basis", "proposal",
-     "implementation", "enact", "preamble", "recipients", "signature"}
+     "implementation", "enact", "preamble", "recipients", "signature", "letter_subject", "addressee"}
 )
 
 # Kinds that only mean what they say before the body starts: later, a

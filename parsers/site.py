@@ -1,0 +1,137 @@
+"""The furniture of a legal-database page, set apart from the document it wraps.
+
+Pages saved from a legal-database site open with the site's own matter (a
+copyright notice, a box about amendments, `Đang tải văn bản...`, a metadata
+table `Số hiệu` / `Loại văn bản` / … in `|` cells) and close with more of it
+(the site's title line for the document, related documents, help texts,
+addresses, a privacy notice). None of it is the document: its lines go to the
+residual as `site_furniture`, and the metadata table is kept as a second
+opinion on the header facts.
+
+The page's furniture is found by what it says, not by where it stands: a
+leading run of furniture ends at the last furniture line before the first line
+of the document's own header; a trailing run starts at the site's end markers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from . import vocab
+from .records import Line
+
+# Lines only the site prints before the document (compared after emphasis marks are stripped).
+LEADING_FURNITURE = re.compile(
+    r"^(?:Bản\s+dịch\s+này\s+thuộc\s+quyền\s+sở\s+hữu|THƯ\s+VIỆN\s+PHÁP\s+LUẬT|.*has\s+the\s+copyright|"
+    r".*Law\s+on\s+Intellectual\s+Property|X$|#+$|CÁC\s+NỘI\s+DUNG\s+ĐƯỢC\s+SỬA\s+ĐỔI,?\s+HƯỚNG\s+DẪN|"
+    r"Các\s+nội\s+dung\s+của\s+VB\s+này|các\s+màu\s+sắc\s*:|:\s*Sửa\s+đổi,\s+thay\s+thế,?|hủy\s+bỏ$|"
+    r"Click\s+vào\s+phần\s+bôi\s+vàng|Đang\s+tải\s+văn\s+bản|"
+    # the site's summary of the document ends by pointing to it
+    r"Xem\s+chi\s+tiết\b)",
+)
+
+# The metadata table's labels and the `documents` column each one feeds.
+SITE_FIELDS = {
+    "Số hiệu": "site_number",
+    "Loại văn bản": "site_type",
+    "Nơi ban hành": "site_issuer",
+    "Người ký": "site_signer",
+    "Ngày ban hành": "site_date",
+    "Ngày hiệu lực": None,
+    "Số công báo": None,
+    "Ngày công báo": None,
+    "Tình trạng": None,
+}
+SITE_LABEL = re.compile(rf"^\s*(?P<label>{'|'.join(SITE_FIELDS)})\s*:\s*(?P<value>.*)$")
+
+# Where the site's own matter after the document begins.
+TRAILING_MARKERS = re.compile(
+    r"^(?:Văn\s+bản\s+này\s+chưa\s+cập\s+nhật\s+nội\s+dung\s+Tiếng\s+Anh|##\s*Văn\s+bản\s+liên\s+quan|"
+    r"FILE\s+ĐƯỢC\s+ĐÍNH\s+KÈM\s+THEO\s+VĂN\s+BẢN)"
+)
+
+# The site's title line for the document, just before its end markers:
+# `Công văn 5348/CT-CS năm 2025 hướng dẫn … do Cục Thuế ban hành`.
+SITE_TITLE = re.compile(
+    rf"^(?:{'|'.join(sorted((name for name, _k, _c in vocab.DOC_TYPES.values()), key=len, reverse=True))})"
+    r"\s+\d+[\p{L}\d./–-]*\b"
+)
+
+# The first line of the document's own header: the national title, `Số: …`, or a type title.
+NATIONAL_TITLE_START = re.compile(r"^CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI")
+
+# Emphasis marks and cell marks, which the site wraps around its words.
+MARKS = re.compile(r"[*|]+")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteMeta:
+    """The metadata table of a legal-database page: the site's view of the document."""
+
+    fields: dict[str, str]  # documents column (site_number …) → value as the site prints it
+
+
+def _plain(text: str) -> str:
+    return " ".join(MARKS.sub(" ", text).split())
+
+
+def _is_document_start(text: str) -> bool:
+    return bool(NATIONAL_TITLE_START.match(text) or vocab.DOC_NUMBER.match(text) or vocab.doc_type_of(text))
+
+
+def find_furniture(lines: list[Line]) -> tuple[set[int], SiteMeta | None]:
+    """Indices of `lines` that are the site's furniture, and the site's metadata table.
+
+    `lines` are the page's lines as extracted (cell marks and emphasis included)."""
+    texts = [_plain(l.text) for l in lines]
+    start = next((i for i, t in enumerate(texts) if _is_document_start(t)), len(texts))
+    furniture: set[int] = set()
+    fields: dict[str, str] = {}
+    lead_end = -1
+    i = 0
+    while i < start:
+        label = SITE_LABEL.match(texts[i])
+        if label:
+            value, j = _value_after(texts, i, label.group("value"))
+            column = SITE_FIELDS[label.group("label")]
+            if column and value and column not in fields:
+                fields[column] = value
+            lead_end = j
+            i = j + 1
+            continue
+        if texts[i] and LEADING_FURNITURE.match(texts[i]):
+            lead_end = i
+        i += 1
+    furniture.update(range(lead_end + 1))
+
+    end = next((k for k in range(max(start, lead_end + 1), len(texts)) if TRAILING_MARKERS.match(texts[k])), None)
+    if end is not None:
+        before = next((k for k in range(end - 1, lead_end, -1) if texts[k]), None)
+        if before is not None and SITE_TITLE.match(texts[before]):
+            end = before
+        furniture.update(range(end, len(texts)))
+    return furniture, (SiteMeta(fields) if fields else None)
+
+
+def _value_after(texts: list[str], i: int, inline: str) -> tuple[str, int]:
+    """A metadata label's value: on its own line, or on the lines after it up to the next cell mark.
+
+    Returns the value and the index of its last line."""
+    if inline:
+        return inline, i
+    values: list[str] = []
+    j = i + 1
+    while j < len(texts) and j <= i + 6:
+        raw = texts[j]
+        if not raw:  # a cell mark alone, or an emphasis mark alone
+            if values:
+                break
+        elif SITE_LABEL.match(raw):
+            j -= 1
+            break
+        else:
+            values.append(raw)
+        j += 1
+    return " ".join(values), min(j, len(texts) - 1)
