@@ -157,10 +157,13 @@ def _check_damage(source: Source, lines: list[Line]):
     legacy = [f for f in source.fonts if vocab.LEGACY_FONTS.search(f)]
     if legacy:
         raise DamagedText(source.path, f"text drawn in legacy Vietnamese font(s) {', '.join(legacy[:3])}: extracted words are mojibake")
-    for line in lines[:25]:
+    head = [l for l in lines if l.text and not vocab.DECORATION.match(l.text)][:25]
+    for i, line in enumerate(head):
         words = set(line.text.split())
+        # a phrase wrapped over two lines (`CỘNG` / `HÒA XÃ HỘI …`) is whole across them
+        around = " ".join(l.text for l in head[max(0, i - 1):i + 2])
         for anchor in vocab.HEADER_ANCHORS:
-            if (len(words & anchor.words) >= 2 and not anchor.exact.search(line.text)
+            if (len(words & anchor.words) >= 2 and not anchor.exact.search(around)
                     and _within_edits(anchor.phrase, line.text, anchor.max_edits)):
                 raise DamagedText(
                     source.path,

@@ -58,7 +58,7 @@ def read_header(outline: Outline, site: SiteMeta | None = None) -> HeaderFacts:
             code = " ".join(m.group("code").split()).replace(" ", "")
             number = f"{m.group('number')}/{code}" if m.group("number") else None
             rest = rest[: m.start()] + " " + rest[m.end():]
-        d = vocab.PLACE_DATE.search(rest)
+        d = vocab.PLACE_DATE_LOOSE.search(rest)
         if d and date_raw is None:
             place = d.group("place").strip()
             date_raw = " ".join(rest[d.start("place") + len(d.group("place")):d.end()].strip(" ,").split())

@@ -90,13 +90,14 @@ class _Builder:
         header_line = bool(
             vocab.NATIONAL_TITLE.search(text) or vocab.NATIONAL_MOTTO.search(text)
             or vocab.DOC_NUMBER.match(text) or vocab.PLACE_DATE.match(text)
+            or (self.phase == HEADER and self.part is not None and vocab.PLACE_DATE_LOOSE.match(text))
         )
         if self.part is None or (header_line and self.phase != HEADER) or (doc_type and self.part.title):
             self.open_part(para)
         part = self.part
         if header_line and self.phase == HEADER:
             self.add(part, "header", para, text)
-            self.dated = self.dated or bool(vocab.DOC_NUMBER.match(text) or vocab.PLACE_DATE.search(text))
+            self.dated = self.dated or bool(vocab.DOC_NUMBER.match(text) or vocab.PLACE_DATE_LOOSE.search(text))
             return
         if self.phase == HEADER and vocab.LETTER_SUBJECT.match(text):
             self.add(part, "letter_subject", para, text)  # `V/v …`: a letter's subject, under its number

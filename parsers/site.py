@@ -78,7 +78,9 @@ def _plain(text: str) -> str:
 
 
 def _is_document_start(text: str) -> bool:
-    return bool(NATIONAL_TITLE_START.match(text) or vocab.DOC_NUMBER.match(text) or vocab.doc_type_of(text))
+    # A type title stands in capitals; the metadata's `Loại văn bản: Công văn` does not.
+    return bool(NATIONAL_TITLE_START.match(text) or vocab.DOC_NUMBER.match(text)
+                or (vocab.is_caps(text) and vocab.doc_type_of(text)))
 
 
 def find_furniture(lines: list[Line]) -> tuple[set[int], SiteMeta | None]:

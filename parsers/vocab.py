@@ -103,6 +103,11 @@ DOC_NUMBER = re.compile(
 
 # `Mang Yang, ngày 15 tháng 12 năm 2020`; day and month are blank in drafts.
 PLACE_DATE = re.compile(
+    r"(?P<place>[\p{L}][\p{L} .'-]*?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})"
+)
+# In a header, the comma may be missing (`Hà Nội ngày 01 tháng 12 năm 2025`); only
+# there, for `Trước ngày 31 tháng 12 năm 2025` in a body is no place and date.
+PLACE_DATE_LOOSE = re.compile(
     r"(?P<place>[\p{L}][\p{L} .'-]*?)\s*,?\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})"
 )
 
