@@ -25,12 +25,19 @@ import regex as re
 from . import vocab
 from .clean import Cleaned, join_lines, normalise
 from .records import Issue, Line, Node, Outline, TableGrid
+from .table import model
+from .table.roles import kind_of, role_of
+
+# The roles an appendix row has columns for; a column of any other role (or of none) is kept
+# under its header in `other_cells`.
+ROW_ROLES = frozenset({"row_no", "group", "task", "products", "lead", "partners", "deadline", "notes"})
 
 
 @dataclass(frozen=True, slots=True)
 class RawRow:
     cells: dict[str, str | None]  # role (or OTHER + header) → cell text, its lines joined by "\n"; None: merged with the row above
     lines: tuple[Line, ...]
+    table_row: int | None = None  # its row in the table model
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +54,7 @@ class AppendixRow:
     notes: str | None
     other_cells: tuple[tuple[str, str], ...]  # (header, text) of each column no role names, in column order
     lines: tuple[Line, ...] = field(repr=False)
+    table_row: int | None = None
 
     @property
     def page_start(self) -> int | None:
@@ -68,7 +76,8 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class Appendix:
-    part_id: int  # the outline node of the appendix part
+    node_id: int  # the node its rows hang from: a `table` node, or the appendix part whose text held the table
+    table: model.Table | None  # the whole table, every cell, whatever its columns
     roles: tuple[str, ...]
     rows: tuple[AppendixRow, ...]
     groups: tuple[Group, ...]
@@ -115,7 +124,13 @@ def _cell_lines(cell: str | None) -> list[str]:
 
 def _roles_of(header_cells: list[str]) -> list[str | None]:
     """Each header cell's column key: its role, else OTHER and the header's words; None for an empty cell."""
-    return [(vocab.column_role(c) or OTHER + " ".join(c.split())) if c and c.strip() else None for c in header_cells]
+    return [column_key(c) if c and c.strip() else None for c in header_cells]
+
+
+def column_key(header: str) -> str:
+    """A column's key in a raw row: its role where an appendix row has a column for it, else OTHER and its header."""
+    role = role_of(header)
+    return role if role in ROW_ROLES else OTHER + " ".join(header.split())
 
 
 def _is_header(cells: list[str], roles: tuple[str | None, ...] | None = None) -> bool:
@@ -354,6 +369,7 @@ def build_rows(raw_rows: list[RawRow]) -> tuple[list[AppendixRow], list[Group], 
             other_cells=tuple((column_name(key), text) for key, cell in cells.items()
                               if key.startswith(OTHER) and (text := _text(_cell_lines(cell)))),
             lines=raw.lines,
+            table_row=raw.table_row,
         )
         if row.task is None:
             issues.append(Issue("appendix", "row_without_task", f"appendix row {row.seq} has no task text", row.page_start))
@@ -373,39 +389,99 @@ def _group(text: str) -> tuple[int | None, str | None]:
 
 
 def read_appendices(cleaned: Cleaned, outline: Outline) -> list[Appendix]:
-    """Every appendix table of the document, from whichever form it came in."""
+    """Every task table of the document, as appendix rows, from whichever form it came in.
+
+    Tables the text marks (web pages) reached the outline as tables: those whose
+    columns make a task table are read into rows. Elsewhere an appendix part's
+    text holds its table, read by the reader of its form."""
     source = cleaned.source
     out = []
+    for node_id, table in outline.tables:
+        keys = [column_key(h) if h else OTHER for h in table.headers()]
+        if kind_of([role_of(h) for h in table.headers()]) != "tasks":
+            continue
+        rows, groups, row_issues = build_rows(_rows_of_table(table, keys))
+        header = tuple(l for c in table.cells if c.is_header for l in c.lines)
+        out.append(Appendix(node_id, table, tuple(keys), tuple(rows), tuple(groups), header, (), tuple(row_issues)))
     for part in (n for n in outline.nodes if n.parent_id == 0 and n.kind == "appendix"):
         body = [n for n in outline.children(part.node_id) if n.kind == "table_text"]
         region = [l for n in body for l in n.lines]
         if not region:
             continue
-        if source.flavour == "pdf":
+        if source.flavour != "plain":
             pages = sorted({l.page for l in region})
             grids = [g for p in pages for g in source.pages[p - 1].tables]
             roles, raw, header, unclaimed, issues = _read_pdf(grids, region)
-        elif source.flavour == "web":
-            first, last = region[0], region[-1]
-            every = source.lines()
-            # `region` holds clean's normalised copies; the raw lines, `|` marks included, are wanted here.
-            position = {(l.page, l.line_no): i for i, l in enumerate(every)}
-            start, end = position[first.page, first.line_no], position[last.page, last.line_no]
-            # the `|` marks before the first cell belong to the table too
-            while start > 0 and every[start - 1].text.strip() == "|":
-                start -= 1
-            roles, raw, header, unclaimed, issues = _read_web(every[start:end + 1] + _trailing_bars(every, end))
+            table_source = grids[0].source if grids else "ruled"
         else:
             roles, raw, header, unclaimed, issues = _read_flat(region)
+            table_source = "flattened"
         if not roles:
-            out.append(Appendix(part.node_id, (), (), (), (), tuple(region),
+            out.append(Appendix(part.node_id, None, (), (), (), (), tuple(region),
                                 (Issue("appendix", "no_table_header", "appendix without a recognisable table header",
                                        region[0].page),)))
             continue
+        table, raw = _table_of_rows(table_source, roles, raw, tuple(header))
         rows, groups, row_issues = build_rows(raw)
-        out.append(Appendix(part.node_id, tuple(roles), tuple(rows), tuple(groups), tuple(header), tuple(unclaimed),
-                            tuple(issues) + tuple(row_issues)))
+        out.append(Appendix(part.node_id, table, tuple(roles), tuple(rows), tuple(groups), tuple(header),
+                            tuple(unclaimed), tuple(issues) + tuple(row_issues)))
     return out
+
+
+# A row whose first filled cell is a group's label: `I. …`, `I` | `TITLE`, or `A` | `TITLE` above Roman groups.
+GROUP_LABEL_TOKEN = re.compile(r"^(?:[IVXLC]+|[A-Z])\s*[.)]?$")
+
+
+def _rows_of_table(table: model.Table, keys: list[str]) -> list[RawRow]:
+    """A task table's data rows as raw rows: cells by column key; a row narrower than the header whose
+    first cell is a group's label is a group row."""
+    out = []
+    for index, row in enumerate(table.rows()):
+        if index < table.header_rows or not row:
+            continue
+        lines = tuple(l for c in row for l in c.lines)
+        filled = [c.text for c in row if c.text.strip()]
+        spans_table = len(row) < len(keys) or any(c.col_span > 1 for c in row)
+        if filled and spans_table and GROUP_LABEL_TOKEN.match(filled[0].split()[0].rstrip(".")) is not None \
+                and (vocab.roman_to_int(filled[0].split(".")[0].split()[0]) or len(filled[0].split()[0].rstrip(".")) == 1):
+            title = filled[0] if len(filled) == 1 else f"{filled[0].rstrip('.')}. " + " ".join(filled[1:])
+            out.append(RawRow(cells={GROUP_ROW: title}, lines=lines, table_row=index))
+            continue
+        cells: dict[str, str | None] = {}
+        for cell in row:
+            if cell.col < len(keys):
+                key = keys[cell.col]
+                cells[key] = f"{cells[key]}\n{cell.text}" if cells.get(key) else cell.text
+        out.append(RawRow(cells=cells, lines=lines, table_row=index))
+    return out
+
+
+def _table_of_rows(source: str, keys: tuple[str, ...], raw: list[RawRow], header: tuple[Line, ...]):
+    """The table model of rows a reader gave by column key (the header first, a merged cell spanning
+    the rows it covers), and the raw rows marked with their row in it."""
+    rows: list[list[tuple[str, tuple[Line, ...], dict]]] = [
+        [(column_name(k), header if c == 0 else (), {"col": c}) for c, k in enumerate(keys) if k]]
+    marked = []
+    open_cells: dict[int, list] = {}  # column → [row, cell entry] of the last real cell, to extend its span
+    for r in raw:
+        index = len(rows)
+        if GROUP_ROW in r.cells:
+            rows.append([(r.cells[GROUP_ROW], r.lines, {"col": 0, "col_span": len(keys)})])
+            open_cells = {}
+        else:
+            row = []
+            for c, key in enumerate(keys):
+                text = r.cells.get(key)
+                if text is None and c in open_cells:
+                    open_cells[c][2]["row_span"] = open_cells[c][2].get("row_span", 1) + 1
+                    continue
+                entry = (text or "", r.lines if c == 0 else (), {"col": c})
+                open_cells[c] = entry
+                row.append(entry)
+            rows.append(row)
+        marked.append(replace(r, table_row=index))
+    lines = tuple(dict.fromkeys([*header, *(l for r in raw for l in r.lines)]))
+    return model.build(source, rows, 1, lines), marked
 
 
 def _trailing_bars(every: list[Line], end: int) -> list[Line]:
@@ -418,25 +494,37 @@ def _trailing_bars(every: list[Line], end: int) -> list[Line]:
 
 
 def attach(outline: Outline, appendices: list[Appendix]) -> Outline:
-    """The outline with each appendix's table text replaced by header and row nodes."""
+    """The outline with each task table's lines handed to header, group and row nodes.
+
+    An appendix part's table text gives way to them; a `table` node keeps only
+    the lines no row claimed (a caption row above the header, say)."""
     if not appendices:
         return outline
-    parts = {a.part_id for a in appendices}
-    kept = [n for n in outline.nodes if not (n.kind == "table_text" and n.parent_id in parts)]
+    holders = {a.node_id for a in appendices}
+    claimed_by_rows = {a.node_id: {(l.page, l.line_no) for l in (*a.header_lines, *(l for g in a.groups for l in g.lines),
+                                                                   *(l for r in a.rows for l in r.lines))}
+                       for a in appendices}
+    kept = []
+    for n in outline.nodes:
+        if n.kind == "table_text" and n.parent_id in holders:
+            continue
+        if n.kind == "table" and n.node_id in holders:
+            n = replace(n, lines=tuple(l for l in n.lines if (l.page, l.line_no) not in claimed_by_rows[n.node_id]))
+        kept.append(n)
     next_id = max(n.node_id for n in outline.nodes) + 1
     added: list[Node] = []
     for a in appendices:
         if a.header_lines:
-            added.append(Node(next_id, a.part_id, "table_header", None, None, None,
+            added.append(Node(next_id, a.node_id, "table_header", None, None, None,
                               " | ".join(map(column_name, a.roles)), tuple(sorted(set(a.header_lines), key=_order))))
             next_id += 1
         for group in a.groups:
-            added.append(Node(next_id, a.part_id, "table_group", None, group.group_no, group.title, "",
+            added.append(Node(next_id, a.node_id, "table_group", None, group.group_no, group.title, "",
                               tuple(sorted(set(group.lines), key=_order))))
             next_id += 1
         for row in a.rows:
             label = f"{row.group_no or ''}.{row.row_no or ''}".strip(".") or None
-            added.append(Node(next_id, a.part_id, "table_row", label, row.row_no, row.group_title,
+            added.append(Node(next_id, a.node_id, "table_row", label, row.row_no, row.group_title,
                               row.task or "", tuple(sorted(set(row.lines), key=_order))))
             next_id += 1
     return replace(outline, nodes=tuple(kept + added), issues=outline.issues + tuple(i for a in appendices for i in a.issues))

@@ -76,13 +76,25 @@ def _mark(m: re.Match) -> str:
 def clean(source: Source) -> Cleaned:
     raw = source.lines()
     furniture, meta = site.find_furniture(raw) if source.flavour == "web" else (set(), None)
+    tables = _web_tables(raw, furniture) if source.flavour == "web" else []
+    in_table = {i for first, _last, table, idx in tables for i in idx}
+    tables_after: dict[int, list] = {}  # index in `kept` after which a table stands (-1: before the first)
     lines = [_with_text(line, normalise(line.text, source.flavour)) for line in raw]
     issues = list(_check_damage(source, [l for i, l in enumerate(lines) if i not in furniture]))
     kept: list[Line] = []
     residual: list[Residual] = []
     breaks_after: set[int] = set()  # indices in `kept` after which a dropped line stood
     emphasis = _EmphasisRuns() if source.flavour == "web" else None
+    pending = iter(tables)
+    upcoming = next(pending, None)
     for i, line in enumerate(lines):
+        while upcoming is not None and upcoming[0] <= i:
+            tables_after.setdefault(len(kept) - 1, []).append(upcoming[2])
+            if kept:
+                breaks_after.add(len(kept) - 1)
+            upcoming = next(pending, None)
+        if i in in_table:
+            continue  # a cell's line: the table claims it
         reason = "site_furniture" if i in furniture else _dropped(line, source)
         opens = closes = False
         if emphasis is not None and reason != "site_furniture":
@@ -98,9 +110,42 @@ def clean(source: Source) -> Cleaned:
             kept.append(line)
             if closes:
                 breaks_after.add(len(kept) - 1)
-    paragraphs = _join(kept, source, breaks_after)
+    while upcoming is not None:
+        tables_after.setdefault(len(kept) - 1, []).append(upcoming[2])
+        upcoming = next(pending, None)
+    paragraphs = _with_tables(_join(kept, source, breaks_after), kept, tables_after)
     return Cleaned(source=source, paragraphs=tuple(paragraphs), residual=tuple(residual), issues=tuple(issues),
                    site=meta)
+
+
+def _web_tables(raw: list[Line], furniture: set[int]) -> list[tuple[int, int, object, set[int]]]:
+    """The data tables of a web page: (first line, last line, Table, indices of its cells' lines), in order."""
+    from .table import web
+
+    position = {id(l): i for i, l in enumerate(raw)}
+    out = []
+    for run in web.runs(raw, lambda t: normalise(t, "web")):
+        if furniture.intersection(range(run.first, run.last + 1)):
+            continue  # the site's metadata table
+        for kind, items in web.split_run(run):
+            if kind != "table":
+                continue
+            table = web.to_table(items)
+            idx = {position[id(l)] for l in table.lines}
+            out.append((min(idx), max(idx), table, idx))
+    return out
+
+
+def _with_tables(paragraphs: list[Paragraph], kept: list[Line], tables_after: dict[int, list]) -> list[Paragraph]:
+    """The paragraphs with each table put in its place in the flow."""
+    if not tables_after:
+        return paragraphs
+    index = {id(l): k for k, l in enumerate(kept)}
+    out = [Paragraph("", t.lines, t) for t in tables_after.get(-1, [])]
+    for para in paragraphs:
+        out.append(para)
+        out.extend(Paragraph("", t.lines, t) for t in tables_after.get(index[id(para.lines[-1])], []))
+    return out
 
 
 class _EmphasisRuns:

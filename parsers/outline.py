@@ -53,8 +53,12 @@ def label_number(kind: str, label: str | None) -> int | None:
 
 
 class _Builder:
-    def __init__(self, path: str):
+    def __init__(self, path: str, flavour: str = "pdf"):
         self.path = path
+        # Web pages mark their tables, which reach the outline as tables; elsewhere an
+        # appendix's table is read from its text by the appendix stage.
+        self.tables_marked = flavour == "web"
+        self.tables: list[tuple[int, object]] = []
         self.nodes: list[_Draft] = [_Draft(0, None, "document")]
         self.issues: list[Issue] = []
         self.part: _Draft | None = None
@@ -84,6 +88,9 @@ class _Builder:
 
     # -- the walk ------------------------------------------------------------
     def feed(self, para: Paragraph) -> None:
+        if para.table is not None:
+            self.feed_table(para)
+            return
         text = para.text
         doc_type = vocab.doc_type_of(text)
         block = vocab.match_block(text)
@@ -119,7 +126,7 @@ class _Builder:
             self.add(appendix, "appendix_title", para, text, block[1])
             self.phase = PREAMBLE
             return
-        if part.kind == "appendix" and self.phase in (PREAMBLE, BODY):
+        if part.kind == "appendix" and self.phase in (PREAMBLE, BODY) and not self.tables_marked:
             self.feed_appendix(para, block)
             return
         if block:
@@ -169,6 +176,18 @@ class _Builder:
         else:
             parent = next((n for n in reversed(self.stack) if n.kind not in ("bullet", "subbullet")), part)
             self.add(parent, "para", para, text)
+
+    def feed_table(self, para: Paragraph) -> None:
+        """A table in the flow: it hangs from the node open above it and closes no node."""
+        if self.part is None:
+            self.open_part(para)
+        if self.phase in (HEADER, PREAMBLE):
+            self.phase = BODY
+        parent = next((n for n in reversed(self.stack) if n.kind not in ("bullet", "subbullet")), None)
+        if self.phase == CLOSING or parent is None:
+            parent = self.part
+        node = self.add(parent, "table", para)
+        self.tables.append((node.node_id, para.table))
 
     def feed_preamble(self, para: Paragraph) -> None:
         part, text = self.part, para.text
@@ -251,7 +270,7 @@ class _Builder:
         frozen = tuple(
             Node(d.node_id, d.parent_id, d.kind, d.label, d.number, d.title, d.text, tuple(d.lines)) for d in self.nodes
         )
-        return Outline(nodes=frozen, issues=tuple(self.issues))
+        return Outline(nodes=frozen, issues=tuple(self.issues), tables=tuple(self.tables))
 
     def set_titles(self) -> None:
         """A numbered paragraph that heads others and ends without a stop is a title."""
@@ -297,7 +316,7 @@ class _Builder:
 
 
 def outline(cleaned: Cleaned) -> Outline:
-    builder = _Builder(cleaned.source.path)
+    builder = _Builder(cleaned.source.path, cleaned.source.flavour)
     for para in cleaned.paragraphs:
         builder.feed(para)
     return builder.finish()

@@ -85,10 +85,11 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """Lines joined into one block of text (a wrapped paragraph, a heading)."""
+    """Lines joined into one block of text (a wrapped paragraph, a heading), or a table in the text's flow."""
 
     text: str
     lines: tuple[Line, ...]
+    table: object | None = None  # a parsers.table.model.Table standing here; its lines are its cells'
 
     @property
     def page_start(self) -> int:
@@ -143,6 +144,7 @@ class Node:
 class Outline:
     nodes: tuple[Node, ...]
     issues: tuple[Issue, ...]
+    tables: tuple[tuple[int, object], ...] = ()  # (node_id of a `table` node, its parsers.table.model.Table)
 
     def children(self, node_id: int | None) -> list[Node]:
         return [n for n in self.nodes if n.parent_id == node_id]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import vocab
 from .appendix import Appendix
+from .table.roles import kind_of, role_of
 from .clean import Cleaned, join_lines
 from .header import admit, check_against_site, read_header
 from .records import Node, Outline, Residual
@@ -49,6 +50,61 @@ def _ancestor(by_id: dict[int, Node], node: Node, kind: str) -> Node | None:
         node = by_id[node.parent_id]
         if node.kind == kind:
             return node
+    return None
+
+
+def _tables(doc_id: str, outline: Outline, appendices: list[Appendix]):
+    """Rows of `tables` and `table_cells`, and each table's id by the node it hangs from."""
+    found = list(outline.tables) + [(a.node_id, a.table) for a in appendices
+                                    if a.table is not None and a.node_id not in dict(outline.tables)]
+    by_id = {n.node_id: n for n in outline.nodes}
+    parts = [n for n in outline.nodes if n.parent_id == 0]
+    appendix_parts = [p.node_id for p in parts if p.kind == "appendix"]
+    order = {n.node_id: i for i, n in enumerate(outline.nodes)}
+    table_rows, cell_rows, ids = [], [], {}
+    for seq, (node_id, table) in enumerate(sorted(found, key=lambda f: order[f[0]]), start=1):
+        table_id = f"{doc_id}:t{seq:02d}"
+        ids[node_id] = table_id
+        node = by_id[node_id]
+        part = node if node.parent_id == 0 else _ancestor(by_id, node, "appendix") or _root(by_id, node)
+        headers = table.headers()
+        table_rows.append({
+            "doc_id": doc_id, "table_id": table_id, "seq": seq,
+            "part": "appendix" if part.kind == "appendix" else "body",
+            "appendix_no": appendix_parts.index(part.node_id) + 1 if part.kind == "appendix" else None,
+            "caption": _caption(outline, by_id, node), "kind": kind_of([role_of(h) for h in headers]),
+            "n_rows": table.n_rows, "n_cols": table.n_cols, "header_rows": table.header_rows,
+            "page_start": table.page_start, "page_end": table.page_end, "source": table.source, "node_id": node_id,
+        })
+        for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+            box = cell.box or (None, None, None, None)
+            cell_rows.append({
+                "doc_id": doc_id, "table_id": table_id, "row": cell.row, "col": cell.col,
+                "row_span": cell.row_span, "col_span": cell.col_span, "is_header": cell.is_header,
+                "header": headers[cell.col] if cell.col < len(headers) else None, "text": cell.flat,
+                "page": cell.page, "x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3],
+            })
+    return table_rows, cell_rows, ids
+
+
+def _root(by_id: dict[int, Node], node: Node) -> Node:
+    while node.parent_id not in (0, None):
+        node = by_id[node.parent_id]
+    return node
+
+
+def _caption(outline: Outline, by_id: dict[int, Node], node: Node) -> str | None:
+    """The heading lines above a table: the nearest heading before it under the same parent (a line in
+    capitals, `DANH MỤC …`), else its parent's title, else the subject of the appendix it opens."""
+    siblings = outline.children(node.parent_id)
+    before = [s for s in siblings if s.node_id < node.node_id and s.kind != "table"]
+    for s in reversed(before[-3:]):
+        text = s.title or s.text
+        if text and (vocab.is_caps(text) or vocab.CAPTION.match(text)):
+            return text
+    parent = by_id.get(node.parent_id)
+    if parent is not None and parent.parent_id not in (None,) and (parent.title or parent.text) and parent.kind != "document":
+        return parent.title or parent.text
     return None
 
 
@@ -153,12 +209,15 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
                 "page": point.page_start,
             })
 
+    table_rows, cell_rows, table_ids = _tables(doc_id, outline, appendices)
+
     row_nodes = iter(n for n in outline.nodes if n.kind == "table_row")
     appendix_rows = []
     for number, appendix in enumerate(appendices, start=1):
         for row in appendix.rows:
             seq = len(appendix_rows) + 1
             appendix_rows.append({
+                "table_id": table_ids.get(appendix.node_id), "table_row": row.table_row,
                 "doc_id": doc_id, "row_id": f"{doc_id}:{seq:03d}", "seq": seq, "appendix_no": number,
                 "group_no": row.group_no, "group_title": row.group_title, "row_no": row.row_no, "task": row.task,
                 "products": list(row.products), "lead_agency": row.lead_agency,
@@ -191,6 +250,8 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
         "objectives": objectives,
         "tasks": tasks,
         "appendix_rows": appendix_rows,
+        "tables": table_rows,
+        "table_cells": cell_rows,
         "outline": outline_rows,
         "residual": residual_rows,
         "warnings": warnings,

@@ -134,6 +134,9 @@ SIGNER_NAME = re.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
 OBJECTIVE_SECTION_TITLES = [re.compile(r"MỤC\s+TIÊU", re.I), re.compile(r"MỤC\s+ĐÍCH", re.I)]
 TASK_SECTION_TITLES = [re.compile(r"NHIỆM\s+VỤ", re.I), re.compile(r"GIẢI\s+PHÁP", re.I)]
 
+# A table's caption in running text: `Bảng 1. …`, `Biểu số 02 …`, `Danh mục …`.
+CAPTION = re.compile(r"^(?:Bảng|Biểu|Danh\s+mục|DANH\s+MỤC)\b")
+
 # Sentences that promise a part which a complete document then carries.
 PROMISES_PLAN = re.compile(r"Ban\s+hành\s+kèm\s+theo\s+Quyết\s+định\s+này\s+Kế\s+hoạch", re.I)
 PROMISES_APPENDIX = re.compile(r"phụ\s+lục\s+(?:kèm\s+theo|đính\s+kèm)|chi\s+tiết\s+tại\s+phụ\s+lục", re.I)

@@ -1,0 +1,96 @@
+"""What a column holds, read from its header's words; what a table is, read from its columns.
+
+Plans and lists name their columns in many ways (`Cơ quan chủ trì`, `Đơn vị thực
+hiện`, `Chủ trì`; `Thời gian hoàn thành`, `Tiến độ`). Each role lists the
+phrases that name it; a header names the role of the first phrase it holds, in
+the order of `ROLES`. Headers and phrases are compared folded (no accents, lower
+case, one space), so `Thời gian`, `THỜI GIAN` and `Thoi gian` match alike, and
+a header wrapped over lines matches as one.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import regex as re
+
+# Role, phrases naming it. Order matters: the first role whose phrase a header
+# holds wins, so the narrower phrases come first (`phối hợp` before `thực hiện`,
+# `Mã TTHC` before `thủ tục`, `Thời hạn giải quyết` before `giải pháp`).
+ROLES: list[tuple[str, tuple[str, ...]]] = [
+    ("row_no", ("^stt$", "^tt$", "^số tt$", "^số thứ tự$", "^thứ tự$", "^thứ tự công việc$")),
+    ("procedure_code", ("mã tthc", "mã thủ tục", "mã số thủ tục", "mã hồ sơ")),
+    ("procedure_name", ("tên thủ tục", "thủ tục hành chính")),
+    ("legal_basis", ("căn cứ pháp lý", "căn cứ")),
+    ("partners", ("phối hợp",)),
+    ("lead", ("chủ trì", "đơn vị thực hiện", "cơ quan thực hiện", "người thực hiện", "đơn vị/ người thực hiện",
+              "đơn vị/người thực hiện", "đơn vị đầu mối", "cơ quan đầu mối", "đơn vị chịu trách nhiệm",
+              "cơ quan chịu trách nhiệm", "phân công")),
+    ("deadline", ("thời gian", "thời hạn", "tiến độ", "hoàn thành", "thời điểm", "lộ trình")),
+    ("products", ("sản phẩm", "kết quả")),
+    ("notes", ("ghi chú",)),
+    ("funding", ("kinh phí", "nguồn vốn", "nguồn kinh phí", "dự toán", "tổng mức")),
+    ("fee", ("mức thu", "lệ phí", "phí")),
+    ("unit", ("^đvt$", "đơn vị tính")),
+    ("group", ("nhiệm vụ chung", "nhóm nhiệm vụ", "nhóm giải pháp", "lĩnh vực")),
+    ("target", ("chỉ tiêu",)),
+    ("task", ("nhiệm vụ", "nội dung", "tên nhiệm vụ", "giải pháp", "hoạt động", "công việc", "tên đề án",
+              "tên chương trình", "tên dự án")),
+]
+
+
+def fold(text: str) -> str:
+    """Accents off, lower case, one space: `Thời gian  hoàn\\nthành` → `thoi gian hoan thanh`."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.lower().replace("*", " ").split())
+
+
+def _pattern(phrase: str) -> str:
+    """A phrase as a pattern over folded text: words apart or run together (`Số TT`, `SốTT`), whole words;
+    a phrase written `^…$` must be the whole header."""
+    anchored = phrase.startswith("^")
+    words = r"\s*".join(re.escape(w) for w in fold(phrase.strip("^$")).split())
+    return f"^(?:{words})$" if anchored else rf"\b(?:{words})\b"
+
+
+_PATTERNS = [(role, re.compile("|".join(_pattern(p) for p in phrases))) for role, phrases in ROLES]
+
+
+@lru_cache(maxsize=4096)
+def role_of(header: str) -> str | None:
+    """The role a column's header names, or None for a header no phrase names (its own words stand)."""
+    folded = fold(header)
+    if not folded:
+        return None
+    for role, pattern in _PATTERNS:
+        if pattern.search(folded):
+            return role
+    return None
+
+
+def kind_of(roles: list[str | None]) -> str:
+    """tasks, procedures, targets or other, from the roles of a table's columns."""
+    found = set(roles)
+    if found & {"procedure_code", "procedure_name"}:
+        return "procedures"
+    if "task" in found and found & {"lead", "partners", "deadline", "products"}:
+        return "tasks"
+    if "target" in found:
+        return "targets"
+    return "other"
+
+
+def header_row_count(rows: list[list[str]]) -> int:
+    """How many leading rows are the header: a row in which two or more cells name a role, and a
+    second such row under it (`Cơ quan` over `Chủ trì | Phối hợp`). 0 for a table with no header."""
+    count = 0
+    for cells in rows[:2]:
+        named = [r for r in (role_of(c) for c in cells if c.strip()) if r]
+        if len(named) >= 2 or (count == 1 and named and len(cells) > 1 and not any(
+                c.strip().isdigit() for c in cells)):
+            count += 1
+        else:
+            break
+    return count

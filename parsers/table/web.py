@@ -1,0 +1,110 @@
+"""Tables of a legal-database page: cells between lines that hold only `|`.
+
+The page writes a table as a run of lines: a `|` line opens or closes a cell,
+two `|` lines in a row end a table row, and a `|` line followed by a blank line
+ends the table. The same marks also lay out the header block (issuer beside
+the national title), the signature block (`Nơi nhận:` beside the signer) and
+the site's metadata: those runs are layout, read as text, not as tables. A run
+that joins a signature block and the next appendix's table is cut at the
+appendix heading (`PHỤ LỤC`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from .. import vocab
+from ..records import Line
+from . import model, roles
+
+BAR = "|"
+
+# Cells that make a run layout: the header block, the closing block, the site's metadata.
+LAYOUT_CELL = re.compile(
+    r"^(?:CỘNG\s+H(?:ÒA|OÀ)\s+XÃ|Độc\s+lập\s*[-–—]|Số\s*:|Nơi\s+nhận\s*:|(?:TM|KT|TL|TUQ|Q)\s*\.\s+\p{Lu}|"
+    r"Số\s+hiệu\s*:|Loại\s+văn\s+bản\s*:)"
+)
+APPENDIX_HEADING = re.compile(r"^\s*PHỤ\s+LỤC\b|^\s*Phụ\s+lục\s*(?:[IVXLC]+|\d+)?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class WebCell:
+    lines: tuple[Line, ...]
+    text: str  # normalised, lines joined by "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A run of `|`-marked lines: rows of cells, or None where a row ended."""
+
+    items: tuple[WebCell | None, ...]  # cells in order; None marks a row break
+    first: int  # index of its first line in the page's lines
+    last: int  # index of its last line
+
+
+def runs(lines: list[Line], normalise) -> list[Run]:
+    """Every `|` run of the lines, as the page marks them (see the module docstring)."""
+    bars = [i for i, l in enumerate(lines) if l.text.strip() == BAR]
+    out: list[Run] = []
+    items: list[WebCell | None] = []
+    first = None
+    for a, b in zip(bars, bars[1:]):
+        if first is None:
+            first = a
+        stretch = lines[a + 1:b]
+        # extraction drops blank lines; a gap in the source line numbers is one
+        blank_after_bar = (lines[a + 1].source_line or 0) - (lines[a].source_line or 0) > 1 if a + 1 < len(lines) else True
+        if stretch and blank_after_bar:
+            out.append(Run(tuple(items), first, a))
+            items, first = [], None
+            continue
+        if stretch:
+            texts = [normalise(l.text) for l in stretch]
+            items.append(WebCell(tuple(stretch), "\n".join(t for t in texts if t)))
+        elif items and items[-1] is not None:
+            items.append(None)  # `|` `|`: the row ends
+    if first is not None and bars:
+        out.append(Run(tuple(items), first, bars[-1]))
+    return out
+
+
+def is_layout(cell: WebCell) -> bool:
+    return any(LAYOUT_CELL.match(t) for t in cell.text.split("\n")) or bool(
+        cell.text and vocab.SIGNER_TITLES.match(cell.text.split("\n")[0]))
+
+
+def split_run(run: Run) -> list[tuple[str, list[WebCell | None]]]:
+    """The run's pieces: ("layout", cells) for a header or closing block, ("heading", [cell]) for an appendix
+    heading in a cell, ("table", items) for a table of data."""
+    pieces: list[tuple[str, list[WebCell | None]]] = []
+    current: list[WebCell | None] = []
+    layout = False
+    for item in run.items:
+        if item is not None and any(APPENDIX_HEADING.match(t) for t in item.text.split("\n")):
+            if current:
+                pieces.append(("layout" if layout else "table", current))
+            pieces.append(("heading", [item]))
+            current, layout = [], False
+            continue
+        if item is not None and is_layout(item):
+            layout = True
+        current.append(item)
+    if current:
+        pieces.append(("layout" if layout else "table", current))
+    return [(k, c) for k, c in pieces if any(x is not None for x in c)]
+
+
+def to_table(items: list[WebCell | None]) -> model.Table:
+    rows: list[list[WebCell]] = [[]]
+    for item in items:
+        if item is None:
+            if rows[-1]:
+                rows.append([])
+        else:
+            rows[-1].append(item)
+    rows = [r for r in rows if r]
+    header_rows = roles.header_row_count([[c.text for c in r] for r in rows])
+    lines = tuple(l for r in rows for c in r for l in c.lines)
+    return model.build("web", [[(c.text, c.lines, {}) for c in r] for r in rows], header_rows, lines)
