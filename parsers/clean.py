@@ -125,9 +125,8 @@ def _web_tables(raw: list[Line], furniture: set[int]) -> list[tuple[int, int, ob
     position = {id(l): i for i, l in enumerate(raw)}
     out = []
     for run in web.runs(raw, lambda t: normalise(t, "web")):
-        if furniture.intersection(range(run.first, run.last + 1)):
-            continue  # the site's metadata table
-        for kind, items in web.split_run(run):
+        in_furniture = lambda cell: any(position[id(l)] in furniture for l in cell.lines)  # noqa: E731
+        for kind, items in web.split_run(run, in_furniture):
             if kind != "table":
                 continue
             table = web.to_table(items)

@@ -26,6 +26,7 @@ LAYOUT_CELL = re.compile(
     r"^(?:CỘNG\s+H(?:ÒA|OÀ)\s+XÃ|Độc\s+lập\s*[-–—]|Số\s*:|Nơi\s+nhận\s*:|(?:TM|KT|TL|TUQ|Q)\s*\.\s+\p{Lu}|"
     r"Số\s+hiệu\s*:|Loại\s+văn\s+bản\s*:)"
 )
+SIGNATURE_OPENS = re.compile(r"^Nơi\s+nhận\s*:", re.M)
 APPENDIX_HEADING = re.compile(r"^\s*PHỤ\s+LỤC\b|^\s*Phụ\s+lục\s*(?:[IVXLC]+|\d+)?\s*$")
 
 
@@ -71,29 +72,47 @@ def runs(lines: list[Line], normalise) -> list[Run]:
 
 
 def is_layout(cell: WebCell) -> bool:
-    return any(LAYOUT_CELL.match(t) for t in cell.text.split("\n")) or bool(
-        cell.text and vocab.SIGNER_TITLES.match(cell.text.split("\n")[0]))
+    texts = cell.text.split("\n")
+    joined = " ".join(texts)  # a date wrapped in its cell: `Hà Nội, ngày 20` / `tháng 11 năm 2025`
+    return any(LAYOUT_CELL.match(t) for t in texts) or bool(vocab.PLACE_DATE_LOOSE.match(joined)) or bool(
+        cell.text and vocab.SIGNER_TITLES.match(texts[0]))
 
 
-def split_run(run: Run) -> list[tuple[str, list[WebCell | None]]]:
-    """The run's pieces: ("layout", cells) for a header or closing block, ("heading", [cell]) for an appendix
-    heading in a cell, ("table", items) for a table of data."""
+def split_run(run: Run, furniture=lambda cell: False) -> list[tuple[str, list[WebCell | None]]]:
+    """The run's pieces, in order: ("heading", [cell]) for an appendix heading in a cell, ("layout", cells)
+    for header, closing-block and furniture cells, ("table", items) for two or more cells of data, and
+    ("text", [cell]) for a lone cell (a stretch of text between two marks, not a table).
+
+    A cell holding `Nơi nhận` opens a signature block: its cells are layout up to the next heading."""
     pieces: list[tuple[str, list[WebCell | None]]] = []
     current: list[WebCell | None] = []
-    layout = False
+    signature = False
+
+    def close() -> None:
+        cells = [c for c in current if c is not None]
+        if len(cells) >= 2:
+            pieces.append(("table", list(current)))
+        elif cells:
+            pieces.append(("text", cells))
+        current.clear()
+
     for item in run.items:
-        if item is not None and any(APPENDIX_HEADING.match(t) for t in item.text.split("\n")):
+        if item is None:
             if current:
-                pieces.append(("layout" if layout else "table", current))
-            pieces.append(("heading", [item]))
-            current, layout = [], False
+                current.append(None)
             continue
-        if item is not None and is_layout(item):
-            layout = True
-        current.append(item)
-    if current:
-        pieces.append(("layout" if layout else "table", current))
-    return [(k, c) for k, c in pieces if any(x is not None for x in c)]
+        if any(APPENDIX_HEADING.match(t) for t in item.text.split("\n")):
+            close()
+            pieces.append(("heading", [item]))
+            signature = False
+        elif furniture(item) or signature or is_layout(item) or SIGNATURE_OPENS.search(item.text):
+            close()
+            pieces.append(("layout", [item]))
+            signature = signature or bool(SIGNATURE_OPENS.search(item.text))
+        else:
+            current.append(item)
+    close()
+    return pieces
 
 
 def to_table(items: list[WebCell | None]) -> model.Table:
