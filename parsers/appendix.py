@@ -398,6 +398,8 @@ def read_appendices(cleaned: Cleaned, outline: Outline) -> list[Appendix]:
     out = []
     for node_id, table in outline.tables:
         keys = [column_key(h) if h else OTHER for h in table.headers()]
+        if "task" not in keys:  # a table of targets handed to agencies: the target is the task
+            keys = ["task" if role_of(h) == "target" else k for k, h in zip(keys, table.headers())]
         if kind_of([role_of(h) for h in table.headers()]) != "tasks":
             continue
         rows, groups, row_issues = build_rows(_rows_of_table(table, keys))

@@ -84,19 +84,21 @@ def clean(source: Source) -> Cleaned:
     kept: list[Line] = []
     residual: list[Residual] = []
     breaks_after: set[int] = set()  # indices in `kept` after which a dropped line stood
+    joins_after: set[int] = set()  # indices in `kept` that the next kept line continues
     emphasis = _EmphasisRuns() if source.flavour == "web" else None
     pending = iter(tables)
     upcoming = next(pending, None)
     for i, line in enumerate(lines):
         while upcoming is not None and upcoming[0] <= i:
             tables_after.setdefault(len(kept) - 1, []).append(upcoming[2])
-            if kept:
-                breaks_after.add(len(kept) - 1)
             upcoming = next(pending, None)
         if i in in_table:
             continue  # a cell's line: the table claims it
         reason = "site_furniture" if i in furniture else _dropped(line, source)
         opens = closes = False
+        if emphasis is not None and (line.text.strip() == "|" or (
+                i and (line.source_line or 0) - (raw[i - 1].source_line or 0) > 1)):
+            emphasis.reset()  # emphasis never runs over a blank line or out of a cell
         if emphasis is not None and reason != "site_furniture":
             opens = emphasis.opens_run(raw[i].text)
             closes = emphasis.closes_run(raw[i].text)
@@ -110,10 +112,14 @@ def clean(source: Source) -> Cleaned:
             kept.append(line)
             if closes:
                 breaks_after.add(len(kept) - 1)
+            elif emphasis is not None and emphasis.run:
+                joins_after.add(len(kept) - 1)  # inside a run of whole lines in emphasis: one paragraph
     while upcoming is not None:
         tables_after.setdefault(len(kept) - 1, []).append(upcoming[2])
         upcoming = next(pending, None)
-    paragraphs = _with_tables(_join(kept, source, breaks_after), kept, tables_after)
+    joins_after -= tables_after.keys()  # a table stands between two paragraphs
+    paragraphs = _with_tables(_join(kept, source, (breaks_after - joins_after) | tables_after.keys(), joins_after),
+                              kept, tables_after)
     return Cleaned(source=source, paragraphs=tuple(paragraphs), residual=tuple(residual), issues=tuple(issues),
                    site=meta)
 
@@ -123,10 +129,12 @@ def _web_tables(raw: list[Line], furniture: set[int]) -> list[tuple[int, int, ob
     from .table import web
 
     position = {id(l): i for i, l in enumerate(raw)}
+    first_mark = next((i for i, l in enumerate(raw) if i not in furniture and web.APPENDIX_MARK.match(l.text.strip())),
+                      len(raw))
     out = []
     for run in web.runs(raw, lambda t: normalise(t, "web")):
         in_furniture = lambda cell: any(position[id(l)] in furniture for l in cell.lines)  # noqa: E731
-        for kind, items in web.split_run(run, in_furniture):
+        for kind, items in web.split_run(run, in_furniture, in_appendix=run.first > first_mark):
             if kind != "table":
                 continue
             table = web.to_table(items)
@@ -158,6 +166,9 @@ class _EmphasisRuns:
     def __init__(self) -> None:
         self.open_marks = 0  # marks opened and not yet closed: ** and * counted apart, by parity
         self.run = False  # the open marks were opened at the start of a line
+
+    def reset(self) -> None:
+        self.open_marks, self.run = 0, False
 
     def opens_run(self, text: str) -> bool:
         return not self.open_marks and text.lstrip().startswith("*")
@@ -285,7 +296,7 @@ def _two_syllables(word: str) -> bool:
 # --------------------------------------------------------------------- join
 
 
-def _join(lines: list[Line], source: Source, breaks_after: set[int]) -> list[Paragraph]:
+def _join(lines: list[Line], source: Source, breaks_after: set[int], joins_after: set[int] = frozenset()) -> list[Paragraph]:
     if not lines:
         return []
     typical = _typical_length(lines)
@@ -294,7 +305,8 @@ def _join(lines: list[Line], source: Source, breaks_after: set[int]) -> list[Par
     paragraphs: list[list[Line]] = [[lines[0]]]
     for i in range(1, len(lines)):
         line = lines[i]
-        if (i - 1) in breaks_after or _starts_paragraph(paragraphs[-1], line, typical, margins, blank_lines_count):
+        if (i - 1) not in joins_after and (
+                (i - 1) in breaks_after or _starts_paragraph(paragraphs[-1], line, typical, margins, blank_lines_count)):
             paragraphs.append([line])
         else:
             paragraphs[-1].append(line)
@@ -352,8 +364,7 @@ def _standalone(text: str) -> bool:
     # Each pattern only after a plain test for a word it cannot match without:
     # most lines are body text that holds none of them.
     return bool(
-        ("CỘNG" in text and vocab.NATIONAL_TITLE.search(text))
-        or ("Độc" in text and vocab.NATIONAL_MOTTO.search(text))
+        (("CỘNG" in text or "Độc" in text) and vocab.national_heading(text))
         or (text.startswith("Số") and vocab.DOC_NUMBER.match(text))
         or ("ngày" in text and vocab.PLACE_DATE.match(text))
         or vocab.doc_type_of(text)

@@ -67,6 +67,7 @@ class _Builder:
         self.signature: _Draft | None = None
         self.recipients: _Draft | None = None
         self.dated = False  # the part's header has shown its number or its date
+        self.has_date = False  # … its date
 
     # -- making nodes -------------------------------------------------------
     def add(self, parent: _Draft, kind: str, para: Paragraph | None, text: str = "", label: str | None = None) -> _Draft:
@@ -83,7 +84,7 @@ class _Builder:
         self.phase = HEADER
         self.stack = []
         self.signature = self.recipients = None
-        self.dated = False
+        self.dated = self.has_date = False
         return self.part
 
     # -- the walk ------------------------------------------------------------
@@ -95,16 +96,29 @@ class _Builder:
         doc_type = vocab.doc_type_of(text)
         block = vocab.match_block(text)
         header_line = bool(
-            vocab.NATIONAL_TITLE.search(text) or vocab.NATIONAL_MOTTO.search(text)
+            vocab.national_heading(text)
             or vocab.DOC_NUMBER.match(text) or vocab.PLACE_DATE.match(text)
             or (self.phase == HEADER and self.part is not None and vocab.PLACE_DATE_LOOSE.match(text))
         )
-        if self.part is None or (header_line and self.phase != HEADER) or (doc_type and self.part.title):
+        # A date line under the number of a part that has none yet is its own (`Số: …`, `V/v …`, then the date).
+        own_date = (self.part is not None and not self.has_date and self.phase != CLOSING
+                    and vocab.PLACE_DATE_LOOSE.match(text) and not vocab.DOC_NUMBER.match(text))
+        if self.part is not None and self.part.kind == "appendix" and self.tables_marked and (header_line or doc_type):
+            # A form printed in an appendix (`MẪU …`) has a header of its own; it stays in the appendix.
+            self.phase = BODY
+            self.add(self.part, "form_header", para, text)
+            return
+        if self.part is None or (header_line and self.phase != HEADER and not own_date) or (doc_type and self.part.title):
             self.open_part(para)
+        if own_date and self.phase != HEADER:
+            self.add(self.part, "header", para, text)
+            self.has_date = True
+            return
         part = self.part
         if header_line and self.phase == HEADER:
             self.add(part, "header", para, text)
             self.dated = self.dated or bool(vocab.DOC_NUMBER.match(text) or vocab.PLACE_DATE_LOOSE.search(text))
+            self.has_date = self.has_date or bool(vocab.PLACE_DATE_LOOSE.search(text))
             return
         if self.phase == HEADER and vocab.LETTER_SUBJECT.match(text):
             self.add(part, "letter_subject", para, text)  # `V/v …`: a letter's subject, under its number

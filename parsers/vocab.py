@@ -87,13 +87,24 @@ TYPE_CODE_HEAD = re.compile(r"^(?:\d{4}/)?(?P<head>[\p{L}]+)")
 
 # Signs in a header that a document is an official letter (Công văn): the
 # subject under its number (`V/v …`) and its addressee (`Kính gửi: …`).
-LETTER_SUBJECT = re.compile(r"^\(?\s*V/v\b", re.I)
+LETTER_SUBJECT = re.compile(r"^\(?\s*(?:V/v\b|Về\s)")
 LETTER_ADDRESSEE = re.compile(r"^Kính\s+gửi\s*:")
 
 # The national title and motto that open the right column of every header.
 # HÒA/HOÀ: old and new tone-mark placement both occur.
 NATIONAL_TITLE = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM")
 NATIONAL_MOTTO = re.compile(r"Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc")
+
+def national_heading(text: str) -> bool:
+    """Is this line the national title or motto, alone or beside the issuer's words (a header's two
+    columns read as one line)? Not a sentence that quotes them."""
+    for pattern in (NATIONAL_TITLE, NATIONAL_MOTTO):
+        m = pattern.search(text)
+        if m:
+            rest = (text[:m.start()] + " " + text[m.end():]).strip(" -–—_")
+            return not rest or is_caps(rest) or bool(NATIONAL_MOTTO.fullmatch(rest) or NATIONAL_TITLE.fullmatch(rest))
+    return False
+
 
 # `Số: 123/QĐ-UBND`, `Số:      /QĐ-UBND` (a draft leaves the number blank),
 # `Số: 47/2020/NĐ-CP`. The code runs to the first space.

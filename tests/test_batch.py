@@ -32,7 +32,7 @@ def _bad_files(folder: Path) -> dict[str, str]:
     # A Word document saved with a .pdf name: a zip archive, as .docx files are.
     (folder / "word-renamed.pdf").write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml" + b"\x00" * 200)
     (folder / "truncated.pdf").write_bytes(KNOWN_PDF.read_bytes()[: len(KNOWN_PDF.read_bytes()) // 2])
-    shutil.copy(FIXTURES / "tuan-giao-hdnd-2020.pdf", folder / "invitation.pdf")
+    shutil.copy(FIXTURES / "not-a-document.txt", folder / "article.txt")
     (folder / "empty.txt").write_bytes(b"")
     with open(folder / "zero-pages.pdf", "wb") as fh:
         pypdf.PdfWriter().write(fh)
@@ -42,7 +42,7 @@ def _bad_files(folder: Path) -> dict[str, str]:
         fh.truncate(60 * 1024 * 1024)
     return {
         "scan.pdf": "no_text_layer", "encrypted.pdf": "encrypted", "word-renamed.pdf": "not_pdf",
-        "truncated.pdf": "unreadable", "invitation.pdf": "not_a_plan", "empty.txt": "empty",
+        "truncated.pdf": "unreadable", "article.txt": "not_a_document", "empty.txt": "empty",
         "zero-pages.pdf": "empty", "legacy.txt": "encoding", "huge.pdf": "too_large",
     }
 

@@ -19,6 +19,9 @@ HEADERS = {
     "dong-thap-552-2025-doi-moi-cong-nghe.txt": ("Kế hoạch", "552/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP", "Đồng Tháp", (2025, 11, 19)),
     "ha-noi-310-2025-5g-iot.txt": ("Kế hoạch", "310/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Hà Nội", (2025, 11, 24)),
     "bac-ninh-144-2025-kinh-te-so.txt": ("Kế hoạch", "144/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN TỈNH BẮC NINH", "Bắc Ninh", (2025, 11, 24)),
+    # documents of other kinds are read too
+    "tuan-giao-hdnd-2020.pdf": ("Giấy mời", None, "GM-HĐND", "HỘI ĐỒNG NHÂN DÂN HUYỆN TUẦN GIÁO", "Tuần Giáo", (2020, 11, None)),
+    "binh-duong-hdnd-tb11-2021.pdf": ("Thông báo", "11/TB-ĐGS", "TB-ĐGS", "HỘI ĐỒNG NHÂN DÂN TỈNH BÌNH DƯƠNG ĐOÀN GIÁM SÁT", "Bình Dương", (2021, 10, 21)),
 }
 
 SIGNERS = {
@@ -26,14 +29,14 @@ SIGNERS = {
     "dong-thap-552-2025-doi-moi-cong-nghe.txt": ("Huỳnh Minh Tuấn", "PHÓ CHỦ TỊCH"),
     "ha-noi-310-2025-5g-iot.txt": ("Trương Việt Dũng", "PHÓ CHỦ TỊCH"),
     "bac-ninh-144-2025-kinh-te-so.txt": ("Mai Sơn", "PHÓ CHỦ TỊCH"),
+    "tuan-giao-hdnd-2020.pdf": ("Trần Bình Trọng", "PHÓ CHỦ TỊCH"),
 }
 
 REFUSED = {
     "bcd-cchc-qd46-2021-scan.pdf": (errors.NoTextLayer, "no text layer: 10 page(s) of images"),
     "vpcp-tb79-2022-scan.pdf": (errors.NoTextLayer, "no text layer: 5 page(s) of images"),
     "chinh-phu-nd47-2020-broken-glyphs.pdf": (errors.DamagedText, "damaged text layer"),
-    "tuan-giao-hdnd-2020.pdf": (errors.NotAPlan, "not a decision or plan: a Giấy mời no. GM-HĐND of HỘI ĐỒNG NHÂN DÂN HUYỆN TUẦN GIÁO dated 11/2020"),
-    "binh-duong-hdnd-tb11-2021.pdf": (errors.NotAPlan, "not a decision or plan: a Thông báo no. 11/TB-ĐGS of HỘI ĐỒNG NHÂN DÂN TỈNH BÌNH DƯƠNG ĐOÀN GIÁM SÁT dated 21/10/2021"),
+    "not-a-document.txt": (errors.NotADocument, "not an administrative document"),
 }
 
 

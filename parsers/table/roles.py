@@ -75,8 +75,8 @@ def kind_of(roles: list[str | None]) -> str:
     found = set(roles)
     if found & {"procedure_code", "procedure_name"}:
         return "procedures"
-    if "task" in found and found & {"lead", "partners", "deadline", "products"}:
-        return "tasks"
+    if found & {"task", "target"} and found & {"lead", "partners", "deadline", "products"}:
+        return "tasks"  # targets handed to agencies (`Chỉ tiêu | Chủ trì`) are tasks too
     if "target" in found:
         return "targets"
     return "other"

@@ -24,9 +24,13 @@ BAR = "|"
 # Cells that make a run layout: the header block, the closing block, the site's metadata.
 LAYOUT_CELL = re.compile(
     r"^(?:CỘNG\s+H(?:ÒA|OÀ)\s+XÃ|Độc\s+lập\s*[-–—]|Số\s*:|Nơi\s+nhận\s*:|(?:TM|KT|TL|TUQ|Q)\s*\.\s+\p{Lu}|"
-    r"Số\s+hiệu\s*:|Loại\s+văn\s+bản\s*:)"
+    r"Số\s+hiệu\s*:|Loại\s+văn\s+bản\s*:|Kính\s+gửi\s*:)"
 )
+# A cell that is only a label (`Kính gửi:`): the next cell is its value, layout too.
+LABEL_CELL = re.compile(r"^[\p{L} /]{2,30}:$")
 SIGNATURE_OPENS = re.compile(r"^Nơi\s+nhận\s*:", re.M)
+# An appendix heading in running text, where the page's appendices begin.
+APPENDIX_MARK = re.compile(r"^\**\s*PHỤ\s+LỤC")
 APPENDIX_HEADING = re.compile(r"^\s*PHỤ\s+LỤC\b|^\s*Phụ\s+lục\s*(?:[IVXLC]+|\d+)?\s*$")
 
 
@@ -74,38 +78,43 @@ def runs(lines: list[Line], normalise) -> list[Run]:
 def is_layout(cell: WebCell) -> bool:
     texts = cell.text.split("\n")
     joined = " ".join(texts)  # a date wrapped in its cell: `Hà Nội, ngày 20` / `tháng 11 năm 2025`
-    return any(LAYOUT_CELL.match(t) for t in texts) or bool(vocab.PLACE_DATE_LOOSE.match(joined)) or bool(
-        cell.text and vocab.SIGNER_TITLES.match(texts[0]))
+    return (any(LAYOUT_CELL.match(t) or (vocab.is_caps(t) and vocab.doc_type_of(t)) for t in texts)
+            or bool(vocab.PLACE_DATE_LOOSE.match(joined)) or bool(cell.text and vocab.SIGNER_TITLES.match(texts[0])))
 
 
-def split_run(run: Run, furniture=lambda cell: False) -> list[tuple[str, list[WebCell | None]]]:
+def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False) -> list[tuple[str, list[WebCell | None]]]:
     """The run's pieces, in order: ("heading", [cell]) for an appendix heading in a cell, ("layout", cells)
     for header, closing-block and furniture cells, ("table", items) for two or more cells of data, and
     ("text", [cell]) for a lone cell (a stretch of text between two marks, not a table).
 
-    A cell holding `Nơi nhận` opens a signature block: its cells are layout up to the next heading."""
+    A cell holding `Nơi nhận` opens a signature block: its cells are layout up to the next heading.
+    In an appendix every other cell is the appendix's: a form's header block printed there is a table
+    of the form, and a lone cell a table of one cell."""
     pieces: list[tuple[str, list[WebCell | None]]] = []
     current: list[WebCell | None] = []
     signature = False
 
     def close() -> None:
         cells = [c for c in current if c is not None]
-        if len(cells) >= 2:
+        if len(cells) >= 2 or (cells and in_appendix):
             pieces.append(("table", list(current)))
         elif cells:
             pieces.append(("text", cells))
         current.clear()
 
+    label_before = False
     for item in run.items:
         if item is None:
             if current:
                 current.append(None)
             continue
+        value_of_label, label_before = label_before, bool(LABEL_CELL.match(" ".join(item.text.split())))
         if any(APPENDIX_HEADING.match(t) for t in item.text.split("\n")):
             close()
             pieces.append(("heading", [item]))
-            signature = False
-        elif furniture(item) or signature or is_layout(item) or SIGNATURE_OPENS.search(item.text):
+            signature, in_appendix = False, True
+        elif furniture(item) or signature or SIGNATURE_OPENS.search(item.text) or (
+                not in_appendix and (value_of_label or is_layout(item))):
             close()
             pieces.append(("layout", [item]))
             signature = signature or bool(SIGNATURE_OPENS.search(item.text))
