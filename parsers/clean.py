@@ -131,10 +131,21 @@ def _web_tables(raw: list[Line], furniture: set[int]) -> list[tuple[int, int, ob
     position = {id(l): i for i, l in enumerate(raw)}
     first_mark = next((i for i, l in enumerate(raw) if i not in furniture and web.APPENDIX_MARK.match(l.text.strip())),
                       len(raw))
+    marks = [i for i, l in enumerate(raw) if i not in furniture and web.APPENDIX_MARK.match(l.text.strip())]
     out = []
+    signature, last = False, -1  # a signature block stays open over runs, up to the next appendix heading
     for run in web.runs(raw, lambda t: normalise(t, "web")):
         in_furniture = lambda cell: any(position[id(l)] in furniture for l in cell.lines)  # noqa: E731
-        for kind, items in web.split_run(run, in_furniture, in_appendix=run.first > first_mark):
+        if any(last < m < run.first for m in marks):
+            signature = False
+        pieces = web.split_run(run, in_furniture, run.first > first_mark, signature)
+        last = run.last
+        for kind, items in pieces:
+            if kind == "heading":
+                signature = False
+            elif kind == "layout" and any(web.SIGNATURE_OPENS.search(c.text) for c in items if c is not None):
+                signature = True
+        for kind, items in pieces:
             if kind != "table":
                 continue
             table = web.to_table(items)

@@ -82,17 +82,18 @@ def is_layout(cell: WebCell) -> bool:
             or bool(vocab.PLACE_DATE_LOOSE.match(joined)) or bool(cell.text and vocab.SIGNER_TITLES.match(texts[0])))
 
 
-def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False) -> list[tuple[str, list[WebCell | None]]]:
+def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False,
+              signature: bool = False) -> list[tuple[str, list[WebCell | None]]]:
     """The run's pieces, in order: ("heading", [cell]) for an appendix heading in a cell, ("layout", cells)
     for header, closing-block and furniture cells, ("table", items) for two or more cells of data, and
     ("text", [cell]) for a lone cell (a stretch of text between two marks, not a table).
 
-    A cell holding `Nơi nhận` opens a signature block: its cells are layout up to the next heading.
+    A cell holding `Nơi nhận` opens a signature block: its cells are layout up to the next heading
+    (`signature`: a block that an earlier run opened is still open).
     In an appendix every other cell is the appendix's: a form's header block printed there is a table
     of the form, and a lone cell a table of one cell."""
     pieces: list[tuple[str, list[WebCell | None]]] = []
     current: list[WebCell | None] = []
-    signature = False
 
     def close() -> None:
         cells = [c for c in current if c is not None]
