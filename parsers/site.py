@@ -46,6 +46,12 @@ SITE_FIELDS = {
 }
 SITE_LABEL = re.compile(rf"^\s*(?P<label>{'|'.join(SITE_FIELDS)})\s*:\s*(?P<value>.*)$")
 
+# The site's own summary of the document, between its metadata and the document: it opens with a
+# heading of its own (`## Điều kiện tài sản bảo đảm …`).
+SITE_SUMMARY = re.compile(r"^\s*#{2,}\s*\S")
+# The issuer's cell is a few lines (`BỘ TÀI CHÍNH` / `CỤC THUẾ` / `-------`).
+ISSUER_CELL_LINES = 6
+
 # Where the site's own matter after the document begins.
 TRAILING_MARKERS = re.compile(
     r"^(?:Văn\s+bản\s+này\s+chưa\s+cập\s+nhật\s+nội\s+dung\s+Tiếng\s+Anh|##\s*Văn\s+bản\s+liên\s+quan|"
@@ -106,6 +112,9 @@ def find_furniture(lines: list[Line]) -> tuple[set[int], SiteMeta | None]:
         if texts[i] and LEADING_FURNITURE.match(texts[i]):
             lead_end = i
         i += 1
+    following = next((k for k in range(lead_end + 1, start) if texts[k]), None)
+    if following is not None and SITE_SUMMARY.match(lines[following].text):
+        lead_end = _before_issuer(lines, start, lead_end)
     furniture.update(range(lead_end + 1))
 
     end = next((k for k in range(max(start, lead_end + 1), len(texts)) if TRAILING_MARKERS.match(texts[k])), None)
@@ -115,6 +124,15 @@ def find_furniture(lines: list[Line]) -> tuple[set[int], SiteMeta | None]:
             end = before
         furniture.update(range(end, len(texts)))
     return furniture, (SiteMeta(fields) if fields else None)
+
+
+def _before_issuer(lines: list[Line], start: int, floor: int) -> int:
+    """The last line of a site summary that runs up to the document: the cell mark before the issuer's
+    cell, which stands just before the national title's cell (or, with no issuer cell, the mark before the title)."""
+    bars = [k for k in range(floor + 1, start) if lines[k].text.strip() == "|"]
+    if len(bars) >= 2 and bars[-1] == start - 1 and bars[-1] - bars[-2] <= ISSUER_CELL_LINES:
+        return bars[-2]
+    return bars[-1] if bars else floor
 
 
 def _value_after(texts: list[str], i: int, inline: str) -> tuple[str, int]:

@@ -264,8 +264,8 @@ def match_block(text: str) -> tuple[str, str | None, str] | None:
 def doc_type_of(text: str) -> tuple[str, str, str] | None:
     """The document type a title line names (`QUYẾT ĐỊNH`), or None."""
     key = " ".join(text.replace(":", " ").split()).upper()
-    if text.rstrip().endswith(":"):
-        return None  # `QUYẾT ĐỊNH:` is the enacting formula, not a title
+    if text.rstrip().endswith(":") or not is_caps(text):
+        return None  # `QUYẾT ĐỊNH:` is the enacting formula, and a title stands in capitals
     return DOC_TYPES.get(key)
 
 
