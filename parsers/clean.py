@@ -99,6 +99,7 @@ def clean(source: Source) -> Cleaned:
         if emphasis is not None and (line.text.strip() == "|" or (
                 i and (line.source_line or 0) - (raw[i - 1].source_line or 0) > 1)):
             emphasis.reset()  # emphasis never runs over a blank line or out of a cell
+            joins_after.discard(len(kept) - 1)
         if emphasis is not None and reason != "site_furniture":
             opens = emphasis.opens_run(raw[i].text)
             closes = emphasis.closes_run(raw[i].text)
@@ -145,6 +146,9 @@ def _web_tables(raw: list[Line], furniture: set[int]) -> list[tuple[int, int, ob
                 signature = False
             elif kind == "layout" and any(web.SIGNATURE_OPENS.search(c.text) for c in items if c is not None):
                 signature = True
+            elif kind == "layout" and signature and any(vocab.SIGNER_NAME.match(c.text.split("\n")[-1])
+                                                         for c in items if c is not None):
+                signature = False
         for kind, items in pieces:
             if kind != "table":
                 continue

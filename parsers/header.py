@@ -43,7 +43,8 @@ def _parts(outline: Outline) -> list[Node]:
 
 def read_header(outline: Outline, site: SiteMeta | None = None) -> HeaderFacts:
     parts = _parts(outline)
-    first = next((p for p in parts if p.title), None) or next((p for p in parts if _header_nodes(outline, p)), None) \
+    # The document is its first part with a title or a header of its own; an appendix never is.
+    first = next((p for p in parts if p.kind != "appendix" and (p.title or _header_nodes(outline, p))), None) \
         or (parts[0] if parts else None)
     header_nodes = _header_nodes(outline, first) if first else []
 
@@ -80,7 +81,7 @@ def read_header(outline: Outline, site: SiteMeta | None = None) -> HeaderFacts:
         names = [k.text for k in kids if k.kind == "signer"]
         titles = [k.text for k in kids if k.kind == "signer_title"]
         if names:
-            signer_name = names[-1]
+            signer_name = names[0]
             signer_title = titles[-1] if titles else sig.text
             authority = " / ".join(f"{a.label}. {a.text}".strip() for a in _authorities(outline, sig)) or None
             break

@@ -108,7 +108,10 @@ class _Builder:
             self.phase = BODY
             self.add(self.part, "form_header", para, text)
             return
-        if self.part is None or (header_line and self.phase != HEADER and not own_date) or (doc_type and self.part.title):
+        enacts = bool(doc_type and self.part is not None and self.part.title == doc_type[0] and self.phase == PREAMBLE
+                      and any(n.parent_id == self.part.node_id and n.kind in ("basis", "proposal") for n in self.nodes))
+        if self.part is None or (header_line and self.phase != HEADER and not own_date) or (
+                doc_type and self.part.title and not enacts):
             self.open_part(para)
         if own_date and self.phase != HEADER:
             self.add(self.part, "header", para, text)
@@ -126,6 +129,10 @@ class _Builder:
             return
         if self.phase in (HEADER, PREAMBLE) and vocab.LETTER_ADDRESSEE.match(text):
             self.add(part, "addressee", para, text)  # `Kính gửi: …`: the letter's body follows
+            self.phase = BODY
+            return
+        if enacts:
+            self.add(part, "enact", para, text)  # `QUYẾT ĐỊNH` again after the bases, its colon lost
             self.phase = BODY
             return
         if doc_type and not part.title:
@@ -219,6 +226,17 @@ class _Builder:
     def feed_closing(self, para: Paragraph, kind: str | None) -> None:
         """The closing block: recipients, then on whose behalf (`TM.`, `KT.` …), the signer's title, the name."""
         text = para.text
+        signed = self.signature is not None and any(
+            n.parent_id == self.signature.node_id and n.kind == "signer" for n in self.nodes[self.signature.node_id:])
+        if signed and vocab.is_caps(text) and not vocab.SIGNER_TITLES.match(text) and kind is None:
+            # A title in capitals after the signer's name: a list or table issued with the document
+            # (`DANH SÁCH … (Ban hành kèm theo Quyết định …)`), an appendix with no `Phụ lục` heading.
+            appendix = self.open_part(para, "appendix")
+            appendix.title = "Phụ lục"
+            appendix.text = text
+            self.add(appendix, "subject", para, text)
+            self.phase = PREAMBLE
+            return
         if self.recipients is not None and kind in ("bullet", "subbullet") and self.signature is None:
             self.add(self.recipients, "recipient", para, vocab.match_block(text)[2])
             return

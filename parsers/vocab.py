@@ -171,7 +171,7 @@ BLOCK_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("attachment", re.compile(r"^\(\s*(?:Kèm|Ban\s+hành\s+kèm)\s+theo\b", re.I)),
     ("recipients", re.compile(r"^Nơi\s+nhận\s*:")),
     # `TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`: signing on behalf of / for.
-    ("signature", re.compile(r"^(?P<label>TM|KT|TL|TUQ|Q)\s*\.\s+(?=\p{Lu})")),
+    ("signature", re.compile(r"^(?P<label>TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*\.?\s+(?=\p{Lu}{2})")),
     # `PHỤ LỤC`, `PHỤ LỤC II`, alone or joined with the title in capitals below it.
     ("appendix", re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC)(?:\s+(?P<label>[IVXLC]+|\d+))?\s*[.:]?\s*(?=$|[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$)")),
     # The divisions of a normative text: Phần > Chương > Mục > Điều.

@@ -23,7 +23,7 @@ BAR = "|"
 
 # Cells that make a run layout: the header block, the closing block, the site's metadata.
 LAYOUT_CELL = re.compile(
-    r"^(?:CỘNG\s+H(?:ÒA|OÀ)\s+XÃ|Độc\s+lập\s*[-–—]|Số\s*:|Nơi\s+nhận\s*:|(?:TM|KT|TL|TUQ|Q)\s*\.\s+\p{Lu}|"
+    r"^(?:CỘNG\s+H(?:ÒA|OÀ)\s+XÃ|Độc\s+lập\s*[-–—]|Số\s*:|Nơi\s+nhận\s*:|(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*\.?\s+\p{Lu}{2}|"
     r"Số\s+hiệu\s*:|Loại\s+văn\s+bản\s*:|Kính\s+gửi\s*:)"
 )
 # A cell that is only a label (`Kính gửi:`): the next cell is its value, layout too.
@@ -97,7 +97,8 @@ def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False,
 
     def close() -> None:
         cells = [c for c in current if c is not None]
-        if len(cells) >= 2 or (cells and in_appendix):
+        filled = [c for c in cells if c.text.strip()]
+        if len(filled) >= 2 or (filled and in_appendix):
             pieces.append(("table", list(current)))
         elif cells:
             pieces.append(("text", cells))
@@ -119,6 +120,8 @@ def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False,
             close()
             pieces.append(("layout", [item]))
             signature = signature or bool(SIGNATURE_OPENS.search(item.text))
+            if signature and vocab.SIGNER_NAME.match(item.text.split("\n")[-1]):
+                signature = False  # the closing block ends at the signer's name
         else:
             current.append(item)
     close()
