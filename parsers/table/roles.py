@@ -87,10 +87,10 @@ def header_row_count(rows: list[list[str]]) -> int:
     second such row under it (`Cơ quan` over `Chủ trì | Phối hợp`). 0 for a table with no header."""
     count = 0
     for cells in rows[:2]:
-        named = [r for r in (role_of(c) for c in cells if c.strip()) if r]
-        if len(named) >= 2 or (count == 1 and named and len(cells) > 1 and not any(
-                c.strip().isdigit() for c in cells)):
-            count += 1
+        filled = [c for c in cells if c.strip()]
+        named = [r for r in map(role_of, filled) if r]
+        if len(named) >= 2 and (count == 0 or len(named) == len(filled)):
+            count += 1  # a second row is header only where every cell of it names a role (`Chủ trì | Phối hợp`)
         else:
             break
     return count
