@@ -34,6 +34,8 @@ MAX_PDF_PAGES = 500
 # A text file converted from a legal-database web page marks table cells and
 # header columns with lines that hold only `|`.
 WEB_CELL_MARK = re.compile(r"^\|\s*$", re.M)
+# Some pages of the same sites keep no cell marks but bold runs (`**Điều 1. …**`), as markdown does.
+WEB_BOLD = re.compile(r"^\*\*\S[^\n]*\*\*\s*$", re.M)
 
 # In text extracted from a PDF by the usual tools, a new page starts with a
 # line that begins with a space, and a lone page number may stand at its top.
@@ -84,7 +86,7 @@ def _decode(path: Path, data: bytes) -> str:
 def _extract_text(path: Path, data: bytes, digest: str) -> Source:
     text = _decode(path, data)
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    flavour = "web" if len(WEB_CELL_MARK.findall(text)) >= 3 else "plain"
+    flavour = "web" if len(WEB_CELL_MARK.findall(text)) >= 3 or len(WEB_BOLD.findall(text)) >= 3 else "plain"
     pages: list[list[Line]] = [[]]
     page_no = 1
     for idx, raw in enumerate(raw_lines, start=1):

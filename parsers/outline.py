@@ -162,7 +162,10 @@ class _Builder:
                 self.stack = []
                 self.recipients = self.add(part, "recipients", para, rest)
                 return
-            if self.phase == CLOSING:
+            if self.phase == CLOSING and part.kind == "appendix" and kind in vocab.NUMBERED_KINDS and kind != "point":
+                # A form in an appendix closes with its own `Nơi nhận`; the appendix's outline goes on.
+                self.phase, self.stack, self.signature, self.recipients = BODY, [], None, None
+            elif self.phase == CLOSING:
                 self.feed_closing(para, kind)
                 return
             if kind in vocab.PREAMBLE_ONLY_KINDS and self.phase == BODY:
@@ -196,6 +199,11 @@ class _Builder:
             self.feed_preamble(para)
         else:
             parent = next((n for n in reversed(self.stack) if n.kind not in ("bullet", "subbullet")), part)
+            if (parent.kind in ("division", "chapter", "subchapter") and not parent.text and not parent.title
+                    and vocab.is_caps(text) and self.nodes[-1] is parent):
+                parent.title = text  # `Chương I` / `QUY ĐỊNH CHUNG`: the title on the line below
+                parent.lines.extend(para.lines)
+                return
             self.add(parent, "para", para, text)
 
     def feed_table(self, para: Paragraph) -> None:
@@ -228,14 +236,19 @@ class _Builder:
         text = para.text
         signed = self.signature is not None and any(
             n.parent_id == self.signature.node_id and n.kind == "signer" for n in self.nodes[self.signature.node_id:])
-        if signed and vocab.is_caps(text) and not vocab.SIGNER_TITLES.match(text) and kind is None:
-            # A title in capitals after the signer's name: a list or table issued with the document
-            # (`DANH SÁCH … (Ban hành kèm theo Quyết định …)`), an appendix with no `Phụ lục` heading.
+        if signed and vocab.is_caps(text) and not vocab.SIGNER_TITLES.match(text) and kind in (
+                None, "division", "chapter", "section"):
+            # A title in capitals after the signer's name: a list, a table or an outline issued with the
+            # document (`DANH SÁCH … (Ban hành kèm theo Quyết định …)`), an appendix with no `Phụ lục` heading.
             appendix = self.open_part(para, "appendix")
             appendix.title = "Phụ lục"
-            appendix.text = text
-            self.add(appendix, "subject", para, text)
-            self.phase = PREAMBLE
+            if kind is None:
+                appendix.text = text
+                self.add(appendix, "subject", para, text)
+                self.phase = PREAMBLE
+            else:
+                self.phase = BODY
+                self.feed(para)
             return
         if self.recipients is not None and kind in ("bullet", "subbullet") and self.signature is None:
             self.add(self.recipients, "recipient", para, vocab.match_block(text)[2])

@@ -170,7 +170,7 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
         if n.kind == "article":
             rest = [full_text(d) for d in outline.descendants(n.node_id)]
             chapter = _ancestor(by_id, n, "chapter")
-            articles.append({"doc_id": doc_id, "article_no": n.number, "title": n.title,
+            articles.append({"doc_id": doc_id, "part": _root(by_id, n).kind, "article_no": n.number, "title": n.title,
                              "chapter": chapter.label if chapter else None,
                              "text": " ".join(p for p in [n.text, *rest] if p), "node_id": n.node_id,
                              "page": n.page_start})

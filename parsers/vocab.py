@@ -176,7 +176,8 @@ BLOCK_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("appendix", re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC)(?:\s+(?P<label>[IVXLC]+|\d+))?\s*[.:]?\s*(?=$|[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$)")),
     # The divisions of a normative text: Phần > Chương > Mục > Điều.
     ("division", re.compile(r"^(?:Phần|PHẦN)\s+(?P<label>[IVXLC]+|\d+)\b\s*[.:]?\s*")),
-    ("chapter", re.compile(r"^(?:Chương|CHƯƠNG)\s+(?P<label>[IVXLC]+|\d+)\b\s*[.:]?\s*")),
+    # `Chương IQUY ĐỊNH CHUNG`: a page that glued the title to the label still names the chapter.
+    ("chapter", re.compile(r"^(?:Chương|CHƯƠNG)\s+(?P<label>[IVXLC]+|\d+)(?:\b|(?=\p{Lu}{2}))\s*[.:]?\s*")),
     ("subchapter", re.compile(r"^(?:Mục|MỤC)\s+(?P<label>\d+|[IVXLC]+)\b\s*[.:]?\s*")),
     ("article", re.compile(r"^Điều\s+(?P<label>\d+)\s*[.:]\s*")),
     # Roman numerals are upper case; a lower-case `i.` is a point letter.

@@ -77,8 +77,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("page", INT, "Page where it starts."),
     ),
     "articles": table(
-        "Articles (Điều N.) of a decision.",
+        "Articles (Điều N.) of any document: a decision's, a decree's, a regulation's issued with a decision.",
         DOC_ID,
+        col("part", STR, "The kind of the part the article stands in: decision, decree, rules (a Quy định issued with a decision) …"),
         col("article_no", INT, "N of `Điều N.`"),
         col("title", STR, "The article's heading where it has one (decrees)."),
         col("chapter", STR, "The label of the chapter (Chương) the article stands in: I, II …; null outside chapters."),

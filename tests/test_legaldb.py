@@ -230,3 +230,23 @@ def test_tables_of_every_kind(parsed_pages):
     assert kinds["procedures"] >= 10 and kinds["tasks"] >= 5 and kinds["other"] >= 10
     procedures = [t for rows in parsed_pages.values() for t in rows["tables"] if t["kind"] == "procedures"]
     assert any(t["part"] == "appendix" for t in procedures) and all(t["header_rows"] >= 1 for t in procedures)
+
+
+# `Chương I`, `**CHƯƠNG II: …`, and `**Chương` / `III**` where the page wraps the label.
+CHAPTER = re.compile(r"(?m)^\**\s*(?:Chương|CHƯƠNG)\s+[IVXLC]+\b")
+
+
+def test_normative_structure(parsed_pages):
+    """Every `Chương` of a page is a chapter node with its title, every article knows its chapter; a
+    decision that issues a Quy định has the regulation as a part of its own."""
+    for page, rows in parsed_pages.items():
+        chapters = [n for n in rows["outline"] if n["kind"] == "chapter"]
+        assert len(chapters) == len(CHAPTER.findall(page.read_text(encoding="utf-8"))), page.name
+        assert all(c["title"] for c in chapters), page.name
+        for article in rows["articles"]:
+            assert article["chapter"] is None or article["chapter"] in {c["label"] for c in chapters}
+    assert sum(bool(CHAPTER.search(p.read_text(encoding="utf-8"))) for p in PAGES) >= 8
+    rules = parsed_pages[FIXTURES / "legal-db" / "1a434d0a7e14dc93.txt"]
+    assert rules["documents"][0]["parts"] == ["decision", "rules"]
+    assert [(a["part"], a["chapter"]) for a in rules["articles"]][3:6] == [("decision", None), ("rules", "I"), ("rules", "I")]
+    assert [c["title"] for c in rules["outline"] if c["kind"] == "chapter"][0] == "NHỮNG QUY ĐỊNH CHUNG"
