@@ -53,6 +53,7 @@ def normalise(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
             if m.kind == "unknown":
                 warnings.append({"doc_id": doc_id, "stage": "normalise", "code": "deadline_unknown",
                                  "message": f"deadline not understood in row {row['row_id']}: {m.raw!r}",
+                                 "row_id": row["row_id"],
                                  "page": row["page_start"]})
 
     texts = [(f"outline:{n['node_id']}", n["text"]) for n in tables["outline"]

@@ -76,8 +76,8 @@ class _Builder:
         self.nodes.append(node)
         return node
 
-    def warn(self, code: str, message: str, page: int | None) -> None:
-        self.issues.append(Issue("outline", code, message, page))
+    def warn(self, code: str, message: str, page: int | None, node_id: int | None = None) -> None:
+        self.issues.append(Issue("outline", code, message, page, node_id))
 
     def open_part(self, para: Paragraph | None, kind: str = "part", label: str | None = None) -> _Draft:
         self.part = self.add(self.nodes[0], kind, None, label=label)
@@ -286,15 +286,16 @@ class _Builder:
         number = label_number(kind, label)
         sibling = next((n for n in reversed(self.stack) if n.kind == kind), None)
         page = para.page_start
+        doubt = None  # (code, message) about this node's number, warned once the node exists
         if kind in vocab.NUMBERED_KINDS and number is not None:
             if sibling is not None and number != 1 and sibling.number is not None:
                 if number != sibling.number + 1:
                     code = "letter_gap" if kind == "point" else "numbering_gap"
                     if number <= sibling.number:
                         code = "numbering_out_of_order"
-                    self.warn(code, f"{kind} {label!r} follows {sibling.label!r}", page)
+                    doubt = (code, f"{kind} {label!r} follows {sibling.label!r}")
             elif sibling is None and number != 1:
-                self.warn("numbering_starts_late", f"{kind} run starts at {label!r}", page)
+                doubt = ("numbering_starts_late", f"{kind} run starts at {label!r}")
         if sibling is not None and (number != 1 or kind not in vocab.NUMBERED_KINDS):
             # continue the run: close everything opened after the sibling
             while self.stack and self.stack[-1] is not sibling:
@@ -306,6 +307,8 @@ class _Builder:
         parent = self.stack[-1] if self.stack else self.part
         node = self.add(parent, kind, para, rest, label)
         self.stack.append(node)
+        if doubt:
+            self.warn(*doubt, page, node.node_id)
 
     # -- the end ---------------------------------------------------------------
     def finish(self) -> Outline:

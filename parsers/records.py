@@ -116,6 +116,8 @@ class Issue:
     code: str
     message: str
     page: int | None = None
+    node_id: int | None = None  # the outline node it is about, where there is one
+    row_id: str | None = None  # the appendix row it is about
 
 
 @dataclass(frozen=True, slots=True)

@@ -239,7 +239,8 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
         "reason": r.reason, "text": r.line.text, "x0": r.line.x0, "top": r.line.top,
     } for r in sorted(residual, key=lambda r: (r.line.page, r.line.line_no))]
 
-    warnings = [{"doc_id": doc_id, "stage": i.stage, "code": i.code, "message": i.message, "page": i.page}
+    warnings = [{"doc_id": doc_id, "stage": i.stage, "code": i.code, "message": i.message, "page": i.page,
+                 "node_id": i.node_id, "row_id": i.row_id}
                 for i in (*cleaned.issues, *outline.issues,
                           *check_against_site(facts, cleaned.site, outline.nodes[-1].page_end if outline.nodes else None))]
 

@@ -193,6 +193,9 @@ def _flag_warnings(warnings: list[dict], rows: list[dict], nodes: list[dict], ci
     for warning in warnings:
         message, page = _s(warning["message"]), warning["page"]
         cited_rows, cited_nodes = _cited_places(message, citations)
+        # A warning names its node or row where the stage knew it; else its message is read for them.
+        cited_rows.add(warning.get("row_id"))
+        cited_nodes.add(warning.get("node_id"))
         named_rows = [r for r in rows if r["row_id"] in cited_rows or _names_row(message, r)]
         named_nodes = [n for n in nodes if n["node_id"] in cited_nodes or _names_node(message, page, n)]
         flags.per_warning.append((named_rows, named_nodes))

@@ -241,6 +241,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("code", STR, "letter_gap, numbering_gap, plan_missing, appendix_missing, truncated, damaged_word …"),
         col("message", STR, "One line saying what and where."),
         col("page", INT, "Page concerned."),
+        col("node_id", INT, "The outline node concerned, where there is one."),
+        col("row_id", STR, "The appendix row concerned, where there is one."),
     ),
     "errors": table(
         "Files that could not be parsed.",

@@ -57,6 +57,8 @@ def test_a_gap_in_a_letter_run_is_warned_and_kept():
     assert [(i.code, i.message) for i in tree.issues] == [("letter_gap", "point 'd' follows 'b'")]
     points = [n.label for n in tree.nodes if n.kind == "point"]
     assert points[:4] == ["a", "b", "d", "đ"]
+    named = next(n for n in tree.nodes if n.node_id == tree.issues[0].node_id)  # the warning names its node
+    assert (named.kind, named.label) == ("point", "d")
 
 
 def test_decision_articles_hang_from_the_decision():
