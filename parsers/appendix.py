@@ -159,6 +159,7 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
     for line in region:
         by_page.setdefault(line.page, []).append(line)
     used: set[tuple[int, int]] = set()
+    header_keys: list[list[str | None]] = []  # each header row's own keys, to know its repeats
     for g_index, grid in enumerate(grids):
         first_data = True
         for cells in grid.rows:
@@ -172,11 +173,19 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
             if roles is None:
                 if _is_header([t or "" for t in texts]):
                     roles = tuple(_roles_of([t or "" for t in texts]))
+                    header_keys.append(list(roles))
                     header_lines.extend(mine)
                     continue
                 header_lines.extend(mine)  # a title row above the header
                 continue
-            if len(texts) == len(roles) and _is_header([t or "" for t in texts], roles):
+            keys = _roles_of([t or "" for t in texts])
+            if len(header_keys) == 1 and not rows and _is_sub_header(texts, header_keys[0]):
+                # `Cơ quan` over `Chủ trì | Phối hợp`: the second header row names the columns it spans
+                roles = tuple(k if t and t.strip() else r for k, r, t in zip(keys, roles, texts))
+                header_keys.append(keys)
+                header_lines.extend(mine)
+                continue
+            if len(texts) == len(roles) and (keys == list(roles) or keys in header_keys):
                 header_lines.extend(mine)  # the header, repeated on this page
                 continue
             cells_by_role = {r: t for r, t in zip(roles, texts) if r}
@@ -189,6 +198,15 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
             first_data = False
     unclaimed = [l for l in region if (l.page, l.line_no) not in used]
     return tuple(r or "" for r in (roles or ())), rows, header_lines, unclaimed, issues
+
+
+def _is_sub_header(texts: list[str | None], top: list[str | None]) -> bool:
+    """Is this row the second row of a header: every cell of it names a role, and it stands under a top
+    row with a cell spanning columns (None beside it) or with no role of its own?"""
+    filled = [t for t in texts if t and t.strip()]
+    named = [role_of(t) for t in filled]
+    spanned = any(t is None for t in top) or any(k and k.startswith(OTHER) for k in top)
+    return len(filled) >= 2 and all(named) and spanned
 
 
 def _continues(cells: dict[str, str | None], rows: list[RawRow]) -> bool:
