@@ -185,10 +185,12 @@ def _split_agency_header(header: list[str]) -> tuple[int, int] | None:
 
 
 def _col_widths(header: list[str], rows: list[list[str]], total: float) -> list[float]:
-    """Widths in proportion to the columns' longest words and mean lengths, filling `total`."""
-    longest = [max([len(w) for r in [header] + rows for w in (r[i] or "").split()] or [1]) for i in range(len(header))]
+    """Widths that hold each column's longest word (bold in the header), the rest shared by mean length."""
+    def widest(texts, font):
+        return max([pdfmetrics.stringWidth(w, font, CELL.fontSize) for t in texts for w in (t or "").split()] or [0.0])
+
+    floors = [max(widest([h], "Serif-Bold"), widest([r[i] for r in rows], "Serif")) + 14 for i, h in enumerate(header)]
     mean = [sum(len(r[i] or "") for r in rows) / max(1, len(rows)) for i in range(len(header))]
-    floors = [6.5 * (n + 2) for n in longest]
     weight = [m ** 0.6 + 1 for m in mean]
     spare = max(0.0, total - sum(floors))
     return [f + spare * w / sum(weight) for f, w in zip(floors, weight)]
