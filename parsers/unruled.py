@@ -213,10 +213,11 @@ def unruled_tables(lines: list[TextLine], number: int, ruled_boxes, horizontal_e
             r_bottom = body[b].top if b < len(body) else bottom
             chars = [c for l in row_lines for c in l.chars]
             per_col: list[list[dict]] = [[] for _ in bounds + [0]]
-            spanning = [l for l in row_lines if _crosses(l, bounds)]
             for c in chars:
                 per_col[column((c["x0"] + c["x1"]) / 2)].append(c)
-            if spanning and len(spanning) == len(row_lines):
+            # A row across the table reads as one run of words per line, and
+            # at least one of its lines runs over a column boundary.
+            if any(_crosses(l, bounds) for l in row_lines) and all(len(_segments(l)) == 1 for l in row_lines):
                 # A row across the table (a group title): one cell, the others merged into it.
                 cell = TableCell(_text(chars), round(edges[0], 2), round(r_top, 2), round(edges[-1], 2), round(r_bottom, 2))
                 rows.append((cell,) + (None,) * len(bounds))
