@@ -31,8 +31,10 @@ from .records import TableCell, TableGrid
 CELL_GAP_EM = 0.8
 # A line with text in this many cells or more can start a table.
 SEED_CELLS = 3
-# The lines among which the seed with the most cells is chosen.
-SEED_WINDOW = 6
+# A page may open with the long rest of a row whose other cells ended on the
+# page before; the table's columns are taken from the line with most cells
+# among this many.
+SEED_WINDOW = 16
 # A gutter narrower than this (in em) no longer separates columns.
 GUTTER_EM = 0.3
 # Lines that cross the gutters and still belong to the table (a wrapped group
@@ -132,8 +134,6 @@ def find_tables(lines: list[TextLine], blocked=()) -> list[tuple[int, int, list[
         if segs[i] is None or len(segs[i]) < SEED_CELLS:
             i += 1
             continue
-        # The seed is the line with text in most columns among the next few:
-        # a page's first line may carry on a row with some of its cells done.
         seed = max(range(i, min(n, i + SEED_WINDOW)), key=lambda k: (len(segs[k] or ()), -k))
         min_width = GUTTER_EM * _size(lines[seed])
         last, gutters = _grow(lines, segs, seed, _gaps(segs[seed]), +1, n, min_width)

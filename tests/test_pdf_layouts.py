@@ -22,22 +22,11 @@ from .tablesrc import all_sources
 
 SOURCES = {s.name: s for s in all_sources()}
 
-# Layouts that do not come out right yet, each with what is missing. A listed
-# pair that starts passing fails the run (strict), so the list stays true.
-NOT_YET = {
-    ("mang-yang-2021-cchc", "horizontal-narrow"): "a page opening with the long rest of a row: its few cells set the columns",
-}
-# A layout the typesetter cannot set for a source (a spanning cell taller than a page).
-CANNOT_SET: set[tuple[str, str]] = set()
-
 
 def _cases():
     for name in SOURCES:
         for layout in LAYOUTS:
-            if (name, layout.name) in CANNOT_SET:
-                continue
-            marks = [pytest.mark.xfail(reason=NOT_YET[name, layout.name], strict=True)] if (name, layout.name) in NOT_YET else []
-            yield pytest.param(name, layout, id=f"{name}-{layout.name}", marks=marks)
+            yield pytest.param(name, layout, id=f"{name}-{layout.name}")
 
 
 @lru_cache(maxsize=None)
