@@ -124,7 +124,16 @@ def _cell_lines(cell: str | None) -> list[str]:
 
 def _roles_of(header_cells: list[str]) -> list[str | None]:
     """Each header cell's column key: its role, else OTHER and the header's words; None for an empty cell."""
-    return [column_key(c) if c and c.strip() else None for c in header_cells]
+    return column_keys([c if c and c.strip() else None for c in header_cells])
+
+
+def column_keys(headers: list[str | None]) -> list[str | None]:
+    """The column keys of a header; in a table of targets handed to agencies (`Chỉ tiêu | Chủ trì`),
+    with no task column, the target is the task."""
+    keys = [column_key(h) if h else None for h in headers]
+    if "task" not in keys:
+        keys = ["task" if h and role_of(h) == "target" else k for k, h in zip(keys, headers)]
+    return keys
 
 
 def column_key(header: str) -> str:
@@ -188,6 +197,11 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
             if len(texts) == len(roles) and (keys == list(roles) or keys in header_keys):
                 header_lines.extend(mine)  # the header, repeated on this page
                 continue
+            group = _group_row_title(texts, len(roles))
+            if group is not None:
+                rows.append(RawRow(cells={GROUP_ROW: group}, lines=tuple(mine)))
+                first_data = False
+                continue
             cells_by_role = {r: t for r, t in zip(roles, texts) if r}
             if first_data and g_index > 0 and rows and _continues(cells_by_role, rows):
                 rows[-1] = _merge(rows[-1], cells_by_role, mine)  # the row broken by the page ends here
@@ -198,6 +212,20 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
             first_data = False
     unclaimed = [l for l in region if (l.page, l.line_no) not in used]
     return tuple(r or "" for r in (roles or ())), rows, header_lines, unclaimed, issues
+
+
+def _group_row_title(texts: list[str | None], width: int) -> str | None:
+    """A row spanning the table whose first cell is a group's label (`I. NÂNG CAO …`, or `I` | `TITLE`):
+    its title; None for any other row."""
+    filled = [t for t in texts if t and t.strip()]
+    spans = sum(t is None for t in texts) + (width - len(texts))
+    if not filled or not spans or len(filled) > 2:
+        return None
+    first = filled[0].split()[0].rstrip(".")
+    if not GROUP_LABEL_TOKEN.match(first) or not (vocab.roman_to_int(first) or len(first) == 1):
+        return None
+    flat = [" ".join(t.split()) for t in filled]
+    return flat[0] if len(flat) == 1 else f"{flat[0].rstrip('.')}. {flat[1]}"
 
 
 def _is_sub_header(texts: list[str | None], top: list[str | None]) -> bool:
@@ -415,9 +443,7 @@ def read_appendices(cleaned: Cleaned, outline: Outline) -> list[Appendix]:
     source = cleaned.source
     out = []
     for node_id, table in outline.tables:
-        keys = [column_key(h) if h else OTHER for h in table.headers()]
-        if "task" not in keys:  # a table of targets handed to agencies: the target is the task
-            keys = ["task" if role_of(h) == "target" else k for k, h in zip(keys, table.headers())]
+        keys = [k or OTHER for k in column_keys(table.headers())]
         if kind_of([role_of(h) for h in table.headers()]) != "tasks":
             continue
         rows, groups, row_issues = build_rows(_rows_of_table(table, keys))

@@ -88,29 +88,31 @@ class _Builder:
         return self.part
 
     # -- the walk ------------------------------------------------------------
-    def feed(self, para: Paragraph) -> None:
+    def feed(self, para: Paragraph, following: Paragraph | None = None) -> None:
         if para.table is not None:
             self.feed_table(para)
             return
         text = para.text
         doc_type = vocab.doc_type_of(text)
         block = vocab.match_block(text)
-        header_line = bool(
-            vocab.national_heading(text)
-            or vocab.DOC_NUMBER.match(text) or vocab.PLACE_DATE.match(text)
-            or (self.phase == HEADER and self.part is not None and vocab.PLACE_DATE_LOOSE.match(text))
-        )
+        header_line = _is_header_line(text) or bool(
+            self.phase == HEADER and self.part is not None and vocab.PLACE_DATE_LOOSE.match(text))
         # A date line under the number of a part that has none yet is its own (`Số: …`, `V/v …`, then the date).
         own_date = (self.part is not None and not self.has_date and self.phase != CLOSING
                     and vocab.PLACE_DATE_LOOSE.match(text) and not vocab.DOC_NUMBER.match(text))
-        if self.part is not None and self.part.kind == "appendix" and self.tables_marked and (header_line or doc_type):
+        # A header read column by column puts the issuer (left) before the national title (right):
+        # a line in capitals just before a header line opens the part with it.
+        issuer_first = (not block and following is not None and following.table is None and vocab.is_caps(text)
+                        and self.phase != HEADER and _is_header_line(following.text))
+        if self.part is not None and self.part.kind == "appendix" and self.tables_marked and (
+                header_line or doc_type or issuer_first):
             # A form printed in an appendix (`MẪU …`) has a header of its own; it stays in the appendix.
             self.phase = BODY
             self.add(self.part, "form_header", para, text)
             return
         enacts = bool(doc_type and self.part is not None and self.part.title == doc_type[0] and self.phase == PREAMBLE
                       and any(n.parent_id == self.part.node_id and n.kind in ("basis", "proposal") for n in self.nodes))
-        if self.part is None or (header_line and self.phase != HEADER and not own_date) or (
+        if self.part is None or ((header_line or issuer_first) and self.phase != HEADER and not own_date) or (
                 doc_type and self.part.title and not enacts):
             self.open_part(para)
         if own_date and self.phase != HEADER:
@@ -363,8 +365,14 @@ class _Builder:
                 self.warn("no_signature", "no signature block found", last_page)
 
 
+def _is_header_line(text: str) -> bool:
+    """The national title or motto, `Số: …`, or a place and date: a line of a header block."""
+    return bool(vocab.national_heading(text) or vocab.DOC_NUMBER.match(text) or vocab.PLACE_DATE.match(text))
+
+
 def outline(cleaned: Cleaned) -> Outline:
     builder = _Builder(cleaned.source.path, cleaned.source.flavour)
-    for para in cleaned.paragraphs:
-        builder.feed(para)
+    paragraphs = cleaned.paragraphs
+    for i, para in enumerate(paragraphs):
+        builder.feed(para, paragraphs[i + 1] if i + 1 < len(paragraphs) else None)
     return builder.finish()
