@@ -110,7 +110,7 @@ def test_compound_codes_and_qualified_type_words():
     c = only("Theo đề nghị của Sở Khoa học và Công nghệ tại Tờ trình số 133/TTr-SKHCN ngày 15/11/2025, UBND tỉnh ban "
              "hành Kế hoạch")
     assert (c.doc_type, c.number, c.code, c.issued_date, c.issuer) == (
-        "Tờ trình", "133", "TTr-SKHCN", datetime.date(2025, 11, 15), None)
+        "Tờ trình", "133", "TTr-SKHCN", datetime.date(2025, 11, 15), "Sở Khoa học và Công nghệ")
     c = find_citations("Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ và Chương trình hành động số 10- CTr/TU ngày "
                        "13/8/2025 của Ban Thường vụ Tỉnh ủy về thực hiện Nghị quyết số 57-NQ/TW")
     assert [(x.doc_type, x.number, x.code, x.issuer) for x in c] == [
