@@ -489,10 +489,17 @@ def _share_issuers(text: str, citations: list[Citation]) -> list[Citation]:
     out = list(citations)
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]
-        if (a.issuer is None and b.issuer and a.doc_type == b.doc_type
+        if (a.issuer is None and b.issuer and a.doc_type == b.doc_type and _issuer_codes(a) == _issuer_codes(b)
                 and SHARED_ISSUER_GAP.fullmatch(text, a.end, b.start)):
             out[i] = replace(a, issuer=b.issuer)
     return out
+
+
+def _issuer_codes(c: Citation) -> tuple[str, ...]:
+    """The issuer's part of a code (`CP` of `NĐ-CP`, `BTC-PTHT` of itself): two codes that differ there
+    name two issuers, whatever a list says."""
+    parts = [part for part in CODE_PARTS.split(c.code or "") if part and part not in "-/"]
+    return tuple(parts[1:] if parts and parts[0] in TYPE_CODES else parts)
 
 
 def _split_glued(first: str, type_name: str | None) -> tuple[str, str | None]:
@@ -514,6 +521,12 @@ def _issuer_like(rest: str) -> bool:
     """Is what follows a type code an issuer's code: a known one, or a ministry's (`BNN`, Bộ …)?
     Not `PH` of `KHPH` (Kế hoạch phối hợp), a type code of its own."""
     return rest in ISSUER_CODES or (rest.startswith("B") and len(rest) >= 3)
+
+
+def normalise_code(code: str) -> str:
+    """A code written as citations write theirs (`QĐ – UBND` → `QĐ-UBND`): to compare a
+    document's own code with the codes that cite it."""
+    return _normalise_code(code.translate(LOOK_ALIKES))[0]
 
 
 def _normalise_code(code: str, type_name: str | None = None) -> tuple[str, bool]:
