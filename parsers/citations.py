@@ -25,6 +25,8 @@ from dataclasses import dataclass, replace
 
 import regex as re
 
+from .vocab import VIETNAMESE_MARKED
+
 # Type codes, the first part of a document's code (`NĐ` in `108/2014/NĐ-CP`):
 # the table of Nghị định 30/2020/NĐ-CP (Phụ lục III), the normative types
 # (NĐ, TT, TTLT), the consolidated text (VBHN) and the Party's conclusions (KL).
@@ -317,6 +319,13 @@ LIST_HEAD = re.compile(
 # How far back the words before a citation are read.
 LEAD_REACH = 200
 
+# A text in another language: at least this many words, of which fewer than this share carry a
+# Vietnamese mark (a tone or đ, ư, ơ, ă, â, ê, ô); Vietnamese running text marks about half its words.
+FOREIGN_MIN_WORDS = 8
+FOREIGN_MAX_MARKED = 0.15
+FOREIGN_REACH = 100  # characters either side of a citation
+WORD = re.compile(r"\p{L}+")
+
 # A full stop that ends a sentence: followed by a capital, a number, a bullet,
 # the `/.` of `./.` or nothing; not the one inside `2.0`.
 AFTER_FULL_STOP = re.compile(r"\s*$|\s+[\p{Lu}\d\-–+•]|/")
@@ -349,7 +358,8 @@ class Citation:
 
 
 def find_citations(text: str) -> list[Citation]:
-    """Every citation of a legal document in text, in order of appearance."""
+    """Every citation of a legal document in text, in order of appearance; none amid words of another
+    language (a page's embedded English translation cites for its translator, not for the document)."""
     text = unicodedata.normalize("NFC", text)
     folded = text.translate(LOOK_ALIKES)  # one letter for one: offsets stay those of text
     anchors = sorted(_anchors(folded), key=lambda a: (a[0].start(), -a[0].end()))
@@ -365,6 +375,8 @@ def find_citations(text: str) -> list[Citation]:
         in_list = previous is not None and LIST_GAP.fullmatch(folded, previous.end, m.start()) is not None
         if kind == "listed" and not in_list:
             continue  # a bare `số 1234/BTC-PTHT` is a citation only in a list
+        if _foreign_around(folded, m.start(), m.end()):
+            continue
         citation, head_issuer = _citation(text, folded, m, kind, limit, previous if in_list else None,
                                           previous.end if previous else 0)
         if head_issuer is None and in_list and kind in ("numbered", "listed") and m["so"] and not m["type"] and shared:
@@ -374,6 +386,25 @@ def find_citations(text: str) -> list[Citation]:
         citations.append(citation)
         shared.append(head_issuer)
     return _share_issuers(folded, citations)
+
+
+def _foreign(text: str) -> bool:
+    """Hardly a word with a Vietnamese mark among enough words: English (`Pursuant to the Law on Fees and
+    Charges No. 97/2015/QH13`), not Vietnamese, whose running text marks about half its words. Judged on
+    the words around each citation: one text may hold both (a translation glued to the site's notes)."""
+    words = WORD.findall(text)
+    if len(words) < FOREIGN_MIN_WORDS:
+        return False
+    marked = sum(1 for word in words if not VIETNAMESE_MARKED.isdisjoint(word))
+    return marked < FOREIGN_MAX_MARKED * len(words)
+
+
+def _foreign_around(text: str, start: int, end: int) -> bool:
+    """The words that lead to a citation, or, where they are too few, those on both sides of it."""
+    before = text[max(0, start - FOREIGN_REACH):end]
+    if len(WORD.findall(before)) >= FOREIGN_MIN_WORDS:
+        return _foreign(before)
+    return _foreign(text[max(0, start - FOREIGN_REACH):end + FOREIGN_REACH])
 
 
 def conflicting_numbers(citations: list[Citation]) -> list[tuple[Citation, Citation]]:
