@@ -112,6 +112,7 @@ LOOK_ALIKES = str.maketrans({
     "Α": "A", "Β": "B", "Ε": "E", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P",
     "Τ": "T", "Χ": "X", "Υ": "Y", "Ζ": "Z",
 })
+OTHER_SCRIPT = re.compile(r"[\p{Greek}\p{Cyrillic}]")
 
 # Issuer codes typed without their Đ (a keyboard without Vietnamese input, or
 # the HDNĐ typo DOMAIN.md records); the code is normalised to the right one.
@@ -176,11 +177,13 @@ LAW_NAME_HARD_ENDS = [w for w in LAW_NAME_ENDS if w not in ("và", "hoặc")] + 
 # The longest name read up to its number or date, in words.
 LAW_NAME_MAX_WORDS = 14
 
-# Words that end an issuer: what follows is the date, the subject or what the
-# document does. The Party term (`khóa XII`) is left out so that `(khóa XII)`
+# Words that end an issuer, in either case: what follows is the date, the subject or what the
+# document does (in a table the next cell follows the issuer without punctuation: `của Ủy ban nhân
+# dân tỉnh Bình Phước Thành lập trạm y tế …`). The Party term (`khóa XII`) is left out so that `(khóa XII)`
 # and `khóa XII` give one issuer.
 ISSUER_ENDS = ["về", "ngày", "khóa", "khoá", "sửa đổi", "quy định", "ban hành", "phê duyệt", "hướng dẫn",
-               "thực hiện", "thông báo", "tại", "theo", "đã", "được", "và các", "công bố", "v/v"]
+               "thực hiện", "thông báo", "tại", "theo", "đã", "được", "và các", "công bố", "v/v", "thành lập",
+               "cho phép", "bổ sung", "quyết định", "không", "có", "hết", "chưa", "nêu", "trong", "tách"]
 
 # Words in capitals that follow a document number in a title (`QĐ-UBND NGÀY …`) and
 # are no part of its code; see _glued_tail.
@@ -283,7 +286,8 @@ ISSUER_AFTER_COMMA_WORDS = 6
 ISSUER = re.compile(
     rf"(?i:của)\s+(?P<issuer>{_ISSUER_PART}"
     rf"(?:,\s*(?=\p{{Lu}})(?!{_TYPE_WORDS}|Căn\s+cứ|Luật\b){_ISSUER_WORD}(?:\s+{_ISSUER_WORD}){{0,{ISSUER_AFTER_COMMA_WORDS - 1}}}?)*)"
-    rf"(?=\s*(?:[{_PUNCTUATION}]|$)|\s+(?:{_ISSUER_ENDS})\b)"
+    # a `và` before a word in lower case joins no second name: `… và trong phạm vi dự toán`
+    rf"(?=\s*(?:[{_PUNCTUATION}]|$)|\s+(?:{_ISSUER_ENDS})\b|\s+và\s+\p{{Ll}})"
 )
 
 # Issuers whose name is complete as it stands: in a flattened table the next
@@ -361,7 +365,9 @@ def find_citations(text: str) -> list[Citation]:
     """Every citation of a legal document in text, in order of appearance; none amid words of another
     language (a page's embedded English translation cites for its translator, not for the document)."""
     text = unicodedata.normalize("NFC", text)
-    folded = text.translate(LOOK_ALIKES)  # one letter for one: offsets stay those of text
+    # One letter for one: offsets stay those of text. Translating is slow, so only a text that holds a
+    # Greek or Cyrillic letter is translated.
+    folded = text.translate(LOOK_ALIKES) if OTHER_SCRIPT.search(text) else text
     anchors = sorted(_anchors(folded), key=lambda a: (a[0].start(), -a[0].end()))
     kept: list[tuple[re.Match, str]] = []
     for m, kind in anchors:
