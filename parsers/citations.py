@@ -168,25 +168,26 @@ NAMES_WITH_COMMA = ["Cán bộ, công chức", "Phòng, chống", "Thi đua, khe
                     "Khoa học, công nghệ và đổi mới sáng tạo", "Văn hóa, thể thao và du lịch"]
 
 # Words that end a law's name: the year, a conjunction, the next phrase.
-LAW_NAME_ENDS = ["năm", "ngày", "và", "hoặc", "của", "số", "theo", "tại", "về", "đã", "được", "để", "nhằm",
-                 "trong", "với", "cho", "khi", "này", "quy định", "hướng dẫn", "sửa đổi", "thi hành", "thì", "là",
-                 "có", "các", "những"]
+LAW_NAME_ENDS = ["năm", "ngày", "và", "hoặc", "của", "số", "theo", "tại", "về", "đã", "được", "để",
+                 "nhằm", "trong", "với", "cho", "khi", "này", "quy định", "hướng dẫn", "sửa đổi", "thi hành",
+                 "thì", "là", "có", "các", "những"]
 # Of these, the ones a name closed by its number or date still may not hold:
 # `và` and a comma are inside `Luật Khoa học, công nghệ và đổi mới sáng tạo ngày …`.
 LAW_NAME_HARD_ENDS = [w for w in LAW_NAME_ENDS if w not in ("và", "hoặc")] + ["một"]
 # The longest name read up to its number or date, in words.
 LAW_NAME_MAX_WORDS = 14
 
-# Words that end an issuer, in either case: what follows is the date, the subject or what the
-# document does (in a table the next cell follows the issuer without punctuation: `của Ủy ban nhân
-# dân tỉnh Bình Phước Thành lập trạm y tế …`). The Party term (`khóa XII`) is left out so that `(khóa XII)`
-# and `khóa XII` give one issuer.
+# Words that end an issuer, in either case: what follows is the date, the subject
+# or what the document does (in a table the next cell follows the issuer without
+# punctuation: `của Ủy ban nhân dân tỉnh Bình Phước Thành lập trạm y tế …`). The
+# Party term (`khóa XII`) is left out so that `(khóa XII)` and `khóa XII` give one issuer.
 ISSUER_ENDS = ["về", "ngày", "khóa", "khoá", "sửa đổi", "quy định", "ban hành", "phê duyệt", "hướng dẫn",
-               "thực hiện", "thông báo", "tại", "theo", "đã", "được", "và các", "công bố", "v/v", "thành lập",
-               "cho phép", "bổ sung", "quyết định", "không", "có", "hết", "chưa", "nêu", "trong", "tách"]
+               "thực hiện", "thông báo", "tại", "theo", "đã", "được", "và các", "công bố", "v/v",
+               "thành lập", "cho phép", "bổ sung", "quyết định", "không", "có", "hết", "chưa", "nêu",
+               "trong", "tách"]
 
 # Words in capitals that follow a document number in a title (`QĐ-UBND NGÀY …`) and
-# are no part of its code; see _glued_tail.
+# are no part of its code (see GLUED_TAIL).
 TITLE_WORDS = frozenset({"NGÀY", "CỦA", "VỀ", "VÀ", "NĂM", "SỐ", "THÁNG", "BAN", "TẠI", "THEO"})
 
 
@@ -283,9 +284,10 @@ _ISSUER_WORD = rf"[^\s{_PUNCTUATION}]+"
 # The words a comma may add to an issuer: a short phrase (`Chủ nhiệm Văn phòng Chính
 # phủ`); a longer one is the next clause (`…, Phó Thủ tướng Thường trực Chính phủ Nguyễn Hòa Bình - …`).
 ISSUER_AFTER_COMMA_WORDS = 6
+_AFTER_COMMA = (rf",\s*(?=\p{{Lu}})(?!{_TYPE_WORDS}|Căn\s+cứ|Luật\b)"
+                rf"{_ISSUER_WORD}(?:\s+{_ISSUER_WORD}){{0,{ISSUER_AFTER_COMMA_WORDS - 1}}}?")
 ISSUER = re.compile(
-    rf"(?i:của)\s+(?P<issuer>{_ISSUER_PART}"
-    rf"(?:,\s*(?=\p{{Lu}})(?!{_TYPE_WORDS}|Căn\s+cứ|Luật\b){_ISSUER_WORD}(?:\s+{_ISSUER_WORD}){{0,{ISSUER_AFTER_COMMA_WORDS - 1}}}?)*)"
+    rf"(?i:của)\s+(?P<issuer>{_ISSUER_PART}(?:{_AFTER_COMMA})*)"
     # a `và` before a word in lower case joins no second name: `… và trong phạm vi dự toán`
     rf"(?=\s*(?:[{_PUNCTUATION}]|$)|\s+(?:{_ISSUER_ENDS})\b|\s+và\s+\p{{Ll}})"
 )
@@ -310,15 +312,16 @@ SUBJECT_START = re.compile(r"\s*,?\s*về(?:\s+việc)?\s+")
 # - the issuer a list shares: `các Nghị định của Chính phủ: số 63/2010/NĐ-CP …; số 48/2013/NĐ-CP …`.
 _LEAD_VERBS = r"(?:đã\s+)?(?:ban\s+hành|có|ký|gửi|phát\s+hành)"
 LEAD_DATE = re.compile(
-    rf"(?<![\p{{L}}\d])[Nn]gày\s*(?P<day>\d{{1,2}})\s*/\s*(?P<month>\d{{1,2}})\s*/\s*(?P<year>\d{{4}})\s*,\s*"
-    rf"(?:tại\s+|(?P<issuer>\p{{Lu}}[^{_PUNCTUATION}]{{1,80}}?)\s+{_LEAD_VERBS}\s+)$"
+    rf"(?<![\p{{L}}\d])[Nn]gày\s*(?P<day>\d{{1,2}})\s*/\s*(?P<month>\d{{1,2}})\s*/\s*(?P<year>\d{{4}})"
+    rf"\s*,\s*(?:tại\s+|(?P<issuer>\p{{Lu}}[^{_PUNCTUATION}]{{1,80}}?)\s+{_LEAD_VERBS}\s+)$"
 )
 LEAD_ISSUER = re.compile(
     rf"(?i:đề\s+nghị|thẩm\s+định|ý\s+kiến|chỉ\s+đạo|hướng\s+dẫn)\s+của\s+"
     rf"(?P<issuer>\p{{Lu}}[^{_PUNCTUATION}]{{1,120}}?)\s+tại\s+$"
 )
 LIST_HEAD = re.compile(
-    rf"(?i:các|những)\s+(?:{_TYPE_WORDS})\s+(?i:của)\s+(?P<issuer>\p{{Lu}}[^{_PUNCTUATION}]{{1,80}}?)\s*:\s*$"
+    rf"(?i:các|những)\s+(?:{_TYPE_WORDS})\s+(?i:của)\s+"
+    rf"(?P<issuer>\p{{Lu}}[^{_PUNCTUATION}]{{1,80}}?)\s*:\s*$"
 )
 # How far back the words before a citation are read.
 LEAD_REACH = 200

@@ -381,8 +381,9 @@ def _citations_section(tables: dict[str, pd.DataFrame], doc_id: str) -> str:
         target = c["doc_id"]
         link = (f'<a href="{_e(target)}.html">{"this document" if target == doc_id else _e(target)}</a>'
                 if target else '<span class="muted">not parsed</span>')
-        rows.append(f'<tr><td>{_e(_cited_label(c))}</td><td>{_e(_date(c["issued_date"]))}</td><td>{_e(c["issuer"])}</td>'
-                    f'<td>{counts[cited_id]}</td><td>{c["n_citing_documents"]}</td><td>{link}</td></tr>')
+        cells = [_e(_cited_label(c)), _e(_date(c["issued_date"])), _e(c["issuer"]), str(counts[cited_id]),
+                 str(c["n_citing_documents"]), link]
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     cites = (_table("citations", [("Cited document", 34), ("Date", 11), ("Issuer", 27), ("Here", 7),
                                   ("Citing documents", 9), ("Review page", 12)], rows)
              if rows else '<p class="muted">No citation of another document.</p>')
