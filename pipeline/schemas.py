@@ -181,7 +181,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "citations": table(
         "Legal documents cited in the plan's text and appendix.",
         DOC_ID,
-        col("where", STR, "outline:<node_id> or appendix_rows:<row_id>."),
+        col("where", STR, "outline:<node_id>, appendix_rows:<row_id>, or table_cells:<table_id>:<row>:<col> for a table no appendix row was read from."),
         col("doc_type", STR, "Nghị định, Quyết định, Nghị quyết, Thông tư, Kế hoạch, Luật, Chỉ thị …"),
         col("number", STR, "The document's number (108); null for a law cited by name."),
         col("year", INT, "Year in the number, else of the citation's date."),
