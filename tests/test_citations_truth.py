@@ -8,11 +8,8 @@ aside) and code (spaces aside, either case); a law cited by name alone, when a r
 name. A field is right when one of the found rows gives it.
 
 tests/fixtures/citations-furniture.tsv holds what the site prints around the document and cites (the privacy
-notice's Nghị định 13/2023/NĐ-CP, the page's own title line, its "see also" line): none of it may reach
-`citations`.
-
-These pages are read whatever their type: which pages the pipeline admits as decisions or plans is measured
-elsewhere (tests/test_corpus.py); here every page's citations are.
+notice's Nghị định 13/2023/NĐ-CP, the page's own title line, its summary and "see also" lines, the decrees of an
+embedded English translation): none of it may reach `citations`.
 """
 
 from __future__ import annotations
@@ -22,9 +19,6 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-import pytest
-
-import parsers.tables
 from pipeline.run import parse_document
 
 from .conftest import FIXTURES
@@ -53,12 +47,7 @@ def plain_code(code) -> str:
 
 @lru_cache(maxsize=None)
 def tables_of(name: str) -> dict[str, list[dict]]:
-    """The page's tables, whatever its type (see the module's docstring)."""
-    admit, parsers.tables.admit = parsers.tables.admit, lambda *args: None
-    try:
-        return parse_document(PAGES / name)
-    finally:
-        parsers.tables.admit = admit
+    return parse_document(PAGES / name)
 
 
 def citations_of(name: str) -> list[dict]:
@@ -131,9 +120,6 @@ def test_citations_come_from_the_document_text_they_name():
             assert norm(c["raw"]) in norm(texts[c["where"]]), c
 
 
-@pytest.mark.xfail(strict=True, reason="on two pages the site's summary ('Ngày 25/11/2025, Chính phủ ban hành Nghị "
-                                       "định 304/2025/NĐ-CP …', 'Xem thêm Công điện 230/CĐ-TTg …') is still read into "
-                                       "the first cell of the header's table, not set aside in `residual`")
 def test_no_citation_from_the_sites_furniture():
     polluted = [f for f in rows(FURNITURE) if any(
         c["number"] and c["code"] and plain_number(c["number"]) == plain_number(f["number"])
