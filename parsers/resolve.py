@@ -1,11 +1,11 @@
 """Stage 6, resolve: the citations of every document gathered into the documents they cite.
 
 One cited document is one number, code and year (`108/2014/NĐ-CP`; `18-NQ/TW`
-of 2017), compared as eyecite's resolver compares reporters: the number without
-leading zeros (`004/2025/TT-BNV` is `4/2025/TT-BNV`), the code without spaces in
-either case. A law cited by name alone is its type, its name and its year. A
+of 2017), whichever way it is printed: the number without leading zeros
+(`004/2025/TT-BNV` is `4/2025/TT-BNV`), the code without spaces, in either case. A law cited by name alone is its type, its name and its year. A
 citation without a year (`18-NQ/TW` undated) joins the one dated document of its
-number and code, where there is exactly one. A citation that names no number
+number and code, where there is exactly one; a law cited by name and year joins the one
+law cited elsewhere with that name, year and a number. A citation that names no number
 (a draft's blank `/QĐ-UBND`) cites no document that could be told apart: it gets
 no `cited_id`.
 
@@ -31,6 +31,7 @@ def resolve_citations(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
     citations = tables["citations"]
     keys = [_key(c) for c in citations]
     keys = _date_the_undated(keys)
+    keys = _number_the_named(citations, keys)
     parsed = _parsed_documents(tables["documents"])
 
     groups: dict[tuple, list[dict]] = defaultdict(list)
@@ -76,6 +77,21 @@ def _date_the_undated(keys: list[tuple | None]) -> list[tuple | None]:
     for k in keys:
         if k and k[0] == "number" and k[-1] is None and len(years.get(k[:3], ())) == 1:
             k = (*k[:3], next(iter(years[k[:3]])))
+        out.append(k)
+    return out
+
+
+def _number_the_named(citations: list[dict], keys: list[tuple | None]) -> list[tuple | None]:
+    """A law cited by name and year (`Luật Tổ chức chính quyền địa phương ngày 16/6/2025`) is the law cited
+    elsewhere by the same name, year and a number (`… số 72/2025/QH15`), where there is exactly one such."""
+    numbered: dict[tuple, set] = defaultdict(set)
+    for c, k in zip(citations, keys):
+        if k and k[0] == "number" and c["subject"] and c["doc_type"] and k[-1] is not None:
+            numbered[(c["doc_type"], " ".join(c["subject"].split()).casefold(), k[-1])].add(k)
+    out = []
+    for k in keys:
+        if k and k[0] == "name" and k[-1] is not None and len(numbered.get(k[1:], ())) == 1:
+            k = next(iter(numbered[k[1:]]))
         out.append(k)
     return out
 

@@ -126,3 +126,17 @@ def test_the_review_page_links_both_directions(tmp_path):
     ministry_page = render_report(t, ministry)
     cited_by = ministry_page[ministry_page.index("<h3>Cited by</h3>"):]
     assert f'<a href="{province}.html">' in cited_by.split("</section>")[0]
+
+
+def test_a_law_by_name_and_year_joins_the_same_law_cited_with_its_number():
+    # `Luật Tổ chức chính quyền địa phương ngày 16/6/2025` in one decision, `… số 72/2025/QH15` in another.
+    out = resolved([
+        citation("a", None, None, 2025, doc_type="Luật", subject="Tổ chức chính quyền địa phương",
+                 issued_date=datetime.date(2025, 6, 16)),
+        citation("b", "72", "QH15", 2025, doc_type="Luật", subject="Tổ chức chính quyền địa phương"),
+        citation("c", None, None, 2015, doc_type="Luật", subject="Tổ chức chính quyền địa phương")])
+    ids = [c["cited_id"] for c in out["citations"]]
+    assert ids[0] == ids[1] != ids[2]
+    law = next(d for d in out["cited_documents"] if d["cited_id"] == ids[0])
+    assert (law["number"], law["code"], law["year"], law["issued_date"], law["n_citing_documents"]) == (
+        "72", "QH15", 2025, datetime.date(2025, 6, 16), 2)
