@@ -83,15 +83,24 @@ def _date_the_undated(keys: list[tuple | None]) -> list[tuple | None]:
 
 def _number_the_named(citations: list[dict], keys: list[tuple | None]) -> list[tuple | None]:
     """A law cited by name and year (`Luật Tổ chức chính quyền địa phương ngày 16/6/2025`) is the law cited
-    elsewhere by the same name, year and a number (`… số 72/2025/QH15`), where there is exactly one such."""
+    elsewhere by the same name, year and a number (`… số 72/2025/QH15`), where there is one such; of several
+    (a law amended the same year, a number mistyped once), the one most often cited with the same date."""
     numbered: dict[tuple, set] = defaultdict(set)
+    dated: dict[tuple, Counter] = defaultdict(Counter)
     for c, k in zip(citations, keys):
         if k and k[0] == "number" and c["subject"] and c["doc_type"] and k[-1] is not None:
             numbered[(c["doc_type"], " ".join(c["subject"].split()).casefold(), k[-1])].add(k)
+            if c["issued_date"]:
+                dated[k][c["issued_date"]] += 1
     out = []
-    for k in keys:
-        if k and k[0] == "name" and k[-1] is not None and len(numbered.get(k[1:], ())) == 1:
-            k = next(iter(numbered[k[1:]]))
+    for c, k in zip(citations, keys):
+        if k and k[0] == "name" and k[-1] is not None:
+            candidates = numbered.get(k[1:], set())
+            if len(candidates) > 1 and c["issued_date"]:
+                counts = sorted(((dated[n][c["issued_date"]], n) for n in candidates), reverse=True)
+                candidates = {counts[0][1]} if counts[0][0] > counts[1][0] else set()
+            if len(candidates) == 1:
+                k = next(iter(candidates))
         out.append(k)
     return out
 

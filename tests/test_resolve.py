@@ -140,3 +140,14 @@ def test_a_law_by_name_and_year_joins_the_same_law_cited_with_its_number():
     law = next(d for d in out["cited_documents"] if d["cited_id"] == ids[0])
     assert (law["number"], law["code"], law["year"], law["issued_date"], law["n_citing_documents"]) == (
         "72", "QH15", 2025, datetime.date(2025, 6, 16), 2)
+
+
+def test_of_two_laws_of_one_name_and_year_the_one_of_the_same_date():
+    # The law on local government was enacted twice in 2025: 65/2025/QH15 (19/2) and 72/2025/QH15 (16/6).
+    name = {"doc_type": "Luật", "subject": "Tổ chức chính quyền địa phương"}
+    out = resolved([citation("a", "65", "QH15", 2025, issued_date=datetime.date(2025, 2, 19), **name),
+                    citation("b", "72", "QH15", 2025, issued_date=datetime.date(2025, 6, 16), **name),
+                    citation("c", None, None, 2025, issued_date=datetime.date(2025, 6, 16), **name),
+                    citation("d", None, None, 2025, **name)])
+    ids = [c["cited_id"] for c in out["citations"]]
+    assert ids[2] == ids[1] != ids[0] and ids[3] not in ids[:3]  # undated: either law, so neither
