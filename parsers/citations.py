@@ -6,36 +6,66 @@ missing, the date may follow the issuer, the code may be mistyped (`QĐ – TTg`
 `NQ -CP`) or broken across a line (`NĐ- CP`). A citation is therefore anchored
 on its document number (or, for a law cited by name, on `Luật` and the name);
 its date, issuer and subject are read from the words that follow, up to the
-next citation. Patterns run on NFC text; offsets refer to the NFC form of the
-input, which is the input itself for text that parsers.clean produced.
+next citation. Patterns run on NFC text with look-alike letters folded
+(`TT-BTС` typed with a Cyrillic С reads as `TT-BTC`); offsets and `raw` refer to
+the NFC form of the input, which is the input itself for text that
+parsers.clean produced.
+
+Numbers are kept as printed, leading zeros too (`004/2025/TT-BNV`, `02125/QĐ-UBND`):
+that is how the document is cited; parsers.resolve compares numbers without them.
+Codes are normalised: spaces and look-alike letters out, a missing hyphen put back
+where the type code is certain (`NĐCP` → `NĐ-CP`, `TTBTC` → `TT-BTC`).
 """
 
 from __future__ import annotations
 
 import datetime
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex as re
 
-# Type codes, the first part of a document's code (`NĐ` in `108/2014/NĐ-CP`).
-# KL, HD and TTLT are not in DOMAIN.md but stand in the same place in Party
-# conclusions, guidance and joint circulars that plans cite.
+from .vocab import VIETNAMESE_MARKED
+
+# Type codes, the first part of a document's code (`NĐ` in `108/2014/NĐ-CP`):
+# the table of Nghị định 30/2020/NĐ-CP (Phụ lục III), the normative types
+# (NĐ, TT, TTLT), the consolidated text (VBHN) and the Party's conclusions (KL).
 TYPE_CODES: dict[str, str] = {
     "NĐ": "Nghị định",
     "QĐ": "Quyết định",
     "NQ": "Nghị quyết",
     "TT": "Thông tư",
     "TTLT": "Thông tư liên tịch",
+    "VBHN": "Văn bản hợp nhất",
     "KH": "Kế hoạch",
     "CT": "Chỉ thị",
+    "QC": "Quy chế",
+    "QyĐ": "Quy định",
+    "TC": "Thông cáo",
     "TB": "Thông báo",
-    "TTr": "Tờ trình",
-    "BC": "Báo cáo",
-    "CTr": "Chương trình",
-    "KL": "Kết luận",
     "HD": "Hướng dẫn",
+    "CTr": "Chương trình",
+    "PA": "Phương án",
+    "ĐA": "Đề án",
+    "DA": "Dự án",
+    "BC": "Báo cáo",
+    "BB": "Biên bản",
+    "TTr": "Tờ trình",
+    "HĐ": "Hợp đồng",
+    "CĐ": "Công điện",
+    "BGN": "Bản ghi nhớ",
+    "BTT": "Bản thỏa thuận",
+    "GUQ": "Giấy ủy quyền",
+    "GM": "Giấy mời",
+    "GGT": "Giấy giới thiệu",
+    "PG": "Phiếu gửi",
+    "PC": "Phiếu chuyển",
+    "PB": "Phiếu báo",
+    "KL": "Kết luận",
 }
+# The code a type word implies, to put back a hyphen the typist left out
+# (`Nghị định số 193/2025/NĐCP`).
+CODE_OF_TYPE: dict[str, str] = {name: code for code, name in TYPE_CODES.items()}
 
 # Issuer codes, the parts after the type code. Any all-capitals token is
 # accepted as an issuer code (departments coin their own: SKHCN, BCĐCCHC);
@@ -60,7 +90,29 @@ ISSUER_CODES: dict[str, str] = {
     "BTTTT": "Bộ Thông tin và Truyền thông",
     "BKHĐT": "Bộ Kế hoạch và Đầu tư",
     "BCĐ": "Ban Chỉ đạo",
+    "BGDĐT": "Bộ Giáo dục và Đào tạo",
+    "BXD": "Bộ Xây dựng",
+    "BCA": "Bộ Công an",
+    "BQP": "Bộ Quốc phòng",
+    "BCT": "Bộ Công Thương",
+    "BYT": "Bộ Y tế",
+    "BNNMT": "Bộ Nông nghiệp và Môi trường",
+    "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch",
+    "NHNN": "Ngân hàng Nhà nước Việt Nam",
+    "TTCP": "Thanh tra Chính phủ",
 }
+
+# Letters of other scripts that look like Latin capitals and slip into codes
+# typed on another keyboard layout (`TT-BKHĐТ`, `TT-BTС` with Cyrillic Т, С).
+# Folded to Latin before matching; `raw` keeps what was printed.
+LOOK_ALIKES = str.maketrans({
+    "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "І": "I", "Ј": "J", "К": "K", "М": "M", "О": "O",
+    "Р": "P", "Ѕ": "S", "Т": "T", "Х": "X", "У": "Y",
+    "а": "a", "с": "c", "е": "e", "о": "o", "р": "p", "х": "x", "у": "y", "і": "i", "ј": "j", "ѕ": "s",
+    "Α": "A", "Β": "B", "Ε": "E", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P",
+    "Τ": "T", "Χ": "X", "Υ": "Y", "Ζ": "Z",
+})
+OTHER_SCRIPT = re.compile(r"[\p{Greek}\p{Cyrillic}]")
 
 # Issuer codes typed without their Đ (a keyboard without Vietnamese input, or
 # the HDNĐ typo DOMAIN.md records); the code is normalised to the right one.
@@ -78,6 +130,7 @@ TYPE_WORDS: dict[str, str] = {
     "Chương trình hành động": "Chương trình",
     "Kế hoạch hành động": "Kế hoạch",
     "Thông tư liên tịch": "Thông tư liên tịch",
+    "Văn bản hợp nhất": "Văn bản hợp nhất",
     "Thông báo kết luận": "Thông báo",
     "Nghị định": "Nghị định",
     "Quyết định": "Quyết định",
@@ -94,33 +147,57 @@ TYPE_WORDS: dict[str, str] = {
     "Kết luận": "Kết luận",
     "Hướng dẫn": "Hướng dẫn",
     "Quy định": "Quy định",
+    "Quy chế": "Quy chế",
+    "Công điện": "Công điện",
+    "Đề án": "Đề án",
+    "Phương án": "Phương án",
     "Pháp lệnh": "Pháp lệnh",
     "Bộ luật": "Bộ luật",
     "Luật": "Luật",
 }
 
 # Laws and codes are cited by name, without number: `Luật Tổ chức Chính quyền
-# địa phương năm 2015`. Only a capitalised name makes one (`Luật sửa đổi, bổ
-# sung …` and `thi hành Luật.` are not citations).
+# địa phương năm 2015`, `Luật Thủ đô số 39/2024/QH15`. Only a capitalised name
+# makes one (`Luật sửa đổi, bổ sung …` and `thi hành Luật.` are not citations).
 NAMED_TYPES: dict[str, str] = {"Luật": "Luật", "Bộ luật": "Bộ luật", "Pháp lệnh": "Pháp lệnh"}
 
-# Law names that hold a comma; any other name ends at punctuation.
-NAMES_WITH_COMMA = ["Cán bộ, công chức", "Phòng, chống"]
+# Law names that hold a comma or a `và` (compared in either case). Any other
+# name ends at punctuation or at a word of LAW_NAME_ENDS, unless its number or
+# date follows it (then the whole phrase up to them is the name).
+NAMES_WITH_COMMA = ["Cán bộ, công chức", "Phòng, chống", "Thi đua, khen thưởng",
+                    "Khoa học, công nghệ và đổi mới sáng tạo", "Văn hóa, thể thao và du lịch"]
 
 # Words that end a law's name: the year, a conjunction, the next phrase.
-LAW_NAME_ENDS = ["năm", "ngày", "và", "hoặc", "của", "số", "theo", "tại", "về", "đã", "được", "để", "nhằm",
-                 "trong", "với", "cho", "khi", "này", "quy", "hướng", "sửa", "thì", "là", "có"]
+LAW_NAME_ENDS = ["năm", "ngày", "và", "hoặc", "của", "số", "theo", "tại", "về", "đã", "được", "để",
+                 "nhằm", "trong", "với", "cho", "khi", "này", "quy định", "hướng dẫn", "sửa đổi", "thi hành",
+                 "thì", "là", "có", "các", "những"]
+# Of these, the ones a name closed by its number or date still may not hold:
+# `và` and a comma are inside `Luật Khoa học, công nghệ và đổi mới sáng tạo ngày …`.
+LAW_NAME_HARD_ENDS = [w for w in LAW_NAME_ENDS if w not in ("và", "hoặc")] + ["một"]
+# The longest name read up to its number or date, in words.
+LAW_NAME_MAX_WORDS = 14
 
-# Words that end an issuer: what follows is the date, the subject or what the
-# document does. The Party term (`khóa XII`) is left out so that `(khóa XII)`
-# and `khóa XII` give one issuer.
+# Words that end an issuer, in either case: what follows is the date, the subject
+# or what the document does (in a table the next cell follows the issuer without
+# punctuation: `của Ủy ban nhân dân tỉnh Bình Phước Thành lập trạm y tế …`). The
+# Party term (`khóa XII`) is left out so that `(khóa XII)` and `khóa XII` give one issuer.
 ISSUER_ENDS = ["về", "ngày", "khóa", "khoá", "sửa đổi", "quy định", "ban hành", "phê duyệt", "hướng dẫn",
-               "thực hiện", "thông báo", "tại", "theo", "đã", "được"]
+               "thực hiện", "thông báo", "tại", "theo", "đã", "được", "và các", "công bố", "v/v",
+               "thành lập", "cho phép", "bổ sung", "quyết định", "không", "có", "hết", "chưa", "nêu",
+               "trong", "tách"]
+
+# Words in capitals that follow a document number in a title (`QĐ-UBND NGÀY …`) and
+# are no part of its code (see GLUED_TAIL).
+TITLE_WORDS = frozenset({"NGÀY", "CỦA", "VỀ", "VÀ", "NĂM", "SỐ", "THÁNG", "BAN", "TẠI", "THEO"})
 
 
-def _words(phrase: str, either_case: bool = True) -> str:
+def _words(phrase: str, either_case: bool = True, any_case: bool = False) -> str:
     """`Nghị định` → a pattern with any spaces between words (lines were joined)
-    and, in running text, either case of the first letter (`kế hoạch số …`)."""
+    and, in running text, either case of the first letter (`kế hoạch số …`), or
+    any case at all (`QUYẾT ĐỊNH SỐ …` in a title in capitals)."""
+    words = r"\s+".join(re.escape(word) for word in phrase.split(" "))
+    if any_case:
+        return f"(?i:{words})"
     first, rest = phrase[0], phrase[1:]
     head = f"[{first.upper()}{first.lower()}]" if either_case else re.escape(first)
     return head + r"\s+".join(re.escape(word) for word in rest.split(" "))
@@ -135,14 +212,15 @@ _CODE_TOKEN = (
     rf"(?:{'|'.join(sorted(list(TYPE_CODES) + list(ISSUER_CODES), key=len, reverse=True))}"
     r"|\p{Lu}[\p{Lu}\d]+)(?![\p{L}\d])"
 )
+_TYPE_WORDS = _alternation(TYPE_WORDS, any_case=True)
 
 # The document number: `108/2014/NĐ-CP`, `680/QĐ-UBND`, `18-NQ/TW`,
 # `47/2019/QH14`, a draft's blank `/QĐ-UBND`; with the type word and `số`
-# before it when the text gives them.
+# before it when the text gives them (in any case: titles are in capitals).
 NUMBERED = re.compile(
     rf"""
-    (?:(?P<type>{_alternation(TYPE_WORDS)})\s*:?\s*)?
-    (?:(?P<so>\b[Ss]ố)\s*(?P<colon>:)?\s*)?
+    (?:(?P<type>{_TYPE_WORDS})\s*:?\s*)?
+    (?:(?P<so>\b(?i:số))\s*(?P<colon>:)?\s*)?
     (?<![\p{{L}}\d/.,-])
     (?:(?P<number>\d{{1,5}})\s*(?:/\s*(?P<year>(?:19|20)\d{{2}})\s*)?[-–/]\s*|(?P<blank>/)\s*)
     (?P<code>{_CODE_TOKEN}(?:{SEP}{_CODE_TOKEN})*)
@@ -154,13 +232,25 @@ NUMBERED = re.compile(
 CODE_SEP = re.compile(SEP)
 CODE_PARTS = re.compile(r"([-/])")  # of a code already normalised; the separators are kept
 SPACES = re.compile(r"\s+")
+# A piece of a carelessly typed code after one space: `TTBNN MT ngày …`.
+GLUED_TAIL = re.compile(r" (?P<piece>\p{Lu}{1,4})(?=\s+(?i:ngày)\b|\s*[;,.)]|\s*$)")
 
+_LAW_WORD = r"[\p{L}\d]+"
+_NAME_ENDS = "|".join(_words(w, either_case=False) for w in sorted(LAW_NAME_ENDS, key=len, reverse=True))
+_HARD_ENDS = "|".join(_words(w, either_case=False)
+                      for w in sorted(LAW_NAME_HARD_ENDS + list(TYPE_WORDS), key=len, reverse=True))
 NAMED_LAW = re.compile(
     rf"""
     \b(?P<type>{_alternation(NAMED_TYPES, either_case=False)})\s+
-    (?P<name>(?:{_alternation(NAMES_WITH_COMMA, either_case=False)}|\p{{Lu}}[\p{{L}}\d]*)
-        (?:\s+(?!(?:{'|'.join(LAW_NAME_ENDS)})\b)[\p{{L}}\d]+)*)
+    (?P<name>
+        # closed by its number or date: commas and `và` are part of it
+        \p{{Lu}}[\p{{L}}\d]*(?:(?:\s+|\s*,\s*)(?!(?:{_HARD_ENDS})\b){_LAW_WORD}){{0,{LAW_NAME_MAX_WORDS}}}?
+            (?=\s+(?:(?i:số)\s*\d|ngày\s*\d|năm\s+(?:19|20)\d\d))
+      | (?:(?i:{'|'.join(_words(n, either_case=False) for n in NAMES_WITH_COMMA)})|\p{{Lu}}[\p{{L}}\d]*)
+        (?:\s+(?!(?:{_NAME_ENDS})\b){_LAW_WORD})*
+    )
     (?:\s+năm\s+(?P<year>(?:19|20)\d{{2}}))?
+    (?:\s+(?i:số)\s*(?P<number>\d{{1,5}})\s*/\s*(?P<nyear>(?:19|20)\d{{2}})\s*/\s*(?P<code>(?:UBTV)?QH\d*)\b)?
     """,
     re.X,
 )
@@ -170,22 +260,36 @@ NAMED_LAW = re.compile(
 # last word of its type (`Luật`, `luật`, `lệnh`), written as in NAMED_TYPES.
 DIGIT = re.compile(r"\d")
 NAMED_TYPE_WORDS = frozenset(phrase.split(" ")[-1] for phrase in NAMED_TYPES)
+TYPE_BY_FOLD = {phrase.casefold(): name for phrase, name in TYPE_WORDS.items()}
 
 # `Hiến pháp năm 2013`, `Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam năm 2013`.
 CONSTITUTION = re.compile(r"\b(?P<type>Hiến\s+pháp)(?:\s+[\p{L}]+){0,10}?\s+năm\s+(?P<year>(?:19|20)\d{2})")
 
-# `ngày 20/11/2014`, `ngày 31/ 8/2018`, `ngày 25 tháng 10 năm 2017`; a draft
-# leaves day and month blank (`ngày /12/2020`), which gives no date.
+# `ngày 20/11/2014`, `ngày 31/ 8/2018`, `ngày 25 tháng 10 năm 2017`, `NGÀY 01/3/2025`;
+# a draft leaves day and month blank (`ngày /12/2020`), a typo gives five digits
+# for the year (`20/11/20225`): both are read past, and give no date.
 DATE = re.compile(
-    r"ngày\s*(?:(?P<day>\d{1,2})?\s*/\s*(?P<month>\d{1,2})?\s*/\s*(?P<year>\d{4})"
-    r"|(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4}))"
+    r"(?i:ngày)\s*(?:(?P<day>\d{1,2})?\s*/\s*(?P<month>\d{1,2})?\s*/\s*(?P<year>\d{4,5})(?!\d)"
+    r"|(?P<day>\d{1,2})?\s*(?i:tháng)\s*(?P<month>\d{1,2})?\s*(?i:năm)\s*(?P<year>\d{4,5})(?!\d))"
 )
 
-# `của Chính phủ`: the issuer runs to punctuation or to a word that ends it.
+# `của Chính phủ`: the issuer runs to punctuation or to a word that ends it. A
+# comma followed by a capital goes on with the same noun phrase (`Bộ trưởng, Chủ
+# nhiệm Văn phòng Chính phủ`, `Bộ Văn hóa, Thể thao và Du lịch`), unless a type
+# word opens the next citation there.
 _PUNCTUATION = r";,.:()\[\]*“”\""
+_ISSUER_ENDS = "|".join(_words(w, any_case=True) for w in sorted(ISSUER_ENDS, key=len, reverse=True))
+_ISSUER_PART = rf"[^{_PUNCTUATION}]+?"
+_ISSUER_WORD = rf"[^\s{_PUNCTUATION}]+"
+# The words a comma may add to an issuer: a short phrase (`Chủ nhiệm Văn phòng Chính
+# phủ`); a longer one is the next clause (`…, Phó Thủ tướng Thường trực Chính phủ Nguyễn Hòa Bình - …`).
+ISSUER_AFTER_COMMA_WORDS = 6
+_AFTER_COMMA = (rf",\s*(?=\p{{Lu}})(?!{_TYPE_WORDS}|Căn\s+cứ|Luật\b)"
+                rf"{_ISSUER_WORD}(?:\s+{_ISSUER_WORD}){{0,{ISSUER_AFTER_COMMA_WORDS - 1}}}?")
 ISSUER = re.compile(
-    rf"của\s+(?P<issuer>[^{_PUNCTUATION}]+?)"
-    rf"(?=\s*(?:[{_PUNCTUATION}]|$)|\s+(?:{_alternation(ISSUER_ENDS, either_case=False)})\b)"
+    rf"(?i:của)\s+(?P<issuer>{_ISSUER_PART}(?:{_AFTER_COMMA})*)"
+    # a `và` before a word in lower case joins no second name: `… và trong phạm vi dự toán`
+    rf"(?=\s*(?:[{_PUNCTUATION}]|$)|\s+(?:{_ISSUER_ENDS})\b|\s+và\s+\p{{Ll}})"
 )
 
 # Issuers whose name is complete as it stands: in a flattened table the next
@@ -193,12 +297,41 @@ ISSUER = re.compile(
 # issuer that starts with one of these ends there.
 COMPLETE_ISSUERS = ["Thủ tướng Chính phủ", "Chính phủ", "Quốc hội", "Ủy ban Thường vụ Quốc hội", "Bộ Chính trị",
                     "Ban Bí thư", "Ban Chấp hành Trung ương Đảng", "Ban Chấp hành Trung ương"]
-COMPLETE_ISSUER = re.compile(rf"(?:{_alternation(COMPLETE_ISSUERS, either_case=False)})(?![\p{{L}}\d])")
+COMPLETE_ISSUER = re.compile(rf"(?:{_alternation(COMPLETE_ISSUERS, any_case=True)})(?![\p{{L}}\d])")
 
 # The Party term after the issuer, `(khóa XII)` or `khóa XII`: read past, kept out of the issuer.
 PARTY_TERM = re.compile(r"\(?\s*kh(?:óa|oá)\s+[IVXLC]+\s*\)?")
 
 SUBJECT_START = re.compile(r"\s*,?\s*về(?:\s+việc)?\s+")
+
+# What the words just before a citation may say of it, when its own words do not:
+# - its date and issuer, in the sentence that opens with them: `Ngày 30/6/2025,
+#   Chính phủ ban hành Nghị định số 175/2025/NĐ-CP`, `Ngày 22/10/2025, tại Thông báo số …`;
+# - its issuer, in `Theo đề nghị của Sở Nội vụ tại Văn bản số …`, `ý kiến thẩm định của Sở Tư pháp
+#   tại Báo cáo số …` (not in `quy định của … tại`, where the words name something else);
+# - the issuer a list shares: `các Nghị định của Chính phủ: số 63/2010/NĐ-CP …; số 48/2013/NĐ-CP …`.
+_LEAD_VERBS = r"(?:đã\s+)?(?:ban\s+hành|có|ký|gửi|phát\s+hành)"
+LEAD_DATE = re.compile(
+    rf"(?<![\p{{L}}\d])[Nn]gày\s*(?P<day>\d{{1,2}})\s*/\s*(?P<month>\d{{1,2}})\s*/\s*(?P<year>\d{{4}})"
+    rf"\s*,\s*(?:tại\s+|(?P<issuer>\p{{Lu}}[^{_PUNCTUATION}]{{1,80}}?)\s+{_LEAD_VERBS}\s+)$"
+)
+LEAD_ISSUER = re.compile(
+    rf"(?i:đề\s+nghị|thẩm\s+định|ý\s+kiến|chỉ\s+đạo|hướng\s+dẫn)\s+của\s+"
+    rf"(?P<issuer>\p{{Lu}}[^{_PUNCTUATION}]{{1,120}}?)\s+tại\s+$"
+)
+LIST_HEAD = re.compile(
+    rf"(?i:các|những)\s+(?:{_TYPE_WORDS})\s+(?i:của)\s+"
+    rf"(?P<issuer>\p{{Lu}}[^{_PUNCTUATION}]{{1,80}}?)\s*:\s*$"
+)
+# How far back the words before a citation are read.
+LEAD_REACH = 200
+
+# A text in another language: at least this many words, of which fewer than this share carry a
+# Vietnamese mark (a tone or đ, ư, ơ, ă, â, ê, ô); Vietnamese running text marks about half its words.
+FOREIGN_MIN_WORDS = 8
+FOREIGN_MAX_MARKED = 0.15
+FOREIGN_REACH = 100  # characters either side of a citation
+WORD = re.compile(r"\p{L}+")
 
 # A full stop that ends a sentence: followed by a capital, a number, a bullet,
 # the `/.` of `./.` or nothing; not the one inside `2.0`.
@@ -206,6 +339,12 @@ AFTER_FULL_STOP = re.compile(r"\s*$|\s+[\p{Lu}\d\-–+•]|/")
 BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 # Characters between two citations that a list puts side by side: `; `, ` và `.
 LISTING_GAP = 5
+# What stands between two items of one list: the second shares the first's type
+# (`văn bản số 16495/BTC-PTHT ngày 22/10/2025, số 13021/BTC-PTHT …`) …
+LIST_GAP = re.compile(r"\s*(?:[,;]|(?:[,;]\s*)?(?:và|hoặc))\s*\**\s*")
+# … and, joined by a comma or `và` (not by `;`, which ends a legal basis), the
+# issuer the last of them names (`Nghị định số 48/… và Nghị định số 92/… của Chính phủ`).
+SHARED_ISSUER_GAP = re.compile(r"\s*(?:,|(?:,\s*)?(?:và|hoặc))\s*\**\s*")
 
 # What a clause must not end with once cut at the next citation: `… và`.
 TRAILING = re.compile(r"(?:[\s,;:*–-]|\b(?:và|hoặc|của)\b)+$")
@@ -226,18 +365,55 @@ class Citation:
 
 
 def find_citations(text: str) -> list[Citation]:
-    """Every citation of a legal document in text, in order of appearance."""
+    """Every citation of a legal document in text, in order of appearance; none amid words of another
+    language (a page's embedded English translation cites for its translator, not for the document)."""
     text = unicodedata.normalize("NFC", text)
-    anchors = sorted(_anchors(text), key=lambda a: a[0].start())
+    # One letter for one: offsets stay those of text. Translating is slow, so only a text that holds a
+    # Greek or Cyrillic letter is translated.
+    folded = text.translate(LOOK_ALIKES) if OTHER_SCRIPT.search(text) else text
+    anchors = sorted(_anchors(folded), key=lambda a: (a[0].start(), -a[0].end()))
     kept: list[tuple[re.Match, str]] = []
     for m, kind in anchors:
         if not kept or m.start() >= kept[-1][0].end():
             kept.append((m, kind))
-    citations = []
+    citations: list[Citation] = []
+    shared: list[str | None] = []  # the issuer a list head gives each citation
     for i, (m, kind) in enumerate(kept):
         limit = kept[i + 1][0].start() if i + 1 < len(kept) else len(text)
-        citations.append(_citation(text, m, kind, limit))
-    return citations
+        previous = citations[-1] if citations else None
+        in_list = previous is not None and LIST_GAP.fullmatch(folded, previous.end, m.start()) is not None
+        if kind == "listed" and not in_list:
+            continue  # a bare `số 1234/BTC-PTHT` is a citation only in a list
+        if _foreign_around(folded, m.start(), m.end()):
+            continue
+        citation, head_issuer = _citation(text, folded, m, kind, limit, previous if in_list else None,
+                                          previous.end if previous else 0)
+        if head_issuer is None and in_list and kind in ("numbered", "listed") and m["so"] and not m["type"] and shared:
+            head_issuer = shared[-1]  # an item of a list under `các Nghị định của Chính phủ:`
+        if citation.issuer is None and head_issuer:
+            citation = replace(citation, issuer=head_issuer)
+        citations.append(citation)
+        shared.append(head_issuer)
+    return _share_issuers(folded, citations)
+
+
+def _foreign(text: str) -> bool:
+    """Hardly a word with a Vietnamese mark among enough words: English (`Pursuant to the Law on Fees and
+    Charges No. 97/2015/QH13`), not Vietnamese, whose running text marks about half its words. Judged on
+    the words around each citation: one text may hold both (a translation glued to the site's notes)."""
+    words = WORD.findall(text)
+    if len(words) < FOREIGN_MIN_WORDS:
+        return False
+    marked = sum(1 for word in words if not VIETNAMESE_MARKED.isdisjoint(word))
+    return marked < FOREIGN_MAX_MARKED * len(words)
+
+
+def _foreign_around(text: str, start: int, end: int) -> bool:
+    """The words that lead to a citation, or, where they are too few, those on both sides of it."""
+    before = text[max(0, start - FOREIGN_REACH):end]
+    if len(WORD.findall(before)) >= FOREIGN_MIN_WORDS:
+        return _foreign(before)
+    return _foreign(text[max(0, start - FOREIGN_REACH):end + FOREIGN_REACH])
 
 
 def conflicting_numbers(citations: list[Citation]) -> list[tuple[Citation, Citation]]:
@@ -274,8 +450,9 @@ def _anchors(text: str):
     # hold none of the characters or words a match needs.
     if "/" in text or (("-" in text or "–" in text) and DIGIT.search(text)):
         for m in NUMBERED.finditer(text):
-            if _is_citation_number(m):
-                yield m, "numbered"
+            kind = _number_kind(m)
+            if kind:
+                yield m, kind
     if any(word in text for word in NAMED_TYPE_WORDS):
         for m in NAMED_LAW.finditer(text):
             yield m, "named"
@@ -284,44 +461,123 @@ def _anchors(text: str):
             yield m, "constitution"
 
 
-def _is_citation_number(m: re.Match) -> bool:
+def _number_kind(m: re.Match) -> str | None:
+    """`numbered` for a document number, `listed` for a bare `số 1234/BTC-PTHT` that
+    only a list makes one (find_citations decides), None for no citation."""
+    if m["so"] and m["so"][0] == "S" and m["colon"]:
+        return None  # `Số: 123/QĐ-UBND` in a header (whatever title precedes it): the document's own number
     if not m["type"]:
-        if m["so"] == "Số" and m["colon"]:
-            return False  # `Số: 123/QĐ-UBND` in a header: the document's own number
         if m["blank"] and not m["so"]:
-            return False  # a lone `/QĐ-UBND` is no citation
-        first = CODE_SEP.split(m["code"])[0]
+            return None  # a lone `/QĐ-UBND` is no citation
+        first = _split_glued(CODE_SEP.split(m["code"])[0], None)[0]
         # Without a type word, only a code that says its type is a document
         # number (`1234/UBND-VP` could be anything).
-        return first in TYPE_CODES or bool(ASSEMBLY_CODE.match(first))
-    return True
+        if first in TYPE_CODES or ASSEMBLY_CODE.match(first):
+            return "numbered"
+        return "listed" if m["so"] and m["number"] else None
+    return "numbered"
 
 
-def _citation(text: str, m: re.Match, kind: str, limit: int) -> Citation:
+def _citation(text: str, folded: str, m: re.Match, kind: str, limit: int, listed_after: Citation | None,
+              reach: int) -> tuple[Citation, str | None]:
+    """The citation anchored at m, and the issuer a list head before it gives (for the items that follow)."""
     type_word = " ".join(m["type"].split()) if m["type"] else None
-    type_word = type_word and type_word[0].upper() + type_word[1:]
     number = code = subject = None
     year = int(m["year"]) if m["year"] else None
-    if kind == "numbered":
+    end = m.end()
+    if kind in ("numbered", "listed"):
         number = m["number"]
-        code = _normalise_code(m["code"])
-        doc_type = TYPE_WORDS.get(type_word) if type_word else TYPE_CODES.get(CODE_PARTS.split(code)[0])
+        type_name = TYPE_BY_FOLD.get(type_word.casefold()) if type_word else None
+        code, glued = _normalise_code(m["code"], type_name)
+        if glued and (t := GLUED_TAIL.match(folded, end, limit)) and t["piece"] not in TITLE_WORDS:
+            code, end = code + t["piece"], t.end()
+        doc_type = type_name or TYPE_CODES.get(CODE_PARTS.split(code)[0])
+        if doc_type is None and listed_after is not None:
+            doc_type = listed_after.doc_type  # `văn bản số …, số …`: the list's type word
     elif kind == "named":
         doc_type = NAMED_TYPES[type_word]
         subject = " ".join(m["name"].split())
+        if m["number"]:
+            number, code, year = m["number"], m["code"], int(m["nyear"])
     else:
         doc_type = "Hiến pháp"
-    issued_date, issuer, subject_found, end = _read_tail(text, m.end(), limit, want_subject=kind == "numbered")
+    issued_date, issuer, subject_found, end = _read_tail(folded, end, limit, want_subject=kind != "named"
+                                                         and kind != "constitution")
     subject = subject or subject_found
+    lead_from = max(reach, m.start() - LEAD_REACH)
+    before = folded[lead_from:m.start()]
+    head_issuer = None
+    if (lead := LEAD_DATE.search(before)) is not None:
+        issued_date = issued_date or _date(lead)
+        issuer = issuer or _clean_issuer(lead["issuer"])
+    elif (lead := LEAD_ISSUER.search(before)) is not None:
+        issuer = issuer or _clean_issuer(lead["issuer"])
+    elif (head := LIST_HEAD.search(before)) is not None:
+        head_issuer = _clean_issuer(head["issuer"])
     if year is None and issued_date:
         year = issued_date.year
-    return Citation(doc_type, number, year, code, issued_date, issuer, subject, text[m.start():end], m.start(), end)
+    return Citation(doc_type, number, year, code, issued_date, issuer, subject, text[m.start():end], m.start(),
+                    end), head_issuer
 
 
-def _normalise_code(code: str) -> str:
-    """`QĐ – TTg` → `QĐ-TTg`, `NĐ- CP` → `NĐ-CP`, `NQ-HDND` → `NQ-HĐND`."""
+def _clean_issuer(words: str | None) -> str | None:
+    return " ".join(words.split()) if words and words.strip() else None
+
+
+def _share_issuers(text: str, citations: list[Citation]) -> list[Citation]:
+    """Items of a list joined by a comma or `và`, of one type, share the issuer the last of them names."""
+    out = list(citations)
+    for i in range(len(out) - 2, -1, -1):
+        a, b = out[i], out[i + 1]
+        if (a.issuer is None and b.issuer and a.doc_type == b.doc_type and _issuer_codes(a) == _issuer_codes(b)
+                and SHARED_ISSUER_GAP.fullmatch(text, a.end, b.start)):
+            out[i] = replace(a, issuer=b.issuer)
+    return out
+
+
+def _issuer_codes(c: Citation) -> tuple[str, ...]:
+    """The issuer's part of a code (`CP` of `NĐ-CP`, `BTC-PTHT` of itself): two codes that differ there
+    name two issuers, whatever a list says."""
+    parts = [part for part in CODE_PARTS.split(c.code or "") if part and part not in "-/"]
+    return tuple(parts[1:] if parts and parts[0] in TYPE_CODES else parts)
+
+
+def _split_glued(first: str, type_name: str | None) -> tuple[str, str | None]:
+    """A code's first part typed without its hyphen (`NĐCP`, `TTBTC`), as (type code, rest);
+    (first, None) when it is not one. Split only where it is certain: at the code of the
+    type word before the number, or at a type code followed by a known issuer code."""
+    if first in TYPE_CODES or ASSEMBLY_CODE.match(first):
+        return first, None
+    expected = CODE_OF_TYPE.get(type_name) if type_name else None
+    if expected and first.startswith(expected) and _issuer_like(first[len(expected):]):
+        return expected, first[len(expected):]
+    for code in sorted(TYPE_CODES, key=len, reverse=True):
+        if first.startswith(code) and first[len(code):] in ISSUER_CODES:
+            return code, first[len(code):]
+    return first, None
+
+
+def _issuer_like(rest: str) -> bool:
+    """Is what follows a type code an issuer's code: a known one, or a ministry's (`BNN`, Bộ …)?
+    Not `PH` of `KHPH` (Kế hoạch phối hợp), a type code of its own."""
+    return rest in ISSUER_CODES or (rest.startswith("B") and len(rest) >= 3)
+
+
+def normalise_code(code: str) -> str:
+    """A code written as citations write theirs (`QĐ – UBND` → `QĐ-UBND`): to compare a
+    document's own code with the codes that cite it."""
+    return _normalise_code(code.translate(LOOK_ALIKES))[0]
+
+
+def _normalise_code(code: str, type_name: str | None = None) -> tuple[str, bool]:
+    """`QĐ – TTg` → `QĐ-TTg`, `NĐ- CP` → `NĐ-CP`, `NQ-HDND` → `NQ-HĐND`, `NĐCP` → `NĐ-CP`;
+    and whether a hyphen was put back."""
     compact = SPACES.sub("", code).replace("–", "-").replace("—", "-")
-    return "".join(ISSUER_SPELLINGS.get(part, part) for part in CODE_PARTS.split(compact))
+    parts = CODE_PARTS.split(compact)
+    first, rest = _split_glued(parts[0], type_name)
+    if rest is not None:
+        parts[:1] = [first, "-", rest]
+    return "".join(ISSUER_SPELLINGS.get(part, part) for part in parts), rest is not None
 
 
 def _read_tail(text: str, pos: int, limit: int, want_subject: bool):
@@ -366,7 +622,7 @@ def _skip_space(text: str, pos: int, limit: int) -> int:
 
 
 def _date(m: re.Match) -> datetime.date | None:
-    if not (m["day"] and m["month"]):
+    if not (m["day"] and m["month"]) or len(m["year"]) != 4:
         return None
     try:
         return datetime.date(int(m["year"]), int(m["month"]), int(m["day"]))

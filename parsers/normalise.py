@@ -56,13 +56,24 @@ def normalise(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
                                  "row_id": row["row_id"],
                                  "page": row["page_start"]})
 
-    texts = [(f"outline:{n['node_id']}", n["text"]) for n in tables["outline"]
-             if n["text"] and n["kind"] not in TABLE_KINDS]
-    texts += [(f"appendix_rows:{r['row_id']}", text) for r in rows
-              for text in (r["task"], *r["products"], r["lead_agency"], r["deadline_text"], r["notes"]) if text]
+    nodes = [n for n in tables["outline"] if n["kind"] not in TABLE_KINDS]
+    row_texts = [(f"appendix_rows:{r['row_id']}", text) for r in rows
+                 for text in (r["task"], *r["products"], r["lead_agency"], r["deadline_text"], r["notes"]) if text]
+    texts = [(f"outline:{n['node_id']}", n["text"]) for n in nodes if n["text"]] + row_texts
+
+    # Citations are read from all the document's own words: also the title of a numbered node that heads
+    # others (`1. Cá nhân đạt danh hiệu … theo quy định của Nghị quyết số 04/2025/NQ-HĐND …`), and the
+    # cells of a table no appendix row was read from (a procedure list cites its legal bases there). Never
+    # from `residual`: what is set aside there (the site's furniture) is not the document's.
+    projected = {r["table_id"] for r in rows}
+    cited_texts = [(f"outline:{n['node_id']}", words) for n in nodes for words in (n.get("title"), n["text"]) if words]
+    cited_texts += [(f"table_cells:{c['table_id']}:{c['row']}:{c['col']}", c["text"])
+                    for c in tables.get("table_cells", [])
+                    if c["text"] and not c["is_header"] and c["table_id"] not in projected]
+    cited_texts += row_texts
 
     out["citations"], found, offset = [], [], 0
-    for where, text in texts:
+    for where, text in cited_texts:
         for c in find_citations(text):
             found.append(replace(c, start=c.start + offset, end=c.end + offset))
             out["citations"].append({"doc_id": doc_id, "where": where, "doc_type": c.doc_type, "number": c.number,

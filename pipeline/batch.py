@@ -28,6 +28,7 @@ from typing import Callable
 
 from parsers.agencies import merge_agency_rows
 from parsers.errors import DocumentError
+from parsers.resolve import resolve_citations
 
 from .run import PARSER_VERSION, discover, parse_document
 from .schemas import SCHEMAS
@@ -213,6 +214,7 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
         report.results.append(result)
 
     tables["agencies"] = merge_agency_rows(tables["agencies"])  # one row per agency across documents
+    tables = resolve_citations(tables)  # citations → cited_documents, across documents
     report.rows_per_table = {name: len(rows) for name, rows in tables.items()}
     manifest = {"parser_version": PARSER_VERSION, "files": files_entry}
     tables_missing = any(not (out / f"{name}.parquet").exists() for name in SCHEMAS)

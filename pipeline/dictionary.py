@@ -52,10 +52,12 @@ def render_dictionary(examples: dict[str, list[dict]]) -> str:
 
 
 def known_plan_examples() -> dict[str, list[dict]]:
+    from parsers.resolve import resolve_citations
+
     from .batch import sha256_of
     from .run import DocumentError, parse_document
 
-    rows = parse_document(EXAMPLE_SOURCE)
+    rows = resolve_citations(parse_document(EXAMPLE_SOURCE))  # as a batch of one document
     try:
         parse_document(EXAMPLE_ERROR)
     except DocumentError as exc:  # a scan: the example of a refused file

@@ -67,6 +67,7 @@ def render_report(tables: dict[str, pd.DataFrame], doc_id: str) -> str:
         _timeline_section(rows, doc_tables["milestones"], flags),
         _appendix_section(rows, doc_tables["milestones"], flags),
         _tasks_section(doc_tables["tasks"]),
+        _citations_section(tables, doc["doc_id"]),
         _outline_section(nodes, flags),
         _coverage_section(doc, doc_tables["residual"]),
     ]
@@ -361,6 +362,60 @@ def _milestone_list(milestones: list[dict]) -> str:
         action = f'<br><span class="muted">{_e(m["action"])}</span>' if m["action"] else ""
         items.append(f'<li class="ms-{_e(m["kind"])}"><span class="kind">{_e(m["kind"])}</span>{span}{action}</li>')
     return f'<ul class="milestones">{"".join(items)}</ul>' if items else ""
+
+
+def _citations_section(tables: dict[str, pd.DataFrame], doc_id: str) -> str:
+    """Both directions of the citation graph: the documents this one cites (each once, with how often), and the
+    parsed documents that cite this one; a cited document that is itself parsed links to its review page."""
+    citations, cited, documents = tables.get("citations"), tables.get("cited_documents"), tables["documents"]
+    if citations is None or cited is None or "cited_id" not in citations.columns:
+        return _section("citations", "Citations", '<p class="muted">No citations table.</p>')
+    by_id = {r["cited_id"]: r for r in _records(cited)}
+    mine = citations[citations["doc_id"].eq(doc_id).fillna(False).astype(bool)]
+    counts = mine["cited_id"].dropna().value_counts(sort=False)
+    rows = []
+    for cited_id in dict.fromkeys(mine["cited_id"].dropna()):
+        c = by_id.get(cited_id)
+        if c is None:
+            continue
+        target = c["doc_id"]
+        link = (f'<a href="{_e(target)}.html">{"this document" if target == doc_id else _e(target)}</a>'
+                if target else '<span class="muted">not parsed</span>')
+        cells = [_e(_cited_label(c)), _e(_date(c["issued_date"])), _e(c["issuer"]), str(counts[cited_id]),
+                 str(c["n_citing_documents"]), link]
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    cites = (_table("citations", [("Cited document", 34), ("Date", 11), ("Issuer", 27), ("Here", 7),
+                                  ("Citing documents", 9), ("Review page", 12)], rows)
+             if rows else '<p class="muted">No citation of another document.</p>')
+    mine_ids = {i for i, c in by_id.items() if c["doc_id"] == doc_id}
+    citing = citations[citations["cited_id"].isin(mine_ids) & citations["doc_id"].ne(doc_id).fillna(True)]
+    names = {d["doc_id"]: d for d in _records(documents)}
+    items = [f'<li><a href="{_e(other)}.html">{_e(_doc_label(names.get(other), other))}</a> '
+             f'<span class="muted">({n} citation{"s" if n > 1 else ""})</span></li>'
+             for other, n in citing["doc_id"].value_counts(sort=False).items()]
+    cited_by = f'<ul>{"".join(items)}</ul>' if items else '<p class="muted">No parsed document cites this one.</p>'
+    return _section("citations", "Citations", f"<h3>Cites</h3>{cites}<h3>Cited by</h3>{cited_by}")
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
+
+
+def _cited_label(c: dict) -> str:
+    """`Nghị định 63/NĐ-CP (2010)`, `Nghị quyết 18-NQ/TW (2017)`, `Luật Tổ chức chính quyền địa phương (2015)`:
+    whether the year was printed inside the number is not kept, so it is shown beside it."""
+    if c["number"] and c["code"]:
+        name = f"{c['number']}{'-' if '/' in c['code'] else '/'}{c['code']}"
+    else:
+        name = _s(c["name"])
+    year = f"({c['year']})" if c["year"] is not None else ""
+    return " ".join(t for t in (_s(c["doc_type"]), name, year) if t)
+
+
+def _doc_label(doc: dict | None, doc_id: str) -> str:
+    if doc is None:
+        return doc_id
+    return " ".join(t for t in (_s(doc["doc_type"]), _s(doc["doc_number"]), _s(doc["title"])[:80]) if t) or doc_id
 
 
 def _tasks_section(tasks: list[dict]) -> str:

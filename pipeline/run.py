@@ -14,7 +14,7 @@ from parsers.normalise import normalise
 from parsers.outline import outline
 from parsers.tables import project
 
-PARSER_VERSION = "0.2.0"  # 0.2.0: appendix_rows.other_cells
+PARSER_VERSION = "0.3.0"  # 0.3.0: citations read anew (types, codes, issuers, lists), cited_id; 0.2.0: appendix_rows.other_cells
 INPUT_SUFFIXES = (".pdf", ".txt")
 
 

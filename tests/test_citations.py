@@ -110,7 +110,7 @@ def test_compound_codes_and_qualified_type_words():
     c = only("Theo đề nghị của Sở Khoa học và Công nghệ tại Tờ trình số 133/TTr-SKHCN ngày 15/11/2025, UBND tỉnh ban "
              "hành Kế hoạch")
     assert (c.doc_type, c.number, c.code, c.issued_date, c.issuer) == (
-        "Tờ trình", "133", "TTr-SKHCN", datetime.date(2025, 11, 15), None)
+        "Tờ trình", "133", "TTr-SKHCN", datetime.date(2025, 11, 15), "Sở Khoa học và Công nghệ")
     c = find_citations("Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ và Chương trình hành động số 10- CTr/TU ngày "
                        "13/8/2025 của Ban Thường vụ Tỉnh ủy về thực hiện Nghị quyết số 57-NQ/TW")
     assert [(x.doc_type, x.number, x.code, x.issuer) for x in c] == [
@@ -219,3 +219,120 @@ def test_decomposed_text_gives_the_same_citations():
     decomposed = unicodedata.normalize("NFD", text)
     assert decomposed != text
     assert find_citations(decomposed) == find_citations(text)
+
+
+# The hard forms of real legal-database pages (tests/fixtures/legal-db), each as the page prints it.
+
+def fields(c: Citation) -> tuple:
+    return c.doc_type, c.number, c.year, c.code, c.issued_date, c.issuer
+
+
+def test_look_alike_letters_are_folded_and_the_printed_text_kept():
+    # 9aeb199f5e0aa225.txt and fa0dcc139cec05de.txt type `СР` and `ВТС` with Cyrillic letters.
+    c = only("Nghị định số 137/2020/NĐ-СР ngày 27 tháng 11 năm 2020 quy định về quản lý, sử dụng pháo.")
+    assert fields(c) == ("Nghị định", "137", 2020, "NĐ-CP", datetime.date(2020, 11, 27), None)
+    assert "NĐ-СР" in c.raw and "NĐ-CP" not in c.raw
+
+
+def test_codes_without_their_hyphen_or_with_a_space():
+    # cc392cdbbc87983e.txt, the legal bases of a procedure.
+    c = find_citations("(2) Nghị định số 193/2025/NĐCP ngày 02/7/2025; (3) Thông tư số 37/2025/TTBNN MT ngày "
+                       "02/7/2025; (5) Thông tư số 10/2024/TTBTC ngày 05/02/2024.")
+    assert [(x.number, x.code) for x in c] == [("193", "NĐ-CP"), ("37", "TT-BNNMT"), ("10", "TT-BTC")]
+    # A compound type code is no code without its hyphen: `KHPH` (Kế hoạch phối hợp) stays as printed.
+    assert only("Kế hoạch 01/KHPH-BCA-NHNNVN về các nội dung").code == "KHPH-BCA-NHNNVN"
+
+
+def test_numbers_keep_their_leading_zeros():
+    c = only("Căn cứ Thông tư số 004/2025/TT-BNV ngày 07 tháng 5 năm 2025 của Bộ trưởng Bộ Nội vụ quy định")
+    assert fields(c) == ("Thông tư", "004", 2025, "TT-BNV", datetime.date(2025, 5, 7), "Bộ trưởng Bộ Nội vụ")
+
+
+def test_a_law_by_name_and_number_is_one_citation_of_a_law():
+    c = only("Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16/6/2025;")
+    assert fields(c) == ("Luật", "72", 2025, "QH15", datetime.date(2025, 6, 16), None)
+    assert c.subject == "Tổ chức chính quyền địa phương"
+
+
+def test_a_laws_name_runs_to_its_number_or_date_past_its_commas():
+    c = only("Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;")
+    assert (c.subject, c.number, c.code) == ("Thi đua, khen thưởng", "06", "QH15")
+    c = only("- Luật Khoa học, Công nghệ và Đổi mới sáng tạo ngày 27/6/2025;")
+    assert (c.subject, c.year, c.issued_date) == ("Khoa học, Công nghệ và Đổi mới sáng tạo", 2025,
+                                                  datetime.date(2025, 6, 27))
+    # Without number or date the name still runs to its end.
+    c = only("hướng dẫn thi hành Luật Ban hành văn bản quy phạm pháp luật (sửa đổi, bổ sung tại khoản 24)")
+    assert c.subject == "Ban hành văn bản quy phạm pháp luật"
+    assert [x.subject for x in find_citations("theo quy định tại Luật Đầu tư và Nghị định hướng dẫn Luật Đầu tư;")] \
+        == ["Đầu tư", "Đầu tư"]
+
+
+def test_issuers_run_to_the_end_of_their_noun_phrase():
+    c = only("Căn cứ Thông tư số 02/2017/TT-VPCP ngày 31/10/2017 của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ "
+             "hướng dẫn về nghiệp vụ kiểm soát thủ tục hành chính;")
+    assert c.issuer == "Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ"
+    c = only("(Kèm theo Quyết định số 4422 /QĐ-BVHTTDL ngày 21 tháng 11 năm 2025 của Bộ trưởng Bộ Văn hóa, Thể thao và "
+             "Du lịch)")
+    assert (c.number, c.code, c.issuer) == ("4422", "QĐ-BVHTTDL", "Bộ trưởng Bộ Văn hóa, Thể thao và Du lịch")
+    # A comma then a long clause is no part of the issuer.
+    c = only("Ngày 22/10/2025, tại Thông báo số 569/TB-VPCP của Văn phòng Chính phủ, Phó Thủ tướng Thường trực Chính "
+             "phủ Nguyễn Hòa Bình - Trưởng ban Ban chỉ đạo về giải quyết")
+    assert (c.issuer, c.issued_date) == ("Văn phòng Chính phủ", datetime.date(2025, 10, 22))
+
+
+def test_a_title_in_capitals_gives_date_and_issuer():
+    c = only("BÃI BỎ QUYẾT ĐỊNH SỐ 15/2025/QĐ-UBND NGÀY 01/3/2025 CỦA ỦY BAN NHÂN DÂN TỈNH BAN HÀNH QUY ĐỊNH CHỨC NĂNG")
+    assert fields(c) == ("Quyết định", "15", 2025, "QĐ-UBND", datetime.date(2025, 3, 1), "ỦY BAN NHÂN DÂN TỈNH")
+    c = only("TRIỂN KHAI THỰC HIỆN NGHỊ QUYẾT SỐ 214/NQ-CP NGÀY 23/7/2025 CỦA CHÍNH PHỦ BAN HÀNH KẾ HOẠCH HÀNH ĐỘNG")
+    assert fields(c) == ("Nghị quyết", "214", 2025, "NQ-CP", datetime.date(2025, 7, 23), "CHÍNH PHỦ")
+    # The header's own `KẾ HOẠCH Số: 12/KH-UBND` stays no citation.
+    assert find_citations("KẾ HOẠCH Số: 308/KH-UBND") == []
+
+
+def test_lists_share_their_type_and_issuer():
+    c = find_citations("theo hướng dẫn tại văn bản số 16495/BTC-PTHT ngày 22/10/2025, số 13021/BTC-PTHT ngày "
+                       "22/8/2025 của Bộ Tài chính.")
+    assert [fields(x) for x in c] == [
+        ("Văn bản", "16495", 2025, "BTC-PTHT", datetime.date(2025, 10, 22), "Bộ Tài chính"),
+        ("Văn bản", "13021", 2025, "BTC-PTHT", datetime.date(2025, 8, 22), "Bộ Tài chính")]
+    c = find_citations("Căn cứ các Nghị định của Chính phủ: số 63/2010/NĐ-CP ngày 08/6/2010 về kiểm soát thủ tục hành "
+                       "chính; số 48/2013/NĐ-CP ngày 14/5/2013 và số 92/2017/NĐ-CP ngày 07/8/2017 về sửa đổi;")
+    assert [(x.doc_type, x.number, x.issuer) for x in c] == [
+        ("Nghị định", "63", "Chính phủ"), ("Nghị định", "48", "Chính phủ"), ("Nghị định", "92", "Chính phủ")]
+    c = find_citations("[1] Các công điện: số 217/CĐ-TTg ngày 16/11/2025; số 218/CĐ-TTg ngày 16/11/2025.")
+    assert [(x.doc_type, x.number, x.issued_date) for x in c] == [
+        ("Công điện", "217", datetime.date(2025, 11, 16)), ("Công điện", "218", datetime.date(2025, 11, 16))]
+    # Two issuer codes are two issuers, and a bare number outside a list is no citation.
+    c = find_citations("Thông tư số 44/2023/TT-BTC ngày 29/12/2023 và Thông tư số 05/2018/TT-BCT của Bộ Công Thương")
+    assert [x.issuer for x in c] == [None, "Bộ Công Thương"]
+    assert find_citations("không có Bản án số 159/2022/HSST ngày 24/5/2022") == []
+
+
+def test_date_and_issuer_said_before_the_citation():
+    c = only("Ngày 01/7/2025, Cục Thuế đã có công điện số 102/CĐ-CT về việc triển khai thực hiện")
+    assert fields(c) == ("Công điện", "102", 2025, "CĐ-CT", datetime.date(2025, 7, 1), "Cục Thuế")
+    c = only("Theo đề nghị của Sở Nội vụ tại Văn bản số 70/TTr-SNV ngày 10/11/2025;")
+    assert fields(c) == ("Văn bản", "70", 2025, "TTr-SNV", datetime.date(2025, 11, 10), "Sở Nội vụ")
+    # `quy định của … tại` names no issuer.
+    assert only("phù hợp quy định của Công ty liên quan đến quy định tại Nghị định số 60/2014/NĐ-CP").issuer is None
+
+
+def test_a_year_typed_with_five_digits_gives_no_date_but_the_issuer_is_read():
+    c = only("(Kèm theo Quyết định số: 1505/QĐ-UBND ngày 20/11/20225 của Chủ tịch UBND tỉnh Bắc Ninh)")
+    assert fields(c) == ("Quyết định", "1505", None, "QĐ-UBND", None, "Chủ tịch UBND tỉnh Bắc Ninh")
+
+
+def test_the_types_of_nghi_dinh_30_2020_and_consolidated_texts():
+    c = only("Căn cứ Văn bản hợp nhất số 10/VBHN-BGDĐT ngày 14 tháng 3 năm 2014 của Bộ Giáo dục và Đào tạo về Quy chế")
+    assert fields(c) == ("Văn bản hợp nhất", "10", 2014, "VBHN-BGDĐT", datetime.date(2014, 3, 14),
+                         "Bộ Giáo dục và Đào tạo")
+    assert [x.doc_type for x in find_citations("theo Đề án số 393/ĐA-CP ngày 09 tháng 5 năm 2025 và Giấy mời số "
+                                               "12/GM-UBND")] == ["Đề án", "Giấy mời"]
+
+
+def test_no_citation_amid_an_english_translation():
+    # 39db3d8c3cc4571d.txt embeds the site's English translation after the document.
+    assert find_citations("AND COLLECTION THEREOF Pursuant to Law on Fees and Charges No. 97/2015/QH13; Pursuant to "
+                          "the Law on State Budget No. 89/2025/QH15;") == []
+    assert len(find_citations("Căn cứ Luật Phí và lệ phí số 97/2015/QH13; Căn cứ Luật Ngân sách nhà nước số "
+                              "89/2025/QH15;")) == 2

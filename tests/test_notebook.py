@@ -37,3 +37,5 @@ def test_explore_notebook_runs(tmp_path):
     assert "108/2014/NĐ-CP" in text  # the decree the known plan cites most
     assert "Phòng Nội vụ" in text  # the agency that leads most rows of the known plan
     assert "2021" in text and "2025" in text
+    # The citation graph: Nghị quyết 71/NQ-CP is cited by all four 2025 web plans.
+    assert "cited by the most documents: Nghị quyết 71 NQ-CP (2025)" in text and " rests on " in text
