@@ -42,7 +42,7 @@ from parsers.extract import open_regular
 
 from .run import PARSER_VERSION, discover, parse_document
 from .schemas import SCHEMAS
-from .store import CACHE, OWN_TEMPORARY, FileEntry, claim, is_plain_name
+from .store import CACHE, OWN_TEMPORARY, FileEntry, claim, is_plain_name, read_file
 from .write import commit_version, rows_to_arrow, to_arrow
 
 # The tables whose rows name their input file: cached rows take the name of this run's input.
@@ -156,7 +156,7 @@ def _load_cached(out: Path, sha: str, entry: dict | None) -> tuple[dict, dict] |
             return None
     path = out / CACHE / name
     try:
-        data = path.read_bytes() if path.is_file() else None
+        data = read_file(path)
     except OSError:
         data = None
     if data is None:

@@ -25,10 +25,12 @@ files, its own temporary files), never anything else.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 import warnings
 from contextlib import contextmanager
@@ -111,9 +113,27 @@ def is_plain_name(name: object) -> bool:
             and "/" not in name and "\\" not in name and name.isprintable())
 
 
+def open_file(path: Path) -> int:
+    """A read-only descriptor of a regular file; OSError for anything else.
+
+    Whoever can write the folder can put a pipe or a device under a name the
+    pipeline reads: opened without waiting and refused, it cannot hang a reader.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return fd
+
+
+def read_file(path: Path) -> bytes:
+    with os.fdopen(open_file(path), "rb") as fh:
+        return fh.read()
+
+
 def sha256_file(path: Path) -> tuple[int, str]:
     digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as fh:
+    with os.fdopen(open_file(path), "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
             size += len(block)
@@ -181,11 +201,13 @@ def parse_record(text: str, where: str) -> Version:
 def current_version(out: Path) -> Version | None:
     """The current version's record; None when the folder has none. ValueError when it is damaged."""
     try:
-        text = (out / CURRENT).read_text(encoding="utf-8")
+        text = read_file(out / CURRENT).decode("utf-8")
     except FileNotFoundError:
         return None
     except UnicodeDecodeError:
         raise ValueError(f"{out / CURRENT}: not a version record (not UTF-8)") from None
+    except OSError as exc:
+        raise ValueError(f"{out / CURRENT}: not a version record ({exc.strerror})") from None
     return parse_record(text, str(out / CURRENT))
 
 
@@ -208,7 +230,7 @@ class Snapshot:
 
     def read_bytes(self, path: Path, entry: FileEntry | None) -> bytes:
         """A table file's bytes, checked against the record; DamagedTable when they differ."""
-        data = path.read_bytes()
+        data = read_file(path)
         if entry is not None and (len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256):
             raise DamagedTable(f"{path}: damaged ({len(data)} bytes, not the {entry.size} bytes its record "
                                "names); run `plan-parse parse` again to rebuild it")
@@ -240,7 +262,7 @@ def pin(data_dir: str | Path, attempts: int = 20) -> tuple[Snapshot, _Pin]:
         if version is None:
             return Snapshot(out, None), _Pin(None)
         try:
-            fd = os.open(version.folder(out) / RECORD, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            fd = open_file(version.folder(out) / RECORD)
         except FileNotFoundError:
             continue  # removed since `_current.json` was read: a newer version is current
         if fcntl is None:
@@ -300,7 +322,7 @@ def _sync_folder(folder: Path) -> None:
 def _looks_like_layout_1(out: Path) -> bool:
     """A folder an earlier release of the pipeline wrote: its manifest is there, in that release's shape."""
     try:
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads(read_file(out / MANIFEST).decode("utf-8"))
     except (OSError, ValueError):
         return False
     return isinstance(manifest, dict) and "parser_version" in manifest and isinstance(manifest.get("files"), dict)
@@ -325,12 +347,15 @@ def claim(data_dir: str | Path) -> "Claim":
                               f"{others[0]!r}{' …' if len(others) > 1 else ''}): give an empty or a new folder")
         _create_marker(marker)
     try:
-        record = json.loads(marker.read_text(encoding="utf-8"))
+        record = json.loads(read_file(marker).decode("utf-8"))
     except (OSError, ValueError):
         record = None
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise OutputError(f"{marker} is not the marker plan-parse writes: the folder is not a plan-parse output")
-    fd = os.open(marker, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    for own in (CACHE,):
+        if os.path.lexists(out / own) and ((out / own).is_symlink() or not (out / own).is_dir()):
+            raise OutputError(f"{out / own} is not a folder of its own: the pipeline writes there only into one")
+    fd = open_file(marker)
     if fcntl is not None:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -402,7 +427,7 @@ class Claim:
             return {}
         path = version.folder(self.out) / version.manifest.name
         try:
-            data = path.read_bytes()
+            data = read_file(path)
             if len(data) != version.manifest.size or hashlib.sha256(data).hexdigest() != version.manifest.sha256:
                 raise ValueError("it differs from its record")
             manifest = json.loads(data.decode("utf-8"))
@@ -449,16 +474,19 @@ class Claim:
             if OWN_TEMPORARY.match(entry) and (entry.startswith(f".{CURRENT}.") or entry.startswith(f".{MARKER}.")):
                 (self.out / entry).unlink(missing_ok=True)
             found = VERSION_DIR.match(entry)
-            if found and int(found.group(1)) not in keep and (self.out / entry).is_dir():
-                self._remove_version(self.out / entry)
+            folder = self.out / entry
+            if found and int(found.group(1)) not in keep and folder.is_dir() and not folder.is_symlink():
+                self._remove_version(folder)
 
     def _remove_version(self, folder: Path) -> None:
         record = folder / RECORD
         try:
-            fd = os.open(record, os.O_RDONLY)
+            fd = open_file(record)
         except FileNotFoundError:  # a run killed before its record: what it had written, by name
             self._remove_files(folder, [])
             return
+        except OSError:
+            return  # not a record the pipeline wrote: the folder is left as it is
         try:
             if fcntl is not None:
                 try:

@@ -239,6 +239,19 @@ def test_a_crafted_manifest_cache_name_is_ignored(tmp_path):
     assert report.count("failed") == 0 and digest(victim) == before
 
 
+def test_a_pipe_under_a_record_name_hangs_no_reader_and_no_run(tmp_path):
+    raw = folder_of(tmp_path, "raw", SMALL_A)
+    out = tmp_path / "out"
+    run_batch([raw], out, workers=1)
+    (out / CURRENT).unlink()
+    os.mkfifo(out / CURRENT)
+    with pytest.raises(ValueError, match="not a version record"):
+        _within_a_second(lambda: load_tables(out))
+    with pytest.warns(UserWarning, match="not a version record"):
+        assert run_batch([raw], out, workers=1).written  # the record is written again, whole
+    assert len(load_tables(out)["tasks"]) == 19
+
+
 # ------------------------------------------------------------------ own only what it wrote
 
 
