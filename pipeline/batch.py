@@ -76,9 +76,22 @@ class BatchReport:
         return [r for r in self.results if r.status == "failed"]
 
 
+def text_name(path: str | Path) -> str:
+    """A path as text that a table or JSON can hold: bytes of the name that are not UTF-8 as `\\xNN`."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def input_key(path: str | Path) -> str:
     """The manifest's key of an input: its resolved absolute path, the same however the folder was named."""
-    return os.path.realpath(os.path.abspath(path))
+    return text_name(os.path.realpath(os.path.abspath(path)))
+
+
+def _name_rows(rows: dict[str, list[dict]], name: str) -> None:
+    """Give the rows the name of their input as this run was given it (the cache may have another)."""
+    for table, schema in SCHEMAS.items():
+        if SOURCE_COLUMN in schema.names:
+            for row in rows.get(table, []):
+                row[SOURCE_COLUMN] = name
 
 
 def sha256_of(path: Path) -> str:
@@ -222,6 +235,7 @@ def _parse_one(job: tuple[str, str, str | None, str, int | None]) -> tuple[str, 
     key, path, sha, out, parent = job
     try:
         rows = parse_document(path)
+        _name_rows(rows, text_name(path))
         cache = None
         if sha:
             if parent is not None and os.getppid() != parent:  # the batch is gone: nothing is written for no one
@@ -316,10 +330,9 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
         report = BatchReport()
         files_entry: dict[str, dict] = {}
         tables: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
-        source_tables = [name for name, schema in SCHEMAS.items() if SOURCE_COLUMN in schema.names]
         seen_docs: dict[str, str] = {}
-        for key, path in given.items():
-            sha = hashes[key]
+        for key, given_path in given.items():
+            sha, path = hashes[key], text_name(given_path)
             if key in unreadable:
                 rows, error, cache, status = None, unreadable[key], None, "failed"
             elif key in fresh:
@@ -332,22 +345,20 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
                 error = {"source_path": path, "sha256": sha, **{k: error[k] for k in ("stage", "code", "message")}}
                 tables["errors"].append(error)
                 files_entry[key] = {"path": path, "sha256": sha, "status": "failed", "error": error}
-                result = FileResult(path, sha, "failed", error=error)
+                result = FileResult(given_path, sha, "failed", error=error)
             else:
-                for name in source_tables:  # the name this run was given, not the one the cache was made under
-                    for row in rows.get(name, []):
-                        row[SOURCE_COLUMN] = path
+                _name_rows(rows, path)
                 doc_id = rows["documents"][0]["doc_id"]
                 files_entry[key] = {"path": path, "sha256": sha, "status": "ok", "doc_id": doc_id}
                 if cache:
                     files_entry[key]["cache"] = cache
                 if doc_id in seen_docs:
-                    result = FileResult(path, sha, "duplicate", summary={"duplicate_of": seen_docs[doc_id]})
+                    result = FileResult(given_path, sha, "duplicate", summary={"duplicate_of": seen_docs[doc_id]})
                 else:
-                    seen_docs[doc_id] = path
+                    seen_docs[doc_id] = given_path
                     for name, table_rows in rows.items():
                         tables[name].extend(table_rows)
-                    result = FileResult(path, sha, "parsed" if status == "parsed" else "unchanged",
+                    result = FileResult(given_path, sha, "parsed" if status == "parsed" else "unchanged",
                                         summary=rows["documents"][0], counts={k: len(v) for k, v in rows.items()})
             report.results.append(result)
 

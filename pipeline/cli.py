@@ -15,15 +15,17 @@ from pathlib import Path
 
 import click
 
-from .batch import BatchReport, FileResult, run_batch
+from .batch import BatchReport, FileResult, run_batch, text_name
 from .run import discover
 
 MISUSE = 2  # click's own status for a usage error, kept for every misuse
 
 
 def shown(name: object) -> str:
-    """A name for a terminal line: as it is when printable, else quoted with escapes (`'a\\nb.pdf'`)."""
-    text = str(name)
+    """A name for a terminal line: as it is when printable, else quoted with escapes (`'a\\nb.pdf'`).
+
+    Bytes of a file name that are not UTF-8 are shown as `\\xNN`, as in the tables."""
+    text = text_name(name) if isinstance(name, (str, Path)) else str(name)
     return text if text.isprintable() else repr(text)
 
 

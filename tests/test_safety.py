@@ -26,7 +26,7 @@ from pipeline.batch import decode_rows, encode_rows, run_batch
 from pipeline.load import duckdb_connection, load_tables, read_table, table_files
 from pipeline.run import parse_document
 from pipeline.schemas import SCHEMAS
-from pipeline.store import CURRENT, MARKER, DamagedTable, OutputError
+from pipeline.store import CURRENT, MARKER, DamagedTable, OutputError, claim
 
 from .conftest import FIXTURES, KNOWN_PDF, KNOWN_TXT
 
@@ -281,6 +281,15 @@ def test_foreign_files_survive_and_a_foreign_folder_is_refused(tmp_path):
     assert sorted(os.listdir(elsewhere)) == ["report.docx"]
 
 
+def test_two_runs_into_one_folder_at_once_are_refused(tmp_path):
+    out = tmp_path / "out"
+    run_batch([SMALL_A], out, workers=1)
+    with claim(out):  # as a run holds it while it parses and writes
+        result = cli("parse", str(SMALL_A), "--out", str(out))
+    assert result.returncode == 2 and "another plan-parse run is writing to this folder" in result.stderr
+    assert cli("parse", str(SMALL_A), "--out", str(out)).returncode == 0
+
+
 def test_a_folder_of_the_earlier_layout_is_read_and_taken_over(tmp_path):
     """Layout 1: one <table>.parquet per table beside _manifest.json; it reads as before and a run may write there."""
     raw = folder_of(tmp_path, "raw", SMALL_A)
@@ -412,6 +421,7 @@ def test_every_odd_name_in_a_folder_gets_one_line(tmp_path):
     (raw / "self.txt").symlink_to(raw / "self.txt")
     (raw / "gone.pdf").symlink_to(tmp_path / "nothing-there.pdf")
     (raw / "new\nline.txt").write_bytes(SMALL_B.read_bytes())
+    (raw / os.fsdecode(b"caf\xe9.txt")).write_bytes(KNOWN_TXT.read_bytes())  # a name that is not UTF-8
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(raw / "socket.txt"))
     try:
@@ -429,7 +439,9 @@ def test_every_odd_name_in_a_folder_gets_one_line(tmp_path):
     # A line break in a name cannot forge a line: the name is shown escaped.
     escaped = repr(str(raw / "new\nline.txt"))
     assert any(line.startswith(f"parsed  {escaped}  ") for line in result.stdout.splitlines())
-    assert all(line.startswith(("parsed  ", "2 parsed", "rows:", "outline", "tables in")) for line in result.stdout.splitlines())
+    assert f"parsed  {raw}/caf\\xe9.txt  " in result.stdout  # its bytes shown, as in the tables
+    assert all(line.startswith(("parsed  ", "3 parsed", "rows:", "outline", "tables in")) for line in result.stdout.splitlines())
+    assert f"{raw}/caf\\xe9.txt" in set(read_table(tmp_path / "out", "documents").source_path)
 
 
 def test_the_same_folder_named_two_ways_is_not_parsed_again(tmp_path, monkeypatch):
