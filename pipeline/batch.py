@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -42,11 +43,13 @@ from parsers.extract import open_regular
 
 from .run import PARSER_VERSION, discover, parse_document
 from .schemas import SCHEMAS
-from .store import CACHE, OWN_TEMPORARY, FileEntry, claim, is_plain_name, read_file
+from .store import CACHE, FileEntry, claim, is_plain_name, own_temporary, read_file
 from .write import commit_version, rows_to_arrow, to_arrow
 
-# The tables whose rows name their input file: cached rows take the name of this run's input.
+# The column of the rows that names their input file: cached rows take the name of this run's input.
 SOURCE_COLUMN = "source_path"
+# A cache entry's name: the SHA-256 of the input it holds the rows of.
+CACHE_ENTRY = re.compile(r"[0-9a-f]{64}\.parquet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,10 +198,10 @@ def _prune_cache(out: Path, keep: set[str]) -> None:
     """Delete the cache entries no input needs any more, and temporary files a killed worker left; nothing else."""
     folder = out / CACHE
     for entry in os.listdir(folder):
-        stem, _, suffix = entry.partition(".")
-        ours = (suffix == "parquet" and len(stem) == 64 and all(c in "0123456789abcdef" for c in stem)
-                and entry not in keep) or OWN_TEMPORARY.match(entry)
-        if ours and (folder / entry).is_file():
+        final = entry[1:].rsplit(".", 2)[0]  # `.<sha>.parquet.<random>.tmp`: on its way to `<sha>.parquet`
+        ours = (CACHE_ENTRY.fullmatch(entry) and entry not in keep) or \
+            (CACHE_ENTRY.fullmatch(final) and own_temporary(entry, final))
+        if ours and (folder / entry).is_file() and not (folder / entry).is_symlink():
             (folder / entry).unlink(missing_ok=True)
 
 

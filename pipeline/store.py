@@ -55,8 +55,11 @@ KEEP_VERSIONS = 2  # the current version and the one before: a reader that began
 PLACEHOLDERS = frozenset({".gitkeep", ".gitignore", ".keep", ".DS_Store", "Thumbs.db", "desktop.ini"})
 
 VERSION_DIR = re.compile(r"^v(\d{6,})$")
-# The temporary names this module makes (tempfile's 8 random characters); nothing else is ever swept.
-OWN_TEMPORARY = re.compile(r"^\.[A-Za-z0-9_.-]+\.[a-z0-9_]{8}\.tmp$")
+
+
+def own_temporary(name: str, final: str) -> bool:
+    """Is `name` a temporary file made on the way to `final` (tempfile's 8 random characters)? Nothing else is swept."""
+    return re.fullmatch(rf"\.{re.escape(final)}\.[a-z0-9_]{{8}}\.tmp", name) is not None
 
 
 class OutputError(Exception):
@@ -471,7 +474,7 @@ class Claim:
     def prune(self, keep: set[int | None]) -> None:
         """Remove the versions not in `keep` that no reader holds, and this module's stale temporary files."""
         for entry in os.listdir(self.out):
-            if OWN_TEMPORARY.match(entry) and (entry.startswith(f".{CURRENT}.") or entry.startswith(f".{MARKER}.")):
+            if own_temporary(entry, CURRENT) or own_temporary(entry, MARKER):
                 (self.out / entry).unlink(missing_ok=True)
             found = VERSION_DIR.match(entry)
             folder = self.out / entry
@@ -513,7 +516,7 @@ class Claim:
 
         names = set(listed) if listed else {f"{name}.parquet" for name in SCHEMAS} | {MANIFEST}
         for entry in os.listdir(folder):
-            if entry in names or OWN_TEMPORARY.match(entry):
+            if entry in names or own_temporary(entry, RECORD):
                 path = folder / entry
                 if path.is_file() and not path.is_symlink():
                     path.unlink()
