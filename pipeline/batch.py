@@ -255,6 +255,36 @@ def _parse_one(job: tuple[str, str, str | None, str, int | None]) -> tuple[str, 
 # ------------------------------------------------------------------ the run
 
 
+def _hash_inputs(given: dict[str, str]) -> tuple[dict[str, str | None], dict[str, dict]]:
+    """Each input's SHA-256 (None when unreadable), and the error of each that is not a regular file or cannot be read."""
+    hashes: dict[str, str | None] = {}
+    unreadable: dict[str, dict] = {}
+    for key, path in given.items():
+        hashes[key] = None
+        try:
+            hashes[key] = sha256_of(Path(path))
+        except DocumentError as exc:
+            unreadable[key] = {"stage": exc.stage, "code": exc.code, "message": exc.reason}
+        except OSError as exc:
+            unreadable[key] = {"stage": "extract", "code": "unreadable",
+                               "message": f"cannot read file ({exc.strerror or exc})"}
+    return hashes, unreadable
+
+
+def _known_results(out: Path, old_files: dict, hashes: dict[str, str | None], keys: list[str]) -> dict[str, tuple]:
+    """The inputs this run need not parse: (rows, error, cache entry) by key, from the manifest and the cache."""
+    known = {}
+    for key in keys:
+        entry = old_files.get(key)
+        entry = entry if isinstance(entry, dict) and entry.get("sha256") == hashes[key] else None
+        error = entry.get("error") if entry and entry.get("status") == "failed" else None
+        if isinstance(error, dict) and all(isinstance(error.get(k), str) for k in ("stage", "code", "message")):
+            known[key] = (None, error, None)  # the same bytes failed before: they fail again
+        elif cached := _load_cached(out, hashes[key], entry if entry and entry.get("status") == "ok" else None):
+            known[key] = (cached[0], None, cached[1])
+    return known
+
+
 def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bool = False,
               on_done: Callable[[str], None] | None = None) -> BatchReport:
     """Parse what is new or changed among `inputs` and write a new version of the tables in `out_dir` if anything changed.
@@ -276,30 +306,8 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
         given: dict[str, str] = {}  # key -> the name this run was given
         for path in discover(inputs):
             given.setdefault(input_key(path), str(path))
-        hashes: dict[str, str | None] = {}
-        unreadable: dict[str, dict] = {}
-        for key, path in given.items():
-            try:
-                hashes[key] = sha256_of(Path(path))
-            except DocumentError as exc:
-                hashes[key] = None
-                unreadable[key] = {"stage": exc.stage, "code": exc.code, "message": exc.reason}
-            except OSError as exc:
-                hashes[key] = None
-                unreadable[key] = {"stage": "extract", "code": "unreadable",
-                                   "message": f"cannot read file ({exc.strerror or exc})"}
-
-        known: dict[str, tuple[dict | None, dict | None, dict | None]] = {}  # key -> (rows, error, cache entry)
-        for key in given:
-            if key in unreadable or force:
-                continue
-            entry = old_files.get(key)
-            entry = entry if isinstance(entry, dict) and entry.get("sha256") == hashes[key] else None
-            error = entry.get("error") if entry and entry.get("status") == "failed" else None
-            if isinstance(error, dict) and all(isinstance(error.get(k), str) for k in ("stage", "code", "message")):
-                known[key] = (None, error, None)
-            elif cached := _load_cached(out, hashes[key], entry if entry and entry.get("status") == "ok" else None):
-                known[key] = (cached[0], None, cached[1])
+        hashes, unreadable = _hash_inputs(given)
+        known = {} if force else _known_results(out, old_files, hashes, [k for k in given if k not in unreadable])
         todo = [key for key in given if key not in known and key not in unreadable]
         if on_done:
             for key in given:
