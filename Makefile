@@ -23,7 +23,7 @@ golden: $(STAMP)
 	$(VENV)/bin/pytest tests/test_golden.py --update-golden
 
 clean:
-	rm -rf $(VENV) data/processed/*.parquet
+	rm -rf $(VENV) data/processed/v[0-9]* data/processed/.cache data/processed/_*.json data/processed/*.parquet
 
 # Speed figures (printed, never asserted): pipeline vs raw pdfplumber, text MB/s, 2-worker speed-up.
 bench: $(STAMP)

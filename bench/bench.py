@@ -8,12 +8,16 @@
 2. Text input: throughput of the whole pipeline in MB/s, and where each
    file's time goes, stage by stage (one run gives both).
 3. Batch: the same folder parsed with 1 and with 2 worker processes; speed-up.
+4. Memory: the peak resident size of a batch on a generated 400-page PDF
+   (bench/longpdf.py), in one process, and of each of two workers on two
+   such files (goal: under 300 MB a worker, whatever the page count).
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,12 +27,24 @@ import pdfplumber
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from parsers.errors import DocumentError  # noqa: E402
 from pipeline.batch import run_batch  # noqa: E402
 from pipeline.run import parse_document  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
+LONG_PAGES = 400
+
+# Run in a fresh interpreter, so that the peak is the batch's alone: the main process's own
+# peak, and the largest of its worker processes' (collected when the pool has ended).
+PEAK_OF_A_BATCH = """
+import resource, sys
+from pipeline.batch import run_batch
+report = run_batch(sys.argv[3:], sys.argv[1], workers=int(sys.argv[2]))
+assert not report.failed, [r.error for r in report.failed]
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
 
 
 def best_of(n: int, fn) -> float:
@@ -73,10 +89,39 @@ def stage_times(path: Path) -> dict[str, float]:
     return timings
 
 
+def peak_memory(files: list[Path], workers: int, out: Path) -> tuple[float, float]:
+    """MB at the peak: (the batch's main process, its largest worker process; 0 without workers)."""
+    done = subprocess.run([sys.executable, "-c", PEAK_OF_A_BATCH, str(out), str(workers), *map(str, files)],
+                          capture_output=True, text=True, cwd=ROOT)
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    main_kb, workers_kb = map(int, done.stdout.split())
+    return main_kb / 1024, workers_kb / 1024
+
+
+def memory() -> None:
+    from longpdf import long_pdf
+
+    print(f"\nMemory: peak resident size of a batch on a generated PDF of {LONG_PAGES} pages "
+          "(the known plan's pages over and over)")
+    with tempfile.TemporaryDirectory() as tmp:
+        first = long_pdf(Path(tmp) / "long-1.pdf", LONG_PAGES)
+        second = Path(tmp) / "long-2.pdf"  # the same pages, another file: a trailing comment changes its hash
+        second.write_bytes(first.read_bytes() + b"\n% another copy\n")
+        alone, _ = peak_memory([first], 1, Path(tmp) / "out-1")
+        print(f"1 file, --workers 1 (parsed in the main process): {alone:.0f} MB")
+        main_process, worker = peak_memory([first, second], 2, Path(tmp) / "out-2")
+        print(f"2 files, --workers 2: largest worker {worker:.0f} MB, main process {main_process:.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=["memory"], help="run one part alone")
     args = parser.parse_args()
+    if args.only == "memory":
+        memory()
+        return
 
     print("PDF: seconds per page, best of", args.repeat)
     print(f"{'file':45} {'pages':>5} {'raw':>8} {'pipeline':>9} {'ratio':>6}")
@@ -118,6 +163,8 @@ def main() -> None:
         files = len(list(raw_dir.iterdir()))
         print(f"{files} files: 1 worker {timings[1]:.2f} s, 2 workers {timings[2]:.2f} s, "
               f"speed-up {timings[1] / timings[2]:.2f}")
+
+    memory()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,10 @@ page number or a rule is for `clean` to say.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -49,11 +52,12 @@ def extract(path: str | Path) -> Source:
     """Read a `.pdf` or `.txt` file into a `Source`; raise a DocumentError if unusable."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        limit = MAX_PDF_BYTES if path.suffix.lower() == ".pdf" else MAX_TEXT_BYTES
-        if size > limit:
-            raise TooLarge(str(path), f"file of {size / 1e6:.1f} MB is over the {limit // 2**20} MB limit for a plan")
-        data = path.read_bytes()
+        with os.fdopen(open_regular(path), "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            limit = MAX_PDF_BYTES if path.suffix.lower() == ".pdf" else MAX_TEXT_BYTES
+            if size > limit:
+                raise TooLarge(str(path), f"file of {size / 1e6:.1f} MB is over the {limit // 2**20} MB limit for a plan")
+            data = fh.read(limit + 1)
     except OSError as exc:
         raise UnreadableFile(str(path), f"cannot read file ({exc.strerror or exc})") from None
     if not data.strip():
@@ -62,6 +66,56 @@ def extract(path: str | Path) -> Source:
     if path.suffix.lower() == ".pdf" or data[:5] == b"%PDF-":
         return _extract_pdf(path, data, digest)
     return _extract_text(path, data, digest)
+
+
+# What a name may stand for that is not a file to read. Opening a pipe waits
+# for a writer and a device never ends: such names are refused before a read.
+NOT_A_FILE = {
+    stat.S_IFDIR: "a folder, not a file",
+    stat.S_IFIFO: "a named pipe (FIFO), not a file",
+    stat.S_IFCHR: "a character device, not a file",
+    stat.S_IFBLK: "a block device, not a file",
+    stat.S_IFSOCK: "a socket, not a file",
+}
+
+
+def open_regular(path: str | Path) -> int:
+    """A read-only descriptor of `path`, a regular file; UnreadableFile (with the reason) for anything else."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise UnreadableFile(str(path), _stat_failure(path, exc)) from None
+    if not stat.S_ISREG(mode):
+        raise UnreadableFile(str(path), _not_a_file(path, mode))
+    try:
+        # Non-blocking: were the name swapped for a pipe since, the open would not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise UnreadableFile(str(path), f"cannot read file ({exc.strerror or exc})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise UnreadableFile(str(path), _not_a_file(path, mode))
+    return fd
+
+
+def _stat_failure(path: str | Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symlink loop: the link leads back to itself"
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return "a broken symlink: what it points to is missing"
+    return f"cannot read file ({exc.strerror or exc})"
+
+
+def _not_a_file(path: str | Path, mode: int) -> str:
+    if stat.S_ISDIR(mode) and os.path.islink(path):
+        target = os.path.realpath(path)
+        folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+        if folder == target or folder.startswith(target.rstrip(os.sep) + os.sep):
+            return "a symlink loop: a link to a folder that holds it"
+    if stat.S_ISDIR(mode) and not os.access(path, os.R_OK | os.X_OK):
+        return "a folder that cannot be read (permission denied)"
+    return NOT_A_FILE.get(stat.S_IFMT(mode), "not a regular file")
 
 
 # --------------------------------------------------------------------- text
@@ -175,6 +229,7 @@ def _extract_pdf(path: Path, data: bytes, digest: str) -> Source:
                 )
                 pages.append(Page(number=number, lines=lines, width=float(page.width), height=float(page.height),
                                   tables=ruled + unruled))
+                page.close()  # its layout objects go now, so that memory stays that of one page at any page count
     except DocumentError:
         raise
     except Exception as exc:  # pdfminer raises many kinds of error on broken files

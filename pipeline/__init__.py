@@ -2,14 +2,22 @@
 
     from pipeline import parse_document, run_batch
     rows = parse_document("data/raw/plan.pdf")          # dict: table name -> list of rows
-    report = run_batch(["data/raw"], "data/processed")  # incremental, parallel, atomic
+    report = run_batch(["data/raw"], "data/processed")  # incremental, parallel, switched to in one step
 """
 
-from .batch import run_batch
-from .load import duckdb_connection, load_tables, read_table
-from .run import PARSER_VERSION, parse_document
-from .schemas import SCHEMAS
-from .write import write_tables
+from importlib import import_module
 
-__all__ = ["PARSER_VERSION", "SCHEMAS", "duckdb_connection", "load_tables", "parse_document", "read_table",
-           "run_batch", "write_tables"]
+# Each name is imported from its module when first used, so that the command line,
+# which needs no pandas, does not wait for it to load.
+_HOMES = {
+    "PARSER_VERSION": ".run", "parse_document": ".run", "run_batch": ".batch", "SCHEMAS": ".schemas",
+    "duckdb_connection": ".load", "load_tables": ".load", "read_table": ".load", "table_files": ".load",
+    "write_tables": ".write",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(_HOMES[name], __name__), name)

@@ -1,33 +1,78 @@
-"""The `plan-parse` command: a thin shell over `pipeline.batch` and the parsers."""
+"""The `plan-parse` command: a thin shell over `pipeline.batch` and the parsers.
+
+Exit status: 0 done, 1 some file could not be parsed (or written), 2 the
+command was misused (a bad option, an output that is not the pipeline's).
+Every message is one line; file names are shown escaped when they hold
+characters that would break a line.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
-from .batch import BatchReport, FileResult, run_batch
+from .batch import BatchReport, FileResult, run_batch, text_name
 from .run import discover
 
+MISUSE = 2  # click's own status for a usage error, kept for every misuse
 
-@click.group()
+
+def shown(name: object) -> str:
+    """A name for a terminal line: as it is when printable, else quoted with escapes (`'a\\nb.pdf'`).
+
+    Bytes of a file name that are not UTF-8 are shown as `\\xNN`, as in the tables."""
+    text = text_name(name) if isinstance(name, (str, Path)) else str(name)
+    return text if text.isprintable() else repr(text)
+
+
+def _fail(message: str, status: int = MISUSE) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(status)
+
+
+class OneLineGroup(click.Group):
+    """click's group, with a usage error told in one line instead of the usage text and a hint."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            status = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "plan-parse"
+            _fail(f"{exc.format_message()} (see `{where} --help`)", exc.exit_code)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            _fail("aborted", 1)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
+def _one_line_warnings(message, category, filename, lineno, file=None, line=None) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+@click.group(cls=OneLineGroup)
 @click.version_option(package_name="vn-plan-pipeline")
 def main() -> None:
     """Parse Vietnamese local-government plan documents into Parquet tables."""
+    warnings.showwarning = _one_line_warnings
 
 
 def _describe(result: FileResult) -> str | None:
     if result.status == "failed":
         return None
     if result.status == "duplicate":
-        return f"skipped {result.path}: same content as {result.summary['duplicate_of']}"
+        return f"skipped {shown(result.path)}: same content as {shown(result.summary['duplicate_of'])}"
     if result.status == "unchanged":
         return None
     s, c = result.summary, result.counts
     return (
-        f"parsed  {result.path}  [{'+'.join(s['parts'])}] "
+        f"parsed  {shown(result.path)}  [{'+'.join(s['parts'])}] "
         f"{c['articles']} articles, {c['objectives']} objectives, {c['tasks']} tasks, "
         f"{c['appendix_rows']} appendix rows, {c['warnings']} warnings; outline coverage {s['coverage']:.1%} "
         f"({s['lines_in_outline']}/{s['lines_total'] - s['lines_layout']} text lines; "
@@ -46,46 +91,57 @@ def _summary(report: BatchReport, out_dir: Path) -> list[str]:
         shares = [d["coverage"] for d in docs]
         lines.append(f"outline coverage: lowest {min(shares):.1%}, mean {sum(shares) / len(shares):.1%} "
                      f"over {len(docs)} documents")
-    lines.append(f"tables in {out_dir}/ ({'rewritten' if report.written else 'unchanged, nothing written'})")
+    lines.append(f"tables in {shown(out_dir)}/ ({'a new version written' if report.written else 'unchanged, nothing written'})")
     return lines
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", default="data/processed", show_default=True, type=click.Path(path_type=Path),
-              help="Folder for the Parquet tables (one <table>.parquet per table).")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_dir", default="data/processed", show_default=True,
+              help="Folder for the tables: new, empty, or written by plan-parse before.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes to parse with  [default: the machine's cores]")
 @click.option("--force", is_flag=True, help="Parse every file again, changed or not.")
-def parse(inputs: tuple[Path, ...], out_dir: Path, workers: int | None, force: bool) -> None:
+def parse(inputs: tuple[str, ...], out_dir: str, workers: int | None, force: bool) -> None:
     """Parse INPUTS (files, or folders of .pdf and .txt files) into OUT_DIR.
 
-    Only new or changed files are parsed; the tables are rewritten only when
-    something changed. Exit status 1 when any file failed.
+    Only new or changed files are parsed; a new version of the tables is
+    written only when something changed. Exit status 1 when any file failed.
     """
-    missing = [p for p in inputs if not p.exists()]
-    for p in missing:
-        click.echo(f"error: {p}: no such file or folder", err=True)
-    files = discover(p for p in inputs if p.exists())
-    total = len(files)
-    if not total and not missing:
-        click.echo("error: no .pdf or .txt files found in " + ", ".join(map(str, inputs)), err=True)
-        sys.exit(1)
+    from .store import OutputError
 
-    if sys.stderr.isatty() and total > 1:
-        with click.progressbar(length=total, label="parsing", file=sys.stderr, show_pos=True) as bar:
-            report = run_batch(files, out_dir, workers=workers or os.cpu_count(), force=force,
-                               on_done=lambda _path: bar.update(1))
-    else:
-        report = run_batch(files, out_dir, workers=workers or os.cpu_count(), force=force)
+    if not out_dir:
+        _fail("--out is empty: give the folder for the tables")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        _fail(f"--out {shown(out)} is a file, not a folder: give the folder for the tables")
+    missing = [p for p in inputs if not p or not os.path.lexists(p)]
+    for p in missing:
+        click.echo(f"error: {shown(p) if p else repr(p)}: no such file or folder", err=True)
+    present = [p for p in inputs if p not in missing]
+    total = len(discover(present))
+    if not total and not missing:
+        _fail("no .pdf or .txt files found in " + ", ".join(map(shown, inputs)), 1)
+
+    try:
+        if sys.stderr.isatty() and total > 1:
+            with click.progressbar(length=total, label="parsing", file=sys.stderr, show_pos=True) as bar:
+                report = run_batch(present, out, workers=workers or os.cpu_count(), force=force,
+                                   on_done=lambda _path: bar.update(1))
+        else:
+            report = run_batch(present, out, workers=workers or os.cpu_count(), force=force)
+    except OutputError as exc:
+        _fail(str(exc))
+    except OSError as exc:  # the output folder cannot be written: no room, no permission
+        _fail(f"{shown(exc.filename or out)}: {exc.strerror or exc}", 1)
 
     for result in report.results:
         line = _describe(result)
         if line:
             click.echo(line)
     for result in report.failed:
-        click.echo(f"error: {result.path}: {result.error['message']}", err=True)
-    for line in _summary(report, out_dir):
+        click.echo(f"error: {shown(result.path)}: {shown(result.error['message'])}", err=True)
+    for line in _summary(report, out):
         click.echo(line)
     if report.failed or missing:
         sys.exit(1)
@@ -110,16 +166,31 @@ def dates(texts: tuple[str, ...], year: int | None) -> None:
 
 @main.command()
 @click.argument("doc_id")
-@click.option("--data", "data_dir", default="data/processed", show_default=True, type=click.Path(path_type=Path),
-              help="Folder of the parsed tables.")
-@click.option("--out", "out_file", required=True, type=click.Path(path_type=Path), help="The HTML file to write.")
-def report(doc_id: str, data_dir: Path, out_file: Path) -> None:
+@click.option("--data", "data_dir", default="data/processed", show_default=True, help="Folder of the parsed tables.")
+@click.option("--out", "out_file", required=True, help="The HTML file to write.")
+@click.option("--force", is_flag=True, help="Overwrite OUT even when it is not a review page.")
+def report(doc_id: str, data_dir: str, out_file: str, force: bool) -> None:
     """Write the review page of one document (DOC_ID or a unique prefix of it): one self-contained HTML file."""
-    from .report import write_report
+    from .report import is_review_page, write_report
+    from .store import DamagedTable
 
+    if not out_file:
+        _fail("--out is empty: give the HTML file to write")
+    out = Path(out_file)
+    if out.is_dir():
+        _fail(f"--out {shown(out)} is a folder: give the HTML file to write")
+    if os.path.lexists(out) and not out.is_file():
+        _fail(f"--out {shown(out)} is not a regular file; it is left as it is")
+    if out.is_file() and not force and not is_review_page(out):
+        _fail(f"--out {shown(out)} exists and is not a review page: --force to overwrite it")
+    if not data_dir or not Path(data_dir).is_dir():
+        _fail(f"--data {shown(data_dir) if data_dir else repr(data_dir)}: no such folder")
     try:
-        written = write_report(data_dir, doc_id, out_file)
+        written = write_report(data_dir, doc_id, out)
     except KeyError as exc:
-        click.echo(f"error: {exc.args[0]}", err=True)
-        sys.exit(1)
-    click.echo(f"wrote {written}")
+        _fail(shown(exc.args[0]), 1)
+    except (DamagedTable, ValueError) as exc:
+        _fail(shown(exc), 1)
+    except OSError as exc:
+        _fail(f"{shown(exc.filename or out)}: {exc.strerror or exc}", 1)
+    click.echo(f"wrote {shown(written)}")

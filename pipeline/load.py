@@ -4,18 +4,23 @@
     tables = load_tables("data/processed")          # dict: name -> DataFrame, declared dtypes
     con = duckdb_connection("data/processed")       # every table a view
     con.sql("SELECT * FROM appendix_rows JOIN milestones USING (row_id)").df()
+
+Both read one version of the tables, the one current when they are called,
+even while a run writes the next (pipeline.store): every table of one call
+comes from the same run.
 """
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .batch import recover
 from .schemas import SCHEMAS
+from .store import DamagedTable, Snapshot, pin, reading
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
@@ -27,30 +32,58 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
     )
 
 
+def _read(snapshot: Snapshot, name: str) -> pa.Table:
+    """One table of the snapshot, checked against its record, cast to its declared schema."""
+    parts = [pq.read_table(pa.BufferReader(snapshot.read_bytes(path, entry))).cast(SCHEMAS[name])
+             for path, entry in snapshot.files(name)]
+    return pa.concat_tables(parts) if parts else SCHEMAS[name].empty_table()
+
+
+def table_files(data_dir: str | Path, name: str) -> list[Path]:
+    """The files of one table in the current version, for a tool that reads Parquet files itself.
+
+    They stay on disk while they are current and one run after; a reader that
+    must see every table from one run uses `load_tables` or `duckdb_connection`.
+    """
+    with reading(data_dir) as snapshot:
+        return [path for path, _ in snapshot.files(name)]
+
+
 def read_table(data_dir: str | Path, name: str) -> pd.DataFrame:
-    """One table, cast to its declared schema."""
-    path = Path(data_dir) / f"{name}.parquet"
-    table = pq.read_table(path).cast(SCHEMAS[name]) if path.exists() else SCHEMAS[name].empty_table()
-    return _to_pandas(table)
+    """One table, cast to its declared schema (a table the folder lacks: an empty one)."""
+    with reading(data_dir) as snapshot:
+        return _to_pandas(_read(snapshot, name))
 
 
 def load_tables(data_dir: str | Path = "data/processed") -> dict[str, pd.DataFrame]:
-    """Every declared table as a DataFrame with the declared dtypes (a missing file: an empty table)."""
-    recover(data_dir)  # a commit that a killed run left half done is finished first
-    return {name: read_table(data_dir, name) for name in SCHEMAS}
+    """Every declared table as a DataFrame with the declared dtypes, all from one version."""
+    with reading(data_dir) as snapshot:
+        return {name: _to_pandas(_read(snapshot, name)) for name in SCHEMAS}
 
 
 def duckdb_connection(data_dir: str | Path = "data/processed", database: str = ":memory:"):
-    """A DuckDB connection with every table of `data_dir` registered as a view of its Parquet file."""
-    import duckdb
+    """A DuckDB connection with every table of `data_dir` a view of its Parquet files, read in place.
 
-    recover(data_dir)
-    con = duckdb.connect(database)
-    for name, schema in SCHEMAS.items():
-        path = Path(data_dir) / f"{name}.parquet"
-        if path.exists():
-            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
-        else:
-            con.register(f"{name}_empty", schema.empty_table())
-            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {name}_empty")
+    The views read the version current when the connection was made; no run
+    deletes that version while the connection is open (a new connection sees
+    newer tables). Paths go to DuckDB as Arrow datasets, never inside SQL text.
+    """
+    import duckdb
+    import pyarrow.dataset as ds
+
+    snapshot, held = pin(data_dir)
+    try:
+        con = duckdb.connect(database)
+        for name, schema in SCHEMAS.items():
+            files = []
+            for path, entry in snapshot.files(name):
+                if entry is not None and path.stat().st_size != entry.size:  # the whole check is load_tables's
+                    raise DamagedTable(f"{path}: damaged ({path.stat().st_size} bytes, not the {entry.size} bytes "
+                                       "its record names); run `plan-parse parse` again to rebuild it")
+                files.append(str(path))
+            con.register(name, ds.dataset(files, schema=schema, format="parquet") if files else schema.empty_table())
+    except BaseException:
+        held.release()
+        raise
+    weakref.finalize(con, held.release)  # the version stays on disk as long as the connection lives
     return con

@@ -75,16 +75,33 @@ def render_report(tables: dict[str, pd.DataFrame], doc_id: str) -> str:
     return _page(f"{heading}: {_s(doc['title'])}", heading, _s(doc["title"]), "".join(sections))
 
 
+# The mark of a page this module wrote: `plan-parse report` overwrites such a page, and no other file unless forced.
+GENERATOR = '<meta name="generator" content="plan-parse review page">'
+
+
+def is_review_page(path: str | Path) -> bool:
+    """Is `path` a page written by this module (its head holds the generator mark)?"""
+    try:
+        with open(path, "rb") as fh:
+            return GENERATOR.encode() in fh.read(4096)
+    except OSError:
+        return False
+
+
 def _write_atomically(target: Path, text: str) -> Path:
     # A reader (a browser already showing the page, a mail client) sees the old page or the new one, never half.
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = os.stat(target).st_mode & 0o7777  # an existing page keeps its mode
+    except OSError:
+        mode = 0o644  # mkstemp makes it private; the page is for whoever reviews it
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the page is for whoever reviews it
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -721,6 +738,7 @@ def _page(title: str, heading: str, subtitle: str, body: str) -> str:
         "<!DOCTYPE html>\n"
         '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'{GENERATOR}\n'
         f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         f'<header><h1>{html.escape(heading)}</h1><p class="subtitle">{html.escape(subtitle)}</p>'
         f"<nav>{nav}</nav></header>\n"

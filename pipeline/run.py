@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from parsers.appendix import attach, read_appendices
 from parsers.clean import clean
@@ -53,13 +56,54 @@ def _stopwatch(timings: dict[str, float] | None):
 
 
 def discover(inputs: Iterable[str | Path]) -> list[Path]:
-    """The files to parse: files as named, folders searched for `.pdf` and `.txt`, sorted."""
+    """The files to parse: names as given, folders searched for `.pdf` and `.txt` names, sorted.
+
+    In a folder, whatever holds such a name is listed, be it a folder, a pipe
+    or a broken link, and so is a symlink that leads back to a folder above it:
+    the batch then says, one line each, why it cannot read it, instead of
+    passing over it in silence. Hidden names are skipped. One file named twice,
+    or by two paths (relative and absolute, or through a link), is listed once.
+    """
     found: list[Path] = []
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES
-                                and not f.name.startswith(".")))
+            real = Path(os.path.realpath(p))
+            # The folder and every folder above it: a link to any of them leads round in a loop.
+            above = frozenset((st.st_dev, st.st_ino) for st in map(os.stat, [real, *real.parents]))
+            found.extend(sorted(_walk(p, above)))
         else:
             found.append(p)
-    return list(dict.fromkeys(found))  # a file named twice is parsed once
+    unique: dict[str, Path] = {}
+    for f in found:
+        unique.setdefault(os.path.realpath(os.path.abspath(f)), f)
+    return list(unique.values())
+
+
+def _walk(folder: Path, above: frozenset) -> Iterator[Path]:
+    """The input names under `folder`, following links to folders but never round a loop."""
+    st = os.stat(folder)
+    above = above | {(st.st_dev, st.st_ino)}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        yield folder  # a folder that cannot be listed: the batch says why
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        named_like_input = path.suffix.lower() in INPUT_SUFFIXES
+        try:
+            st = os.stat(path)
+        except OSError as exc:  # a broken link, or a link that leads to itself
+            if named_like_input or exc.errno == errno.ELOOP:
+                yield path
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            if (st.st_dev, st.st_ino) in above or named_like_input:
+                yield path  # a loop, or a folder named like a file
+            else:
+                yield from _walk(path, above)
+        elif named_like_input:
+            yield path

@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from pipeline.batch import COMMIT, recover, run_batch
+from pipeline.batch import run_batch
+from pipeline.load import load_tables, read_table, table_files
 from pipeline.schemas import SCHEMAS
 
 from .conftest import FIXTURES, KNOWN_PDF, KNOWN_TXT
@@ -48,7 +48,13 @@ def _bad_files(folder: Path) -> dict[str, str]:
 
 
 def _snapshot(out: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("*.parquet"))}
+    """The current version's tables, by the SHA-256 of their files."""
+    return {name: hashlib.sha256(b"".join(p.read_bytes() for p in table_files(out, name))).hexdigest()
+            for name in SCHEMAS}
+
+
+def _versions(out: Path) -> list[str]:
+    return sorted(p.name for p in out.glob("v*"))
 
 
 def test_bad_files_are_recorded_and_the_good_ones_parsed(tmp_path):
@@ -60,15 +66,15 @@ def test_bad_files_are_recorded_and_the_good_ones_parsed(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pipeline", "parse", str(raw), "--out", str(tmp_path / "out")],
                             capture_output=True, text=True)
     assert result.returncode == 1
-    errors = pd.read_parquet(tmp_path / "out" / "errors.parquet")
+    errors = read_table(tmp_path / "out", "errors")
     assert dict(zip(errors.source_path.map(lambda p: Path(p).name), errors.code)) == expected
     stderr = result.stderr.strip().splitlines()
     assert len(stderr) == len(expected) and all(line.startswith(f"error: {raw}/") for line in stderr)
     assert "Traceback" not in result.stderr
     assert f"3 parsed, 0 unchanged, {len(expected)} failed" in result.stdout
-    documents = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    documents = read_table(tmp_path / "out", "documents")
     assert sorted(documents.source_path.map(lambda p: Path(p).name)) == sorted(f.name for f in GOOD)
-    assert len(pd.read_parquet(tmp_path / "out" / "tasks.parquet")) == 39 + 39 + 19
+    assert len(read_table(tmp_path / "out", "tasks")) == 39 + 39 + 19
 
 
 def test_second_run_changes_nothing_and_changes_are_incremental(tmp_path):
@@ -78,31 +84,31 @@ def test_second_run_changes_nothing_and_changes_are_incremental(tmp_path):
         shutil.copy(f, raw / f.name)
     first = run_batch([raw], out, workers=1)
     assert first.count("parsed") == 3 and first.written
-    before = _snapshot(out)
-    mtimes = {p.name: p.stat().st_mtime_ns for p in out.glob("*.parquet")}
+    before, versions = _snapshot(out), _versions(out)
+    record = (out / "_current.json").stat().st_mtime_ns
 
     again = run_batch([raw], out, workers=1)
     assert again.count("parsed") == 0 and again.count("unchanged") == 3 and not again.written
-    assert _snapshot(out) == before
-    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.parquet")} == mtimes
+    assert _snapshot(out) == before and _versions(out) == versions
+    assert (out / "_current.json").stat().st_mtime_ns == record
 
     # One changed file is parsed again, alone.
     changed = raw / KNOWN_TXT.name
     changed.write_text(changed.read_text(encoding="utf-8").replace("Lê Trọng", "Lê Văn Trọng"), encoding="utf-8")
     third = run_batch([raw], out, workers=1)
     assert [r.path for r in third.results if r.status == "parsed"] == [str(changed)]
-    signers = pd.read_parquet(out / "documents.parquet").set_index("source_path").signer_name
+    signers = read_table(out, "documents").set_index("source_path").signer_name
     assert signers[str(changed)] == "Lê Văn Trọng"
 
     # A removed file's rows go.
     (raw / KNOWN_PDF.name).unlink()
     fourth = run_batch([raw], out, workers=1)
     assert fourth.written and fourth.count("parsed") == 0
-    for name in SCHEMAS:
-        frame = pd.read_parquet(out / f"{name}.parquet")
+    for name, frame in load_tables(out).items():
         if "source_path" in frame:
             assert str(raw / KNOWN_PDF.name) not in set(frame.source_path)
-    assert len(pd.read_parquet(out / "appendix_rows.parquet")) == 35 + 11
+    assert len(read_table(out, "appendix_rows")) == 35 + 11
+    assert len(_versions(out)) == 2  # the current version and the one before; older ones removed
 
 
 def test_workers_do_not_change_the_result(tmp_path):
@@ -117,7 +123,7 @@ def test_workers_do_not_change_the_result(tmp_path):
 
 
 def test_a_killed_run_leaves_the_previous_tables(tmp_path):
-    """Kill a parse while it writes its tables: the old tables stay readable and whole."""
+    """Kill a parse while it writes its tables: the old tables stay current, readable and whole."""
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
     shutil.copy(KNOWN_TXT, raw / KNOWN_TXT.name)
@@ -129,27 +135,28 @@ def test_a_killed_run_leaves_the_previous_tables(tmp_path):
 
     outcomes = set()
     for attempt in range(4):
+        versions = _versions(out)
         proc = subprocess.Popen([sys.executable, "-m", "pipeline", "parse", str(raw), "--out", str(out), "--workers", "1"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
-        # Wait until it starts writing a table (a temporary file appears), then kill it at once.
-        while proc.poll() is None and time.monotonic() < deadline and not list(out.glob(".*.tmp")):
+        # Wait until it starts writing a new version (its folder appears), then kill it at once.
+        while proc.poll() is None and time.monotonic() < deadline and _versions(out) == versions:
             time.sleep(0.002)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        if (out / COMMIT).exists():
-            outcomes.add("committed")
-            recover(out)  # what the next run does first
         after = _snapshot(out)
-        for name in SCHEMAS:
-            pd.read_parquet(out / f"{name}.parquet")  # every table readable
-        ids = set(pd.read_parquet(out / "documents.parquet").doc_id)
+        tables = load_tables(out)  # every table readable, all of one version
+        ids = set(tables["documents"].doc_id)
         for name in ("tasks", "outline", "residual", "appendix_rows"):
-            assert set(pd.read_parquet(out / f"{name}.parquet").doc_id) <= ids  # consistent with one another
+            assert set(tables[name].doc_id) <= ids  # consistent with one another
         if after == before:
             outcomes.add("kept")
         else:
-            assert len(ids) == 2  # the new tables, whole: the known text and the six identical PDFs once
+            assert len(ids) == 7  # the new tables, whole: the known text and the six copies
             outcomes.add("replaced")
             break
     assert "kept" in outcomes or "replaced" in outcomes
+    # A plain run afterwards ends the job and removes what the killed runs left half written.
+    assert run_batch([raw], out, workers=1).count("failed") == 0
+    assert len(set(load_tables(out)["documents"].doc_id)) == 7
+    assert len(_versions(out)) <= 2

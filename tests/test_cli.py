@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
+from pipeline.load import read_table, table_files
 from pipeline.schemas import SCHEMAS
 
 from .conftest import FIXTURES, KNOWN_PDF, KNOWN_TXT
@@ -44,9 +44,9 @@ def test_batch_succeeds_and_reports_coverage(batch):
 def test_every_table_is_written_with_its_schema(batch):
     _, out = batch
     for name, schema in SCHEMAS.items():
-        frame = pd.read_parquet(out / f"{name}.parquet")
+        frame = read_table(out, name)
         assert list(frame.columns) == schema.names
-    tasks = pd.read_parquet(out / "tasks.parquet")
+    tasks = read_table(out, "tasks")
     # The known plan as text and as PDF; Hà Nội's plan has 12 lettered tasks under `III. GIẢI PHÁP`.
     assert len(tasks) == 39 * 2 + 12
     assert list(tasks.loc[tasks.letter == "i", "bullets"].map(len)) == [3, 3]
@@ -56,9 +56,10 @@ def test_duckdb_reads_the_tables(batch):
     duckdb = pytest.importorskip("duckdb")
     _, out = batch
     con = duckdb.connect()
+    [tasks], [documents] = table_files(out, "tasks"), table_files(out, "documents")
     rows = con.execute(
-        f"""SELECT d.source_flavour, count(*) FROM '{out}/tasks.parquet' t
-            JOIN '{out}/documents.parquet' d USING (doc_id) GROUP BY 1 ORDER BY 1"""
+        """SELECT d.source_flavour, count(*) FROM read_parquet(?) t
+           JOIN read_parquet(?) d USING (doc_id) GROUP BY 1 ORDER BY 1""", [str(tasks), str(documents)]
     ).fetchall()
     assert rows == [("pdf", 39), ("plain", 39), ("web", 12)]
 
@@ -81,7 +82,7 @@ def test_bad_file_gives_one_line_error_and_nonzero_exit(tmp_path, name, reason):
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 1 and errors[0].startswith(f"error: {FIXTURES / name}: ") and reason in errors[0]
     assert "Traceback" not in result.stderr
-    logged = pd.read_parquet(tmp_path / "errors.parquet")
+    logged = read_table(tmp_path, "errors")
     assert list(logged.source_path) == [str(FIXTURES / name)]
 
 
@@ -93,7 +94,7 @@ def test_one_bad_file_does_not_stop_the_batch(tmp_path):
     result = run("parse", str(raw), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
     assert "1 parsed, 0 unchanged, 1 failed" in result.stdout
-    assert len(pd.read_parquet(tmp_path / "out" / "tasks.parquet")) == 39
+    assert len(read_table(tmp_path / "out", "tasks")) == 39
 
 
 def test_missing_input_is_an_error(tmp_path):

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import duckdb_connection, load_tables, run_batch
+from pipeline import duckdb_connection, load_tables, run_batch, table_files
 from pipeline.dictionary import known_plan_examples, render_dictionary
 from pipeline.schemas import SCHEMAS
 
@@ -46,7 +46,7 @@ def test_every_table_loads_with_its_declared_dtypes(data):
 
 
 def test_parquet_files_carry_the_column_meanings(data):
-    schema = pq.read_schema(Path(data) / "tasks.parquet")
+    schema = pq.read_schema(table_files(data, "tasks")[0])
     assert schema.field("letter_index").metadata[b"description"].decode().startswith("1-based place of the letter")
 
 

@@ -1,0 +1,526 @@
+"""The output folder: which files are the current tables, which files are ours.
+
+    DIR/_pipeline.json          marker: the folder is a plan-parse output (written once)
+    DIR/_current.json           the record of the current version, replaced in one step
+    DIR/v000012/                one version of the tables, never changed once written:
+        documents.parquet …         its tables (a record may list several files per table)
+        _manifest.json              what the run knew of its inputs (see pipeline.batch)
+        _version.json               its own record, the same as _current.json was
+    DIR/.cache/<sha256>.parquet the rows of one parsed document (see pipeline.batch)
+
+Snapshot reads: a run writes a new version into a folder of its own, then
+replaces `_current.json` (`os.replace`, atomic), so a reader that reads the
+record once and opens only the files it names sees one whole version. While it
+reads, a reader holds a shared lock on the version's `_version.json`; a run
+removes a version that is neither current nor the one before only when it can
+take that lock exclusively, so a reader's files are never deleted under it.
+
+Nothing in the folder is trusted as more than data: every name read from a
+record must be a plain file name (no folder part, no `..`), else it is
+ignored with a warning; files are checked against the size and SHA-256 the
+record gives. A run deletes only files it names itself (a version's listed
+files, its own temporary files), never anything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+import json
+import os
+import re
+import stat
+import tempfile
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+try:
+    import fcntl  # the reader locks; without them (not POSIX) a reader only retries
+except ImportError:  # pragma: no cover
+    fcntl = None
+
+MARKER = "_pipeline.json"
+CURRENT = "_current.json"
+RECORD = "_version.json"
+MANIFEST = "_manifest.json"
+CACHE = ".cache"
+LAYOUT = 2  # 1: one <table>.parquet per table beside _manifest.json, rewritten in place
+FORMAT = "vn-plan-pipeline output"
+KEEP_VERSIONS = 2  # the current version and the one before: a reader that began before a run still finds its files
+
+# What an empty folder may hold all the same: placeholders that version control and file browsers leave.
+PLACEHOLDERS = frozenset({".gitkeep", ".gitignore", ".keep", ".DS_Store", "Thumbs.db", "desktop.ini"})
+
+VERSION_DIR = re.compile(r"^v(\d{6,})$")
+
+
+def own_temporary(name: str, final: str) -> bool:
+    """Is `name` a temporary file made on the way to `final` (tempfile's 8 random characters)? Nothing else is swept."""
+    return re.fullmatch(rf"\.{re.escape(final)}\.[a-z0-9_]{{8}}\.tmp", name) is not None
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; the message says why, in one line."""
+
+
+class DamagedTable(Exception):
+    """A table file differs from what its version record says (cut short, changed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """One file of a version: its plain name in the version's folder, its size and SHA-256."""
+
+    name: str
+    size: int
+    sha256: str
+    rows: int | None = None
+
+    def as_json(self) -> dict:
+        entry = {"file": self.name, "bytes": self.size, "sha256": self.sha256}
+        return entry if self.rows is None else {**entry, "rows": self.rows}
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """A version record: the files of every table, and the manifest of the run that wrote them."""
+
+    number: int
+    previous: int | None
+    tables: dict[str, tuple[FileEntry, ...]]
+    manifest: FileEntry | None
+    ignored: int = 0  # file entries left out of `tables` for an unsafe name: the version is not whole
+
+    def folder(self, out: Path) -> Path:
+        return version_folder(out, self.number)
+
+    def as_json(self) -> dict:
+        return {
+            "format": FORMAT, "layout": LAYOUT, "version": self.number, "previous": self.previous,
+            "written": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "tables": {name: [f.as_json() for f in files] for name, files in self.tables.items()},
+            "manifest": self.manifest.as_json() if self.manifest else None,
+        }
+
+
+def version_folder(out: Path, number: int) -> Path:
+    return out / f"v{number:06d}"
+
+
+def is_plain_name(name: object) -> bool:
+    """A file name and nothing more: no folder part, not `.` or `..`, no control character."""
+    return (isinstance(name, str) and 0 < len(name) <= 255 and name not in (".", "..")
+            and "/" not in name and "\\" not in name and name.isprintable())
+
+
+def open_file(path: Path) -> int:
+    """A read-only descriptor of a regular file; OSError for anything else.
+
+    Whoever can write the folder can put a pipe or a device under a name the
+    pipeline reads: opened without waiting and refused, it cannot hang a reader.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return fd
+
+
+def read_file(path: Path) -> bytes:
+    with os.fdopen(open_file(path), "rb") as fh:
+        return fh.read()
+
+
+def sha256_file(path: Path) -> tuple[int, str]:
+    digest, size = hashlib.sha256(), 0
+    with os.fdopen(open_file(path), "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return size, digest.hexdigest()
+
+
+def entry_of(path: Path, rows: int | None = None) -> FileEntry:
+    size, sha = sha256_file(path)
+    return FileEntry(path.name, size, sha, rows)
+
+
+def matches(path: Path, entry: FileEntry) -> bool:
+    """Is the file there, whole, and the one the record names?"""
+    try:
+        return path.stat().st_size == entry.size and sha256_file(path) == (entry.size, entry.sha256)
+    except OSError:
+        return False
+
+
+# ------------------------------------------------------------------ records
+
+
+def _file_entry(raw: object, where: str) -> FileEntry | None:
+    """A file entry of a record, or None (with a warning) when its name is not a plain file name."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: not a file entry")
+    name = raw.get("file")
+    if not is_plain_name(name):
+        warnings.warn(f"{where}: ignored the file name {name!r}: not a plain file name in the folder",
+                      stacklevel=4)
+        return None
+    size, sha, rows = raw.get("bytes"), raw.get("sha256"), raw.get("rows")
+    if not (isinstance(size, int) and size >= 0 and isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha)):
+        raise ValueError(f"{where}: file {name!r} has no valid size and SHA-256")
+    return FileEntry(name, size, sha, rows if isinstance(rows, int) else None)
+
+
+def parse_record(text: str, where: str) -> Version:
+    """A version record from its JSON; ValueError when it is not one."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{where}: not a version record ({exc})") from None
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("layout") != LAYOUT:
+        raise ValueError(f"{where}: not a version record of this layout")
+    number, previous = raw.get("version"), raw.get("previous")
+    if type(number) is not int or number < 1 or not (previous is None or type(previous) is int):
+        raise ValueError(f"{where}: no valid version number")
+    tables = raw.get("tables")
+    if not isinstance(tables, dict):
+        raise ValueError(f"{where}: no tables")
+    files, ignored = {}, 0
+    for name, entries in tables.items():
+        if not isinstance(entries, list):
+            raise ValueError(f"{where}: table {name!r} has no file list")
+        found = [_file_entry(entry, where) for entry in entries]
+        files[name] = tuple(e for e in found if e is not None)
+        ignored += len(found) - len(files[name])
+    manifest = _file_entry(raw["manifest"], where) if raw.get("manifest") is not None else None
+    if raw.get("manifest") is not None and manifest is None:
+        ignored += 1
+    return Version(number, previous, files, manifest, ignored)
+
+
+def current_version(out: Path) -> Version | None:
+    """The current version's record; None when the folder has none. ValueError when it is damaged."""
+    try:
+        text = read_file(out / CURRENT).decode("utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        raise ValueError(f"{out / CURRENT}: not a version record (not UTF-8)") from None
+    except OSError as exc:
+        raise ValueError(f"{out / CURRENT}: not a version record ({exc.strerror})") from None
+    return parse_record(text, str(out / CURRENT))
+
+
+# ------------------------------------------------------------------ readers
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What a reader reads: one version's files (or an older folder's `<table>.parquet` files)."""
+
+    out: Path
+    version: Version | None
+
+    def files(self, table: str) -> list[tuple[Path, FileEntry | None]]:
+        if self.version is None:  # a folder of layout 1: the files as they lie
+            path = self.out / f"{table}.parquet"
+            return [(path, None)] if path.is_file() else []
+        folder = self.version.folder(self.out)
+        return [(folder / entry.name, entry) for entry in self.version.tables.get(table, ())]
+
+    def read_bytes(self, path: Path, entry: FileEntry | None) -> bytes:
+        """A table file's bytes, checked against the record; DamagedTable when they differ."""
+        data = read_file(path)
+        if entry is not None and (len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256):
+            raise DamagedTable(f"{path}: damaged ({len(data)} bytes, not the {entry.size} bytes its record "
+                               "names); run `plan-parse parse` again to rebuild it")
+        return data
+
+
+class _Pin:
+    """A shared lock on one version's record: while held, no run deletes that version."""
+
+    def __init__(self, fd: int | None):
+        self.fd = fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing the descriptor drops the lock
+            self.fd = None
+
+
+def pin(data_dir: str | Path, attempts: int = 20) -> tuple[Snapshot, _Pin]:
+    """Resolve the current version once and lock it against removal; the caller releases the pin.
+
+    A run may switch versions between reading `_current.json` and locking the
+    version's record; then the record is gone or unlinked and the current one
+    is resolved again.
+    """
+    out = Path(data_dir)
+    for _ in range(attempts):
+        version = current_version(out)
+        if version is None:
+            return Snapshot(out, None), _Pin(None)
+        try:
+            fd = open_file(version.folder(out) / RECORD)
+        except FileNotFoundError:
+            continue  # removed since `_current.json` was read: a newer version is current
+        if fcntl is None:
+            return Snapshot(out, version), _Pin(fd)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        except OSError:  # a file system without locks: read all the same
+            return Snapshot(out, version), _Pin(fd)
+        if os.fstat(fd).st_nlink > 0:  # a run removing the version unlinks the record first
+            return Snapshot(out, version), _Pin(fd)
+        os.close(fd)
+    raise OSError(f"{out}: the current version kept changing while it was read; try again")
+
+
+@contextmanager
+def reading(data_dir: str | Path):
+    """`with reading(dir) as snapshot:` one version, locked for the block."""
+    snapshot, held = pin(data_dir)
+    try:
+        yield snapshot
+    finally:
+        held.release()
+
+
+# ------------------------------------------------------------------ the writer's side
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write a whole file under a temporary name beside `path`, synced, then move it to `path`."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the tables are for every reader
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _looks_like_layout_1(out: Path) -> bool:
+    """A folder an earlier release of the pipeline wrote: its manifest is there, in that release's shape."""
+    try:
+        manifest = json.loads(read_file(out / MANIFEST).decode("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and "parser_version" in manifest and isinstance(manifest.get("files"), dict)
+
+
+def claim(data_dir: str | Path) -> "Claim":
+    """Make sure `data_dir` is ours to write and lock it against other runs; OutputError if not.
+
+    A missing or empty folder becomes an output (the marker is written); a
+    folder an earlier release wrote is taken over; any other folder with files
+    in it is refused: the pipeline never writes among files it does not own.
+    """
+    out = Path(data_dir)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out} is a file, not a folder: give a folder for the tables")
+    out.mkdir(parents=True, exist_ok=True)
+    marker = out / MARKER
+    if not marker.exists():
+        others = sorted(set(os.listdir(out)) - PLACEHOLDERS)
+        if others and not _looks_like_layout_1(out):
+            raise OutputError(f"{out} is not empty and is not a plan-parse output (no {MARKER}; it holds "
+                              f"{others[0]!r}{' …' if len(others) > 1 else ''}): give an empty or a new folder")
+        _create_marker(marker)
+    try:
+        record = json.loads(read_file(marker).decode("utf-8"))
+    except (OSError, ValueError):
+        record = None
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        raise OutputError(f"{marker} is not the marker plan-parse writes: the folder is not a plan-parse output")
+    for own in (CACHE,):
+        if os.path.lexists(out / own) and ((out / own).is_symlink() or not (out / own).is_dir()):
+            raise OutputError(f"{out / own} is not a folder of its own: the pipeline writes there only into one")
+    fd = open_file(marker)
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputError(f"{out}: another plan-parse run is writing to this folder; wait for it to end") from None
+        except OSError:
+            pass  # a file system without locks
+    return Claim(out, fd)
+
+
+def _create_marker(marker: Path) -> None:
+    """Write the marker once: two runs that start together both find the same file."""
+    text = json.dumps({"format": FORMAT, "layout": LAYOUT,
+                       "note": "This folder is written by plan-parse; read it with pipeline.load_tables."}, indent=1)
+    fd, tmp = tempfile.mkstemp(prefix=f".{marker.name}.", suffix=".tmp", dir=marker.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        try:
+            os.link(tmp, marker)  # fails if another run made it first: then that one stands
+        except FileExistsError:
+            pass
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+class Claim:
+    """A folder this run may write: it holds the folder's lock until `release`."""
+
+    def __init__(self, out: Path, fd: int):
+        self.out = out
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> "Claim":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+    # -------------------------------------------------------------- versions
+
+    def current(self) -> Version | None:
+        """The current version, or None when there is none or its record is damaged (then a new one is written)."""
+        try:
+            return current_version(self.out)
+        except ValueError as exc:
+            warnings.warn(f"{exc}; the tables are written again", stacklevel=2)
+            return None
+
+    def damaged(self, version: Version, tables) -> list[str]:
+        """The tables among `tables` that the version lacks, or whose files differ from its record."""
+        folder = version.folder(self.out)
+        return [name for name in tables
+                if version.ignored or name not in version.tables
+                or not all(matches(folder / entry.name, entry) for entry in version.tables[name])]
+
+    def read_manifest(self, version: Version | None) -> dict:
+        """The manifest of `version`, checked against its record; {} when there is none or it is damaged."""
+        if version is None or version.manifest is None:
+            return {}
+        path = version.folder(self.out) / version.manifest.name
+        try:
+            data = read_file(path)
+            if len(data) != version.manifest.size or hashlib.sha256(data).hexdigest() != version.manifest.sha256:
+                raise ValueError("it differs from its record")
+            manifest = json.loads(data.decode("utf-8"))
+        except (OSError, ValueError) as exc:
+            warnings.warn(f"{path}: manifest ignored ({exc}); every input is parsed again", stacklevel=2)
+            return {}
+        return manifest if isinstance(manifest, dict) else {}
+
+    def new_folder(self) -> tuple[int, Path]:
+        """A new, empty folder for the next version, numbered after every version folder there is."""
+        current = self.current()
+        numbers = [current.number if current else 0]
+        numbers += [int(m.group(1)) for m in map(VERSION_DIR.match, os.listdir(self.out)) if m]
+        number = max(numbers) + 1
+        while True:
+            folder = version_folder(self.out, number)
+            try:
+                folder.mkdir()
+                return number, folder
+            except FileExistsError:
+                number += 1
+
+    def switch(self, number: int, tables: dict[str, list[FileEntry]], manifest: FileEntry | None) -> Version:
+        """Make version `number` (its files written and synced in its folder) the current one, then prune.
+
+        Its own record is written first, so that a version is never current
+        without it; `_current.json` is replaced last, in one step.
+        """
+        previous = self.current()
+        version = Version(number, previous.number if previous else None,
+                          {name: tuple(files) for name, files in tables.items()}, manifest)
+        text = json.dumps(version.as_json(), ensure_ascii=False, indent=1)
+        folder = version.folder(self.out)
+        _write_new(folder / RECORD, text)
+        _sync_folder(folder)
+        _write_new(self.out / CURRENT, text)  # from here on, the new version is the truth
+        _sync_folder(self.out)
+        self.prune(keep={number, version.previous})
+        return version
+
+    def prune(self, keep: set[int | None]) -> None:
+        """Remove the versions not in `keep` that no reader holds, and this module's stale temporary files."""
+        for entry in os.listdir(self.out):
+            if own_temporary(entry, CURRENT) or own_temporary(entry, MARKER):
+                (self.out / entry).unlink(missing_ok=True)
+            found = VERSION_DIR.match(entry)
+            folder = self.out / entry
+            if found and int(found.group(1)) not in keep and folder.is_dir() and not folder.is_symlink():
+                self._remove_version(folder)
+
+    def _remove_version(self, folder: Path) -> None:
+        record = folder / RECORD
+        try:
+            fd = open_file(record)
+        except FileNotFoundError:  # a run killed before its record: what it had written, by name
+            self._remove_files(folder, [])
+            return
+        except OSError:
+            return  # not a record the pipeline wrote: the folder is left as it is
+        try:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return  # a reader holds it: a later run removes it
+                except OSError:
+                    pass
+            try:
+                version = parse_record(os.read(fd, 1 << 24).decode("utf-8"), str(record))
+                listed = [e.name for files in version.tables.values() for e in files]
+                listed += [version.manifest.name] if version.manifest else []
+            except (ValueError, UnicodeDecodeError) as exc:
+                warnings.warn(f"{exc}; the folder is left as it is", stacklevel=3)
+                return
+            record.unlink()  # first: a reader that locks it late sees it unlinked and looks again
+            self._remove_files(folder, listed)
+        finally:
+            os.close(fd)
+
+    def _remove_files(self, folder: Path, listed: list[str]) -> None:
+        """Delete the listed files and the pipeline's own temporary files of one version folder, then the folder if empty."""
+        from .schemas import SCHEMAS  # the names a run killed before its record may have left
+
+        names = set(listed) if listed else {f"{name}.parquet" for name in SCHEMAS} | {MANIFEST}
+        for entry in os.listdir(folder):
+            if entry in names or own_temporary(entry, RECORD):
+                path = folder / entry
+                if path.is_file() and not path.is_symlink():
+                    path.unlink()
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # something the pipeline did not write is in it: left alone
