@@ -182,10 +182,11 @@ CUE_CAP = 2  # a cue repeated in one piece counts at most twice
 
 # A line ending on a word that leads on (a preposition, a conjunction, a dash
 # inside a name: `Văn phòng HĐND –` / `UBND huyện`, a code broken after its
-# hyphen: `113/KH-` / `UBND`) rarely ends its cell.
+# hyphen: `113/KH-` / `UBND`) rarely ends its cell. Searched from the end, the
+# only place it can match, rather than tried at every position from the start.
 CONNECTIVE_END = re.compile(
     r"(?:\w[-–]|\s[-–]|,|\b(?:của|và|về|theo|tại|cho|với|trong|hoặc|các|những|được|ngày|số|từ|đến|trên|để|do|là|có|"
-    r"đối\s+với))$"
+    r"đối\s+với))$", re.REVERSE
 )
 ITEM_OPENING = re.compile(r"^(?:\d{1,3}\s*[.)]|[-–+•])")  # a line opening an item is a break, not a wrap
 NUMBER_LABEL = re.compile(r"^(?P<n>\d{1,3})\s*[.)]?(?:\s|$)")
@@ -326,13 +327,18 @@ def _find_headers(lines: Sequence[Line]) -> tuple[tuple[str, ...], list[tuple[in
 # ------------------------------------------------------------- the pieces
 
 
-def _glyph_width(text: str) -> float:
-    """The width of `text` set in Times New Roman, in average characters."""
+def _glyph_units(text: str) -> int:
+    """The advance widths of `text` set in Times New Roman, in thousandths of an em."""
     total = 0
     for ch in text:
         w = GLYPH_WIDTHS.get(ch)
         total += w if w is not None else GLYPH_WIDTHS.get(unicodedata.normalize("NFD", ch)[0], GLYPH_DEFAULT)
-    return total / GLYPH_AVERAGE
+    return total
+
+
+def _glyph_width(text: str) -> float:
+    """The width of `text` set in Times New Roman, in average characters."""
+    return _glyph_units(text) / GLYPH_AVERAGE
 
 
 def _char_width(text: str) -> float:
@@ -343,10 +349,36 @@ def _char_width(text: str) -> float:
 # The ways to measure a line; the table was set in the one under which the
 # wrapped lines of each column agree best on one width (see _agreement).
 MEASURES = (_glyph_width, _char_width)
+# Each measure is a whole number of units per character over the units of an
+# average character, so a piece's width is its words' units and its spaces'
+# over that, exactly as measured on its text (_piece_widths).
+MEASURE_UNITS: dict[Callable[[str], float], tuple[Callable[[str], int], int]] = {
+    _glyph_width: (_glyph_units, GLYPH_AVERAGE), _char_width: (len, 1)}
+
+
+def _piece_widths(measure, words: list[str]) -> Callable[[int, int], float]:
+    """The width of words [a, b) of a line, joined by spaces, under `measure`."""
+    units, per = MEASURE_UNITS[measure]
+    space = units(" ")
+    before = list(accumulate((units(w) for w in words), initial=0))
+    return lambda a, b: (before[b] - before[a] + (b - a - 1) * space) / per
 
 
 def _first_match(patterns, text: str) -> str:
     return next((name for name, pattern in patterns if pattern.match(text)), "other")
+
+
+def _alternation(patterns: list[tuple[str, re.Pattern]]) -> re.Pattern:
+    """One pattern trying each in turn, its branch named: the first that matches wins, as in _first_match."""
+    return re.compile("|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in patterns))
+
+
+SHAPE_PATTERN, OPENING_PATTERN = _alternation(SHAPES), _alternation(OPENINGS)
+
+
+def _first_branch(pattern: re.Pattern, text: str) -> str:
+    m = pattern.match(text)
+    return m.lastgroup if m else "other"
 
 
 class _Flow:
@@ -357,23 +389,23 @@ class _Flow:
 
     def __init__(self, lines: list[list[str]]):
         self.pairs, self.firsts, self.words = Counter(), Counter(), Counter()
+        line_keys = []
         for words in lines:
             keys = [self.key(w) for w in words]
+            line_keys.append(keys)
             self.words.update(keys)
             self.firsts.update(keys[:-1])
             self.pairs.update(zip(keys, keys[1:]))
         self.total = sum(self.words.values()) + 0.5 * (len(self.words) + 1)
         self.cache: dict[tuple[str, str], float] = {}
-        # The same counts by key id, for the search's kernel (_flow_k).
+        # The same counts by key id, for the search's kernel (_flow_k); each line's words as key ids.
         self.ids = {key: k for k, key in enumerate(self.words)}
+        self.line_ids = [[self.ids[key] for key in keys] for keys in line_keys]
         pairs = sorted((self.ids[a] * len(self.ids) + self.ids[b], n) for (a, b), n in self.pairs.items())
         self.table = _FlowTable(np.array(list(self.words.values()), np.float64),
                                 np.array([self.firsts[key] for key in self.words], np.float64),
                                 np.array([code for code, _ in pairs], np.int64), np.array([n for _, n in pairs], np.float64),
                                 len(self.ids), self.total)
-
-    def word_id(self, word: str) -> int:
-        return self.ids[self.key(word)]
 
     @staticmethod
     def key(word: str) -> str:
@@ -491,24 +523,32 @@ def _candidates(body: _Body) -> tuple[list[tuple[int, int]], list[list[_Candidat
     nodes = [(i, a) for i, b in enumerate(body.bounds) for a in b[:-1]] + [(len(body.lines), 0)]
     index = {node: k for k, node in enumerate(nodes)}
     out: list[list[_Candidate]] = []
+    line = -1
     for i, a in nodes[:-1]:
         words, here = body.words[i], []
+        if i != line:  # what the pieces of a line share: its words' widths and tokens, and which cues it holds at all
+            line, width = i, _piece_widths(body.measure, words)
+            word_tokens = [["0" if w.isdigit() else w.lower() for w in WORD.findall(word)] for word in words]
+            # A cue found in a piece is found at the same place in its line (a piece ends where a word does).
+            line_cues = [(name, p) for name, p in CUES.items() if p.search(" ".join(words))]
         for b in (b for b in body.bounds[i] if b > a):
             text = " ".join(words[a:b])
-            cues = {name: min(CUE_CAP, len(p.findall(text))) for name, p in CUES.items()}
+            cues = dict.fromkeys(CUES, 0)
+            for name, p in line_cues:
+                cues[name] = min(CUE_CAP, len(p.findall(text)))
             number = NUMBER_LABEL.match(text)
             end = index[(i, b)] if b < len(words) else index.get((i + 1, 0), len(nodes) - 1)
-            here.append(_Candidate(i, a, b, text, body.measure(text), _first_match(SHAPES, text),
-                                   _first_match(OPENINGS, text), cues, _tokens(text, cues),
+            here.append(_Candidate(i, a, b, text, width(a, b), _first_branch(SHAPE_PATTERN, text),
+                                   _first_branch(OPENING_PATTERN, text), cues,
+                                   [t for ts in word_tokens[a:b] for t in ts] + _cue_tokens(cues),
                                    int(number.group("n")) if number else None, bool(CONNECTIVE_END.search(text)), end))
         out.append(here)
     return nodes, out
 
 
-def _tokens(text: str, cues: dict[str, int]) -> list[str]:
-    """A piece's words for the learned word odds; its cues are words among them (`<date>`)."""
-    words = ["0" if w.isdigit() else w.lower() for w in WORD.findall(text)]
-    return words + [f"<{cue}>" for cue, n in cues.items() for _ in range(n)]
+def _cue_tokens(cues: dict[str, int]) -> list[str]:
+    """A piece's cues as words among its words for the learned word odds (`<date>`)."""
+    return [f"<{cue}>" for cue, n in cues.items() for _ in range(n)]
 
 
 # ----------------------------------------------------------------- model
@@ -664,14 +704,14 @@ def _pieces(body: _Body, roles: tuple[str, ...], nodes, plain: list[list[_Candid
 def _graph(body: _Body, nodes, cands: list[_Candidate], starts: list[int]) -> "_Graph":
     """The nodes, lines and candidates as the search's kernel reads them, under the body's measure."""
     n_lines = len(body.lines)
-    words_of = body.flow.word_id
+    ids = body.flow.line_ids
     firsts = [None if ITEM_OPENING.match(" ".join(body.words[i][a:a + 2])) else body.measure(" " + body.words[i][a])
               for i, a in nodes[:-1]] + [None]
     return _Graph(
         np.array([i for i, _ in nodes], np.int64), np.array([a for _, a in nodes], np.int64),
         np.array([a == 0 and i < n_lines and body.breaks[i] for i, a in nodes], np.bool_),
         np.array([0.0 if f is None else f for f in firsts], np.float64), np.array([f is not None for f in firsts], np.bool_),
-        np.array([words_of(body.words[i][a]) for i, a in nodes[:-1]] + [0], np.int64),
+        np.array([ids[i][a] for i, a in nodes[:-1]] + [0], np.int64),
         np.array(starts, np.int64),
         np.array([FLOW_WEIGHT * body.flow(body.words[i][-1], body.words[i + 1][0]) if i + 1 < n_lines else 0.0
                   for i in range(n_lines)], np.float64),
@@ -685,7 +725,7 @@ def _graph(body: _Body, nodes, cands: list[_Candidate], starts: list[int]) -> "_
         np.array([-1 if c.number is None else c.number for c in cands], np.int64),
         np.array([c.width for c in cands], np.float64),
         np.array([c.open_end for c in cands], np.bool_),
-        np.array([words_of(body.words[c.line][c.end - 1]) for c in cands], np.int64),
+        np.array([ids[c.line][c.end - 1] for c in cands], np.int64),
     )
 
 
@@ -1270,8 +1310,11 @@ def segment_table(lines: Sequence[Line]) -> FlatTable:
             measure = max(MEASURES, key=lambda m: _agreement(body, steps, m))
             if measure is not body.measure:
                 _measure_with(body, measure)
+                line, width = -1, None
                 for cand in pieces.cands:  # only the widths depend on the measure: the rest of each piece stands
-                    cand.width = measure(cand.text)
+                    if cand.line != line:
+                        line, width = cand.line, _piece_widths(measure, body.words[cand.line])
+                    cand.width = width(cand.start, cand.end)
                 pieces.graph = _graph(body, nodes, pieces.cands, pieces.starts)
         if n + 1 < PASSES:
             model = _estimate(body, model, steps, learn_words=n >= 1)
