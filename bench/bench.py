@@ -59,13 +59,14 @@ def best_process_time(n: int, fn) -> float:
 FIRST_CALL = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
-from tests.test_flattened import appendix_lines
-lines = appendix_lines()
 start = time.perf_counter()
 import parsers.flattened
 imported = time.perf_counter()
+from tests.test_flattened import appendix_lines
+lines = appendix_lines()
+start_call = time.perf_counter()
 parsers.flattened.segment_table(lines)
-print(imported - start, time.perf_counter() - imported)
+print(imported - start, time.perf_counter() - start_call)
 """
 
 
@@ -115,20 +116,22 @@ def pdf_section(repeat: int) -> None:
     print(f"{'all PDFs':45} {'':5} {'':8} {'':9} {total_pipe / total_raw:6.2f}  (pipeline / raw pdfplumber)")
 
 
-def text_section(repeat: int) -> float:
-    """Prints each text's MB/s and stages; returns the MB/s of all texts together."""
-    print("\nText input: whole pipeline, best of", repeat, "(the stages' times sum to the whole)")
-    size = seconds = 0.0
+def text_section(repeat: int) -> tuple[float, float]:
+    """Prints each text's MB/s and stages; returns the MB/s of all texts together, in wall and in process time."""
+    print("\nText input: whole pipeline, best of", repeat, "(the stages' times sum to the whole; MB/s cpu: in process time)")
+    size = seconds = cpu_seconds = 0.0
     for k, txt in enumerate(sorted(FIXTURES.glob("*.txt"))):
         stages = min((stage_times(txt) for _ in range(repeat)), key=lambda t: sum(t.values()))
+        cpu = best_process_time(repeat, lambda: pipeline(txt))
         if k == 0:
-            print(f"{'file':45} {'size':>10} {'time':>9} {'MB/s':>6}  ms: " + " ".join(f"{stage:>9}" for stage in stages))
+            print(f"{'file':45} {'size':>10} {'time':>9} {'MB/s':>6} {'cpu':>6}  ms: "
+                  + " ".join(f"{stage:>9}" for stage in stages))
         kb, t = txt.stat().st_size / 1e3, sum(stages.values())
-        size, seconds = size + kb, seconds + t
-        print(f"{txt.name[:45]:45} {kb:7.1f} kB {t:7.3f} s {kb / 1e3 / t:6.2f}      "
+        size, seconds, cpu_seconds = size + kb, seconds + t, cpu_seconds + cpu
+        print(f"{txt.name[:45]:45} {kb:7.1f} kB {t:7.3f} s {kb / 1e3 / t:6.2f} {kb / 1e3 / cpu:6.2f}      "
               + " ".join(f"{ms * 1000:9.1f}" for ms in stages.values()))
-    print(f"{'all texts':45} {size:7.1f} kB {seconds:7.3f} s {size / 1e3 / seconds:6.2f}")
-    return size / 1e3 / seconds
+    print(f"{'all texts':45} {size:7.1f} kB {seconds:7.3f} s {size / 1e3 / seconds:6.2f} {size / 1e3 / cpu_seconds:6.2f}")
+    return size / 1e3 / seconds, size / 1e3 / cpu_seconds
 
 
 def flattened_section(repeat: int) -> float:
@@ -187,7 +190,7 @@ def main() -> None:
     if search is not None:
         goals.append(f"flattened search on the known plan {search * 1000:.1f} ms (goal <= 90 ms)")
     if rate is not None:
-        goals.append(f"text, all corpus texts {rate:.2f} MB/s (goal >= 1 MB/s)")
+        goals.append(f"text, all corpus texts {rate[0]:.2f} MB/s, {rate[1]:.2f} MB/s in process time (goal >= 1 MB/s)")
     if goals:
         print("\nGoals: " + "; ".join(goals))
 

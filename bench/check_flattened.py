@@ -7,7 +7,9 @@ beside the working copy and runs both on every table the tests flatten: the
 known plan's appendix (as extracted, and with a task's number lost and another
 out of its run), the known plan's cells re-wrapped at the widths of
 tests/test_flattened.py (8 layouts), the four web plans' tables flattened
-(8 layouts), and Đồng Tháp 617's table with a funding column. With --texts,
+(8 layouts), and Đồng Tháp 617's table with a funding column. With --more,
+also the same cells on pages of other lengths, with other seeds and more
+merged lines (36 tables the tests do not hold). With --texts,
 also every flattened table that parsing the texts of tests/fixtures/ (the
 plans and the legal-database pages) meets. A table is the same when its roles,
 rows, cells (text and line), header lines, unplaced lines and issues are all
@@ -69,6 +71,23 @@ def tables() -> dict[str, list[Line]]:
     return out
 
 
+def more_tables() -> dict[str, list[Line]]:
+    """Name -> the lines of the same cells flattened on pages of other lengths, with more lines merged."""
+    out = {}
+    truth = [dict(zip(cases.ROLES, cells)) for cells in cases.pdf_rows()]
+    for layout, (wrap, widths) in cases.KNOWN_LAYOUTS.items():
+        for page_lines, seed in ((30, 3), (42, 4), (60, 5)):
+            out[f"known cells, {layout}, {page_lines} lines a page, seed {seed}, 5% merged"] = cases.flatten(
+                cases.KNOWN_HEADER, truth, cases.ROLES, widths, wrap, page_lines, merge_rate=0.05, seed=seed)
+    for path in cases.WEB_PLANS:
+        header, rows, roles = cases.web_table(path)
+        for layout, (wrap, widths) in cases.WEB_WIDTHS.items():
+            for page_lines, seed in ((25, 11), (50, 12), (30, 13)):
+                out[f"{path.stem}, {layout}, {page_lines} lines a page, seed {seed}, 5% merged"] = cases.flatten(
+                    header, rows, roles, widths, wrap, page_lines=page_lines, merge_rate=0.05, seed=seed)
+    return out
+
+
 def parsed_tables() -> dict[str, list[Line]]:
     """Name -> the lines of each flattened table met while parsing the fixture texts."""
     from parsers.errors import DocumentError
@@ -108,10 +127,13 @@ def plain(table) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ref", default="main")
+    parser.add_argument("--more", action="store_true")
     parser.add_argument("--texts", action="store_true")
     args = parser.parse_args()
     old = revision(args.ref)
     cases_ = tables()
+    if args.more:
+        cases_.update(more_tables())
     if args.texts:
         cases_.update(parsed_tables())
     differ = 0

@@ -360,7 +360,7 @@ def _piece_widths(measure, words: list[str]) -> Callable[[int, int], float]:
     """The width of words [a, b) of a line, joined by spaces, under `measure`."""
     units, per = MEASURE_UNITS[measure]
     space = units(" ")
-    before = list(accumulate((units(w) for w in words), initial=0))
+    before = list(accumulate(map(units, words), initial=0))
     return lambda a, b: (before[b] - before[a] + (b - a - 1) * space) / per
 
 
