@@ -32,9 +32,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
-from operator import mul
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
@@ -327,6 +325,7 @@ def _find_headers(lines: Sequence[Line]) -> tuple[tuple[str, ...], list[tuple[in
 # ------------------------------------------------------------- the pieces
 
 
+@lru_cache(maxsize=1 << 14)  # a table's words, and the lines measured twice (_agreement, _measure_with)
 def _glyph_units(text: str) -> int:
     """The advance widths of `text` set in Times New Roman, in thousandths of an em."""
     total = 0
@@ -540,7 +539,7 @@ def _candidates(body: _Body) -> tuple[list[tuple[int, int]], list[list[_Candidat
             end = index[(i, b)] if b < len(words) else index.get((i + 1, 0), len(nodes) - 1)
             here.append(_Candidate(i, a, b, text, width(a, b), _first_branch(SHAPE_PATTERN, text),
                                    _first_branch(OPENING_PATTERN, text), cues,
-                                   [t for ts in word_tokens[a:b] for t in ts] + _cue_tokens(cues),
+                                   [*chain.from_iterable(word_tokens[a:b]), *_cue_tokens(cues)],
                                    int(number.group("n")) if number else None, bool(CONNECTIVE_END.search(text)), end))
         out.append(here)
     return nodes, out
@@ -605,40 +604,6 @@ def _first_model(roles: tuple[str, ...]) -> _Model:
 def _cue_weights(role: str) -> tuple[float, ...]:
     """The first pass's log-odds of each cue (in CUES' order) for a column of `role`."""
     return tuple(CUE_WEIGHTS[cue].get(role, 0.0) for cue in CUES)
-
-
-def _emissions(model: _Model, cand: _Candidate) -> list[list[float]]:
-    """[kind][column] -> how well the piece reads as that kind of piece of that column."""
-    out: list[list[float]] = [[], [], []]
-    tokens = cand.tokens
-    for col, role in enumerate(model.roles):
-        odds = model.word_odds[col]
-        if odds:  # learned: the cues are words like any other (summed in the same order, without a generator)
-            score = max(-PIECE_WORDS_CAP, min(PIECE_WORDS_CAP, WORD_WEIGHT * sum(map(odds.get, tokens, repeat(0.0)))))
-        else:
-            score = sum(map(mul, cand.cues.values(), _cue_weights(role)))  # cand.cues is in CUES' order
-        form = ROLE_FORMS.get(role)
-        if form is not None and not form.match(cand.text):
-            score -= FORM_WEIGHT
-        width = model.widths[col]
-        if width is not None and cand.width > width * (1 + WIDTH_TOLERANCE):  # no line is wider than its column
-            score -= OVERFLOW_WEIGHT * (cand.width - width * (1 + WIDTH_TOLERANCE))
-        for kind in KINDS:
-            out[kind].append(score + model.shapes[kind][col][cand.shape] + model.openings[kind][col][cand.opening])
-    return out
-
-
-def _wraps(model: _Model, col: int, width: float, follow: float | None, bounds: tuple[float, float]):
-    """Score a line of `width` wrapped before a word adding `follow` (None: before an item), and the cell's width bounds after it."""
-    lo = max(bounds[0], width)
-    hi = min(bounds[1], width + follow) if follow is not None else bounds[1]
-    score = -ALIKE_WEIGHT * (lo - hi * (1 + WIDTH_TOLERANCE)) if lo > hi * (1 + WIDTH_TOLERANCE) else 0.0
-    known = model.widths[col]
-    if known is not None and follow is not None:
-        room = known * (1 - WIDTH_TOLERANCE) - (width + follow)
-        if room > 0:  # the next word would have fitted on this line
-            score -= UNDERFILL_WEIGHT * room
-    return score, (lo, max(lo, hi))
 
 
 # ---------------------------------------------------------------- search
@@ -730,7 +695,7 @@ def _graph(body: _Body, nodes, cands: list[_Candidate], starts: list[int]) -> "_
 
 
 def _emission_table(model: _Model, pieces: _Pieces) -> np.ndarray:
-    """[candidate, kind, column] -> how well the piece reads as that kind of piece of that column (see _emissions)."""
+    """[candidate, kind, column] -> how well the piece reads as that kind of piece of that column."""
     K = len(model.roles)
     odds = np.zeros((K, len(pieces.vocab)))
     for col, learned in enumerate(model.word_odds):
@@ -750,7 +715,8 @@ def _emission_table(model: _Model, pieces: _Pieces) -> np.ndarray:
 @njit(cache=True)
 def _emissions_k(tokens, token_starts, odds, learned, cues, cue_weights, off_form, widths, has_width, cand_width,
                  shape, opening, shape_logp, opening_logp):
-    """_emissions of every candidate: the same terms, added in the same order."""
+    """How each candidate reads as each kind of piece of each column: its words (their learned odds, or in
+    the first passes its cues), its form, its width against the column's, its shape and its opening."""
     n, K = cand_width.size, widths.size
     out = np.empty((n, 3, K))
     for g in range(n):
@@ -932,8 +898,9 @@ def _flow_k(words, firsts, pair_codes, pair_counts, keys, total, a, b):
 
 
 @njit(cache=True)
-def _wraps_k(known, has_known, width, follow, has_follow, lo0, hi0):
-    """_wraps: the score, and the bounds after the line."""
+def _wraps(known, has_known, width, follow, has_follow, lo0, hi0):
+    """Score a line of `width` wrapped before a word adding `follow` (none: before an item) in a column of width
+    `known`, its cell's width bounds so far (lo0, hi0): the score, and the bounds after it."""
     lo = max(lo0, width)
     hi = min(hi0, width + follow) if has_follow else hi0
     score = -ALIKE_WEIGHT * (lo - hi * (1 + WIDTH_TOLERANCE)) if lo > hi * (1 + WIDTH_TOLERANCE) else 0.0
@@ -1100,7 +1067,7 @@ def _lattice(g, m, flow, nbest, beam):
                             _offer(K + c2, value + RESUME_FOREIGN, s, r, 0, 0.0, inf,
                                    nbest, off_f, off_i, off_n, key_order, n_keys)
                         else:
-                            fit, lo, hi = _wraps_k(widths[c2], has_width[c2], pool_f[held, c2, HELD_WIDTH], first,
+                            fit, lo, hi = _wraps(widths[c2], has_width[c2], pool_f[held, c2, HELD_WIDTH], first,
                                                    has_first, pool_f[held, c2, HELD_LO], pool_f[held, c2, HELD_HI])
                             _offer(K + c2, value + pool_f[held, c2, HELD_ODDS]
                                    + FLOW_WEIGHT * _flow_k(flow_words, flow_firsts, pair_codes, pair_counts, flow_keys, flow_total, pool_key[held, c2], word) + fit, s, r, 0, lo, hi,
@@ -1194,7 +1161,7 @@ def _lattice(g, m, flow, nbest, beam):
                         slot_i[slot, RUN_LAST], slot_i[slot, GROUP_SINCE] = run_last, group_since
                         slot_i[slot, ROW_KIND], slot_i[slot, CELLS] = row_kind, held
                     if can_open:
-                        fit, lo2, hi2 = _wraps_k(widths[c2], has_width[c2], width, follow, has_follow, lo, hi)
+                        fit, lo2, hi2 = _wraps(widths[c2], has_width[c2], width, follow, has_follow, lo, hi)
                         opened = e + goes_on[c2] + flow_on + fit
                         if _admits(target, state + 1, opened, S, nbest, slot_f, count):
                             if opened > best[target]:
