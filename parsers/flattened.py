@@ -608,8 +608,6 @@ def _cue_weights(role: str) -> tuple[float, ...]:
 
 # ---------------------------------------------------------------- search
 
-UNBOUNDED = (0.0, math.inf)
-
 
 @dataclass(slots=True)
 class _Step:
