@@ -388,9 +388,9 @@ class _Flow:
 
     def __init__(self, lines: list[list[str]]):
         self.pairs, self.firsts, self.words = Counter(), Counter(), Counter()
-        line_keys = []
+        line_keys, key_of = [], {}
         for words in lines:
-            keys = [self.key(w) for w in words]
+            keys = [key_of[w] if w in key_of else key_of.setdefault(w, self.key(w)) for w in words]
             line_keys.append(keys)
             self.words.update(keys)
             self.firsts.update(keys[:-1])
@@ -441,14 +441,20 @@ def _body(lines: Sequence[Line], spans: list[tuple[int, int]], roles: tuple[str,
     body = _Body([], [], [], [])
     own_numbers = "row_no" in roles  # an STT column: a row's number is a cell of its own
     pending = False
+    looks: dict[str, tuple[bool, bool, bool]] = {}  # word -> (a label, may open a cell, ends a sentence)
     for k, line in enumerate(lines):
         pending = pending or k in repeats
+        if k in in_header:
+            continue
         words = normalise(line.text).split()
-        if k in in_header or not words:
+        if not words:
             continue
         brk = pending or bool(body.lines and body.lines[-1].page != line.page)
-        cuts = [j for j in range(1, len(words)) if (own_numbers or not LABEL.match(words[j - 1]))
-                and (brk or CUT_BEFORE.match(words[j]) or CUT_AFTER.search(words[j - 1]))]
+        for word in words:
+            if word not in looks:
+                looks[word] = (bool(LABEL.match(word)), bool(CUT_BEFORE.match(word)), bool(CUT_AFTER.search(word)))
+        cuts = [j for j in range(1, len(words)) if (own_numbers or not looks[words[j - 1]][0])
+                and (brk or looks[words[j]][1] or looks[words[j - 1]][2])]
         body.lines.append(line)
         body.words.append(words)
         body.bounds.append([0] + cuts + [len(words)])
