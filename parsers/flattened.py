@@ -32,11 +32,12 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
-from operator import mul
-from typing import Callable, Sequence
+from itertools import accumulate, chain
+from typing import Callable, NamedTuple, Sequence
 
+import numpy as np
 import regex as re
+from numba import njit
 
 from . import vocab
 from .clean import normalise
@@ -179,10 +180,11 @@ CUE_CAP = 2  # a cue repeated in one piece counts at most twice
 
 # A line ending on a word that leads on (a preposition, a conjunction, a dash
 # inside a name: `Văn phòng HĐND –` / `UBND huyện`, a code broken after its
-# hyphen: `113/KH-` / `UBND`) rarely ends its cell.
+# hyphen: `113/KH-` / `UBND`) rarely ends its cell. Searched from the end, the
+# only place it can match, rather than tried at every position from the start.
 CONNECTIVE_END = re.compile(
     r"(?:\w[-–]|\s[-–]|,|\b(?:của|và|về|theo|tại|cho|với|trong|hoặc|các|những|được|ngày|số|từ|đến|trên|để|do|là|có|"
-    r"đối\s+với))$"
+    r"đối\s+với))$", re.REVERSE
 )
 ITEM_OPENING = re.compile(r"^(?:\d{1,3}\s*[.)]|[-–+•])")  # a line opening an item is a break, not a wrap
 NUMBER_LABEL = re.compile(r"^(?P<n>\d{1,3})\s*[.)]?(?:\s|$)")
@@ -323,13 +325,19 @@ def _find_headers(lines: Sequence[Line]) -> tuple[tuple[str, ...], list[tuple[in
 # ------------------------------------------------------------- the pieces
 
 
-def _glyph_width(text: str) -> float:
-    """The width of `text` set in Times New Roman, in average characters."""
+@lru_cache(maxsize=1 << 14)  # a table's words, and the lines measured twice (_agreement, _measure_with)
+def _glyph_units(text: str) -> int:
+    """The advance widths of `text` set in Times New Roman, in thousandths of an em."""
     total = 0
     for ch in text:
         w = GLYPH_WIDTHS.get(ch)
         total += w if w is not None else GLYPH_WIDTHS.get(unicodedata.normalize("NFD", ch)[0], GLYPH_DEFAULT)
-    return total / GLYPH_AVERAGE
+    return total
+
+
+def _glyph_width(text: str) -> float:
+    """The width of `text` set in Times New Roman, in average characters."""
+    return _glyph_units(text) / GLYPH_AVERAGE
 
 
 def _char_width(text: str) -> float:
@@ -340,10 +348,36 @@ def _char_width(text: str) -> float:
 # The ways to measure a line; the table was set in the one under which the
 # wrapped lines of each column agree best on one width (see _agreement).
 MEASURES = (_glyph_width, _char_width)
+# Each measure is a whole number of units per character over the units of an
+# average character, so a piece's width is its words' units and its spaces'
+# over that, exactly as measured on its text (_piece_widths).
+MEASURE_UNITS: dict[Callable[[str], float], tuple[Callable[[str], int], int]] = {
+    _glyph_width: (_glyph_units, GLYPH_AVERAGE), _char_width: (len, 1)}
+
+
+def _piece_widths(measure, words: list[str]) -> Callable[[int, int], float]:
+    """The width of words [a, b) of a line, joined by spaces, under `measure`."""
+    units, per = MEASURE_UNITS[measure]
+    space = units(" ")
+    before = list(accumulate(map(units, words), initial=0))
+    return lambda a, b: (before[b] - before[a] + (b - a - 1) * space) / per
 
 
 def _first_match(patterns, text: str) -> str:
     return next((name for name, pattern in patterns if pattern.match(text)), "other")
+
+
+def _alternation(patterns: list[tuple[str, re.Pattern]]) -> re.Pattern:
+    """One pattern trying each in turn, its branch named: the first that matches wins, as in _first_match."""
+    return re.compile("|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in patterns))
+
+
+SHAPE_PATTERN, OPENING_PATTERN = _alternation(SHAPES), _alternation(OPENINGS)
+
+
+def _first_branch(pattern: re.Pattern, text: str) -> str:
+    m = pattern.match(text)
+    return m.lastgroup if m else "other"
 
 
 class _Flow:
@@ -354,13 +388,23 @@ class _Flow:
 
     def __init__(self, lines: list[list[str]]):
         self.pairs, self.firsts, self.words = Counter(), Counter(), Counter()
+        line_keys, key_of = [], {}
         for words in lines:
-            keys = [self.key(w) for w in words]
+            keys = [key_of[w] if w in key_of else key_of.setdefault(w, self.key(w)) for w in words]
+            line_keys.append(keys)
             self.words.update(keys)
             self.firsts.update(keys[:-1])
             self.pairs.update(zip(keys, keys[1:]))
         self.total = sum(self.words.values()) + 0.5 * (len(self.words) + 1)
         self.cache: dict[tuple[str, str], float] = {}
+        # The same counts by key id, for the search's kernel (_flow_k); each line's words as key ids.
+        self.ids = {key: k for k, key in enumerate(self.words)}
+        self.line_ids = [[self.ids[key] for key in keys] for keys in line_keys]
+        pairs = sorted((self.ids[a] * len(self.ids) + self.ids[b], n) for (a, b), n in self.pairs.items())
+        self.table = _FlowTable(np.array(list(self.words.values()), np.float64),
+                                np.array([self.firsts[key] for key in self.words], np.float64),
+                                np.array([code for code, _ in pairs], np.int64), np.array([n for _, n in pairs], np.float64),
+                                len(self.ids), self.total)
 
     @staticmethod
     def key(word: str) -> str:
@@ -397,14 +441,20 @@ def _body(lines: Sequence[Line], spans: list[tuple[int, int]], roles: tuple[str,
     body = _Body([], [], [], [])
     own_numbers = "row_no" in roles  # an STT column: a row's number is a cell of its own
     pending = False
+    looks: dict[str, tuple[bool, bool, bool]] = {}  # word -> (a label, may open a cell, ends a sentence)
     for k, line in enumerate(lines):
         pending = pending or k in repeats
+        if k in in_header:
+            continue
         words = normalise(line.text).split()
-        if k in in_header or not words:
+        if not words:
             continue
         brk = pending or bool(body.lines and body.lines[-1].page != line.page)
-        cuts = [j for j in range(1, len(words)) if (own_numbers or not LABEL.match(words[j - 1]))
-                and (brk or CUT_BEFORE.match(words[j]) or CUT_AFTER.search(words[j - 1]))]
+        for word in words:
+            if word not in looks:
+                looks[word] = (bool(LABEL.match(word)), bool(CUT_BEFORE.match(word)), bool(CUT_AFTER.search(word)))
+        cuts = [j for j in range(1, len(words)) if (own_numbers or not looks[words[j - 1]][0])
+                and (brk or looks[words[j]][1] or looks[words[j - 1]][2])]
         body.lines.append(line)
         body.words.append(words)
         body.bounds.append([0] + cuts + [len(words)])
@@ -478,24 +528,32 @@ def _candidates(body: _Body) -> tuple[list[tuple[int, int]], list[list[_Candidat
     nodes = [(i, a) for i, b in enumerate(body.bounds) for a in b[:-1]] + [(len(body.lines), 0)]
     index = {node: k for k, node in enumerate(nodes)}
     out: list[list[_Candidate]] = []
+    line = -1
     for i, a in nodes[:-1]:
         words, here = body.words[i], []
+        if i != line:  # what the pieces of a line share: its words' widths and tokens, and which cues it holds at all
+            line, width = i, _piece_widths(body.measure, words)
+            word_tokens = [["0" if w.isdigit() else w.lower() for w in WORD.findall(word)] for word in words]
+            # A cue found in a piece is found at the same place in its line (a piece ends where a word does).
+            line_cues = [(name, p) for name, p in CUES.items() if p.search(" ".join(words))]
         for b in (b for b in body.bounds[i] if b > a):
             text = " ".join(words[a:b])
-            cues = {name: min(CUE_CAP, len(p.findall(text))) for name, p in CUES.items()}
+            cues = dict.fromkeys(CUES, 0)
+            for name, p in line_cues:
+                cues[name] = min(CUE_CAP, len(p.findall(text)))
             number = NUMBER_LABEL.match(text)
             end = index[(i, b)] if b < len(words) else index.get((i + 1, 0), len(nodes) - 1)
-            here.append(_Candidate(i, a, b, text, body.measure(text), _first_match(SHAPES, text),
-                                   _first_match(OPENINGS, text), cues, _tokens(text, cues),
+            here.append(_Candidate(i, a, b, text, width(a, b), _first_branch(SHAPE_PATTERN, text),
+                                   _first_branch(OPENING_PATTERN, text), cues,
+                                   [*chain.from_iterable(word_tokens[a:b]), *_cue_tokens(cues)],
                                    int(number.group("n")) if number else None, bool(CONNECTIVE_END.search(text)), end))
         out.append(here)
     return nodes, out
 
 
-def _tokens(text: str, cues: dict[str, int]) -> list[str]:
-    """A piece's words for the learned word odds; its cues are words among them (`<date>`)."""
-    words = ["0" if w.isdigit() else w.lower() for w in WORD.findall(text)]
-    return words + [f"<{cue}>" for cue, n in cues.items() for _ in range(n)]
+def _cue_tokens(cues: dict[str, int]) -> list[str]:
+    """A piece's cues as words among its words for the learned word odds (`<date>`)."""
+    return [f"<{cue}>" for cue, n in cues.items() for _ in range(n)]
 
 
 # ----------------------------------------------------------------- model
@@ -554,43 +612,7 @@ def _cue_weights(role: str) -> tuple[float, ...]:
     return tuple(CUE_WEIGHTS[cue].get(role, 0.0) for cue in CUES)
 
 
-def _emissions(model: _Model, cand: _Candidate) -> list[list[float]]:
-    """[kind][column] -> how well the piece reads as that kind of piece of that column."""
-    out: list[list[float]] = [[], [], []]
-    tokens = cand.tokens
-    for col, role in enumerate(model.roles):
-        odds = model.word_odds[col]
-        if odds:  # learned: the cues are words like any other (summed in the same order, without a generator)
-            score = max(-PIECE_WORDS_CAP, min(PIECE_WORDS_CAP, WORD_WEIGHT * sum(map(odds.get, tokens, repeat(0.0)))))
-        else:
-            score = sum(map(mul, cand.cues.values(), _cue_weights(role)))  # cand.cues is in CUES' order
-        form = ROLE_FORMS.get(role)
-        if form is not None and not form.match(cand.text):
-            score -= FORM_WEIGHT
-        width = model.widths[col]
-        if width is not None and cand.width > width * (1 + WIDTH_TOLERANCE):  # no line is wider than its column
-            score -= OVERFLOW_WEIGHT * (cand.width - width * (1 + WIDTH_TOLERANCE))
-        for kind in KINDS:
-            out[kind].append(score + model.shapes[kind][col][cand.shape] + model.openings[kind][col][cand.opening])
-    return out
-
-
-def _wraps(model: _Model, col: int, width: float, follow: float | None, bounds: tuple[float, float]):
-    """Score a line of `width` wrapped before a word adding `follow` (None: before an item), and the cell's width bounds after it."""
-    lo = max(bounds[0], width)
-    hi = min(bounds[1], width + follow) if follow is not None else bounds[1]
-    score = -ALIKE_WEIGHT * (lo - hi * (1 + WIDTH_TOLERANCE)) if lo > hi * (1 + WIDTH_TOLERANCE) else 0.0
-    known = model.widths[col]
-    if known is not None and follow is not None:
-        room = known * (1 - WIDTH_TOLERANCE) - (width + follow)
-        if room > 0:  # the next word would have fitted on this line
-            score -= UNDERFILL_WEIGHT * room
-    return score, (lo, max(lo, hi))
-
-
 # ---------------------------------------------------------------- search
-
-UNBOUNDED = (0.0, math.inf)
 
 
 @dataclass(slots=True)
@@ -615,7 +637,112 @@ class _Step:
         return self.piece.end
 
 
-def _search(body: _Body, model: _Model, nodes, cands, nbest: int) -> list[dict[int, list]]:
+@dataclass(slots=True)
+class _Pieces:
+    """The candidates of every node in one list, and what the kernels read of them."""
+
+    cands: list[_Candidate]  # node k's: cands[starts[k]:starts[k + 1]]
+    starts: list[int]
+    graph: "_Graph"  # rebuilt when the measure changes (_graph)
+    tokens: np.ndarray  # every candidate's token ids, one after another
+    token_starts: np.ndarray  # [candidate] -> its first in `tokens`; [candidate + 1]: past its last
+    vocab: dict[str, int]  # token -> id
+    cues: np.ndarray  # [candidate, cue] -> times seen (at most CUE_CAP)
+    shapes: np.ndarray  # [candidate] -> index in SHAPE_NAMES
+    openings: np.ndarray  # [candidate] -> index in OPENING_NAMES
+    off_form: np.ndarray  # [candidate, column] -> not of the column's form (ROLE_FORMS)
+
+
+def _pieces(body: _Body, roles: tuple[str, ...], nodes, plain: list[list[_Candidate]]) -> _Pieces:
+    cands = [cand for here in plain for cand in here]
+    starts = list(accumulate([len(here) for here in plain], initial=0))
+    vocab: dict[str, int] = {}
+    tokens = [vocab.setdefault(t, len(vocab)) for cand in cands for t in cand.tokens]
+    forms = [ROLE_FORMS.get(role) for role in roles]
+    return _Pieces(
+        cands, starts, _graph(body, nodes, cands, starts),
+        np.array(tokens, np.int64), np.array(list(accumulate((len(c.tokens) for c in cands), initial=0)), np.int64), vocab,
+        np.array([list(c.cues.values()) for c in cands], np.float64).reshape(len(cands), len(CUES)),
+        np.array([SHAPE_NAMES.index(c.shape) for c in cands], np.int64),
+        np.array([OPENING_NAMES.index(c.opening) for c in cands], np.int64),
+        np.array([[form is not None and not form.match(c.text) for form in forms] for c in cands], np.bool_).reshape(
+            len(cands), len(roles)),
+    )
+
+
+def _graph(body: _Body, nodes, cands: list[_Candidate], starts: list[int]) -> "_Graph":
+    """The nodes, lines and candidates as the search's kernel reads them, under the body's measure."""
+    n_lines = len(body.lines)
+    ids = body.flow.line_ids
+    firsts = [None if ITEM_OPENING.match(" ".join(body.words[i][a:a + 2])) else body.measure(" " + body.words[i][a])
+              for i, a in nodes[:-1]] + [None]
+    return _Graph(
+        np.array([i for i, _ in nodes], np.int64), np.array([a for _, a in nodes], np.int64),
+        np.array([a == 0 and i < n_lines and body.breaks[i] for i, a in nodes], np.bool_),
+        np.array([0.0 if f is None else f for f in firsts], np.float64), np.array([f is not None for f in firsts], np.bool_),
+        np.array([ids[i][a] for i, a in nodes[:-1]] + [0], np.int64),
+        np.array(starts, np.int64),
+        np.array([FLOW_WEIGHT * body.flow(body.words[i][-1], body.words[i + 1][0]) if i + 1 < n_lines else 0.0
+                  for i in range(n_lines)], np.float64),
+        np.array([0.0 if f is None else f for f in body.follow], np.float64),
+        np.array([f is not None for f in body.follow], np.bool_),
+        np.array([i + 1 < n_lines and not body.breaks[i + 1] for i in range(n_lines)], np.bool_),
+        np.array([c.start > 0 for c in cands], np.bool_),
+        np.array([c.end == len(body.words[c.line]) for c in cands], np.bool_),
+        np.array([c.end_node for c in cands], np.int64),
+        np.array([c.shape == "roman" for c in cands], np.bool_),
+        np.array([-1 if c.number is None else c.number for c in cands], np.int64),
+        np.array([c.width for c in cands], np.float64),
+        np.array([c.open_end for c in cands], np.bool_),
+        np.array([ids[c.line][c.end - 1] for c in cands], np.int64),
+    )
+
+
+def _emission_table(model: _Model, pieces: _Pieces) -> np.ndarray:
+    """[candidate, kind, column] -> how well the piece reads as that kind of piece of that column."""
+    K = len(model.roles)
+    odds = np.zeros((K, len(pieces.vocab)))
+    for col, learned in enumerate(model.word_odds):
+        for word, value in learned.items():
+            k = pieces.vocab.get(word)
+            if k is not None:
+                odds[col, k] = value
+    return _emissions_k(
+        pieces.tokens, pieces.token_starts, odds, np.array([bool(o) for o in model.word_odds], np.bool_),
+        pieces.cues, np.array([_cue_weights(role) for role in model.roles], np.float64).reshape(K, len(CUES)),
+        pieces.off_form, np.array([0.0 if w is None else w for w in model.widths], np.float64),
+        np.array([w is not None for w in model.widths], np.bool_), pieces.graph.cand_width, pieces.shapes, pieces.openings,
+        np.array([[[table[name] for name in SHAPE_NAMES] for table in kind] for kind in model.shapes], np.float64),
+        np.array([[[table[name] for name in OPENING_NAMES] for table in kind] for kind in model.openings], np.float64))
+
+
+@njit(cache=True)
+def _emissions_k(tokens, token_starts, odds, learned, cues, cue_weights, off_form, widths, has_width, cand_width,
+                 shape, opening, shape_logp, opening_logp):
+    """How each candidate reads as each kind of piece of each column: its words (their learned odds, or in
+    the first passes its cues), its form, its width against the column's, its shape and its opening."""
+    n, K = cand_width.size, widths.size
+    out = np.empty((n, 3, K))
+    for g in range(n):
+        for col in range(K):
+            score = 0.0
+            if learned[col]:
+                for t in range(token_starts[g], token_starts[g + 1]):
+                    score += odds[col, tokens[t]]
+                score = max(-PIECE_WORDS_CAP, min(PIECE_WORDS_CAP, WORD_WEIGHT * score))
+            else:
+                for q in range(cues.shape[1]):
+                    score += cues[g, q] * cue_weights[col, q]
+            if off_form[g, col]:
+                score -= FORM_WEIGHT
+            if has_width[col] and cand_width[g] > widths[col] * (1 + WIDTH_TOLERANCE):  # no line is wider than its column
+                score -= OVERFLOW_WEIGHT * (cand_width[g] - widths[col] * (1 + WIDTH_TOLERANCE))
+            for kind in range(3):
+                out[g, kind, col] = score + shape_logp[kind, col, shape[g]] + opening_logp[kind, col, opening[g]]
+    return out
+
+
+def _search(body: _Body, model: _Model, pieces: _Pieces, emissions: np.ndarray, nbest: int) -> _Paths:
     """The N best paths into every state at every node (list Viterbi, beam-pruned).
 
     A state is (phase, column, goes on): phase 0 is a row's first part, 1 the
@@ -624,194 +751,433 @@ def _search(body: _Body, model: _Model, nodes, cands, nbest: int) -> list[dict[i
     column, this row's cell before a page break: the odds that it goes on, its
     last line's width, its width bounds and last word; the row's kind)."""
     K = len(model.roles)
-    numbered = model.numbered
-    logp = [[math.log(p) for p in kind] for kind in model.presence]
     logq = [[math.log(1 - p) for p in kind] for kind in model.presence]
-    log_end = [math.log(e) for e in model.ends]
-    goes_on = [math.log(1 - e) - math.log(e) for e in model.ends]
-    absent_after = [[sum(q[c + 1:]) for c in range(K)] for q in logq]  # the rest of the row merged with the rows above
-    absent_between = [[[sum(q[c + 1:c2]) for c2 in range(K)] for c in range(K)] for q in logq]
-    new_row = [ROW_COST + sum(logq[0][:c2]) + logp[0][c2] for c2 in range(K)]
-    cut_row, whole_row = math.log(model.cut_rows), math.log(1 - model.cut_rows)
-    n_lines = len(body.lines)
-    flows = [FLOW_WEIGHT * body.flow(body.words[i][-1], body.words[i + 1][0]) if i + 1 < n_lines else 0.0
-             for i in range(n_lines)]
-    no_cells = (None,) * K
-    last_node = len(nodes) - 1
-    hyps: list[dict[int, list]] = [{} for _ in nodes]  # node -> state -> [(score, back, carry)], best first
-    # The best score pushed into each node so far. The beam drops every path
-    # more than BEAM behind the final best at its node, and that best can only
-    # grow: a path already that far behind the best so far can never be
-    # extended, so it need not be scored in full nor kept (see the pruning below).
-    best = [-math.inf] * len(nodes)
-    widen = 1 + WIDTH_TOLERANCE
-
-    def push(node: int, state: int, score: float, back, carry) -> None:
-        if score > best[node]:
-            best[node] = score
-        here = hyps[node].get(state)
-        if not here:  # new, or a placeholder left by the pruning (it keeps the state's place in the dict's order)
-            hyps[node][state] = [(score, back, carry)]
-        elif len(here) < nbest or score > here[-1][0]:
-            k = len(here)
-            while k and here[k - 1][0] < score:
-                k -= 1
-            here.insert(k, (score, back, carry))
-            del here[nbest:]
-
-    push(0, 2 * (2 * K - 1), 0.0, None, ((0, False), UNBOUNDED, no_cells, 0))  # as if a row had just ended
-
-    for node, (i, a) in enumerate(nodes[:-1]):
-        at = hyps[node]
-        if not at:
-            continue
-        floor = best[node] - BEAM  # the best at a node is final once the search reaches it
-        brk = a == 0 and body.breaks[i]
-        words_i = body.words[i]
-        word = words_i[a]
-        # What this piece's first word would add to the line before it, had it wrapped on from there.
-        first = None if ITEM_OPENING.match(" ".join(words_i[a:a + 2])) else body.measure(" " + word)
-        # (kind, column, phase) -> [(score, state, rank, opens a row, bounds, carry)]. The dict's order (first
-        # offer made) and each list's order decide between equal scores, as in a plain list Viterbi.
-        into: dict[tuple[int, int, int], list] = {}
-
-        def resume(c2, score, s, r, carry):
-            held = carry[2][c2]
-            if held is None:  # a cell the row had not opened: one spanning rows above
-                offer = (score + RESUME_FOREIGN, s, r, False, UNBOUNDED, carry)
-            else:
-                odds, width, bounds, last = held
-                fit, bounds = _wraps(model, c2, width, first, bounds)
-                offer = (score + odds + FLOW_WEIGHT * body.flow(last, word) + fit, s, r, False, bounds, carry)
-            found = into.get((RESUME, c2, 1))
-            if found is None:
-                into[(RESUME, c2, 1)] = [offer]
-            else:
-                found.append(offer)
-
-        for s, here in at.items():
-            op, c, ph = s % 2, (s // 2) % K, s // (2 * K)
-            for r, (v, _, carry) in enumerate(here):
-                if v < floor:
-                    break
-                if op:
-                    into.setdefault((LINE, c, ph), []).append((v, s, r, False, carry[1], carry))
-                    continue
-                row_kind = carry[3]
-                closing = absent_after[row_kind][c] if ph == 0 else 0.0
-                opened_row = v + closing
-                for c2 in range(K):
-                    into.setdefault((START, c2, 0), []).append(
-                        (opened_row + new_row[c2] + (whole_row if brk else 0.0), s, r, True, UNBOUNDED, carry))
-                    if brk:
-                        resume(c2, opened_row + cut_row, s, r, carry)
-                    elif c2 > c and ph == 0:
-                        into[(START, c2, 0)].append(
-                            (v + absent_between[row_kind][c][c2] + logp[row_kind][c2], s, r, False, UNBOUNDED, carry))
-                    elif c2 > c:
-                        resume(c2, v, s, r, carry)
-                if a == 0:  # leave the whole line unplaced
-                    push(cands[node][-1][0].end_node, s, v + SKIP_COST, ("skip", node, s, r), carry)
-        # The best few of each offer, best first; max and sorted keep the first of equal scores.
-        if nbest == 1:
-            offers = [(kind, c2, ph, (ph * K + c2) * 2, [max(found, key=_score)]) for (kind, c2, ph), found in into.items()]
-        else:
-            offers = [(kind, c2, ph, (ph * K + c2) * 2, sorted(found, key=_minus_score)[:nbest])
-                      for (kind, c2, ph), found in into.items()]
-
-        for cand, em in cands[node]:
-            cut = CUT_COST if cand.start > 0 else 0.0
-            # A cell goes on to the next line only on this page; past a break it is resumed.
-            can_open = cand.end == len(words_i) and i + 1 < n_lines and not body.breaks[i + 1]
-            flow_on = flows[i]
-            follow = body.follow[i]
-            target = cand.end_node
-            targets = hyps[target]
-            prune = target != last_node  # the last node keeps every path: the runners-up are reported (_margin_issues)
-            roman, number, width = cand.shape == "roman", cand.number, cand.width
-            connective = CONNECTIVE_WEIGHT if cand.open_end else 0.0
-            last_word = words_i[cand.end - 1]
-            for kind, c2, ph, state, found in offers:
-                base = cut + em[kind][c2] + log_end[c2]
-                numbers_row = kind == START and c2 == numbered and number is not None
-                closed_here, open_here = targets.get(state), targets.get(state + 1)
-                for score, s, r, opens, bounds, carry in found:
-                    e = score + base
-                    if prune:
-                        # The most this path can score here: the run bonus added, nothing subtracted, and if the cell
-                        # may go on, what going on adds before its fit (never positive). If even that is behind the
-                        # beam, so is every path after it in `found` (best first).
-                        most = e + RUN_BONUS if numbers_row else e
-                        floor_here = best[target] - BEAM
-                        if most < floor_here and not (can_open and most + goes_on[c2] + flow_on >= floor_here):
-                            # Keep the state's place in the dict's order, as the skipped push would have created it.
-                            if closed_here is None:
-                                closed_here = targets[state] = []
-                            if can_open and open_here is None:
-                                open_here = targets[state + 1] = []
-                            break
-                    run, _, cells, row_kind = carry
-                    if opens:
-                        cells, row_kind = no_cells, 0
-                    if kind == START and roman:
-                        run, row_kind = (run[0], True), int(c2 == numbered)
-                    if numbers_row:
-                        last, group_since = run
-                        e += RUN_BONUS if number == last + 1 or (number == 1 and group_since) else RUN_BREAK
-                        run = (number, False)
-                    back = (node, s, r, cand, c2, kind, opens)
-                    closed = e - connective  # a cell rarely ends on a word that leads on
-                    if width > bounds[1] * widen:  # a last line wider than the lines above it
-                        closed -= ALIKE_WEIGHT * (width - bounds[1] * widen)
-                    if not closed_here or len(closed_here) < nbest or closed > closed_here[-1][0]:
-                        held = cells
-                        if ph == 0:  # kept, should the cell be resumed after a page break (then it did not end)
-                            held = cells[:c2] + ((goes_on[c2] + connective, width, (max(bounds[0], width), bounds[1]),
-                                                  last_word),) + cells[c2 + 1:]
-                        push(target, state, closed, back, (run, UNBOUNDED, held, row_kind))
-                        closed_here = targets[state]
-                    if can_open:
-                        fit, bounds2 = _wraps(model, c2, width, follow, bounds)
-                        opened = e + goes_on[c2] + flow_on + fit
-                        if not open_here or len(open_here) < nbest or opened > open_here[-1][0]:
-                            push(target, state + 1, opened, back, (run, bounds2, cells, row_kind))
-                            open_here = targets[state + 1]
-    return hyps
+    scores = _Scores(
+        -1 if model.numbered is None else model.numbered,
+        np.array([0.0 if w is None else w for w in model.widths], np.float64),
+        np.array([w is not None for w in model.widths], np.bool_),
+        np.array([math.log(e) for e in model.ends], np.float64),
+        np.array([math.log(1 - e) - math.log(e) for e in model.ends], np.float64),
+        np.array([[math.log(p) for p in kind] for kind in model.presence], np.float64),
+        np.array([[sum(q[c + 1:]) for c in range(K)] for q in logq], np.float64),  # the rest of the row merged with the rows above
+        np.array([[[sum(q[c + 1:c2]) for c2 in range(K)] for c in range(K)] for q in logq], np.float64),
+        np.array([ROW_COST + sum(logq[0][:c2]) + math.log(model.presence[0][c2]) for c2 in range(K)], np.float64),
+        math.log(model.cut_rows), math.log(1 - model.cut_rows),
+        emissions,
+    )
+    slot_f, slot_i, count, order, n_order = _lattice(pieces.graph, scores, body.flow.table, nbest, float(BEAM))
+    return _Paths(slot_f, slot_i, count, order, n_order, 4 * K, nbest, pieces.cands)
 
 
-def _score(offer) -> float:
-    return offer[0]
+@dataclass(slots=True)
+class _Paths:
+    """What the search kept: per slot (node, state, rank) a path's score, back pointer and carry."""
+
+    scores: np.ndarray  # [slot, SCORE | LO | HI]
+    fields: np.ndarray  # [slot, BACK_NODE … CELLS]
+    count: np.ndarray  # [node * states + state] -> paths kept; -1: the state was never reached
+    order: np.ndarray  # [node * states + k] -> the k-th state reached at the node
+    n_order: np.ndarray  # [node] -> states reached
+    states: int
+    nbest: int
+    cands: list[_Candidate]
+
+    def at(self, node: int) -> list[tuple[int, int, float, int]]:
+        """(state, rank, score, row kind) of every path kept at `node`, states in the order first reached."""
+        out = []
+        for k in range(self.n_order[node]):
+            s = int(self.order[node * self.states + k])
+            for r in range(self.count[node * self.states + s]):
+                slot = (node * self.states + s) * self.nbest + r
+                out.append((s, r, float(self.scores[slot, SCORE]), int(self.fields[slot, ROW_KIND])))
+        return out
 
 
-def _minus_score(offer) -> float:
-    return -offer[0]
-
-
-def _ends(hyps, model: _Model, nodes) -> list[tuple[float, int, int]]:
+def _ends(paths: _Paths, model: _Model, nodes) -> list[tuple[float, int, int]]:
     """The complete paths, best first: (score, state, rank) at the last node."""
     K = len(model.roles)
     out = []
-    for s, here in hyps[len(nodes) - 1].items():
+    for s, r, v, row_kind in paths.at(len(nodes) - 1):
         if s % 2 == 0:
-            for r, (v, _, carry) in enumerate(here):
-                c, ph = (s // 2) % K, s // (2 * K)
-                out.append((v + (sum(math.log(1 - p) for p in model.presence[carry[3]][c + 1:]) if ph == 0 else 0.0), s, r))
+            c, ph = (s // 2) % K, s // (2 * K)
+            out.append((v + (sum(math.log(1 - p) for p in model.presence[row_kind][c + 1:]) if ph == 0 else 0.0), s, r))
     return sorted(out, reverse=True)
 
 
-def _path(hyps, nodes, state: int, rank: int) -> tuple[list[_Step], list[int]]:
+def _path(paths: _Paths, nodes, state: int, rank: int) -> tuple[list[_Step], list[int]]:
     """The steps of the path ending in (state, rank) at the last node, and the lines it leaves unplaced."""
     steps, skipped = [], []
     node = len(nodes) - 1
-    while hyps[node][state][rank][1] is not None:
-        back = hyps[node][state][rank][1]
-        if back[0] == "skip":
-            _, node, state, rank = back
+    while True:
+        back = paths.fields[(node * paths.states + state) * paths.nbest + rank]
+        cand = int(back[BACK_CAND])
+        if cand == NO_BACK:
+            break
+        node, state, rank = int(back[BACK_NODE]), int(back[BACK_STATE]), int(back[BACK_RANK])
+        if cand == SKIPPED:
             skipped.append(nodes[node][0])
             continue
-        node, state, rank, cand, col, kind, opens = back
-        steps.append(_Step(cand, col, kind, opens))
+        steps.append(_Step(paths.cands[cand], int(back[BACK_COL]), int(back[BACK_KIND]), bool(back[BACK_OPENS])))
     return steps[::-1], sorted(skipped)
+
+
+# The kernel. Its inputs are flat arrays; it visits states, offers and paths in
+# the order of a plain list Viterbi kept in dicts (states in the order a node
+# first reached them, offers in the order first made, equal scores in the
+# order pushed), so that equal scores are decided the same way on every run.
+
+
+class _Graph(NamedTuple):
+    """The nodes, lines and candidates of the table, as the kernel reads them."""
+
+    node_line: np.ndarray  # [node] -> its line
+    node_word: np.ndarray  # [node] -> its word index in the line
+    node_break: np.ndarray  # [node] -> a page break stands before it
+    node_first: np.ndarray  # [node] -> what its first word adds to the line before, had it wrapped on
+    node_has_first: np.ndarray  # [node] -> False: it opens an item, never a wrap
+    node_key: np.ndarray  # [node] -> its first word's key in the flow table
+    node_cands: np.ndarray  # [node] -> its first candidate; [node + 1]: past its last
+    line_flow: np.ndarray  # [line] -> how the words across the break after it read on (weighted)
+    line_follow: np.ndarray  # [line] -> what the next line's first word adds to it
+    line_has_follow: np.ndarray  # [line] -> False: the next line opens an item, or none follows on this page
+    line_can_open: np.ndarray  # [line] -> a cell may go on from it to the next line
+    cand_cut: np.ndarray  # [candidate] -> it begins inside its line
+    cand_whole_end: np.ndarray  # [candidate] -> it ends its line
+    cand_end_node: np.ndarray
+    cand_roman: np.ndarray
+    cand_number: np.ndarray  # its leading number label; -1: none
+    cand_width: np.ndarray
+    cand_open_end: np.ndarray
+    cand_last_key: np.ndarray  # its last word's key in the flow table
+
+
+class _Scores(NamedTuple):
+    """The model's odds, as the kernel reads them (logs taken once)."""
+
+    numbered: int  # -1: no numbered column
+    widths: np.ndarray
+    has_width: np.ndarray
+    log_end: np.ndarray  # [column] -> log P(a cell ends after a line)
+    goes_on: np.ndarray  # [column] -> log-odds that it goes on
+    log_present: np.ndarray  # [row kind, column]
+    absent_after: np.ndarray  # [row kind, column] -> the rest of the row merged with the rows above
+    absent_between: np.ndarray  # [row kind, column, next column]
+    new_row: np.ndarray  # [column] -> a row opening at this column
+    cut_row: float
+    whole_row: float
+    emissions: np.ndarray  # [candidate, kind, column]
+
+
+class _FlowTable(NamedTuple):
+    """_Flow's counts by key id, for the kernel."""
+
+    words: np.ndarray
+    firsts: np.ndarray
+    pair_codes: np.ndarray  # sorted: first key id * keys + second key id
+    pair_counts: np.ndarray
+    keys: int
+    total: float
+
+
+# A slot's columns: in `scores`, its score and the open cell's width bounds; in
+# `fields`, its back pointer (node, state, rank, candidate, column, kind, opens a
+# row) and its carry (last row number, a group numeral since, row kind, cells).
+SCORE, LO, HI = 0, 1, 2
+BACK_NODE, BACK_STATE, BACK_RANK, BACK_CAND, BACK_COL, BACK_KIND, BACK_OPENS = range(7)
+RUN_LAST, GROUP_SINCE, ROW_KIND, CELLS = 7, 8, 9, 10
+NO_BACK, SKIPPED = -2, -1  # in BACK_CAND: the path's start; a line left unplaced
+# A pool entry: per column, the row's cell before a page break (odds it goes on, width, bounds, last word).
+HELD_ODDS, HELD_WIDTH, HELD_LO, HELD_HI = range(4)
+
+
+@njit(cache=True)
+def _flow_k(words, firsts, pair_codes, pair_counts, keys, total, a, b):
+    """_Flow.__call__ on key ids (the arrays of a _FlowTable)."""
+    p_b = (words[b] + 0.5) / total
+    code = a * keys + b
+    k = np.searchsorted(pair_codes, code)
+    pair = pair_counts[k] if k < pair_codes.size and pair_codes[k] == code else 0.0
+    p_b_after_a = (pair + FLOW_SMOOTHING * p_b) / (firsts[a] + FLOW_SMOOTHING)
+    return max(FLOW_FLOOR, min(FLOW_CEILING, math.log(p_b_after_a / p_b)))
+
+
+@njit(cache=True)
+def _wraps(known, has_known, width, follow, has_follow, lo0, hi0):
+    """Score a line of `width` wrapped before a word adding `follow` (none: before an item) in a column of width
+    `known`, its cell's width bounds so far (lo0, hi0): the score, and the bounds after it."""
+    lo = max(lo0, width)
+    hi = min(hi0, width + follow) if has_follow else hi0
+    score = -ALIKE_WEIGHT * (lo - hi * (1 + WIDTH_TOLERANCE)) if lo > hi * (1 + WIDTH_TOLERANCE) else 0.0
+    if has_known and has_follow:
+        room = known * (1 - WIDTH_TOLERANCE) - (width + follow)
+        if room > 0:  # the next word would have fitted on this line
+            score -= UNDERFILL_WEIGHT * room
+    return score, lo, max(lo, hi)
+
+
+@njit(cache=True)
+def _reach(node, state, states, count, order, n_order):
+    """Make (node, state) a state the node has reached, in the order reached."""
+    key = node * states + state
+    if count[key] < 0:
+        order[node * states + n_order[node]] = state
+        n_order[node] += 1
+        count[key] = 0
+
+
+@njit(cache=True)
+def _admits(node, state, value, states, nbest, slot_f, count):
+    """Would a path of `value` be kept at (node, state)?"""
+    key = node * states + state
+    n = count[key]
+    return n <= 0 or n < nbest or value > slot_f[key * nbest + n - 1, SCORE]
+
+
+@njit(cache=True)
+def _place(node, state, value, states, nbest, slot_f, slot_i, count, order, n_order):
+    """Room for a path of `value` among the best at (node, state), after those scoring as much: its slot, or -1."""
+    _reach(node, state, states, count, order, n_order)
+    key = node * states + state
+    n = count[key]
+    base = key * nbest
+    pos = n
+    while pos > 0 and slot_f[base + pos - 1, SCORE] < value:
+        pos -= 1
+    if pos >= nbest:
+        return -1
+    for k in range(min(n, nbest - 1), pos, -1):  # element by element: a row's view would count references
+        for x in range(slot_f.shape[1]):
+            slot_f[base + k, x] = slot_f[base + k - 1, x]
+        for x in range(slot_i.shape[1]):
+            slot_i[base + k, x] = slot_i[base + k - 1, x]
+    count[key] = min(n + 1, nbest)
+    return base + pos
+
+
+@njit(cache=True)
+def _offer(q, value, s, r, opens, lo, hi, nbest, off_f, off_i, off_n, key_order, n_keys):
+    """Add an offer to the key q's best few (kept best first, equal scores in the order offered)."""
+    n = off_n[q]
+    if n < 0:
+        key_order[n_keys[0]] = q
+        n_keys[0] += 1
+        n = off_n[q] = 0
+    if n == nbest and not value > off_f[q, n - 1, 0]:
+        return
+    pos = n
+    while pos > 0 and off_f[q, pos - 1, 0] < value:
+        pos -= 1
+    for k in range(min(n, nbest - 1), pos, -1):
+        for x in range(3):
+            off_f[q, k, x] = off_f[q, k - 1, x]
+            off_i[q, k, x] = off_i[q, k - 1, x]
+    off_f[q, pos, 0], off_f[q, pos, 1], off_f[q, pos, 2] = value, lo, hi
+    off_i[q, pos, 0], off_i[q, pos, 1], off_i[q, pos, 2] = s, r, opens
+    off_n[q] = min(n + 1, nbest)
+
+
+@njit(cache=True)
+def _grow(pool_has, pool_f, pool_key):
+    """The cell pool, twice as large."""
+    n, K = pool_has.shape
+    has, f, key = np.zeros((2 * n, K), np.bool_), np.empty((2 * n, K, 4)), np.empty((2 * n, K), np.int64)
+    has[:n] = pool_has
+    f[:n] = pool_f
+    key[:n] = pool_key
+    return has, f, key
+
+
+@njit(cache=True)
+def _lattice(g, m, flow, nbest, beam):
+    # Every array read once from its tuple: reading one in the loops would count a reference each time.
+    node_line, node_word, node_break, node_first, node_has_first, node_key, node_cands = (
+        g.node_line, g.node_word, g.node_break, g.node_first, g.node_has_first, g.node_key, g.node_cands)
+    line_flow, line_follow, line_has_follow, line_can_open = g.line_flow, g.line_follow, g.line_has_follow, g.line_can_open
+    cand_cut, cand_whole_end, cand_end_node, cand_roman, cand_number, cand_width, cand_open_end, cand_last_key = (
+        g.cand_cut, g.cand_whole_end, g.cand_end_node, g.cand_roman, g.cand_number, g.cand_width, g.cand_open_end,
+        g.cand_last_key)
+    numbered, widths, has_width, log_end, goes_on, log_present = (
+        m.numbered, m.widths, m.has_width, m.log_end, m.goes_on, m.log_present)
+    absent_after, absent_between, new_row, cut_row, whole_row, emissions = (
+        m.absent_after, m.absent_between, m.new_row, m.cut_row, m.whole_row, m.emissions)
+    flow_words, flow_firsts, pair_codes, pair_counts, flow_keys, flow_total = flow
+    K = new_row.size
+    S = 4 * K  # states: (phase, column, goes on)
+    n_nodes = node_line.size
+    last_node = n_nodes - 1
+    inf = np.inf
+    widen = 1 + WIDTH_TOLERANCE
+    slot_f = np.empty((n_nodes * S * nbest, 3))
+    slot_i = np.empty((n_nodes * S * nbest, 11), np.int64)
+    count = np.full(n_nodes * S, -1, np.int64)
+    order = np.empty(n_nodes * S, np.int64)
+    n_order = np.zeros(n_nodes, np.int64)
+    best = np.full(n_nodes, -inf)  # the best score pushed into each node so far (see the pruning below)
+    # The cells rows hold before a page break, shared by the paths that carry them; entry 0 holds none.
+    pool_has, pool_f, pool_key = np.zeros((1024, K), np.bool_), np.empty((1024, K, 4)), np.empty((1024, K), np.int64)
+    n_pool = 1
+    # The offers of a node: key q is (START, column, phase 0): column; (RESUME, column, phase 1): K + column;
+    # (LINE, column, phase): 2K + phase * K + column. Each keeps its best few: (score, lo, hi), (state, rank, opens).
+    off_f = np.empty((4 * K, nbest, 3))
+    off_i = np.empty((4 * K, nbest, 3), np.int64)
+    off_n = np.full(4 * K, -1, np.int64)
+    key_order = np.empty(4 * K, np.int64)
+    n_keys = np.zeros(1, np.int64)
+
+    # As if a row had just ended.
+    best[0] = 0.0
+    slot = _place(0, 2 * (2 * K - 1), 0.0, S, nbest, slot_f, slot_i, count, order, n_order)
+    slot_f[slot, SCORE], slot_f[slot, LO], slot_f[slot, HI] = 0.0, 0.0, inf
+    slot_i[slot, BACK_CAND] = NO_BACK
+    slot_i[slot, RUN_LAST], slot_i[slot, GROUP_SINCE], slot_i[slot, ROW_KIND], slot_i[slot, CELLS] = 0, 0, 0, 0
+
+    for node in range(last_node):
+        if n_order[node] == 0:
+            continue
+        floor = best[node] - beam  # the best at a node is final once the search reaches it
+        i = node_line[node]
+        brk = node_break[node]
+        first, has_first, word = node_first[node], node_has_first[node], node_key[node]
+        for k in range(n_keys[0]):
+            off_n[key_order[k]] = -1
+        n_keys[0] = 0
+
+        for k in range(n_order[node]):
+            s = order[node * S + k]
+            op, c, ph = s % 2, (s // 2) % K, s // (2 * K)
+            for r in range(count[node * S + s]):
+                src = (node * S + s) * nbest + r
+                v = slot_f[src, SCORE]
+                if v < floor:
+                    break
+                if op:
+                    _offer(2 * K + ph * K + c, v, s, r, 0, slot_f[src, LO], slot_f[src, HI],
+                           nbest, off_f, off_i, off_n, key_order, n_keys)
+                    continue
+                row_kind = slot_i[src, ROW_KIND]
+                held = slot_i[src, CELLS]
+                closing = absent_after[row_kind, c] if ph == 0 else 0.0
+                opened_row = v + closing
+                for c2 in range(K):
+                    _offer(c2, opened_row + new_row[c2] + (whole_row if brk else 0.0), s, r, 1, 0.0, inf,
+                           nbest, off_f, off_i, off_n, key_order, n_keys)
+                    resume = brk or (c2 > c and ph != 0)
+                    if not brk and c2 > c and ph == 0:
+                        _offer(c2, v + absent_between[row_kind, c, c2] + log_present[row_kind, c2], s, r, 0,
+                               0.0, inf, nbest, off_f, off_i, off_n, key_order, n_keys)
+                    if resume:
+                        value = opened_row + cut_row if brk else v
+                        if not pool_has[held, c2]:  # a cell the row had not opened: one spanning rows above
+                            _offer(K + c2, value + RESUME_FOREIGN, s, r, 0, 0.0, inf,
+                                   nbest, off_f, off_i, off_n, key_order, n_keys)
+                        else:
+                            fit, lo, hi = _wraps(widths[c2], has_width[c2], pool_f[held, c2, HELD_WIDTH], first,
+                                                   has_first, pool_f[held, c2, HELD_LO], pool_f[held, c2, HELD_HI])
+                            _offer(K + c2, value + pool_f[held, c2, HELD_ODDS]
+                                   + FLOW_WEIGHT * _flow_k(flow_words, flow_firsts, pair_codes, pair_counts, flow_keys, flow_total, pool_key[held, c2], word) + fit, s, r, 0, lo, hi,
+                                   nbest, off_f, off_i, off_n, key_order, n_keys)
+                if node_word[node] == 0:  # leave the whole line unplaced
+                    target = cand_end_node[node_cands[node + 1] - 1]
+                    skip = v + SKIP_COST
+                    if skip > best[target]:
+                        best[target] = skip
+                    slot = _place(target, s, skip, S, nbest, slot_f, slot_i, count, order, n_order)
+                    if slot >= 0:
+                        for x in range(slot_f.shape[1]):
+                            slot_f[slot, x] = slot_f[src, x]
+                        for x in range(slot_i.shape[1]):
+                            slot_i[slot, x] = slot_i[src, x]
+                        slot_f[slot, SCORE] = skip
+                        slot_i[slot, BACK_NODE], slot_i[slot, BACK_STATE], slot_i[slot, BACK_RANK] = node, s, r
+                        slot_i[slot, BACK_CAND] = SKIPPED
+
+        flow_on = line_flow[i]
+        follow, has_follow = line_follow[i], line_has_follow[i]
+        for cand in range(node_cands[node], node_cands[node + 1]):
+            cut = CUT_COST if cand_cut[cand] else 0.0
+            # A cell goes on to the next line only on this page; past a break it is resumed.
+            can_open = cand_whole_end[cand] and line_can_open[i]
+            target = cand_end_node[cand]
+            prune = target != last_node  # the last node keeps every path: the runners-up are reported (_margin_issues)
+            roman, number, width = cand_roman[cand], cand_number[cand], cand_width[cand]
+            connective = CONNECTIVE_WEIGHT if cand_open_end[cand] else 0.0
+            for kq in range(n_keys[0]):
+                q = key_order[kq]
+                if q < K:
+                    kind, c2, ph = START, q, 0
+                elif q < 2 * K:
+                    kind, c2, ph = RESUME, q - K, 1
+                else:
+                    kind, c2, ph = LINE, (q - 2 * K) % K, (q - 2 * K) // K
+                state = (ph * K + c2) * 2
+                base = cut + emissions[cand, kind, c2] + log_end[c2]
+                numbers_row = kind == START and c2 == numbered and number >= 0
+                for j in range(off_n[q]):
+                    e = off_f[q, j, 0] + base
+                    lo, hi = off_f[q, j, 1], off_f[q, j, 2]
+                    s, r, opens = off_i[q, j, 0], off_i[q, j, 1], off_i[q, j, 2]
+                    if prune:
+                        # The most this path can score here: the run bonus added, nothing subtracted, and if the
+                        # cell may go on, what going on adds before its fit (never positive). If even that is
+                        # behind the beam, so is every path after it (best first): the states are still reached.
+                        most = e + RUN_BONUS if numbers_row else e
+                        floor_here = best[target] - beam
+                        if most < floor_here and not (can_open and most + goes_on[c2] + flow_on >= floor_here):
+                            _reach(target, state, S, count, order, n_order)
+                            if can_open:
+                                _reach(target, state + 1, S, count, order, n_order)
+                            break
+                    src = (node * S + s) * nbest + r
+                    run_last, group_since = slot_i[src, RUN_LAST], slot_i[src, GROUP_SINCE]
+                    cells, row_kind = slot_i[src, CELLS], slot_i[src, ROW_KIND]
+                    if opens:
+                        cells, row_kind = 0, 0
+                    if kind == START and roman:
+                        group_since, row_kind = 1, int(c2 == numbered)
+                    if numbers_row:
+                        e += RUN_BONUS if number == run_last + 1 or (number == 1 and group_since) else RUN_BREAK
+                        run_last, group_since = number, 0
+                    closed = e - connective  # a cell rarely ends on a word that leads on
+                    if width > hi * widen:  # a last line wider than the lines above it
+                        closed -= ALIKE_WEIGHT * (width - hi * widen)
+                    if _admits(target, state, closed, S, nbest, slot_f, count):
+                        held = cells
+                        if ph == 0:  # kept, should the cell be resumed after a page break (then it did not end)
+                            if n_pool == pool_has.shape[0]:
+                                pool_has, pool_f, pool_key = _grow(pool_has, pool_f, pool_key)
+                            held, n_pool = n_pool, n_pool + 1
+                            for x in range(K):
+                                pool_has[held, x], pool_key[held, x] = pool_has[cells, x], pool_key[cells, x]
+                                for y in range(4):
+                                    pool_f[held, x, y] = pool_f[cells, x, y]
+                            pool_has[held, c2] = True
+                            pool_f[held, c2, HELD_ODDS] = goes_on[c2] + connective
+                            pool_f[held, c2, HELD_WIDTH] = width
+                            pool_f[held, c2, HELD_LO], pool_f[held, c2, HELD_HI] = max(lo, width), hi
+                            pool_key[held, c2] = cand_last_key[cand]
+                        if closed > best[target]:
+                            best[target] = closed
+                        slot = _place(target, state, closed, S, nbest, slot_f, slot_i, count, order, n_order)
+                        slot_f[slot, SCORE], slot_f[slot, LO], slot_f[slot, HI] = closed, 0.0, inf
+                        slot_i[slot, BACK_NODE], slot_i[slot, BACK_STATE], slot_i[slot, BACK_RANK] = node, s, r
+                        slot_i[slot, BACK_CAND], slot_i[slot, BACK_COL] = cand, c2
+                        slot_i[slot, BACK_KIND], slot_i[slot, BACK_OPENS] = kind, opens
+                        slot_i[slot, RUN_LAST], slot_i[slot, GROUP_SINCE] = run_last, group_since
+                        slot_i[slot, ROW_KIND], slot_i[slot, CELLS] = row_kind, held
+                    if can_open:
+                        fit, lo2, hi2 = _wraps(widths[c2], has_width[c2], width, follow, has_follow, lo, hi)
+                        opened = e + goes_on[c2] + flow_on + fit
+                        if _admits(target, state + 1, opened, S, nbest, slot_f, count):
+                            if opened > best[target]:
+                                best[target] = opened
+                            slot = _place(target, state + 1, opened, S, nbest, slot_f, slot_i, count, order, n_order)
+                            slot_f[slot, SCORE], slot_f[slot, LO], slot_f[slot, HI] = opened, lo2, hi2
+                            slot_i[slot, BACK_NODE], slot_i[slot, BACK_STATE], slot_i[slot, BACK_RANK] = node, s, r
+                            slot_i[slot, BACK_CAND], slot_i[slot, BACK_COL] = cand, c2
+                            slot_i[slot, BACK_KIND], slot_i[slot, BACK_OPENS] = kind, opens
+                            slot_i[slot, RUN_LAST], slot_i[slot, GROUP_SINCE] = run_last, group_since
+                            slot_i[slot, ROW_KIND], slot_i[slot, CELLS] = row_kind, cells
+    return slot_f, slot_i, count, order, n_order
 
 
 # -------------------------------------------------------------- learning
@@ -905,25 +1271,28 @@ def segment_table(lines: Sequence[Line]) -> FlatTable:
                            f"covers ({' '.join(unnamed)!r}); its cells are read into the columns beside it",
                            lines[0].page)] if unnamed else []
     nodes, plain = _candidates(body)
+    pieces = _pieces(body, roles, nodes, plain)
     model = _first_model(roles)
     for n in range(PASSES):
-        cands = [[(c, _emissions(model, c)) for c in here] for here in plain]
-        hyps = _search(body, model, nodes, cands, NBEST if n + 1 == PASSES else 1)
-        ends = _ends(hyps, model, nodes)
-        steps, skipped = _path(hyps, nodes, ends[0][1], ends[0][2])
+        paths = _search(body, model, pieces, _emission_table(model, pieces), NBEST if n + 1 == PASSES else 1)
+        ends = _ends(paths, model, nodes)
+        steps, skipped = _path(paths, nodes, ends[0][1], ends[0][2])
         if n == 0:
             measure = max(MEASURES, key=lambda m: _agreement(body, steps, m))
             if measure is not body.measure:
                 _measure_with(body, measure)
-                for here in plain:  # only the widths depend on the measure: the rest of each piece stands
-                    for cand in here:
-                        cand.width = measure(cand.text)
+                line, width = -1, None
+                for cand in pieces.cands:  # only the widths depend on the measure: the rest of each piece stands
+                    if cand.line != line:
+                        line, width = cand.line, _piece_widths(measure, body.words[cand.line])
+                    cand.width = width(cand.start, cand.end)
+                pieces.graph = _graph(body, nodes, pieces.cands, pieces.starts)
         if n + 1 < PASSES:
             model = _estimate(body, model, steps, learn_words=n >= 1)
     rows = _rows(steps)
     flat_rows = tuple(FlatRow({roles[c]: tuple(Piece(" ".join(body.words[s.line][s.start:s.end]), body.lines[s.line])
                                                for s in row[c]) for c in sorted(row)}) for row in rows)
-    issues = column_issues + _numbering_issues(model, flat_rows) + _margin_issues(body, hyps, nodes, ends, steps, rows)
+    issues = column_issues + _numbering_issues(model, flat_rows) + _margin_issues(body, paths, nodes, ends, steps, rows)
     return FlatTable(roles, flat_rows, tuple(header_lines), tuple(body.lines[i] for i in skipped), tuple(issues))
 
 
@@ -953,7 +1322,7 @@ def _numbering_issues(model: _Model, rows: tuple[FlatRow, ...]) -> list[Issue]:
     return issues
 
 
-def _margin_issues(body: _Body, hyps, nodes, ends, steps: list[_Step], rows) -> list[Issue]:
+def _margin_issues(body: _Body, paths: _Paths, nodes, ends, steps: list[_Step], rows) -> list[Issue]:
     """Rows that a path nearly as likely as the best reads otherwise."""
     row_of = {}  # line -> the row of the best path that its first piece is in
     for k, row in enumerate(rows):
@@ -966,7 +1335,7 @@ def _margin_issues(body: _Body, hyps, nodes, ends, steps: list[_Step], rows) -> 
         margin = ends[0][0] - score
         if margin >= UNSURE_MARGIN:
             break
-        other, _ = _path(hyps, nodes, state, rank)
+        other, _ = _path(paths, nodes, state, rank)
         for s in other:
             if (s.line, s.start, s.end, s.col, s.new_row) not in best and s.line in row_of:
                 k = row_of[s.line]
