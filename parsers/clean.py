@@ -70,7 +70,8 @@ def _mark(m: re.Match) -> str:
 
 def clean(source: Source) -> Cleaned:
     lines = [_with_text(line, normalise(line.text, source.flavour)) for line in source.lines()]
-    issues = list(_check_damage(source, lines))
+    # OCR's misreadings are not a damaged font map: extraction reports them itself.
+    issues = [*source.issues, *(() if source.format == "ocr" else _check_damage(source, lines))]
     kept: list[Line] = []
     residual: list[Residual] = []
     breaks_after: set[int] = set()  # indices in `kept` after which a dropped line stood
@@ -89,7 +90,8 @@ def clean(source: Source) -> Cleaned:
 def _with_text(line: Line, text: str) -> Line:
     if text == line.text:
         return line  # most lines are clean already; a Line is frozen, so it is shared, not copied
-    return Line(line.page, line.line_no, text, line.x0, line.top, line.x1, line.bottom, line.source_line)
+    return Line(line.page, line.line_no, text, line.x0, line.top, line.x1, line.bottom, line.source_line,
+                line.confidence, line.ocr_text)
 
 
 def _dropped(line: Line, source: Source) -> str | None:

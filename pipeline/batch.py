@@ -81,7 +81,7 @@ def _parse_one(job: tuple[str, str | None, str]) -> tuple[str, dict | None, dict
     """
     path, sha, out = job
     try:
-        rows = parse_document(path)
+        rows = parse_document(path, ocr_cache=Path(out) / CACHE / "ocr")
         if sha:
             _store(Path(out), sha, rows)
         return path, rows, None

@@ -15,15 +15,17 @@ from parsers.outline import outline
 from parsers.tables import project
 
 PARSER_VERSION = "0.2.0"  # 0.2.0: appendix_rows.other_cells
-INPUT_SUFFIXES = (".pdf", ".txt")
+INPUT_SUFFIXES = (".pdf", ".txt", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
-def parse_document(path: str | Path, timings: dict[str, float] | None = None) -> dict[str, list[dict]]:
+def parse_document(path: str | Path, timings: dict[str, float] | None = None,
+                   ocr_cache: str | Path | None = None) -> dict[str, list[dict]]:
     """All table rows of one document; raises DocumentError for a file it cannot parse.
 
-    `timings`, when given, receives the seconds each stage took (what bench/bench.py prints)."""
+    `timings`, when given, receives the seconds each stage took (what bench/bench.py prints);
+    `ocr_cache`, a folder that keeps scanned pages' OCR between runs."""
     lap = _stopwatch(timings)
-    source = extract(path)
+    source = extract(path, ocr_cache)
     lap("extract")
     cleaned = clean(source)
     lap("clean")
@@ -53,7 +55,7 @@ def _stopwatch(timings: dict[str, float] | None):
 
 
 def discover(inputs: Iterable[str | Path]) -> list[Path]:
-    """The files to parse: files as named, folders searched for `.pdf` and `.txt`, sorted."""
+    """The files to parse: files as named, folders searched for INPUT_SUFFIXES, sorted."""
     found: list[Path] = []
     for item in inputs:
         p = Path(item)
