@@ -445,25 +445,41 @@ def _rule_positions(present) -> list[int]:
 
 # Corrections OCR's misreadings need where the plans' vocabulary leaves one
 # reading only. Each: why, the pattern, and what the matched text becomes
-# (a fixed text, or a translation of its look-alike characters).
+# (a fixed text, a translation of its look-alike characters, or a function of the match).
 DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "|": "1", "]": "1", "O": "0", "o": "0"})
 ROMAN_LOOKALIKES = str.maketrans({"l": "I", "1": "I", "|": "I", "H": "II"})
-CORRECTIONS: tuple[tuple[str, re.Pattern, str | dict], ...] = (
+
+
+def _as_roman(m) -> str:
+    """A numeral read with look-alikes (`HI`, `1V`), where it reads as one numeral only; else as read."""
+    token = m.group(0)
+    numeral = token.translate(ROMAN_LOOKALIKES)
+    value = vocab.roman_to_int(numeral)
+    return numeral if value and _roman(value) == numeral else token
+
+
+def _glued(m) -> str:
+    return f"{m.group(1)} {m.group(2)}"
+
+CORRECTIONS: tuple[tuple[str, re.Pattern, object], ...] = (
     # Tesseract reads `Đ` as the Icelandic eth, a letter no Vietnamese word holds.
     ("eth for Đ", re.compile(r"[Ðð]"), str.maketrans("Ðð", "Đđ")),
     # `Điều` (article) is the only word of that shape before an article number.
     ("Điều before its number", re.compile(r"(?<!\p{L})[ĐD][iíìl][ểêềếễệeẻ]u(?= ?\d)"), "Điều"),
     # Type codes of document numbers (QĐ, NĐ) before their issuer: `QD-`, `OĐ-` are no codes.
     ("Đ of a type code", re.compile(r"(?<![\p{L}\d])[QO0](?:D|Đ)(?= ?[-–] ?\p{Lu})"), "QĐ"),
+    ("Đ read twice in a type code", re.compile(r"(?<=(?<!\p{L})[QN])[ĐÐ]{2}(?= ?[-–])"), "Đ"),
     ("Đ of a decree's code", re.compile(r"(?<=/)N[D](?=[-–]CP)"), "NĐ"),
     # A quarter, an appendix or a group is numbered I–IV…; `l`, `1` and `|` in a numeral are `I`.
     ("Roman numeral after Quý, Phụ lục",
-     re.compile(r"(?<=(?<!\p{L})(?:[Qq]uý|QUÝ|[Pp]hụ lục|PHỤ LỤC) )(?=[IVXl|1]*I)(?=[IVXl1|]*[l1|])[IVXl1|]{2,4}(?![\p{L}\d])"),
-     ROMAN_LOOKALIKES),
+     re.compile(r"(?<=(?<!\p{L})(?:[Qq]uý|QUÝ|[Pp]hụ lục|PHỤ LỤC) )(?=[IVXHl1|]*[Hl1|])[IVXHl1|]{1,4}(?![\p{L}\d])"),
+     _as_roman),
     # A Roman label opening a line (`HI. Cải cách …`, `1V. …`): H, l and | are in no label, nor a 1 beside V or X.
     ("Roman label at a line's start",
      re.compile(r"^(?:(?=[IVXHl1|]*[Hl|])|(?=[IVX1]*(?:1[VX]|[VX]1)))[IVXHl1|]{1,5}(?=\.\s?\p{Lu})"),
-     ROMAN_LOOKALIKES),
+     _as_roman),
+    # `tháng4`: a date's word and its number are always apart.
+    ("date word glued to its number", re.compile(r"(?<!\p{L})(ngày|tháng|năm)(\d{1,4})(?!\p{L})"), _glued),
     # A point label in a letter no Vietnamese word holds: `ø)` is `g)`, `¡)` is `i)`.
     ("point letter look-alike", re.compile(r"^[ø¡](?=\)\s)"), str.maketrans("ø¡", "gi")),
     # The documents' spaced dash (`Phòng Văn hóa – Thông tin`) is the en dash; the model reads it as an em dash.
@@ -483,15 +499,36 @@ CORRECTIONS: tuple[tuple[str, re.Pattern, str | dict], ...] = (
 # the run decides. Key: letter read; value: letters it may stand for.
 LABEL_LOOKALIKES = {"đ": "d", "d": "đ", "h": "g", "q": "g", "e": "c", "c": "e", "l": "i", "1": "i", "í": "i"}
 POINT_LABEL = re.compile(r"^(\S)(?=\)\s)")
-ROMAN_LABEL = re.compile(r"^([IVX]{1,5})(?=\.\s?\p{Lu})")
+# `1.` is no look-alike here: an Arabic item label is as common as a Roman one.
+ROMAN_LABEL = re.compile(r"^([IVXHLl|]{1,5})(?=\.\s?\p{Lu})")
+I_LIKE = str.maketrans("", "", "IHLl|")  # strokes a numeral's I may be read as
+
+
+# Titles a whole line may be: a type's title (`KẾ HOẠCH`) or `PHỤ LỤC`. A
+# capitals line that is one of them but for its marks (`KÉ HOẠCH`) is it.
+TITLES = (*vocab.DOC_TYPES, "PHỤ LỤC")
+
+
+def _bare(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+BARE_TITLES = {_bare(t): t for t in TITLES}
+TITLE_LINE = re.compile(r"^(\p{Lu}+(?: \p{Lu}+)?)(:?)$")
 
 
 def correct(text: str) -> str:
     for _why, pattern, fix in CORRECTIONS:
         if isinstance(fix, str):
             text = pattern.sub(fix, text)
-        else:
+        elif isinstance(fix, dict):
             text = pattern.sub(lambda m, table=fix: m.group(0).translate(table), text)
+        else:
+            text = pattern.sub(fix, text)  # a function of the match
+    title = TITLE_LINE.match(text)
+    if title and title.group(1) not in TITLES and _bare(title.group(1)) in BARE_TITLES:
+        text = BARE_TITLES[_bare(title.group(1))] + title.group(2)
     return text
 
 
@@ -519,11 +556,18 @@ def fix_label_runs(pages: list[Page]) -> tuple[list[Page], list[Issue]]:
                 last_letter = text[0]
             m = ROMAN_LABEL.match(text)
             if m:
-                value = vocab.roman_to_int(m.group(1)) or 0
-                if last_roman and value == last_roman and _roman(last_roman + 1).count("I") == m.group(1).count("I") + 1:
-                    text = _roman(last_roman + 1) + text[m.end():]
-                    value = last_roman + 1
-                last_roman = value
+                token, value = m.group(1), vocab.roman_to_int(m.group(1)) or 0
+                after = _roman(last_roman + 1)
+                if value and _roman(value) == token and token.isupper() and "L" not in token:
+                    if last_roman and value == last_roman and after.count("I") == token.count("I") + 1:
+                        token = after  # `I. II. II.`: an I lost
+                elif last_roman and token.translate(I_LIKE) == after.translate(I_LIKE):
+                    token = after  # `HH.` after `II.`: the strokes of III
+                elif len(token) == 1:
+                    token = "I"  # `L.`, `l.`, `|.`: no heading is numbered 50, nor by a letter l
+                if token != m.group(1):
+                    text = token + text[m.end():]
+                last_roman = vocab.roman_to_int(token) or last_roman
             if text != line.text:
                 issues.append(Issue("extract", "ocr_corrected",
                                     f"line {line.line_no}: label read {line.text[:12]!r}, its run makes it {text[:12]!r}", page.number))
