@@ -41,7 +41,7 @@ TESSERACT = "tesseract"
 LANGUAGE = "vie"
 PACKAGES = "tesseract-ocr tesseract-ocr-vie"  # the Debian packages that give TESSERACT and LANGUAGE
 # Bumped when what the cache holds would change (rendering, deskew, table finding, Tesseract's options).
-OCR_CACHE_VERSION = "8"
+OCR_CACHE_VERSION = "10"
 # Where set, this folder caches OCR for every run (one cache for many output folders).
 CACHE_ENV = "PLAN_OCR_CACHE"
 
@@ -55,6 +55,9 @@ LOW_CONFIDENCE = 0.70
 # Scanners and phones tilt a page by a few degrees at most; a larger angle
 # found is a page of diagonal drawing, left as it is.
 MAX_SKEW_DEGREES = 5.0
+
+# Pixels a cell is cut inside its rules' centre lines (at OCR_DPI, about 0.8 mm).
+CELL_INSET = 6
 
 # Images: a file whose resolution is not recorded is taken as an A4 page
 # (the documents' paper) scanned across its width (portrait) or height.
@@ -232,20 +235,36 @@ def read_page(png: bytes, cells: list[tuple[bytes, int, int]], dpi: int, path: s
     """A page's words: the page read as a whole (its tables cut out), then each table cell as one block of text."""
     words = list(tesseract_words(png, dpi, path))
     if cells:
-        with tempfile.TemporaryDirectory(prefix="ocr-cells-") as tmp:
-            names = []
-            for i, (cell_png, _x, _y) in enumerate(cells):
-                name = Path(tmp) / f"{i:05d}.png"
-                name.write_bytes(cell_png)
-                names.append(str(name))
-            listing = Path(tmp) / "cells.txt"
-            listing.write_text("\n".join(names) + "\n", encoding="utf-8")
-            # One Tesseract process reads every cell (one image each) as a uniform block (psm 6).
-            for w in tesseract_words(str(listing), dpi, path, psm="6"):
-                _png_bytes, x, y = cells[w.line_key // 10**9 - 1]
+        found = _read_cells(cells, range(len(cells)), dpi, path, psm="6")  # each cell a block of text
+        # A cell of a character or two (`TT`, a row number) is too little for a block's
+        # layout analysis: those read as nothing are read again as one line (psm 7).
+        empty = [i for i in range(len(cells)) if i not in found]
+        if empty:
+            found.update(_read_cells(cells, empty, dpi, path, psm="7"))
+        for i, cell_words in sorted(found.items()):
+            _png_bytes, x, y = cells[i]
+            for w in cell_words:
                 # A negative key: no cell line shares its name with a line of the page.
-                words.append(Word(w.text, w.conf, w.x0 + x, w.top + y, w.x1 + x, w.bottom + y, -w.line_key))
+                words.append(Word(w.text, w.conf, w.x0 + x, w.top + y, w.x1 + x, w.bottom + y,
+                                  -((i + 1) * 10**9 + w.line_key % 10**9)))
     return tuple(words)
+
+
+def _read_cells(cells, indices, dpi: int, path: str, psm: str) -> dict[int, list[Word]]:
+    """One Tesseract process reads the given cells (one image each, through a list file); words by cell."""
+    indices = list(indices)
+    found: dict[int, list[Word]] = {}
+    with tempfile.TemporaryDirectory(prefix="ocr-cells-") as tmp:
+        names = []
+        for n, i in enumerate(indices):
+            name = Path(tmp) / f"{n:05d}.png"
+            name.write_bytes(cells[i][0])
+            names.append(str(name))
+        listing = Path(tmp) / "cells.txt"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        for w in tesseract_words(str(listing), dpi, path, psm=psm):
+            found.setdefault(indices[w.line_key // 10**9 - 1], []).append(w)
+    return found
 
 
 def tesseract_words(image: bytes | str, dpi: int, path: str, psm: str = "3"):
@@ -311,10 +330,13 @@ def prepare(image):
         paper = int(np.median(grey))
         # The rules' pixels and the fringe a blurred rule leaves, painted over in the paper's shade.
         clean = grey.copy()
-        clean[cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))) > 0] = paper
+        clean[cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7))) > 0] = paper
         grey = grey.copy()
         for table in tables:
             for x0, top, x1, bottom in _cell_boxes(table).values():
+                # Inside the rules' centres by a rule's width: a rule bent or thickened
+                # by the scan leaves no stroke at the cell's edge to read as `|`.
+                x0, top, x1, bottom = x0 + CELL_INSET, top + CELL_INSET, x1 - CELL_INSET, bottom - CELL_INSET
                 crop = clean[top:bottom, x0:x1]
                 if crop.size and (crop < 128).any():
                     framed = cv2.copyMakeBorder(crop, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=paper)

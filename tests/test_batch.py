@@ -41,7 +41,7 @@ def _bad_files(folder: Path) -> dict[str, str]:
         fh.write(b"%PDF-1.4\n")
         fh.truncate(60 * 1024 * 1024)
     return {
-        "scan.pdf": "no_text_layer", "encrypted.pdf": "encrypted", "word-renamed.pdf": "not_pdf",
+        "scan.pdf": "not_a_plan", "encrypted.pdf": "encrypted", "word-renamed.pdf": "not_pdf",
         "truncated.pdf": "unreadable", "invitation.pdf": "not_a_plan", "empty.txt": "empty",
         "zero-pages.pdf": "empty", "legacy.txt": "encoding", "huge.pdf": "too_large",
     }

@@ -71,7 +71,7 @@ def test_console_script_is_installed():
 
 
 @pytest.mark.parametrize("name,reason", [
-    ("vpcp-tb79-2022-scan.pdf", "no text layer"),
+    ("vpcp-tb79-2022-scan.pdf", "not a decision or plan: a Thông báo"),
     ("tuan-giao-hdnd-2020.pdf", "not a decision or plan: a Giấy mời"),
     ("chinh-phu-nd47-2020-broken-glyphs.pdf", "damaged text layer"),
 ])
