@@ -186,6 +186,10 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
     except Exception as exc:  # pdfminer raises many kinds of error on broken files
         raise _pdf_error(path, exc) from None
     issues: list = []
+    if not scans and not any(p.lines for p in pages):
+        # No text anywhere and no page image pdfplumber could see (drawn in a form, or as vector
+        # paths): read every page, as a scan.
+        scans = [p.number for p in pages]
     if scans:
         read = ocr.ocr_pdf_pages(str(path), digest, scans, ocr_cache)
         for number, scan in read.items():

@@ -35,7 +35,7 @@ from .records import Issue, Line, Page, TableCell, TableGrid
 
 # Tesseract reads text best with capitals 20–40 pixels high; body text of 13–14
 # points is 36–39 pixels high at 200 dpi and 54–58 at 300. bench/bench.py
-# measures both: 200 dpi reads the known plan as well and costs a third less.
+# times both; the README says how each read the known plan's scan.
 OCR_DPI = 200
 TESSERACT = "tesseract"
 LANGUAGE = "vie"
@@ -52,8 +52,8 @@ SCAN_MIN_IMAGE_SHARE = 0.5
 
 # A line read with a mean word confidence under this is worth a look.
 LOW_CONFIDENCE = 0.70
-# Scanners and phones tilt a page by a few degrees at most; a larger angle
-# found is a page of diagonal drawing, left as it is.
+# Scanners and phones tilt a page by a few degrees at most: the tilt is
+# searched within this angle either way.
 MAX_SKEW_DEGREES = 5.0
 
 # Pixels a cell is cut inside its rules' centre lines (at OCR_DPI, about 0.8 mm).
