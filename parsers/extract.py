@@ -213,9 +213,7 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
 
 def _extract_image(path: Path, digest: str, ocr_cache: str | Path | None = None) -> Source:
     """An image file (a multi-page TIFF: one page a frame) read by OCR as a scanned PDF is."""
-    read = ocr.ocr_image_file(str(path), digest, ocr_cache)
-    if len(read) > MAX_PDF_PAGES:
-        raise TooLarge(str(path), f"image of {len(read)} pages is over the {MAX_PDF_PAGES}-page limit for a plan")
+    read = ocr.ocr_image_file(str(path), digest, ocr_cache, max_pages=MAX_PDF_PAGES)
     pages, issues = [], []
     for number in sorted(read):
         page, found = ocr.page_records(number, read[number])

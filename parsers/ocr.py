@@ -30,7 +30,7 @@ from typing import Iterator
 import regex as re
 
 from . import vocab
-from .errors import OcrUnavailable, UnreadableFile
+from .errors import OcrUnavailable, TooLarge, UnreadableFile
 from .records import Issue, Line, Page, TableCell, TableGrid
 
 # Tesseract reads text best with capitals 20–40 pixels high; body text of 13–14
@@ -152,7 +152,7 @@ def ocr_pdf_pages(path: str, sha256: str, page_numbers: list[int], cache: str | 
 
 
 def ocr_image_file(path: str, sha256: str, cache: str | Path | None = None, dpi: int = OCR_DPI,
-                   workers: int | None = None) -> dict[int, PageScan]:
+                   workers: int | None = None, max_pages: int | None = None) -> dict[int, PageScan]:
     """OCR every frame of an image file (a multi-page TIFF has several) as a page."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -161,6 +161,8 @@ def ocr_image_file(path: str, sha256: str, cache: str | Path | None = None, dpi:
             count = getattr(im, "n_frames", 1)
     except (UnidentifiedImageError, OSError) as exc:
         raise UnreadableFile(path, f"not a readable image ({exc})") from None
+    if max_pages is not None and count > max_pages:
+        raise TooLarge(path, f"image of {count} pages is over the {max_pages}-page limit for a plan")
 
     def images():
         with Image.open(path) as im:
