@@ -16,12 +16,20 @@
 5. Memory: the peak resident size of a batch on a generated 400-page PDF
    (bench/longpdf.py), in one process, and of each of two workers on two
    such files (goal: under 300 MB a worker, whatever the page count).
+6. OCR: a 20-page scan made from the known plan's PDF (its pages printed to
+   tilted, specked 200 dpi images, as tests/scangen.py makes them): Tesseract
+   seconds per page (median, one worker) at 200 and 300 dpi, and the whole
+   scan read by 1 and by 2 workers. No cache: every page is read.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,9 +42,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from parsers import ocr  # noqa: E402
 from parsers.errors import DocumentError  # noqa: E402
 from pipeline.batch import run_batch  # noqa: E402
 from pipeline.run import parse_document  # noqa: E402
+from tests.scangen import scan_to_pdf, scanned_pages  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 LONG_PAGES = 400
@@ -147,7 +157,7 @@ def pdf_section(repeat: int) -> None:
     print("PDF: seconds per page, best of", repeat)
     print(f"{'file':45} {'pages':>5} {'raw':>8} {'pipeline':>9} {'ratio':>6}")
     total_raw = total_pipe = 0.0
-    for pdf in sorted(FIXTURES.glob("*.pdf")):
+    for pdf in sorted(p for p in FIXTURES.glob("*.pdf") if not p.stem.endswith("-scan")):
         pages = raw_extraction(pdf)
         raw = best_of(repeat, lambda: raw_extraction(pdf))
         pipe = best_of(repeat, lambda: pipeline(pdf))
@@ -210,13 +220,46 @@ def batch_section() -> None:
               f"speed-up {timings[1] / timings[2]:.2f}")
 
 
-SECTIONS = ("pdf", "text", "flattened", "batch", "memory")
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the Tesseract processes)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def ocr_figures(pages: int) -> None:
+    """OCR seconds per page: wall clock, and CPU (what a page costs a core, whatever else the machine runs)."""
+    print(f"\nOCR: a {pages}-page scan of the known plan (200 dpi images, tilted, specked, blurred)")
+    with tempfile.TemporaryDirectory() as tmp:
+        images = scanned_pages(FIXTURES / "mang-yang-2021-cchc.pdf", dpi=200)
+        images = (images * (pages // len(images) + 1))[:pages]
+        scan = scan_to_pdf(images, Path(tmp) / "scan.pdf")
+        del images
+        sha = hashlib.sha256(scan.read_bytes()).hexdigest()
+        for dpi in (200, 300):
+            wall, cpu = [], []
+            for page in range(1, pages + 1):
+                start, start_cpu = time.perf_counter(), cpu_seconds()
+                ocr.ocr_pdf_pages(str(scan), sha, [page], cache=None, dpi=dpi, workers=1)
+                wall.append(time.perf_counter() - start)
+                cpu.append(cpu_seconds() - start_cpu)
+            print(f"{dpi} dpi, one worker, median of {pages} pages: {statistics.median(cpu):.2f} CPU s per page "
+                  f"(min {min(cpu):.2f}, max {max(cpu):.2f}); wall {statistics.median(wall):.2f} s")
+        whole = {}
+        for workers in (1, 2):
+            start = time.perf_counter()
+            ocr.ocr_pdf_pages(str(scan), sha, list(range(1, pages + 1)), cache=None, workers=workers)
+            whole[workers] = time.perf_counter() - start
+        print(f"{pages} pages at {ocr.OCR_DPI} dpi: 1 worker {whole[1]:.1f} s, 2 workers {whole[2]:.1f} s, "
+              f"speed-up {whole[1] / whole[2]:.2f} (wall clock: the machine's other load moves it)")
+
+SECTIONS = ("pdf", "text", "flattened", "batch", "memory", "ocr")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=SECTIONS, action="append", help="these sections only (default: all)")
+    parser.add_argument("--ocr-pages", type=int, default=20, help="pages of the scan timed one by one at each resolution")
     args = parser.parse_args()
     only = args.only or SECTIONS
 
@@ -228,6 +271,8 @@ def main() -> None:
         batch_section()
     if "memory" in only:
         memory()
+    if "ocr" in only:
+        ocr_figures(args.ocr_pages)
     goals = []
     if search is not None:
         goals.append(f"flattened search on the known plan {search * 1000:.1f} ms (goal <= 90 ms)")

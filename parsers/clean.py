@@ -80,7 +80,9 @@ def clean(source: Source) -> Cleaned:
     in_table = {i for first, _last, table, idx in tables for i in idx}
     tables_after: dict[int, list] = {}  # index in `kept` after which a table stands (-1: before the first)
     lines = [_with_text(line, normalise(line.text, source.flavour)) for line in raw]
-    issues = list(_check_damage(source, [l for i, l in enumerate(lines) if i not in furniture]))
+    # OCR's misreadings are not a damaged font map: extraction reports them itself.
+    issues = [*source.issues, *(() if source.format == "ocr" else
+                                _check_damage(source, [l for i, l in enumerate(lines) if i not in furniture]))]
     kept: list[Line] = []
     residual: list[Residual] = []
     breaks_after: set[int] = set()  # indices in `kept` after which a dropped line stood
@@ -202,7 +204,8 @@ class _EmphasisRuns:
 def _with_text(line: Line, text: str) -> Line:
     if text == line.text:
         return line  # most lines are clean already; a Line is frozen, so it is shared, not copied
-    return Line(line.page, line.line_no, text, line.x0, line.top, line.x1, line.bottom, line.source_line)
+    return Line(line.page, line.line_no, text, line.x0, line.top, line.x1, line.bottom, line.source_line,
+                line.confidence, line.ocr_text)
 
 
 def _dropped(line: Line, source: Source) -> str | None:

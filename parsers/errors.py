@@ -35,6 +35,10 @@ class NoTextLayer(DocumentError):
     code = "no_text_layer"
 
 
+class OcrUnavailable(DocumentError):
+    code = "ocr_unavailable"
+
+
 class EmptyDocument(DocumentError):
     code = "empty"
 

@@ -1,8 +1,9 @@
-"""Stage 1, extract: a PDF or a text file into pages of lines.
+"""Stage 1, extract: a PDF, a text file or a scan into pages of lines.
 
 Nothing is dropped here: every non-blank line of the input becomes a `Line`
 with its page, its line number on the page and, from a PDF, its box. What is a
-page number or a rule is for `clean` to say.
+page number or a rule is for `clean` to say. A scanned page, and an image
+file, is read by OCR (`ocr.py`) into the same records.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .errors import (
     UnreadableFile,
 )
 from .columns import split_columns, text_lines
+from . import ocr
 from .records import Line, Page, Source, TableCell, TableGrid
 from .unruled import unruled_tables
 
@@ -47,14 +49,19 @@ WEB_BOLD = re.compile(r"^\*\*\S[^\n]*\*\*\s*$", re.M)
 TEXT_PAGE_START = re.compile(r"^[ \t]+\S")
 LONE_NUMBER = re.compile(r"^\s*(\d{1,3})\s*$")
 
+# Image files are scans; their size limit is a PDF's.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
-def extract(path: str | Path) -> Source:
-    """Read a `.pdf` or `.txt` file into a `Source`; raise a DocumentError if unusable."""
+
+def extract(path: str | Path, ocr_cache: str | Path | None = None) -> Source:
+    """Read a `.pdf`, `.txt` or image file into a `Source`; raise a DocumentError if unusable.
+
+    `ocr_cache`: a folder where scanned pages' OCR is kept between runs."""
     path = Path(path)
     try:
         with os.fdopen(open_regular(path), "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
-            limit = MAX_PDF_BYTES if path.suffix.lower() == ".pdf" else MAX_TEXT_BYTES
+            limit = MAX_PDF_BYTES if path.suffix.lower() in (".pdf", *IMAGE_SUFFIXES) else MAX_TEXT_BYTES
             if size > limit:
                 raise TooLarge(str(path), f"file of {size / 1e6:.1f} MB is over the {limit // 2**20} MB limit for a plan")
             data = fh.read(limit + 1)
@@ -64,7 +71,9 @@ def extract(path: str | Path) -> Source:
         raise EmptyDocument(str(path), "file is empty")
     digest = hashlib.sha256(data).hexdigest()
     if path.suffix.lower() == ".pdf" or data[:5] == b"%PDF-":
-        return _extract_pdf(path, data, digest)
+        return _extract_pdf(path, data, digest, ocr_cache)
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return _extract_image(path, digest, ocr_cache)
     return _extract_text(path, data, digest)
 
 
@@ -187,7 +196,7 @@ def _starts_text_page(piece: str, page: list[Line], page_no: int) -> bool:
 # ---------------------------------------------------------------------- pdf
 
 
-def _extract_pdf(path: Path, data: bytes, digest: str) -> Source:
+def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | None = None) -> Source:
     import pdfplumber
 
     if data[:5] != b"%PDF-":
@@ -201,6 +210,7 @@ def _extract_pdf(path: Path, data: bytes, digest: str) -> Source:
         raise UnreadableFile(str(path), "truncated PDF (no %%EOF end marker): the download was cut short?")
     pages: list[Page] = []
     fonts: set[str] = set()
+    scans: list[int] = []  # pages with no text layer over their image
     try:
         with pdfplumber.open(path) as pdf:
             if len(pdf.pages) == 0:
@@ -208,6 +218,10 @@ def _extract_pdf(path: Path, data: bytes, digest: str) -> Source:
             if len(pdf.pages) > MAX_PDF_PAGES:
                 raise TooLarge(str(path), f"PDF of {len(pdf.pages)} pages is over the {MAX_PDF_PAGES}-page limit for a plan")
             for number, page in enumerate(pdf.pages, start=1):
+                if ocr.is_scan(page):
+                    scans.append(number)
+                    pages.append(Page(number=number, lines=(), width=float(page.width), height=float(page.height)))
+                    continue
                 if number <= 2:
                     fonts.update(ch.get("fontname", "") for ch in page.chars)
                 found = text_lines(page)
@@ -234,18 +248,46 @@ def _extract_pdf(path: Path, data: bytes, digest: str) -> Source:
         raise
     except Exception as exc:  # pdfminer raises many kinds of error on broken files
         raise _pdf_error(path, exc) from None
+    issues: list = []
+    if not scans and not any(p.lines for p in pages):
+        # No text anywhere and no page image pdfplumber could see (drawn in a form, or as vector
+        # paths): read every page, as a scan.
+        scans = [p.number for p in pages]
+    if scans:
+        read = ocr.ocr_pdf_pages(str(path), digest, scans, ocr_cache)
+        for number, scan in read.items():
+            pages[number - 1], found = ocr.page_records(number, scan)
+            issues.extend(found)
+        pages, found = ocr.fix_label_runs(pages)
+        issues.extend(found)
     if not any(p.lines for p in pages):
-        raise NoTextLayer(
-            str(path), f"no text layer: {len(pages)} page(s) of images, a scan; OCR it first (this pipeline reads text, not images)"
-        )
+        raise NoTextLayer(str(path), f"no text: {len(pages)} page(s) with neither a text layer nor words OCR could read")
     return Source(
         path=str(path),
         sha256=digest,
-        format="pdf",
+        # A document with a scanned page is an OCR reading: its words carry OCR's doubts.
+        format="ocr" if scans else "pdf",
         flavour="pdf",
         pages=tuple(pages),
         fonts=tuple(sorted(f for f in fonts if f)),
+        issues=tuple(issues),
     )
+
+
+def _extract_image(path: Path, digest: str, ocr_cache: str | Path | None = None) -> Source:
+    """An image file (a multi-page TIFF: one page a frame) read by OCR as a scanned PDF is."""
+    read = ocr.ocr_image_file(str(path), digest, ocr_cache, max_pages=MAX_PDF_PAGES)
+    pages, issues = [], []
+    for number in sorted(read):
+        page, found = ocr.page_records(number, read[number])
+        pages.append(page)
+        issues.extend(found)
+    pages, found = ocr.fix_label_runs(pages)
+    issues.extend(found)
+    if not any(p.lines for p in pages):
+        raise NoTextLayer(str(path), "no text: OCR read no words in the image")
+    # The flavour is a PDF's: lines with boxes on pages, ruled tables as grids.
+    return Source(path=str(path), sha256=digest, format="ocr", flavour="pdf", pages=tuple(pages), issues=tuple(issues))
 
 
 def _ruled_tables(page, number: int) -> tuple[TableGrid, ...]:

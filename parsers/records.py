@@ -23,6 +23,8 @@ class Line:
     x1: float | None = None
     bottom: float | None = None
     source_line: int | None = None  # 1-based line number in a text file
+    confidence: float | None = None  # OCR: mean confidence (0–1) of the line's words
+    ocr_text: str | None = None  # OCR: the line as read, where a correction changed it
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +70,11 @@ class Source:
 
     path: str
     sha256: str
-    format: str  # "pdf" | "text"
+    format: str  # "pdf" | "text" | "ocr" (a scan or an image, read by Tesseract)
     flavour: str  # "pdf", "plain" (text extracted from a PDF) or "web" (legal-database page)
     pages: tuple[Page, ...]
     fonts: tuple[str, ...] = ()
+    issues: tuple[Issue, ...] = ()  # what extraction was unsure of (OCR's doubtful lines)
 
     @property
     def doc_id(self) -> str:

@@ -108,6 +108,11 @@ def _caption(outline: Outline, by_id: dict[int, Node], node: Node) -> str | None
     return None
 
 
+def _mean_confidence(source) -> float | None:
+    values = [l.confidence for l in source.lines() if l.confidence is not None]
+    return round(sum(values) / len(values), 4) if values else None
+
+
 def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], parser_version: str) -> dict[str, list[dict]]:
     source = cleaned.source
     doc_id = source.doc_id
@@ -156,6 +161,7 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
         # Share of the text lines (all lines but page numbers and rules) that a node claimed.
         "coverage": round(len(claimed) / (total - len(dropped)), 6) if total > len(dropped) else 0.0,
         "parser_version": parser_version,
+        "ocr_confidence": _mean_confidence(source),
     }]
 
     legal_bases = []

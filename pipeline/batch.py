@@ -238,7 +238,7 @@ def _parse_one(job: tuple[str, str, str | None, str, int | None]) -> tuple[str, 
     """
     key, path, sha, out, parent = job
     try:
-        rows = parse_document(path)
+        rows = parse_document(path, ocr_cache=Path(out) / CACHE / "ocr")
         _name_rows(rows, text_name(path))
         cache = None
         if sha:

@@ -17,16 +17,18 @@ from parsers.normalise import normalise
 from parsers.outline import outline
 from parsers.tables import project
 
-PARSER_VERSION = "0.3.0"  # 0.3.0: citations read anew (types, codes, issuers, lists), cited_id; 0.2.0: appendix_rows.other_cells
-INPUT_SUFFIXES = (".pdf", ".txt")
+PARSER_VERSION = "0.4.0"  # 0.4.0: every document type, tables and table_cells, scans read by OCR; 0.3.0: citations read anew (types, codes, issuers, lists), cited_id; 0.2.0: appendix_rows.other_cells
+INPUT_SUFFIXES = (".pdf", ".txt", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
-def parse_document(path: str | Path, timings: dict[str, float] | None = None) -> dict[str, list[dict]]:
+def parse_document(path: str | Path, timings: dict[str, float] | None = None,
+                   ocr_cache: str | Path | None = None) -> dict[str, list[dict]]:
     """All table rows of one document; raises DocumentError for a file it cannot parse.
 
-    `timings`, when given, receives the seconds each stage took (what bench/bench.py prints)."""
+    `timings`, when given, receives the seconds each stage took (what bench/bench.py prints);
+    `ocr_cache`, a folder that keeps scanned pages' OCR between runs."""
     lap = _stopwatch(timings)
-    source = extract(path)
+    source = extract(path, ocr_cache)
     lap("extract")
     cleaned = clean(source)
     lap("clean")
@@ -56,7 +58,7 @@ def _stopwatch(timings: dict[str, float] | None):
 
 
 def discover(inputs: Iterable[str | Path]) -> list[Path]:
-    """The files to parse: names as given, folders searched for `.pdf` and `.txt` names, sorted.
+    """The files to parse: names as given, folders searched for names ending in INPUT_SUFFIXES, sorted.
 
     In a folder, whatever holds such a name is listed, be it a folder, a pipe
     or a broken link, and so is a symlink that leads back to a folder above it:

@@ -36,7 +36,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         DOC_ID,
         col("source_path", STR, "The file as it was given to the parser."),
         col("source_sha256", STR, "SHA-256 of the file's bytes."),
-        col("source_format", STR, "pdf or text."),
+        col("source_format", STR, "pdf, text, or ocr (a scan or an image file, read by Tesseract)."),
         col("source_flavour", STR, "pdf; plain (text extracted from a PDF); web (text of a legal-database page, cells between `|` lines)."),
         col("doc_type", STR, "Type of the document's first part: Quyết định, Kế hoạch, Công văn …"),
         col("doc_type_source", STR, "Where the type was read: title (its title line), number (the type code of its number), letter (a `V/v` subject or `Kính gửi:`), site (the legal-database page's metadata)."),
@@ -66,6 +66,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("lines_in_outline", INT, "Lines that an outline node claimed."),
         col("coverage", FLOAT, "lines_in_outline / (lines_total - lines_layout)."),
         col("parser_version", STR, "Version of the parser that made the row."),
+        col("ocr_confidence", FLOAT, "OCR only: mean confidence (0–1) of the lines Tesseract read; null for text."),
     ),
     "legal_bases": table(
         "The legal bases of a preamble.",
@@ -263,7 +264,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("source_path", STR, "The file."),
         col("sha256", STR, "SHA-256 of its bytes; null when unreadable."),
         col("stage", STR, "extract, clean, outline or internal (a parser bug)."),
-        col("code", STR, "unreadable, not_pdf, encrypted, no_text_layer, empty, encoding, too_large, damaged_text, not_a_document, internal_error."),
+        col("code", STR, "unreadable, not_pdf, encrypted, no_text_layer, empty, encoding, too_large, damaged_text, not_a_document, ocr_unavailable, internal_error."),
         col("message", STR, "The reason, in one line."),
     ),
 }

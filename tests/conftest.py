@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +23,11 @@ WEB_PLANS = [
 ]
 
 os.chdir(ROOT)
+
+# One OCR cache for the whole session (every test and output folder): a scanned page is read once per run.
+if "PLAN_OCR_CACHE" not in os.environ:
+    os.environ["PLAN_OCR_CACHE"] = tempfile.mkdtemp(prefix="plan-ocr-cache-")
+    atexit.register(shutil.rmtree, os.environ["PLAN_OCR_CACHE"], True)
 
 
 def pytest_addoption(parser):

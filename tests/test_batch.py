@@ -24,7 +24,6 @@ GOOD = [KNOWN_TXT, KNOWN_PDF, FIXTURES / "dong-thap-617-2025-chuyen-doi-so-doanh
 def _bad_files(folder: Path) -> dict[str, str]:
     """One file of each kind that must fail, and the reason code it must fail with."""
     pypdf = pytest.importorskip("pypdf")
-    shutil.copy(FIXTURES / "vpcp-tb79-2022-scan.pdf", folder / "scan.pdf")
     writer = pypdf.PdfWriter(clone_from=str(KNOWN_PDF))
     writer.encrypt(user_password="secret", owner_password="owner")
     with open(folder / "encrypted.pdf", "wb") as fh:
@@ -41,7 +40,7 @@ def _bad_files(folder: Path) -> dict[str, str]:
         fh.write(b"%PDF-1.4\n")
         fh.truncate(60 * 1024 * 1024)
     return {
-        "scan.pdf": "no_text_layer", "encrypted.pdf": "encrypted", "word-renamed.pdf": "not_pdf",
+        "encrypted.pdf": "encrypted", "word-renamed.pdf": "not_pdf",
         "truncated.pdf": "unreadable", "article.txt": "not_a_document", "empty.txt": "empty",
         "zero-pages.pdf": "empty", "legacy.txt": "encoding", "huge.pdf": "too_large",
     }

@@ -72,7 +72,6 @@ def test_console_script_is_installed():
 
 
 @pytest.mark.parametrize("name,reason", [
-    ("vpcp-tb79-2022-scan.pdf", "no text layer"),
     ("not-a-document.txt", "not an administrative document"),
     ("chinh-phu-nd47-2020-broken-glyphs.pdf", "damaged text layer"),
 ])

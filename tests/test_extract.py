@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from parsers import errors
@@ -45,10 +47,12 @@ def test_doc_id_is_the_content_hash(tmp_path):
     assert extract(copy).doc_id == extract(KNOWN_TXT).doc_id == extract(KNOWN_TXT).sha256[:16]
 
 
-@pytest.mark.parametrize("name", ["bcd-cchc-qd46-2021-scan.pdf", "vpcp-tb79-2022-scan.pdf"])
-def test_scan_without_text_layer_is_refused(name):
-    with pytest.raises(errors.NoTextLayer, match="no text layer"):
-        extract(FIXTURES / name)
+@pytest.mark.parametrize("name,pages", [("bcd-cchc-qd46-2021-scan.pdf", 10), ("vpcp-tb79-2022-scan.pdf", 5)])
+def test_scan_without_text_layer_is_read_by_ocr(name, pages):
+    if shutil.which("tesseract") is None:
+        pytest.skip("Tesseract is not installed")
+    source = extract(FIXTURES / name)
+    assert source.format == "ocr" and len(source.pages) == pages and all(p.lines for p in source.pages)
 
 
 def test_word_file_renamed_pdf(tmp_path):

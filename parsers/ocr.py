@@ -1,0 +1,739 @@
+"""Stage 1 for scans: page images into lines and ruled tables, by Tesseract.
+
+A scanned page (a PDF page with no text layer, or an image file) is rendered
+to a grey image, straightened, searched for ruled tables, and read by the
+`tesseract` program with its Vietnamese model. The words come back with their
+boxes and confidences; they are made into the same `Line` records a PDF with
+text gives (page, line number, box in PDF points) and the tables into the same
+`TableGrid` records, so every later stage reads a scan as it reads a PDF.
+
+What is cached is what costs: a page's words and table cells in pixels, keyed
+by the file's hash, the page and the OCR settings, as JSON. Lines, corrections
+and warnings are made from it afresh on every run.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import unicodedata
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import regex as re
+
+from . import vocab
+from .errors import OcrUnavailable, TooLarge, UnreadableFile
+from .records import Issue, Line, Page, TableCell, TableGrid
+
+# Tesseract reads text best with capitals 20–40 pixels high; body text of 13–14
+# points is 36–39 pixels high at 200 dpi and 54–58 at 300. bench/bench.py
+# times both; the README says how each read the known plan's scan.
+OCR_DPI = 200
+TESSERACT = "tesseract"
+LANGUAGE = "vie"
+PACKAGES = "tesseract-ocr tesseract-ocr-vie"  # the Debian packages that give TESSERACT and LANGUAGE
+# Bumped when what the cache holds would change (rendering, deskew, table finding, Tesseract's options).
+OCR_CACHE_VERSION = "10"
+# Where set, this folder caches OCR for every run (one cache for many output folders).
+CACHE_ENV = "PLAN_OCR_CACHE"
+
+# A page is a scan when its text layer holds fewer than this many characters
+# (a stray page number, a stamp's caption) and an image covers most of it.
+SCAN_MAX_TEXT_CHARS = 40
+SCAN_MIN_IMAGE_SHARE = 0.5
+
+# A line read with a mean word confidence under this is worth a look.
+LOW_CONFIDENCE = 0.70
+# Scanners and phones tilt a page by a few degrees at most: the tilt is
+# searched within this angle either way.
+MAX_SKEW_DEGREES = 5.0
+
+# Pixels a cell is cut inside its rules' centre lines (at OCR_DPI, about 0.8 mm).
+CELL_INSET = 6
+
+# Images: a file whose resolution is not recorded is taken as an A4 page
+# (the documents' paper) scanned across its width (portrait) or height.
+A4_INCHES = (8.27, 11.69)
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    conf: float  # Tesseract's confidence, 0–1
+    x0: int
+    top: int
+    x1: int
+    bottom: int
+    line_key: int  # Tesseract's image, block, paragraph and line, as one number (negative in a table cell)
+
+
+@dataclass(frozen=True, slots=True)
+class PageScan:
+    """What Tesseract and the table finder saw on one page, in pixels of the straightened image."""
+
+    width: float  # the page in PDF points
+    height: float
+    scale: float  # PDF points per pixel
+    skew: float  # degrees the image was turned to straighten it
+    words: tuple[Word, ...]
+    # Each table: the pixel edges of its grid and, per grid position, the position
+    # (row, column) of the cell it belongs to (itself, or the top-left of its merged cell).
+    tables: tuple[dict, ...]
+
+
+# ------------------------------------------------------------------ checks
+
+
+def is_scan(page) -> bool:
+    """Is this pdfplumber page an image with no real text over it?"""
+    chars = sum(1 for ch in page.chars if not ch.get("text", "").isspace())
+    if chars >= SCAN_MAX_TEXT_CHARS:
+        return False
+    area = float(page.width) * float(page.height) or 1.0
+    covered = 0.0
+    for im in page.images:
+        w = min(float(im["x1"]), float(page.width)) - max(float(im["x0"]), 0.0)
+        h = min(float(im["bottom"]), float(page.height)) - max(float(im["top"]), 0.0)
+        covered = max(covered, max(w, 0.0) * max(h, 0.0))
+    return covered / area >= SCAN_MIN_IMAGE_SHARE
+
+
+def require_tesseract(path: str) -> None:
+    """Raise a one-line error naming the packages when Tesseract or its Vietnamese model is missing."""
+    exe = shutil.which(TESSERACT)
+    if exe is None:
+        raise OcrUnavailable(path, f"a scan, and OCR needs Tesseract, which is not installed: apt-get install {PACKAGES}")
+    try:
+        langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=60).stdout.split()
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise OcrUnavailable(path, f"a scan, and Tesseract does not run ({exc}): apt-get install {PACKAGES}") from None
+    if LANGUAGE not in langs:
+        raise OcrUnavailable(path, f"a scan, and Tesseract has no Vietnamese model: apt-get install tesseract-ocr-{LANGUAGE}")
+
+
+def cache_dir(passed: str | Path | None) -> Path | None:
+    env = os.environ.get(CACHE_ENV)
+    return Path(env) if env else (Path(passed) if passed else None)
+
+
+# ------------------------------------------------------------------ the run
+
+
+def ocr_pdf_pages(path: str, sha256: str, page_numbers: list[int], cache: str | Path | None = None,
+                  dpi: int = OCR_DPI, workers: int | None = None) -> dict[int, PageScan]:
+    """OCR the given 1-based pages of a PDF; pages are rendered one at a time, read in parallel."""
+    import pypdfium2 as pdfium
+
+    def images() -> Iterator[tuple[int, object, float, float]]:
+        doc = pdfium.PdfDocument(path)
+        try:
+            for number in page_numbers:
+                page = doc[number - 1]
+                try:
+                    width, height = page.get_size()
+                    bitmap = page.render(scale=dpi / 72, grayscale=True)
+                    image = bitmap.to_pil().convert("L")
+                    bitmap.close()
+                finally:
+                    page.close()
+                yield number, image, width, height
+        finally:
+            doc.close()
+
+    return _run(path, sha256, page_numbers, images, cache, dpi, workers)
+
+
+def ocr_image_file(path: str, sha256: str, cache: str | Path | None = None, dpi: int = OCR_DPI,
+                   workers: int | None = None, max_pages: int | None = None) -> dict[int, PageScan]:
+    """OCR every frame of an image file (a multi-page TIFF has several) as a page."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            count = getattr(im, "n_frames", 1)
+    except (UnidentifiedImageError, OSError) as exc:
+        raise UnreadableFile(path, f"not a readable image ({exc})") from None
+    if max_pages is not None and count > max_pages:
+        raise TooLarge(path, f"image of {count} pages is over the {max_pages}-page limit for a plan")
+
+    def images():
+        with Image.open(path) as im:
+            for number, frame in enumerate(ImageSequence.Iterator(im), start=1):
+                image = frame.convert("L")
+                source_dpi = _image_dpi(frame, image.size)
+                width, height = image.size[0] * 72 / source_dpi, image.size[1] * 72 / source_dpi
+                factor = dpi / source_dpi
+                if abs(factor - 1) > 0.05:  # to the resolution Tesseract reads best at
+                    image = image.resize((round(image.size[0] * factor), round(image.size[1] * factor)), Image.LANCZOS)
+                yield number, image, width, height
+
+    return _run(path, sha256, list(range(1, count + 1)), images, cache, dpi, workers)
+
+
+def _image_dpi(frame, size: tuple[int, int]) -> float:
+    recorded = frame.info.get("dpi")
+    if recorded and recorded[0] and float(recorded[0]) > 50:
+        return float(recorded[0])
+    return max(size) / A4_INCHES[1] if size[0] > size[1] else size[0] / A4_INCHES[0]
+
+
+def _run(path: str, sha256: str, numbers: list[int], images, cache, dpi: int, workers: int | None) -> dict[int, PageScan]:
+    require_tesseract(path)
+    folder = cache_dir(cache)
+    keys = {n: f"{sha256[:32]}-p{n}-{dpi}dpi-v{OCR_CACHE_VERSION}" for n in numbers}
+    done: dict[int, PageScan] = {}
+    if folder is not None:
+        for n, key in keys.items():
+            hit = _load(folder / f"{key}.json")
+            if hit is not None:
+                done[n] = hit
+    todo = [n for n in numbers if n not in done]
+    if not todo:
+        return done
+    workers = workers or os.cpu_count() or 1
+    pending: dict[int, tuple[Future, float, float, float, float, tuple[dict, ...]]] = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        # Rendering, straightening and table finding run here, one page at a
+        # time; Tesseract runs as separate processes, `workers` at a time. The
+        # queue is kept short so that a long scan never holds all its images.
+        for number, image, width, height in _only(images(), set(todo)):
+            prepared, cells, skew, tables = prepare(image)
+            png = _png(prepared)
+            cell_pngs = [(_png(im), x, y) for im, x, y in cells]
+            del image, prepared, cells
+            future = pool.submit(read_page, png, cell_pngs, dpi, path)
+            pending[number] = (future, width, height, 72 / dpi, skew, tables)
+            while sum(1 for f, *_ in pending.values() if not f.done()) > 2 * workers:
+                next(f for f, *_ in pending.values() if not f.done()).result()
+        for number, (future, width, height, scale, skew, tables) in pending.items():
+            scan = PageScan(width, height, scale, skew, future.result(), tables)
+            done[number] = scan
+            if folder is not None:
+                _store(folder / f"{keys[number]}.json", scan)
+    return done
+
+
+def _only(images, wanted: set[int]):
+    for item in images:
+        if item[0] in wanted:
+            yield item
+
+
+def _png(image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def read_page(png: bytes, cells: list[tuple[bytes, int, int]], dpi: int, path: str) -> tuple[Word, ...]:
+    """A page's words: the page read as a whole (its tables cut out), then each table cell as one block of text."""
+    words = list(tesseract_words(png, dpi, path))
+    if cells:
+        found = _read_cells(cells, range(len(cells)), dpi, path, psm="6")  # each cell a block of text
+        # A cell of a character or two (`TT`, a row number) is too little for a block's
+        # layout analysis: those read as nothing are read again as one line (psm 7).
+        empty = [i for i in range(len(cells)) if i not in found]
+        if empty:
+            found.update(_read_cells(cells, empty, dpi, path, psm="7"))
+        for i, cell_words in sorted(found.items()):
+            _png_bytes, x, y = cells[i]
+            for w in cell_words:
+                # A negative key: no cell line shares its name with a line of the page.
+                words.append(Word(w.text, w.conf, w.x0 + x, w.top + y, w.x1 + x, w.bottom + y,
+                                  -((i + 1) * 10**9 + w.line_key % 10**9)))
+    return tuple(words)
+
+
+def _read_cells(cells, indices, dpi: int, path: str, psm: str) -> dict[int, list[Word]]:
+    """One Tesseract process reads the given cells (one image each, through a list file); words by cell."""
+    indices = list(indices)
+    found: dict[int, list[Word]] = {}
+    with tempfile.TemporaryDirectory(prefix="ocr-cells-") as tmp:
+        names = []
+        for n, i in enumerate(indices):
+            name = Path(tmp) / f"{n:05d}.png"
+            name.write_bytes(cells[i][0])
+            names.append(str(name))
+        listing = Path(tmp) / "cells.txt"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        for w in tesseract_words(str(listing), dpi, path, psm=psm):
+            found.setdefault(indices[w.line_key // 10**9 - 1], []).append(w)
+    return found
+
+
+def tesseract_words(image: bytes | str, dpi: int, path: str, psm: str = "3"):
+    """Run Tesseract on a page image (bytes) or a list file of images (a path); its words."""
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one thread per process: the pages give the parallelism
+    source, data = ("stdin", image) if isinstance(image, bytes) else (image, None)
+    try:
+        proc = subprocess.run([TESSERACT, source, "stdout", "-l", LANGUAGE, "--dpi", str(dpi), "--psm", psm, "tsv"],
+                              input=data, capture_output=True, env=env, timeout=600)
+    except FileNotFoundError:
+        raise OcrUnavailable(path, f"a scan, and OCR needs Tesseract, which is not installed: apt-get install {PACKAGES}") from None
+    except subprocess.TimeoutExpired:
+        raise UnreadableFile(path, "OCR of a page took over 10 minutes") from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UnreadableFile(path, f"Tesseract failed: {message[-1] if message else proc.returncode}")
+    return parse_tsv(proc.stdout.decode("utf-8"))
+
+
+def parse_tsv(tsv: str) -> tuple[Word, ...]:
+    words = []
+    rows = tsv.splitlines()
+    for row in rows[1:]:
+        f = row.split("\t")
+        if len(f) < 12 or f[0] != "5":
+            continue
+        text = unicodedata.normalize("NFC", f[11]).strip()
+        if not text:
+            continue
+        left, top, width, height = (int(v) for v in f[6:10])
+        # Image (of a list of cells), block, paragraph, line: one number that names the line.
+        key = ((int(f[1]) * 1000 + int(f[2])) * 1000 + int(f[3])) * 1000 + int(f[4])
+        words.append(Word(text, max(float(f[10]), 0.0) / 100, left, top, left + width, top + height, key))
+    return tuple(words)
+
+
+# -------------------------------------------------------------- the image
+
+
+def prepare(image):
+    """The page made ready for Tesseract: the page image, its tables' cells, the angle, the tables.
+
+    The image is cleaned and straightened. Each ruled table is cut out of the
+    page image and its cells are handed over one by one (image, left, top):
+    read with the page, a table's short cell lines at uneven heights are
+    joined into wrong lines and words, and its rules read as `|` and `I`.
+    """
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    # A 3-pixel median takes out dust (single dark pixels Tesseract reads as
+    # letters) and keeps every stroke and diacritic, which are wider.
+    grey = cv2.medianBlur(np.asarray(image, dtype=np.uint8), 3)
+    skew = find_skew(grey)
+    if abs(skew) >= 0.05:
+        h, w = grey.shape
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
+        grey = cv2.warpAffine(grey, turn, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+    tables, rules = find_tables(grey)
+    cells = []
+    if rules is not None:
+        paper = int(np.median(grey))
+        # The rules' pixels and the fringe a blurred rule leaves, painted over in the paper's shade.
+        clean = grey.copy()
+        clean[cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7))) > 0] = paper
+        grey = grey.copy()
+        for table in tables:
+            for x0, top, x1, bottom in _cell_boxes(table).values():
+                # Inside the rules' centres by a rule's width: a rule bent or thickened
+                # by the scan leaves no stroke at the cell's edge to read as `|`.
+                x0, top, x1, bottom = x0 + CELL_INSET, top + CELL_INSET, x1 - CELL_INSET, bottom - CELL_INSET
+                crop = clean[top:bottom, x0:x1]
+                if crop.size and (crop < 128).any():
+                    framed = cv2.copyMakeBorder(crop, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=paper)
+                    cells.append((Image.fromarray(framed), x0 - 12, top - 12))
+            xs, ys = table["xs"], table["ys"]
+            grey[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1] = paper
+    return Image.fromarray(grey), cells, skew, tables
+
+
+def _cell_boxes(table: dict) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    """Each cell's box in pixels, keyed by its grid position (the top-left of a merged cell)."""
+    xs, ys, owner = table["xs"], table["ys"], table["owner"]
+    boxes: dict[tuple[int, int], list[int]] = {}
+    for r in range(len(ys) - 1):
+        for c in range(len(xs) - 1):
+            box = boxes.setdefault(tuple(owner[r][c]), [xs[c], ys[r], xs[c + 1], ys[r + 1]])
+            box[0], box[1] = min(box[0], xs[c]), min(box[1], ys[r])
+            box[2], box[3] = max(box[2], xs[c + 1]), max(box[3], ys[r + 1])
+    return {k: (int(v[0]), int(v[1]), int(v[2]), int(v[3])) for k, v in boxes.items()}
+
+
+def find_skew(grey) -> float:
+    """The page's tilt in degrees (positive: its lines fall to the right), by the projection profile.
+
+    Text lines turned level make the sharpest profile of ink per pixel row:
+    the angle whose row sums vary most, searched coarse then fine on a small copy.
+    """
+    import cv2
+    import numpy as np
+
+    small = cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA) if grey.shape[1] > 1200 else grey
+    ink = (small < 128).astype(np.float32)
+    if ink.sum() < 100:
+        return 0.0
+    h, w = ink.shape
+
+    def sharpness(angle: float) -> float:
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+        rows = cv2.warpAffine(ink, turn, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1)
+        return float(np.square(np.diff(rows)).sum())
+
+    best = max(np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 1e-9, 0.5), key=sharpness)
+    best = max(np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05), key=sharpness)
+    return round(float(best), 2)
+
+
+def find_tables(grey) -> tuple[tuple[dict, ...], object]:
+    """Ruled tables in a straightened page image: their grids and the rules' pixels.
+
+    Rules are long thin runs of ink: a morphological opening with a long flat
+    (or tall) kernel keeps them and drops the letters. A table is a connected
+    figure of rules holding both; its row and column edges are where its
+    horizontal and vertical rules stand; two neighbouring grid positions with
+    no rule between them are one merged cell.
+    """
+    import cv2
+    import numpy as np
+
+    h, w = grey.shape
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    span = max(w, h) // 40  # a rule runs on for at least ~7 mm, far longer than any stroke of a letter
+    flat = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (span, 1)))
+    tall = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, span)))
+    # Bridge the gaps a faint scan leaves in a rule.
+    flat = cv2.dilate(flat, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
+    tall = cv2.dilate(tall, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))
+    rules = cv2.bitwise_or(flat, tall)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
+    tables = []
+    mask = np.zeros_like(rules)
+    for i in range(1, count):
+        x, y, bw, bh, _area = stats[i]
+        if bw < w * 0.2 or bh < h * 0.03:
+            continue  # an underline, a rule under a title, a signature's flourish
+        region = labels[y:y + bh, x:x + bw] == i
+        grid = _grid(flat[y:y + bh, x:x + bw] * region, tall[y:y + bh, x:x + bw] * region, x, y)
+        if grid is None:
+            continue
+        tables.append(grid)
+        mask[y:y + bh, x:x + bw][region] = 255
+    if not tables:
+        return (), None
+    tables.sort(key=lambda t: (t["ys"][0], t["xs"][0]))
+    return tuple(tables), mask
+
+
+def _grid(flat, tall, x0: int, y0: int) -> dict | None:
+    import numpy as np
+
+    ys = _rule_positions(flat.max(axis=1) > 0)
+    xs = _rule_positions(tall.max(axis=0) > 0)
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    rows, cols = len(ys) - 1, len(xs) - 1
+    if rows * cols < 2:
+        return None  # a framed box (a stamp, a note), not a table
+
+    def ruled(run) -> bool:
+        return run.size > 0 and float(np.count_nonzero(run)) / run.size >= 0.6
+
+    owner = [[(r, c) for c in range(cols)] for r in range(rows)]
+    for r in range(rows):
+        for c in range(cols):
+            inner_x = slice(xs[c] + 4, max(xs[c + 1] - 4, xs[c] + 5))
+            inner_y = slice(ys[r] + 4, max(ys[r + 1] - 4, ys[r] + 5))
+            if r > 0 and not ruled(flat[max(ys[r] - 3, 0):ys[r] + 4, inner_x].max(axis=0)):
+                owner[r][c] = owner[r - 1][c]
+            elif c > 0 and not ruled(tall[inner_y, max(xs[c] - 3, 0):xs[c] + 4].max(axis=1)):
+                owner[r][c] = owner[r][c - 1]
+    return {"xs": [int(x0 + v) for v in xs], "ys": [int(y0 + v) for v in ys],
+            "owner": [[list(o) for o in row] for row in owner]}
+
+
+def _rule_positions(present) -> list[int]:
+    """Centres of the runs of True in a 1-D mask: where the rules stand."""
+    out, start = [], None
+    for i, on in enumerate(list(present) + [False]):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            out.append((start + i - 1) // 2)
+            start = None
+    return out
+
+
+# ------------------------------------------------------------- the records
+
+
+# Corrections OCR's misreadings need where the plans' vocabulary leaves one
+# reading only. Each: why, the pattern, and what the matched text becomes
+# (a fixed text, a translation of its look-alike characters, or a function of the match).
+DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "|": "1", "]": "1", "O": "0", "o": "0"})
+ROMAN_LOOKALIKES = str.maketrans({"l": "I", "1": "I", "|": "I", "H": "II"})
+
+
+def _as_roman(m) -> str:
+    """A numeral read with look-alikes (`HI`, `1V`), where it reads as one numeral only; else as read."""
+    token = m.group(0)
+    numeral = token.translate(ROMAN_LOOKALIKES)
+    value = vocab.roman_to_int(numeral)
+    return numeral if value and _roman(value) == numeral else token
+
+
+def _glued(m) -> str:
+    return f"{m.group(1)} {m.group(2)}"
+
+CORRECTIONS: tuple[tuple[str, re.Pattern, object], ...] = (
+    # Tesseract reads `Đ` as the Icelandic eth, a letter no Vietnamese word holds.
+    ("eth for Đ", re.compile(r"[Ðð]"), str.maketrans("Ðð", "Đđ")),
+    # `Điều` (article) is the only word of that shape before an article number.
+    ("Điều before its number", re.compile(r"(?<!\p{L})[ĐD][iíìl][ểêềếễệeẻ]u(?= ?\d)"), "Điều"),
+    # Type codes of document numbers (QĐ, NĐ) before their issuer: `QD-`, `OĐ-` are no codes.
+    ("Đ of a type code", re.compile(r"(?<![\p{L}\d])[QO0](?:D|Đ)(?= ?[-–] ?\p{Lu})"), "QĐ"),
+    ("Đ read twice in a type code", re.compile(r"(?<=(?<!\p{L})[QN])[ĐÐ]{2}(?= ?[-–])"), "Đ"),
+    ("Đ of a decree's code", re.compile(r"(?<=/)N[D](?=[-–]CP)"), "NĐ"),
+    # A quarter, an appendix or a group is numbered I–IV…; `l`, `1` and `|` in a numeral are `I`.
+    ("Roman numeral after Quý, Phụ lục",
+     re.compile(r"(?<=(?<!\p{L})(?:[Qq]uý|QUÝ|[Pp]hụ lục|PHỤ LỤC) )(?=[IVXHl1|]*[Hl1|])[IVXHl1|]{1,4}(?![\p{L}\d])"),
+     _as_roman),
+    # A Roman label opening a line (`HI. Cải cách …`, `1V. …`): H, l and | are in no label, nor a 1 beside V or X.
+    ("Roman label at a line's start",
+     re.compile(r"^(?:(?=[IVXHl1|]*[Hl|])|(?=[IVX1]*(?:1[VX]|[VX]1)))[IVXHl1|]{1,5}(?=\.\s?\p{Lu})"),
+     _as_roman),
+    # `tháng4`: a date's word and its number are always apart.
+    ("date word glued to its number", re.compile(r"(?<!\p{L})(ngày|tháng|năm)(\d{1,4})(?!\p{L})"), _glued),
+    # A point label in a letter no Vietnamese word holds: `ø)` is `g)`, `¡)` is `i)`.
+    ("point letter look-alike", re.compile(r"^[ø¡](?=\)\s)"), str.maketrans("ø¡", "gi")),
+    # The documents' spaced dash (`Phòng Văn hóa – Thông tin`) is the en dash; the model reads it as an em dash.
+    ("en dash read as em dash", re.compile(r"(?<= )—-?(?= |$)|(?<=\p{L})—-?(?=\p{L})"), "–"),
+    # A numbered item read with a comma for its dot (`5, Tăng cường …`): no sentence opens a line so.
+    ("comma for a label's dot", re.compile(r"^\d{1,2}\K,(?= \p{Lu}\p{Ll})"), "."),
+    # A date: day and month with a digit in them, then a year; `l`, `I`, `O` among its digits are digits.
+    ("look-alike letters in a date",
+     re.compile(r"(?<![\p{L}\d])(?=[\dlIO]{1,2}/)(?=[lIO]?\d)[\dlIO]{1,2}/(?:[\dlIO]{1,2}/)?(?:19|20)[\dlIO\]|]{2}(?![\p{L}\d])"),
+     DIGIT_LOOKALIKES),
+    # A year after `năm` or in a period: `202l`, `202]`.
+    ("look-alike letters in a year", re.compile(r"(?<=(?:năm|đoạn|Năm) )(?:19|20)\d[lI\]|](?![\p{L}\d])"), DIGIT_LOOKALIKES),
+)
+
+# Letters OCR takes for one another in a point label (`d)` and `đ)`): where
+# the run of labels (a, b, c, …) wants one and the page shows its look-alike,
+# the run decides. Key: letter read; value: letters it may stand for.
+LABEL_LOOKALIKES = {"đ": "d", "d": "đ", "h": "g", "q": "g", "e": "c", "c": "e", "l": "i", "1": "i", "í": "i"}
+POINT_LABEL = re.compile(r"^(\S)(?=\)\s)")
+# `1.` is no look-alike here: an Arabic item label is as common as a Roman one.
+ROMAN_LABEL = re.compile(r"^([IVXHLl|]{1,5})(?=\.\s?\p{Lu})")
+I_LIKE = str.maketrans("", "", "IHLl|")  # strokes a numeral's I may be read as
+
+
+# Titles a whole line may be: a type's title (`KẾ HOẠCH`) or `PHỤ LỤC`. A
+# capitals line that is one of them but for its marks (`KÉ HOẠCH`) is it.
+TITLES = (*vocab.DOC_TYPES, "PHỤ LỤC")
+
+
+def _bare(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+BARE_TITLES = {_bare(t): t for t in TITLES}
+TITLE_LINE = re.compile(r"^(\p{Lu}+(?: \p{Lu}+)?)(:?)$")
+
+
+def correct(text: str) -> str:
+    for _why, pattern, fix in CORRECTIONS:
+        if isinstance(fix, str):
+            text = pattern.sub(fix, text)
+        elif isinstance(fix, dict):
+            text = pattern.sub(lambda m, table=fix: m.group(0).translate(table), text)
+        else:
+            text = pattern.sub(fix, text)  # a function of the match
+    title = TITLE_LINE.match(text)
+    if title and title.group(1) not in TITLES and _bare(title.group(1)) in BARE_TITLES:
+        text = BARE_TITLES[_bare(title.group(1))] + title.group(2)
+    return text
+
+
+def fix_label_runs(pages: list[Page]) -> tuple[list[Page], list[Issue]]:
+    """Point labels and Roman section labels put right where their run makes the reading certain.
+
+    `a) b) c) đ)`: the fourth is `d)` read with a stroke too many. `I. II. II.`:
+    the third is `III.` with an `I` lost (Roman labels only: a letter run may
+    restart, a section run is never printed twice in a row).
+    """
+    letters = vocab.VIETNAMESE_ALPHABET
+    last_letter: str | None = None
+    last_roman = 0
+    out, issues = [], []
+    for page in pages:
+        lines = []
+        for line in page.lines:
+            text = line.text
+            m = POINT_LABEL.match(text)
+            if m:
+                read = m.group(1)
+                wanted = letters[letters.index(last_letter) + 1] if last_letter in letters[:-1] else None
+                if wanted and read != wanted and read != "a" and wanted in LABEL_LOOKALIKES.get(read, ""):
+                    text = wanted + text[1:]
+                last_letter = text[0]
+            m = ROMAN_LABEL.match(text)
+            if m:
+                token, value = m.group(1), vocab.roman_to_int(m.group(1)) or 0
+                after = _roman(last_roman + 1)
+                if value and _roman(value) == token and token.isupper() and "L" not in token:
+                    if last_roman and value == last_roman and after.count("I") == token.count("I") + 1:
+                        token = after  # `I. II. II.`: an I lost
+                elif last_roman and token.translate(I_LIKE) == after.translate(I_LIKE):
+                    token = after  # `HH.` after `II.`: the strokes of III
+                elif len(token) == 1:
+                    token = "I"  # `L.`, `l.`, `|.`: no heading is numbered 50, nor by a letter l
+                if token != m.group(1):
+                    text = token + text[m.end():]
+                last_roman = vocab.roman_to_int(token) or last_roman
+            if text != line.text:
+                issues.append(Issue("extract", "ocr_corrected",
+                                    f"line {line.line_no}: label read {line.text[:12]!r}, its run makes it {text[:12]!r}", page.number))
+                line = Line(line.page, line.line_no, text, line.x0, line.top, line.x1, line.bottom, line.source_line,
+                            line.confidence, line.ocr_text or line.text)
+            lines.append(line)
+        out.append(Page(page.number, tuple(lines), page.width, page.height, page.tables))
+    return out, issues
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
+
+
+def _foreign(word: str) -> bool:
+    """A word Vietnamese has no syllable for (acronyms and plain Latin words pass)."""
+    if not vocab.VIETNAMESE_LETTERS.issuperset(word):
+        return True
+    if word.isupper() or vocab.VIETNAMESE_MARKED.isdisjoint(word):
+        return False
+    return len(word) > 1 and not vocab.SYLLABLE.match(word.lower())
+
+
+def page_records(number: int, scan: PageScan) -> tuple[Page, list[Issue]]:
+    """One OCR'd page as the Page a PDF with text would give, and its doubtful lines."""
+    rows = _rows(scan.words)
+    lines: list[Line] = []
+    issues: list[Issue] = []
+    s = scan.scale
+    for row in rows:
+        raw = " ".join(w.text for w in row)
+        text = correct(raw)
+        conf = round(statistics.fmean(w.conf for w in row), 4)
+        line = Line(page=number, line_no=len(lines) + 1, text=text,
+                    x0=round(min(w.x0 for w in row) * s, 2), top=round(min(w.top for w in row) * s, 2),
+                    x1=round(max(w.x1 for w in row) * s, 2), bottom=round(max(w.bottom for w in row) * s, 2),
+                    confidence=conf, ocr_text=raw if raw != text else None)
+        lines.append(line)
+        if line.ocr_text is not None:
+            issues.append(Issue("extract", "ocr_corrected", f"line {line.line_no}: read {raw[:80]!r}, corrected to {text[:80]!r}", number))
+        foreign = [w for w in vocab.WORD.findall(text) if _foreign(w)]
+        if conf < LOW_CONFIDENCE or foreign:
+            why = [f"confidence {conf:.2f}"] if conf < LOW_CONFIDENCE else []
+            if foreign:
+                why.append(f"not Vietnamese: {', '.join(foreign[:5])}")
+            issues.append(Issue("extract", "ocr_low_confidence",
+                                f"line {line.line_no}: {'; '.join(why)}: {text[:80]!r}", number))
+    grids = tuple(_table_grid(number, t, scan) for t in scan.tables)
+    return Page(number=number, lines=tuple(lines), width=scan.width, height=scan.height, tables=grids), issues
+
+
+def _rows(words: tuple[Word, ...]) -> list[list[Word]]:
+    """Words into lines across the page, as pdfplumber makes lines of a PDF's characters.
+
+    Tesseract's own lines are kept whole; lines of different blocks that share
+    a row (the header's two columns, a table's cells) are joined left to right.
+    """
+    by_key: dict[int, list[Word]] = {}
+    for w in words:
+        by_key.setdefault(w.line_key, []).append(w)
+    tess_lines = sorted(by_key.values(), key=lambda ws: min(w.top for w in ws))
+    rows: list[tuple[int, int, list[Word]]] = []
+    for ws in tess_lines:
+        top = statistics.median(w.top for w in ws)
+        bottom = statistics.median(w.bottom for w in ws)
+        for i, (rtop, rbottom, row) in enumerate(rows):
+            overlap = min(bottom, rbottom) - max(top, rtop)
+            if overlap > 0.6 * min(bottom - top, rbottom - rtop):
+                row.extend(ws)
+                break
+        else:
+            rows.append((top, bottom, list(ws)))
+    out = [sorted(row, key=lambda w: w.x0) for _t, _b, row in rows]
+    out.sort(key=lambda row: min(w.top for w in row))
+    return out
+
+
+def _table_grid(number: int, table: dict, scan: PageScan) -> TableGrid:
+    """A table's grid as pdfplumber gives it: cells with their words, None where merged."""
+    xs, ys, owner = table["xs"], table["ys"], table["owner"]
+    rows, cols = len(ys) - 1, len(xs) - 1
+    extent: dict[tuple[int, int], list[int]] = {}
+    for r in range(rows):
+        for c in range(cols):
+            o = tuple(owner[r][c])
+            box = extent.setdefault(o, [xs[c], ys[r], xs[c + 1], ys[r + 1]])
+            box[0], box[1] = min(box[0], xs[c]), min(box[1], ys[r])
+            box[2], box[3] = max(box[2], xs[c + 1]), max(box[3], ys[r + 1])
+    placed: dict[tuple[int, int], list[Word]] = {o: [] for o in extent}
+    for w in scan.words:
+        cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
+            continue
+        c = min(max(_index(xs, cx), 0), cols - 1)
+        r = min(max(_index(ys, cy), 0), rows - 1)
+        placed[tuple(owner[r][c])].append(w)
+    s = scan.scale
+    out_rows = []
+    for r in range(rows):
+        cells = []
+        for c in range(cols):
+            if tuple(owner[r][c]) != (r, c):
+                cells.append(None)
+                continue
+            x0, top, x1, bottom = extent[(r, c)]
+            text = "\n".join(correct(" ".join(w.text for w in row)) for row in _rows(tuple(placed[(r, c)])))
+            cells.append(TableCell(text, round(x0 * s, 2), round(top * s, 2), round(x1 * s, 2), round(bottom * s, 2)))
+        out_rows.append(tuple(cells))
+    bbox = (round(xs[0] * s, 2), round(ys[0] * s, 2), round(xs[-1] * s, 2), round(ys[-1] * s, 2))
+    return TableGrid(page=number, bbox=bbox, rows=tuple(out_rows), source="ocr")
+
+
+def _index(edges: list[int], v: float) -> int:
+    for i in range(len(edges) - 1):
+        if v < edges[i + 1]:
+            return i
+    return len(edges) - 2
+
+
+# ------------------------------------------------------------------- cache
+
+
+def _store(file: Path, scan: PageScan) -> None:
+    file.parent.mkdir(parents=True, exist_ok=True)
+    data = {"width": scan.width, "height": scan.height, "scale": scan.scale, "skew": scan.skew,
+            "words": [[w.text, w.conf, w.x0, w.top, w.x1, w.bottom, w.line_key] for w in scan.words],
+            "tables": list(scan.tables)}
+    tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, file)  # another process reading the cache sees the whole file or none
+
+
+def _load(file: Path) -> PageScan | None:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        return PageScan(data["width"], data["height"], data["scale"], data["skew"],
+                        tuple(Word(*w) for w in data["words"]), tuple(data["tables"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no entry, or a damaged one: OCR the page again
+
