@@ -33,10 +33,9 @@ SIGNERS = {
 }
 
 # Read by OCR; their facts are asserted in test_ocr.py.
-SCANS = {"bcd-cchc-qd46-2021-scan.pdf"}
+SCANS = {"bcd-cchc-qd46-2021-scan.pdf", "vpcp-tb79-2022-scan.pdf"}
 
 REFUSED = {
-    "vpcp-tb79-2022-scan.pdf": (errors.NotAPlan, "not a decision or plan: a Thông báo no. 79/TB-VPCP of VĂN PHÒNG CHÍNH PHỦ dated 22/3/2022"),
     "chinh-phu-nd47-2020-broken-glyphs.pdf": (errors.DamagedText, "damaged text layer"),
     "not-a-document.txt": (errors.NotADocument, "not an administrative document"),
 }
