@@ -381,7 +381,7 @@ def read_appendices(cleaned: Cleaned, outline: Outline) -> list[Appendix]:
         region = [l for n in body for l in n.lines]
         if not region:
             continue
-        if source.flavour == "pdf":
+        if source.flavour in ("pdf", "layout"):  # layout text: grids in character columns
             pages = sorted({l.page for l in region})
             grids = [g for p in pages for g in source.pages[p - 1].tables]
             roles, raw, header, unclaimed, issues = _read_pdf(grids, region)

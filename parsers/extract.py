@@ -23,6 +23,7 @@ from .errors import (
     TooLarge,
     UnreadableFile,
 )
+from .layout_text import is_layout, read_page
 from .records import Line, Page, Source, TableCell, TableGrid
 
 # Yearly plans run to a few dozen pages; the largest seen is under 2 MB as
@@ -84,7 +85,9 @@ def _decode(path: Path, data: bytes) -> str:
 def _extract_text(path: Path, data: bytes, digest: str) -> Source:
     text = _decode(path, data)
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    flavour = "web" if len(WEB_CELL_MARK.findall(text)) >= 3 else "plain"
+    flavour = "web" if len(WEB_CELL_MARK.findall(text)) >= 3 else "layout" if is_layout(text) else "plain"
+    if flavour == "layout":
+        return _extract_layout(path, raw_lines, digest)
     pages: list[list[Line]] = [[]]
     page_no = 1
     for idx, raw in enumerate(raw_lines, start=1):
@@ -109,6 +112,21 @@ def _extract_text(path: Path, data: bytes, digest: str) -> Source:
         flavour=flavour,
         pages=tuple(Page(number=i + 1, lines=tuple(ls)) for i, ls in enumerate(p for p in pages if p)),
     )
+
+
+def _extract_layout(path: Path, raw_lines: list[str], digest: str) -> Source:
+    """Text of `pdftotext -layout`: form feeds part the pages; each page keeps its blank lines, which place its lines."""
+    pages: list[list[tuple[int, str]]] = [[]]
+    for idx, raw in enumerate(raw_lines, start=1):
+        for piece_no, piece in enumerate(raw.split("\f")):
+            if piece_no > 0:
+                pages.append([])
+            pages[-1].append((idx, piece))
+    kept = [p for p in pages if any(t.strip() for _, t in p)]
+    if not kept:
+        raise EmptyDocument(str(path), "file holds no text")
+    return Source(path=str(path), sha256=digest, format="text", flavour="layout",
+                  pages=tuple(read_page(number, page) for number, page in enumerate(kept, start=1)))
 
 
 def _starts_text_page(piece: str, page: list[Line], page_no: int) -> bool:

@@ -1,0 +1,415 @@
+"""Layout text: what `pdftotext -layout` (poppler) makes of a PDF.
+
+That tool keeps each page's geometry in characters: a form feed ends a page,
+a text line stays one line, and text side by side on the page stays side by
+side, padded with spaces. A table's columns therefore stand in character
+columns, and the two columns of a header (issuer left, national title right)
+share their lines.
+
+This module turns such a page into `Line`s whose box is in character units
+(x0/x1 = columns, top = the line's index on the page, bottom = top + 1), so the
+code that reads PDF boxes reads these too, and into `TableGrid`s
+(source "layout") for every table whose header it recognises:
+
+- column boundaries: between two header columns, the character positions
+  blank on the most lines of the table (blank on every line where the
+  columns are clear of each other), chosen in the middle of the widest such run;
+- rows: a row starts where the number column, or a task's or a group's label,
+  opens a new entry, where two columns start again after a pause, or after a
+  blank line where two columns start at once; a cell's wrapped lines stay in
+  one cell.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import regex as re
+
+from . import vocab
+from .records import Line, Page, TableCell, TableGrid
+
+# ------------------------------------------------------------------ signs
+
+# Text, a run of three or more spaces, text: two things side by side on a line.
+SIDE_BY_SIDE = re.compile(r"\S {3,}\S")
+# Lines pushed deep to the right (centred titles, right-hand columns, page numbers).
+DEEP_INDENT = re.compile(r"^ {8,}\S")
+# What share of the lines must show each sign. The plain extraction of a PDF
+# shows almost none (1 line in 250); layout text a third and more.
+MIN_SIDE_BY_SIDE = 0.10
+MIN_DEEP_INDENT = 0.10
+
+# Two or more spaces part the pieces of a line (one space parts words).
+PIECE = re.compile(r"\S+(?: \S+)*")
+WORD = re.compile(r"\S+")
+# The widest gap of a two-column header or closing line.
+WIDE_GAP = re.compile(r" {3,}")
+
+# A header cell is a few words; more, and the block is text, not a header.
+MAX_HEADER_WORDS = 12
+MAX_HEADER_LINES = 4
+# A piece of a line (no two spaces in it) that spans this share of a table's
+# width is running text below the table, not a row.
+RUNNING_TEXT_SHARE = 0.6
+
+# `1.`, `12)`: a numbered entry of the task column; `I.`, `IV)`: a group.
+ENTRY_LABEL = re.compile(r"^\d{1,3}\s*[.)]")
+GROUP_LABEL = re.compile(r"^[IVXLC]+\s*[.)]")
+# How a cell's text may open: a number or a bullet.
+CELL_OPENER = re.compile(r"^(?:\d{1,3}[.)]|[-–+•])")
+NUMBER_CELL = re.compile(r"^\d{1,3}[.)]?$|^[IVXLC]+[.)]?$|^[A-ZĐ][.)]?$")
+
+# Lines that open the two-column blocks of a document: the header (issuer
+# left, national title right) and the closing (recipients left, signer right).
+HEADER_OPENERS = (vocab.NATIONAL_TITLE, vocab.NATIONAL_MOTTO)
+CLOSING_OPENER = re.compile(r"^Nơi\s+nhận\b")
+# The header block runs from the national title to the first line of one piece
+# (the document type, centred), at most this many lines.
+MAX_HEADER_BLOCK = 6
+
+
+def is_layout(text: str) -> bool:
+    """Does this text carry the signs of `pdftotext -layout`?
+
+    Text side by side on many lines (aligned columns) and many lines pushed far
+    right, or form-feed page breaks. Web text (`|` cells) is told apart before.
+    """
+    lines = [l for l in text.replace("\f", "\n").split("\n") if l.strip()]
+    if not lines:
+        return False
+    side = sum(1 for l in lines if SIDE_BY_SIDE.search(l.strip())) / len(lines)
+    deep = sum(1 for l in lines if DEEP_INDENT.match(l)) / len(lines)
+    return side >= MIN_SIDE_BY_SIDE and (deep >= MIN_DEEP_INDENT or "\f" in text)
+
+
+# ------------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    start: int
+    end: int  # one past the last character
+    text: str
+
+
+def _pieces(text: str, pattern=PIECE) -> list[_Piece]:
+    return [_Piece(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+
+
+def read_page(number: int, raw: list[tuple[int, str]]) -> Page:
+    """One page of layout text: (source line, text) pairs, blank lines included, in order."""
+    texts = [unicodedata.normalize("NFC", t.expandtabs()).rstrip() for _, t in raw]
+    grids = []
+    in_table: set[int] = set()
+    start = 0
+    while (found := _find_table(texts, start, in_table)) is not None:
+        grid, used = found
+        grid = TableGrid(page=number, bbox=grid.bbox, rows=grid.rows, source="layout")
+        grids.append(grid)
+        in_table.update(used)
+        start = max(used) + 1
+    split = _two_column_lines(texts, in_table)
+    lines: list[Line] = []
+    for index, ((source_line, _), text) in enumerate(zip(raw, texts)):
+        if not text.strip():
+            continue
+        parts = split.get(index) or [_Piece(len(text) - len(text.lstrip()), len(text), text.strip())]
+        for part in parts:
+            lines.append(Line(page=number, line_no=len(lines) + 1, text=part.text, x0=float(part.start),
+                              top=float(index), x1=float(part.end), bottom=float(index + 1), source_line=source_line))
+    return Page(number=number, lines=tuple(lines), tables=tuple(grids))
+
+
+def _two_column_lines(texts: list[str], in_table: set[int]) -> dict[int, list[_Piece]]:
+    """Header and closing lines cut at their widest gap: the left column's piece, then the right one's."""
+    out: dict[int, list[_Piece]] = {}
+    block_end = -1
+    for i, text in enumerate(texts):
+        if i in in_table or not text.strip():
+            continue
+        stripped = text.strip()
+        if any(p.search(text) for p in HEADER_OPENERS) and i > block_end:
+            # The national title may stand beside the issuer: the block starts a line up at most.
+            block_end = i + MAX_HEADER_BLOCK
+            opener = i
+        elif CLOSING_OPENER.match(stripped) or (i <= block_end and False):
+            block_end = len(texts)
+            opener = i
+        if i > block_end:
+            continue
+        cut = _widest_gap(text)
+        if cut is None:
+            if i > opener and block_end != len(texts):
+                block_end = i  # one centred piece (the document type) ends the header block
+            continue
+        left, right = text[:cut[0]], text[cut[1]:]
+        indent = len(left) - len(left.lstrip())
+        out[i] = [_Piece(indent, cut[0], left.strip()), _Piece(cut[1], len(text), right.strip())]
+    return out
+
+
+def _widest_gap(text: str) -> tuple[int, int] | None:
+    gaps = [m.span() for m in WIDE_GAP.finditer(text) if m.start() > len(text) - len(text.lstrip())]
+    return max(gaps, key=lambda g: g[1] - g[0]) if gaps else None
+
+
+# ------------------------------------------------------------------ tables
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    first: int
+    last: int  # line index of the header's last line
+    columns: list[_Piece]  # each column's extent on the header lines and its words
+    roles: list[str | None]
+
+
+def _find_table(texts: list[str], start: int, taken: set[int]):
+    """The next table from line `start`: its grid and the line indices it holds, or None."""
+    for i in range(start, len(texts)):
+        if i in taken or not texts[i].strip():
+            continue
+        header = _header_at(texts, i)
+        if header is None:
+            continue
+        end = _table_end(texts, header)
+        if end <= header.last + 1:
+            continue
+        return _grid(texts, header, end), set(range(header.first, end))
+    return None
+
+
+def _header_at(texts: list[str], first: int) -> _Header | None:
+    """The shortest block of lines from `first` whose columns name the most roles (two at least)."""
+    best: _Header | None = None
+    block: list[int] = []
+    for i in range(first, min(len(texts), first + MAX_HEADER_LINES)):
+        if not texts[i].strip():
+            break
+        block.append(i)
+        columns = _merge_columns([p for k in block for p in _pieces(texts[k])])
+        if len(columns) < 2 or any(len(c.text.split()) > MAX_HEADER_WORDS for c in columns):
+            break
+        roles = [vocab.column_role(c.text) for c in columns]
+        named = [r for r in roles if r]
+        if len(set(named)) < 2 or len(set(named)) != len(named):
+            continue
+        if best is None or len(named) > len([r for r in best.roles if r]):
+            best = _Header(first, i, columns, roles)
+    return best
+
+
+def _merge_columns(pieces: list[_Piece]) -> list[_Piece]:
+    """Pieces of the header lines that overlap side to side are one column; its text reads top down."""
+    columns: list[list[_Piece]] = []
+    for piece in pieces:
+        touching = [c for c in columns if any(p.start <= piece.end and piece.start <= p.end for p in c)]
+        merged = [piece]
+        for c in touching:
+            columns.remove(c)
+            merged = c + merged
+        columns.append(merged)
+    out = [_Piece(min(p.start for p in c), max(p.end for p in c), " ".join(p.text for p in c)) for c in columns]
+    return sorted(out, key=lambda c: c.start)
+
+
+def _table_end(texts: list[str], header: _Header) -> int:
+    """One past the table's last line: the page's end, or the first line of running text.
+
+    Running text crosses the columns in one long piece; a table's line is cut
+    into short pieces at its columns (two cells may touch where one's text
+    pushes the next one's right, but not most of the table's width).
+    A lone page number at the page's foot is no row.
+    """
+    bounds = [c.start for c in header.columns[1:]]
+    width = header.columns[-1].end - header.columns[0].start
+    end = len(texts)
+    for i in range(header.last + 1, len(texts)):
+        text = texts[i]
+        if not text.strip():
+            continue
+        if max(p.end - p.start for p in _pieces(text)) >= RUNNING_TEXT_SHARE * width and not _is_group_line(text, bounds):
+            end = i
+            break
+    while end > header.last + 1 and (not texts[end - 1].strip() or vocab.PAGE_NUMBER.match(texts[end - 1])):
+        end -= 1
+    return end
+
+
+def _is_group_line(text: str, bounds: list[int]) -> bool:
+    return bool(GROUP_LABEL.match(text.strip())) and len(_pieces(text)) == 1
+
+
+def _separators(texts: list[str], header: _Header, end: int) -> list[int]:
+    """Where each column starts: between two header cells, the middle of the widest run of the positions blank on most lines."""
+    body = [texts[i] for i in range(header.last + 1, end) if texts[i].strip()]
+    width = max([len(t) for t in body] + [header.columns[-1].end])
+    filled = [0] * (width + 1)
+    for text in body:
+        for w in WORD.finditer(text):
+            for c in range(w.start(), w.end()):
+                filled[c] += 1
+    seps = []
+    for left, right in zip(header.columns, header.columns[1:]):
+        # Each header cell lies within its column: the boundary lies between them.
+        lo = left.end
+        hi = max(lo + 1, right.start + 1)
+        least = min(filled[lo:hi])
+        runs, run = [], []
+        for c in range(lo, hi):
+            if filled[c] == least:
+                run.append(c)
+            else:
+                if run:
+                    runs.append(run)
+                run = []
+        if run:
+            runs.append(run)
+        widest = max(runs, key=len)
+        seps.append(widest[len(widest) // 2] if least == 0 else widest[-1])
+    return seps
+
+
+def _grid(texts: list[str], header: _Header, end: int) -> TableGrid:
+    seps = _separators(texts, header, end)
+    n = len(header.columns)
+    right_edge = max([len(texts[i]) for i in range(header.first, end)] + [header.columns[-1].end])
+    edges = [0] + seps + [right_edge]
+
+    def column_of(position: int) -> int:
+        k = 0
+        while k < len(seps) and position >= seps[k]:
+            k += 1
+        return k
+
+    body = [i for i in range(header.last + 1, end) if texts[i].strip()]
+    widths = _column_widths([texts[i] for i in body], column_of, n)
+    # Each body line's words, column by column.
+    per_line: dict[int, list[list[str]]] = {}
+    for i in body:
+        cells: list[list[str]] = [[] for _ in range(n)]
+        for piece in _pieces(texts[i]):
+            for k, words in _split_piece(piece, column_of, widths):
+                cells[k].extend(words)
+        per_line[i] = cells
+
+    starts = _row_starts(per_line, header.roles, header.last + 1, end)
+    rows: list[tuple[TableCell | None, ...]] = []
+    head_cells = [[] for _ in range(n)]
+    for i in range(header.first, header.last + 1):
+        for w in WORD.finditer(texts[i]):
+            head_cells[column_of(w.start())].append(w.group())
+    rows.append(tuple(TableCell(" ".join(words), float(edges[k]), float(header.first), float(edges[k + 1]),
+                                float(header.last + 1)) for k, words in enumerate(head_cells)))
+    for a, b in zip(starts, starts[1:] + [end]):
+        lines = [i for i in range(a, b) if i in per_line]
+        if not lines:
+            continue
+        top, bottom = float(lines[0]), float(lines[-1] + 1)
+        if len(lines) == 1 and _is_group_line(texts[lines[0]], seps):
+            cell = TableCell(texts[lines[0]].strip(), float(edges[0]), top, float(edges[-1]), bottom)
+            rows.append((cell,) + (None,) * (n - 1))
+            continue
+        texts_by_col = ["\n".join(" ".join(per_line[i][k]) for i in lines if per_line[i][k]) for k in range(n)]
+        rows.append(tuple(_cell(texts_by_col, k, edges, top, bottom, a == starts[0]) for k in range(n)))
+    bbox = (float(edges[0]), float(header.first), float(edges[-1]), float(end))
+    return TableGrid(page=0, bbox=bbox, rows=tuple(rows), source="layout")
+
+
+def _column_widths(lines: list[str], column_of, n: int) -> list[int]:
+    """The longest piece of each column that stays within it: how wide its lines run."""
+    widths = [0] * n
+    for text in lines:
+        for piece in _pieces(text):
+            k = column_of(piece.start)
+            if column_of(piece.end - 1) == k:
+                widths[k] = max(widths[k], piece.end - piece.start)
+    return widths
+
+
+def _split_piece(piece: _Piece, column_of, widths: list[int]) -> list[tuple[int, list[str]]]:
+    """A piece's words by column.
+
+    The tool places each word where the page has it, unless the text before
+    it on the line already runs that far: then it follows after one space.
+    So two cells can touch, and a word may stand left of its column's start.
+    A piece longer than its first column's lines ever run holds the text of
+    the columns it reaches into: it is cut where a cell's text begins (a
+    label, else a capital) as far right as the column's width allows.
+    """
+    words = [(m.start() + piece.start, m.group()) for m in WORD.finditer(piece.text)]
+    first, last = column_of(piece.start), column_of(piece.end - 1)
+    if first == last or piece.end - piece.start <= widths[first] + 1:
+        out: dict[int, list[str]] = {}
+        for start, word in words:
+            out.setdefault(column_of(start), []).append(word)
+        return sorted(out.items())
+    out_list: list[tuple[int, list[str]]] = []
+    rest = [w for _, w in words]
+    for k in range(first, last):
+        if len(rest) < 2:
+            break
+        fits = [j for j in range(1, len(rest)) if len(" ".join(rest[:j])) <= widths[k] + 1] or [1]
+        labels = [j for j in fits if CELL_OPENER.match(rest[j])]
+        capitals = [j for j in fits if rest[j][:1].isupper()]
+        cut = (labels or capitals or fits)[-1]
+        out_list.append((k, rest[:cut]))
+        rest = rest[cut:]
+    out_list.append((last, rest))
+    return out_list
+
+
+def _cell(texts: list[str], k: int, edges: list[int], top: float, bottom: float, page_first: bool) -> TableCell | None:
+    """A row's cell in column k; None where it is empty and merged with the cell above.
+
+    Text alone cannot show a merge. Empty cells left of the row's first text
+    (a group or task spanning rows) are taken as merged; so is every empty cell
+    of a row that has no text in its first two columns (a task split over rows,
+    one per product), whose other cells then span it too. On a page's first
+    row an empty cell is only empty, as the PDF's own grid has it: whether the
+    row goes on from the page before is for the table reader to say.
+    """
+    if texts[k] or page_first:
+        return TableCell(texts[k], float(edges[k]), top, float(edges[k + 1]), bottom)
+    first = next((j for j, t in enumerate(texts) if t), len(texts))
+    if k < first or first >= min(2, len(texts) - 1):
+        return None
+    return TableCell("", float(edges[k]), top, float(edges[k + 1]), bottom)
+
+
+def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], first: int, end: int) -> list[int]:
+    """Line indices where rows begin."""
+    number = roles.index("row_no") if "row_no" in roles else None
+    task = roles.index("task") if "task" in roles else None
+    group = roles.index("group") if "group" in roles else None
+    starts = [first]
+    seen: list[bool] = []  # which columns have had text in the current row
+    previous: list[list[str]] | None = None
+    blank_before = False
+    for i in range(first, end):
+        cells = per_line.get(i)
+        if cells is None:
+            blank_before = previous is not None
+            continue
+        has = [bool(c) for c in cells]
+        if previous is not None:
+            had = [bool(c) for c in previous]
+            restarted = [k for k in range(len(cells)) if has[k] and seen[k] and (not had[k] or blank_before)]
+            opens = (
+                (number is not None and has[number] and (not had[number] or blank_before) and NUMBER_CELL.match(cells[number][0]))
+                or (number is None and task is not None and has[task] and ENTRY_LABEL.match(cells[task][0]))
+                or (group is not None and has[group] and GROUP_LABEL.match(cells[group][0]))
+                or len(restarted) >= 2
+                or (blank_before and sum(has) >= 2)
+            )
+            if opens:
+                starts.append(i)
+                seen = [False] * len(cells)
+        if not seen:
+            seen = [False] * len(cells)
+        seen = [s or h for s, h in zip(seen, has)]
+        previous = cells
+        blank_before = False
+    return starts
