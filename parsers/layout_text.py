@@ -198,7 +198,17 @@ def _header_at(texts: list[str], first: int) -> _Header | None:
             continue
         if best is None or len(named) > len([r for r in best.roles if r]):
             best = _Header(first, i, columns, roles)
-    return best
+    if best is None:
+        return None
+    # A header cell's last words may wrap onto a line of their own (`thành` under `Thời gian hoàn`).
+    last = best.last
+    while last + 1 < len(texts) and last - first + 1 < MAX_HEADER_LINES and texts[last + 1].strip() and all(
+            any(c.start - 2 <= p.start and p.end <= c.end + 2 for c in best.columns) for p in _pieces(texts[last + 1])):
+        last += 1
+    if last == best.last:
+        return best
+    columns = _merge_columns([p for k in range(first, last + 1) for p in _pieces(texts[k])])
+    return _Header(first, last, columns, [vocab.column_role(c.text) for c in columns])
 
 
 def _merge_columns(pieces: list[_Piece]) -> list[_Piece]:
@@ -398,7 +408,7 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
             had = [bool(c) for c in previous]
             restarted = [k for k in range(len(cells)) if has[k] and seen[k] and (not had[k] or blank_before)]
             opens = (
-                (number is not None and has[number] and (not had[number] or blank_before) and NUMBER_CELL.match(cells[number][0]))
+                (number is not None and has[number] and NUMBER_CELL.match(cells[number][0]))
                 or (number is None and task is not None and has[task] and ENTRY_LABEL.match(cells[task][0]))
                 or (group is not None and has[group] and GROUP_LABEL.match(cells[group][0]))
                 or len(restarted) >= 2
