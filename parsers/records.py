@@ -69,7 +69,7 @@ class Source:
     path: str
     sha256: str
     format: str  # "pdf" | "text"
-    flavour: str  # "pdf", "plain" (text extracted from a PDF) or "web" (legal-database page)
+    flavour: str  # "pdf", "plain" (text extracted from a PDF), "layout" (pdftotext -layout) or "web" (legal-database page)
     pages: tuple[Page, ...]
     fonts: tuple[str, ...] = ()
 
