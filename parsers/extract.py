@@ -23,7 +23,7 @@ from .errors import (
     TooLarge,
     UnreadableFile,
 )
-from .layout_text import is_layout, read_page
+from .layout_text import is_layout, read_pages
 from .records import Line, Page, Source, TableCell, TableGrid
 
 # Yearly plans run to a few dozen pages; the largest seen is under 2 MB as
@@ -126,7 +126,7 @@ def _extract_layout(path: Path, raw_lines: list[str], digest: str) -> Source:
     if not kept:
         raise EmptyDocument(str(path), "file holds no text")
     return Source(path=str(path), sha256=digest, format="text", flavour="layout",
-                  pages=tuple(read_page(number, page) for number, page in enumerate(kept, start=1)))
+                  pages=read_pages(kept))
 
 
 def _starts_text_page(piece: str, page: list[Line], page_no: int) -> bool:

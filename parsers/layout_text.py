@@ -53,6 +53,8 @@ MAX_HEADER_LINES = 4
 # A piece of a line (no two spaces in it) that spans this share of a table's
 # width is running text below the table, not a row.
 RUNNING_TEXT_SHARE = 0.6
+# Pieces a column needs on a page to say where its text starts there.
+MIN_SAMPLES = 3
 
 # `1.`, `12)`: a numbered entry of the task column; `I.`, `IV)`: a group.
 ENTRY_LABEL = re.compile(r"^\d{1,3}\s*[.)]")
@@ -98,18 +100,29 @@ def _pieces(text: str, pattern=PIECE) -> list[_Piece]:
     return [_Piece(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
 
 
-def read_page(number: int, raw: list[tuple[int, str]]) -> Page:
-    """One page of layout text: (source line, text) pairs, blank lines included, in order."""
-    texts = [unicodedata.normalize("NFC", t.expandtabs()).rstrip() for _, t in raw]
-    grids = []
-    in_table: set[int] = set()
-    start = 0
-    while (found := _find_table(texts, start, in_table)) is not None:
-        grid, used = found
-        grid = TableGrid(page=number, bbox=grid.bbox, rows=grid.rows, source="layout")
-        grids.append(grid)
-        in_table.update(used)
-        start = max(used) + 1
+def read_pages(raw_pages: list[list[tuple[int, str]]]) -> tuple[Page, ...]:
+    """The pages of layout text: each a list of (source line, text) pairs, blank lines included, in order.
+
+    A table's columns keep their widths from page to page while the tool's
+    character positions shift, so what each column's lines look like (how
+    long they run, where they start beside the header) is learnt from all
+    pages of tables under the same header.
+    """
+    texts = [[unicodedata.normalize("NFC", t.expandtabs()).rstrip() for _, t in raw] for raw in raw_pages]
+    found = [_find_tables(page) for page in texts]
+    shapes: dict[tuple[str, ...], _Shape] = {}
+    for page, tables in zip(texts, found):
+        for table in tables:
+            shapes.setdefault(table.signature, _Shape.empty(len(table.header.columns))).learn(page, table)
+    out = []
+    for number, (raw, page, tables) in enumerate(zip(raw_pages, texts, found), start=1):
+        grids = tuple(_grid(page, table, shapes[table.signature], number) for table in tables)
+        in_table = {i for table in tables for i in range(table.header.first, table.end)}
+        out.append(_page(number, raw, page, in_table, grids))
+    return tuple(out)
+
+
+def _page(number: int, raw: list[tuple[int, str]], texts: list[str], in_table: set[int], grids) -> Page:
     split = _two_column_lines(texts, in_table)
     lines: list[Line] = []
     for index, ((source_line, _), text) in enumerate(zip(raw, texts)):
@@ -119,7 +132,7 @@ def read_page(number: int, raw: list[tuple[int, str]]) -> Page:
         for part in parts:
             lines.append(Line(page=number, line_no=len(lines) + 1, text=part.text, x0=float(part.start),
                               top=float(index), x1=float(part.end), bottom=float(index + 1), source_line=source_line))
-    return Page(number=number, lines=tuple(lines), tables=tuple(grids))
+    return Page(number=number, lines=tuple(lines), tables=grids)
 
 
 def _two_column_lines(texts: list[str], in_table: set[int]) -> dict[int, list[_Piece]]:
@@ -166,19 +179,62 @@ class _Header:
     roles: list[str | None]
 
 
-def _find_table(texts: list[str], start: int, taken: set[int]):
-    """The next table from line `start`: its grid and the line indices it holds, or None."""
-    for i in range(start, len(texts)):
-        if i in taken or not texts[i].strip():
-            continue
-        header = _header_at(texts, i)
-        if header is None:
-            continue
-        end = _table_end(texts, header)
-        if end <= header.last + 1:
-            continue
-        return _grid(texts, header, end), set(range(header.first, end))
-    return None
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """A table on one page: its header, one past its last line, and where its columns start."""
+
+    header: _Header
+    end: int
+    seps: list[int]
+
+    @property
+    def signature(self) -> tuple[str, ...]:
+        return tuple(" ".join(c.text.split()) for c in self.header.columns)
+
+    def column_of(self, position: int) -> int:
+        k = 0
+        while k < len(self.seps) and position >= self.seps[k]:
+            k += 1
+        return k
+
+    def body(self, texts: list[str]) -> list[int]:
+        return [i for i in range(self.header.last + 1, self.end) if texts[i].strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What the lines of each column of a table look like, over all its pages."""
+
+    lengths: list[list[int]]  # the pieces that stay within the column: how long they run
+    offsets: list[list[int]]  # where they start, from the start of the column's header cell
+
+    @classmethod
+    def empty(cls, n: int) -> "_Shape":
+        return cls([[] for _ in range(n)], [[] for _ in range(n)])
+
+    def learn(self, texts: list[str], table: _Table) -> None:
+        for i in table.body(texts):
+            for piece in _pieces(texts[i]):
+                k = table.column_of(piece.start)
+                if table.column_of(piece.end - 1) == k:
+                    self.lengths[k].append(piece.end - piece.start)
+                    self.offsets[k].append(piece.start - table.header.columns[k].start)
+
+
+def _find_tables(texts: list[str]) -> list[_Table]:
+    """The page's tables: each from a header its words name, to the page's end or the running text below."""
+    tables: list[_Table] = []
+    i = 0
+    while i < len(texts):
+        header = _header_at(texts, i) if texts[i].strip() else None
+        if header is not None:
+            end = _table_end(texts, header)
+            if end > header.last + 1:
+                tables.append(_Table(header, end, _separators(texts, header, end)))
+                i = end
+                continue
+        i += 1
+    return tables
 
 
 def _header_at(texts: list[str], first: int) -> _Header | None:
@@ -282,28 +338,18 @@ def _separators(texts: list[str], header: _Header, end: int) -> list[int]:
     return seps
 
 
-def _grid(texts: list[str], header: _Header, end: int) -> TableGrid:
-    seps = _separators(texts, header, end)
+def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGrid:
+    header, end, seps = table.header, table.end, table.seps
     n = len(header.columns)
     right_edge = max([len(texts[i]) for i in range(header.first, end)] + [header.columns[-1].end])
     edges = [0] + seps + [right_edge]
-
-    def column_of(position: int) -> int:
-        k = 0
-        while k < len(seps) and position >= seps[k]:
-            k += 1
-        return k
-
-    body = [i for i in range(header.last + 1, end) if texts[i].strip()]
-    widths = _column_widths([texts[i] for i in body], column_of, n)
+    column_of = table.column_of
+    body = table.body(texts)
+    widths, lefts = _column_widths(texts, table, shape)
     # Each body line's words, column by column.
     per_line: dict[int, list[list[str]]] = {}
     for i in body:
-        cells: list[list[str]] = [[] for _ in range(n)]
-        for piece in _pieces(texts[i]):
-            for k, words in _split_piece(piece, column_of, widths):
-                cells[k].extend(words)
-        per_line[i] = cells
+        per_line[i] = _line_cells(texts[i], column_of, widths, lefts)
 
     starts = _row_starts(per_line, header.roles, header.last + 1, end)
     rows: list[tuple[TableCell | None, ...]] = []
@@ -325,22 +371,59 @@ def _grid(texts: list[str], header: _Header, end: int) -> TableGrid:
         texts_by_col = ["\n".join(" ".join(per_line[i][k]) for i in lines if per_line[i][k]) for k in range(n)]
         rows.append(tuple(_cell(texts_by_col, k, edges, top, bottom, a == starts[0]) for k in range(n)))
     bbox = (float(edges[0]), float(header.first), float(edges[-1]), float(end))
-    return TableGrid(page=0, bbox=bbox, rows=tuple(rows), source="layout")
+    return TableGrid(page=page, bbox=bbox, rows=tuple(rows), source="layout")
 
 
-def _column_widths(lines: list[str], column_of, n: int) -> list[int]:
-    """The longest piece of each column that stays within it: how wide its lines run."""
-    widths = [0] * n
-    for text in lines:
-        for piece in _pieces(text):
-            k = column_of(piece.start)
-            if column_of(piece.end - 1) == k:
-                widths[k] = max(widths[k], piece.end - piece.start)
-    return widths
+def _column_widths(texts: list[str], table: _Table, shape: _Shape) -> tuple[list[int], list[int]]:
+    """How long each column's lines run, and where its text most often starts on this page.
+
+    The start is this page's most common one where the column has a few
+    pieces here; else the column's usual place beside its header cell.
+    """
+    n = len(table.header.columns)
+    here: list[list[int]] = [[] for _ in range(n)]
+    for i in table.body(texts):
+        for piece in _pieces(texts[i]):
+            k = table.column_of(piece.start)
+            if table.column_of(piece.end - 1) == k:
+                here[k].append(piece.start)
+    lefts = []
+    for k, starts in enumerate(here):
+        pool = starts if len(starts) >= MIN_SAMPLES else [table.header.columns[k].start + o for o in shape.offsets[k]]
+        lefts.append(max(set(pool), key=pool.count) if pool else table.header.columns[k].start)
+    # A column's longest lines often touch the next column's text and are no
+    # piece of their own: the room up to the next column's usual start counts too.
+    widths = [max([*shape.lengths[k], lefts[k + 1] - lefts[k] - 2] if k + 1 < n and lefts[k + 1] > lefts[k]
+                  else shape.lengths[k], default=0) for k in range(n)]
+    return widths, lefts
 
 
-def _split_piece(piece: _Piece, column_of, widths: list[int]) -> list[tuple[int, list[str]]]:
-    """A piece's words by column.
+def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> list[list[str]]:
+    """A body line's words, column by column.
+
+    A piece goes to the column its start falls in, or to the next one where it
+    would run from its column's text (or its column's usual start) further
+    than that column's lines ever run; columns never go back left on a line.
+    """
+    n = len(widths)
+    cells: list[list[str]] = [[] for _ in range(n)]
+    begun: dict[int, int] = {}
+    floor = 0
+    for piece in _pieces(text):
+        k = max(column_of(piece.start), floor)
+        origin = min(begun.get(k, lefts[k]), piece.start)
+        if k + 1 < n and piece.end - origin > widths[k] + 1 and (k in begun or piece.end - piece.start <= widths[k + 1] + 1):
+            if k in begun or column_of(piece.end - 1) > k or piece.start >= lefts[k + 1] - (widths[k] // 4):
+                k += 1
+        for col, start, words in _split_piece(piece, k, column_of, widths):
+            cells[col].extend(words)
+            begun.setdefault(col, start)
+            floor = col
+    return cells
+
+
+def _split_piece(piece: _Piece, first: int, column_of, widths: list[int]) -> list[tuple[int, int, list[str]]]:
+    """A piece's words by column, from column `first` on: (column, where its words start, words).
 
     The tool places each word where the page has it, unless the text before
     it on the line already runs that far: then it follows after one space.
@@ -350,25 +433,25 @@ def _split_piece(piece: _Piece, column_of, widths: list[int]) -> list[tuple[int,
     label, else a capital) as far right as the column's width allows.
     """
     words = [(m.start() + piece.start, m.group()) for m in WORD.finditer(piece.text)]
-    first, last = column_of(piece.start), column_of(piece.end - 1)
-    if first == last or piece.end - piece.start <= widths[first] + 1:
-        out: dict[int, list[str]] = {}
-        for start, word in words:
-            out.setdefault(column_of(start), []).append(word)
-        return sorted(out.items())
-    out_list: list[tuple[int, list[str]]] = []
-    rest = [w for _, w in words]
+    last = max(first, column_of(piece.end - 1))
+    if piece.end - piece.start <= widths[first] + 1:
+        return [(first, piece.start, [w for _, w in words])]
+    if last == first and first + 1 < len(widths):
+        last = first + 1
+    out: list[tuple[int, int, list[str]]] = []
+    rest = words
     for k in range(first, last):
         if len(rest) < 2:
             break
-        fits = [j for j in range(1, len(rest)) if len(" ".join(rest[:j])) <= widths[k] + 1] or [1]
-        labels = [j for j in fits if CELL_OPENER.match(rest[j])]
-        capitals = [j for j in fits if rest[j][:1].isupper()]
-        cut = (labels or capitals or fits)[-1]
-        out_list.append((k, rest[:cut]))
+        fits = [j for j in range(1, len(rest)) if rest[j][0] - 1 - rest[0][0] <= widths[k] + 1] or [1]
+        labels = [j for j in fits if CELL_OPENER.match(rest[j][1])]
+        capitals = [j for j in fits if rest[j][1][:1].isupper() and rest[j][0] - rest[0][0] > widths[k] // 2]
+        cut = labels[-1] if labels else capitals[0] if capitals else fits[-1]
+        out.append((k, rest[0][0], [w for _, w in rest[:cut]]))
         rest = rest[cut:]
-    out_list.append((last, rest))
-    return out_list
+    if rest:
+        out.append((last if out or first == last else first, rest[0][0], [w for _, w in rest]))
+    return out
 
 
 def _cell(texts: list[str], k: int, edges: list[int], top: float, bottom: float, page_first: bool) -> TableCell | None:
