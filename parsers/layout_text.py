@@ -55,6 +55,12 @@ MAX_HEADER_LINES = 4
 RUNNING_TEXT_SHARE = 0.6
 # Pieces a column needs on a page to say where its text starts there.
 MIN_SAMPLES = 3
+# Words a cut between two touching cells may move to make their lines wrap alike.
+MAX_SHIFT = 3
+# Characters' widths differ, so lines wrapped at one width differ in length by
+# a few characters (up to 6 in the known plan's own cells): a cut moves only
+# for a clear gain.
+MIN_GAIN = 3
 
 # `1.`, `12)`: a numbered entry of the task column; `I.`, `IV)`: a group.
 ENTRY_LABEL = re.compile(r"^\d{1,3}\s*[.)]")
@@ -348,10 +354,14 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
     widths, lefts = _column_widths(texts, table, shape)
     # Each body line's words, column by column.
     per_line: dict[int, list[list[str]]] = {}
+    touching: dict[int, set[int]] = {}
     for i in body:
-        per_line[i] = _line_cells(texts[i], column_of, widths, lefts)
+        per_line[i], touching[i] = _line_cells(texts[i], column_of, widths, lefts)
 
     starts = _row_starts(per_line, header.roles, header.last + 1, end)
+    for a, b in zip(starts, starts[1:] + [end]):
+        mine = [i for i in range(a, b) if i in per_line]
+        _rewrap([per_line[i] for i in mine], [touching[i] for i in mine])
     rows: list[tuple[TableCell | None, ...]] = []
     head_cells = [[] for _ in range(n)]
     for i in range(header.first, header.last + 1):
@@ -398,8 +408,8 @@ def _column_widths(texts: list[str], table: _Table, shape: _Shape) -> tuple[list
     return widths, lefts
 
 
-def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> list[list[str]]:
-    """A body line's words, column by column.
+def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> tuple[list[list[str]], set[int]]:
+    """A body line's words, column by column, and the columns k whose text touches column k + 1's in one piece.
 
     A piece goes to the column its start falls in, or to the next one where it
     would run from its column's text (or its column's usual start) further
@@ -407,6 +417,7 @@ def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> li
     """
     n = len(widths)
     cells: list[list[str]] = [[] for _ in range(n)]
+    touching: set[int] = set()
     begun: dict[int, int] = {}
     floor = 0
     for piece in _pieces(text):
@@ -415,11 +426,48 @@ def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> li
         if k + 1 < n and piece.end - origin > widths[k] + 1 and (k in begun or piece.end - piece.start <= widths[k + 1] + 1):
             if k in begun or column_of(piece.end - 1) > k or piece.start >= lefts[k + 1] - (widths[k] // 4):
                 k += 1
-        for col, start, words in _split_piece(piece, k, column_of, widths):
+        parts = _split_piece(piece, k, column_of, widths)
+        for col, start, words in parts:
             cells[col].extend(words)
             begun.setdefault(col, start)
             floor = col
-    return cells
+        touching.update(col for (col, _, _), (nxt, _, _) in zip(parts, parts[1:]) if nxt == col + 1)
+    return cells, touching
+
+
+def _rewrap(lines: list[list[list[str]]], touching: list[set[int]]) -> None:
+    """Move words across the touching cells of a row's lines where its cells then wrap alike.
+
+    Where two cells touch, their words join with one space and nothing on the
+    line tells where one ends. What does: every line of a cell but its last
+    (and but one ending a paragraph, before a `-` or `2.`) is full, so the
+    cell's longest full line is shorter than any full line with the next
+    line's first word added. The cut is moved by up to MAX_SHIFT words where
+    that makes both cells' lines agree better.
+    """
+    for i, pairs in enumerate(touching):
+        for k in sorted(pairs):
+            best, best_cost = 0, _wrap_cost(lines, k) + _wrap_cost(lines, k + 1)
+            left, right = lines[i][k], lines[i][k + 1]
+            for shift in range(-min(MAX_SHIFT, len(left) - 1), min(MAX_SHIFT, len(right) - 1) + 1):
+                if shift == 0:
+                    continue
+                lines[i][k], lines[i][k + 1] = (left + right[:shift], right[shift:]) if shift > 0 else (left[:shift], left[shift:] + right)
+                cost = _wrap_cost(lines, k) + _wrap_cost(lines, k + 1)
+                if cost + MIN_GAIN <= best_cost:
+                    best, best_cost = shift, cost
+            lines[i][k], lines[i][k + 1] = (left + right[:best], right[best:]) if best >= 0 else (left[:best], left[best:] + right)
+
+
+def _wrap_cost(lines: list[list[list[str]]], k: int) -> int:
+    """How far a cell's lines are from wrapping at one width: 0 when some width fits them all."""
+    texts = [" ".join(cells[k]) for cells in lines if cells[k]]
+    full = [j for j in range(len(texts) - 1) if not CELL_OPENER.match(texts[j + 1])]
+    if not full:
+        return 0
+    longest = max(len(texts[j]) for j in full)
+    shortest_overflow = min(len(texts[j]) + 1 + len(texts[j + 1].split()[0]) for j in full)
+    return max(0, longest - shortest_overflow + 1)
 
 
 def _split_piece(piece: _Piece, first: int, column_of, widths: list[int]) -> list[tuple[int, int, list[str]]]:
