@@ -23,8 +23,10 @@ from .errors import (
     TooLarge,
     UnreadableFile,
 )
+from .columns import split_columns, text_lines
 from .layout_text import is_layout, read_pages
 from .records import Line, Page, Source, TableCell, TableGrid
+from .unruled import unruled_tables
 
 # Yearly plans run to a few dozen pages; the largest seen is under 2 MB as
 # PDF. Past these, a file is something else (a scanned archive, a data dump).
@@ -170,21 +172,25 @@ def _extract_pdf(path: Path, data: bytes, digest: str) -> Source:
             for number, page in enumerate(pdf.pages, start=1):
                 if number <= 2:
                     fonts.update(ch.get("fontname", "") for ch in page.chars)
-                text_lines = page.extract_text_lines(return_chars=False)
+                found = text_lines(page)
+                ruled = _ruled_tables(page, number)
+                unruled = unruled_tables(found, number, [g.bbox for g in ruled], page.horizontal_edges if page.edges else ())
+                # Two-column blocks are read column by column; lines of a table stay whole.
+                ordered = split_columns(found, [g.bbox for g in ruled + unruled])
                 lines = tuple(
                     Line(
                         page=number,
                         line_no=i,
-                        text=unicodedata.normalize("NFC", tl["text"]),
-                        x0=round(tl["x0"], 2),
-                        top=round(tl["top"], 2),
-                        x1=round(tl["x1"], 2),
-                        bottom=round(tl["bottom"], 2),
+                        text=unicodedata.normalize("NFC", tl.text),
+                        x0=round(tl.x0, 2),
+                        top=round(tl.top, 2),
+                        x1=round(tl.x1, 2),
+                        bottom=round(tl.bottom, 2),
                     )
-                    for i, tl in enumerate((t for t in text_lines if t["text"].strip()), start=1)
+                    for i, tl in enumerate(ordered, start=1)
                 )
                 pages.append(Page(number=number, lines=lines, width=float(page.width), height=float(page.height),
-                                  tables=_ruled_tables(page, number)))
+                                  tables=ruled + unruled))
     except DocumentError:
         raise
     except Exception as exc:  # pdfminer raises many kinds of error on broken files

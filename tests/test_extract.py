@@ -28,7 +28,8 @@ def test_pdf_lines_keep_page_and_box():
     source = extract(KNOWN_PDF)
     assert source.format == "pdf" and len(source.pages) == 20
     title = next(l for l in source.lines() if l.text == "QUYẾT ĐỊNH")
-    assert title.page == 1 and title.line_no == 4
+    # The header is read column by column: issuer and number (left), then title, motto and date (right).
+    assert title.page == 1 and title.line_no == 7
     assert 270 < title.x0 < title.x1 < 370  # centred on an A4 page
     assert source.pages[9].width > source.pages[9].height  # the appendix is landscape
 

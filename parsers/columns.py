@@ -1,0 +1,166 @@
+"""Two-column blocks of a PDF page, read column by column.
+
+The national header (issuer left, national title right, `Số:` left, place and
+date right) and the closing block (`Nơi nhận:` and its list left, `TM. …` /
+`KT. …` / title / name right) are set as two columns. A line finder that
+reads across the page merges the words of both columns into one line
+(`- Bộ Khoa học và Công nghệ; KT. CHỦ TỊCH`); here such a block is found from
+the characters' positions and each column is given back as lines of its own.
+
+A two-column block is a run of consecutive lines through which one vertical
+strip of whitespace runs, with characters on both sides of it on at least two
+lines. Lines wholly on one side of the strip (`- Lưu: VT.` on the left, the
+signer's name on the right) belong to the block as long as it runs. Prose
+never has such a strip: its word spaces are narrow and never line up from one
+line to the next. A run with two or more strips is a table, not a block of two
+columns, and is left to the table readers.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+# A gap between two characters of a line is a column gap when it is at least
+# this many times the font size: word spaces are a quarter to half of it,
+# even in justified lines; the gutters of a header run to several times it.
+COLUMN_GAP_EM = 1.8
+# The strip common to the block's lines must stay this wide.
+STRIP_EM = 0.8
+# A block ends at a vertical gap wider than this many line heights (a
+# signature leaves three or four blank lines above the name, a page rarely
+# more within one block).
+MAX_LEADING = 6.0
+# Lines that must have characters on both sides of the strip.
+MIN_TWO_SIDED = 2
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """A line as the page's line finder gave it, with its characters in x order."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    chars: tuple[dict, ...]
+
+
+def text_lines(page) -> list[TextLine]:
+    """The page's lines, each with its non-blank characters in x order."""
+    out = []
+    for tl in page.extract_text_lines(return_chars=True):
+        if not tl["text"].strip():
+            continue
+        chars = tuple(sorted(tl["chars"], key=lambda c: c["x0"]))
+        out.append(TextLine(tl["text"], tl["x0"], tl["top"], tl["x1"], tl["bottom"], chars))
+    return out
+
+
+def gaps(line: TextLine, min_em: float) -> list[tuple[float, float]]:
+    """The line's horizontal gaps at least `min_em` times its font size wide."""
+    out = []
+    ink = [c for c in line.chars if not c["text"].isspace()]  # a gutter may be filled with spaces
+    for a, b in zip(ink, ink[1:]):
+        size = max(a.get("size", 10.0), b.get("size", 10.0))
+        if b["x0"] - a["x1"] >= min_em * size:
+            out.append((a["x1"], b["x0"]))
+    return out
+
+
+def _size(line: TextLine) -> float:
+    return statistics.median(c.get("size", 10.0) for c in line.chars) if line.chars else 10.0
+
+
+@dataclass
+class _Strip:
+    x0: float
+    x1: float
+    two_sided: int = 1
+
+
+def _narrow(strip: _Strip, line: TextLine, line_gaps: list[tuple[float, float]], min_width: float) -> _Strip | None:
+    """The strip as this line leaves it, or None if the line crosses it.
+
+    A line of one column may reach a little into the strip (the columns are
+    ragged); the strip then narrows, and holds while it stays wide enough.
+    """
+    free = [(float("-inf"), line.x0)] + list(line_gaps) + [(line.x1, float("inf"))]
+    best = None
+    for a, b in free:
+        lo, hi = max(a, strip.x0), min(b, strip.x1)
+        if hi - lo >= min_width and (best is None or hi - lo > best[1] - best[0]):
+            best = (lo, hi)
+    if best is None:
+        return None
+    both = line.x0 < best[0] and line.x1 > best[1]
+    return _Strip(best[0], best[1], strip.two_sided + both)
+
+
+def find_blocks(lines: list[TextLine], blocked: list[tuple[float, float, float, float]] = ()) -> list[tuple[int, int, float]]:
+    """Two-column blocks as (first line, last line, x where the columns divide).
+
+    Lines inside a `blocked` box (a table already found) never join a block.
+    """
+    blocks = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        size = _size(line)
+        line_gaps = gaps(line, COLUMN_GAP_EM) if not _inside(line, blocked) else []
+        if not line_gaps:
+            i += 1
+            continue
+        strips = [_Strip(a, b) for a, b in line_gaps]
+        j = i
+        while j + 1 < n:
+            nxt = lines[j + 1]
+            if _inside(nxt, blocked) or nxt.top - lines[j].bottom > MAX_LEADING * (lines[j].bottom - lines[j].top):
+                break
+            nxt_gaps = gaps(nxt, COLUMN_GAP_EM)
+            kept = [s for s in (_narrow(s, nxt, nxt_gaps, STRIP_EM * size) for s in strips) if s is not None]
+            if not kept:
+                break
+            strips = kept
+            j += 1
+        real = [s for s in strips if s.two_sided >= MIN_TWO_SIDED]
+        if len(real) == 1:
+            # Lines past the last two-sided one still belong to the block only
+            # while they stay on their side; that is what the loop checked.
+            s = real[0]
+            blocks.append((i, j, (s.x0 + s.x1) / 2))
+            i = j + 1
+        else:
+            i += 1
+    return blocks
+
+
+def _inside(line: TextLine, boxes) -> bool:
+    mid = (line.top + line.bottom) / 2
+    return any(x0 - 1 <= line.x0 and line.x1 <= x1 + 1 and top <= mid <= bottom for x0, top, x1, bottom in boxes)
+
+
+def split_columns(lines: list[TextLine], blocked=()) -> list[TextLine]:
+    """The page's lines in reading order: each two-column block left column first."""
+    from pdfplumber.utils.text import chars_to_textmap
+
+    blocks = find_blocks(lines, blocked)
+    if not blocks:
+        return lines
+    out: list[TextLine] = []
+    i = 0
+    for first, last, divide in blocks:
+        out.extend(lines[i:first])
+        band = lines[first:last + 1]
+        for keep in (lambda c: c["x1"] <= divide, lambda c: c["x0"] >= divide):
+            chars = [c for line in band for c in line.chars if keep(c)]
+            if not chars:
+                continue
+            for tl in chars_to_textmap(chars).extract_text_lines(strip=True, return_chars=True):
+                if tl["text"].strip():
+                    out.append(TextLine(tl["text"], tl["x0"], tl["top"], tl["x1"], tl["bottom"], tuple(tl["chars"])))
+        i = last + 1
+    out.extend(lines[i:])
+    return out
