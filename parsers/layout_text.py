@@ -50,6 +50,11 @@ WIDE_GAP = re.compile(r" {3,}")
 # A header cell is a few words; more, and the block is text, not a header.
 MAX_HEADER_WORDS = 12
 MAX_HEADER_LINES = 4
+# A header cell's wrapped last words: a few, centred under the cell (within
+# this many characters), as header cells are set.
+MAX_WRAPPED_HEADER_WORDS = 3
+SENTENCE_MARK = re.compile(r"[,;.:]")  # in a cell's text, not in a header's wrapped words
+HEADER_CENTRING = 3
 # A piece of a line (no two spaces in it) that spans this share of a table's
 # width is running text below the table, not a row.
 RUNNING_TEXT_SHARE = 0.6
@@ -65,6 +70,7 @@ MIN_GAIN = 3
 # `1.`, `12)`: a numbered entry of the task column; `I.`, `IV)`: a group.
 ENTRY_LABEL = re.compile(r"^\d{1,3}\s*[.)]")
 GROUP_LABEL = re.compile(r"^[IVXLC]+\s*[.)]")
+GROUP_MARK = re.compile(r"^(?:[IVXLC]+|[A-ZĐ])(?:\s*[.)]\s*|\s+)\S")
 # How a cell's text may open: a number or a bullet.
 CELL_OPENER = re.compile(r"^(?:\d{1,3}[.)]|[-–+•])")
 NUMBER_CELL = re.compile(r"^\d{1,3}[.)]?$|^[IVXLC]+[.)]?$|^[A-ZĐ][.)]?$")
@@ -265,7 +271,9 @@ def _header_at(texts: list[str], first: int) -> _Header | None:
     # A header cell's last words may wrap onto a line of their own (`thành` under `Thời gian hoàn`).
     last = best.last
     while last + 1 < len(texts) and last - first + 1 < MAX_HEADER_LINES and texts[last + 1].strip() and all(
-            any(c.start - 2 <= p.start and p.end <= c.end + 2 for c in best.columns) for p in _pieces(texts[last + 1])):
+            len(p.text.split()) <= MAX_WRAPPED_HEADER_WORDS and not SENTENCE_MARK.search(p.text)
+            and any(abs(p.start + p.end - c.start - c.end) <= 2 * HEADER_CENTRING for c in best.columns)
+            for p in _pieces(texts[last + 1])):
         last += 1
     if last == best.last:
         return best
@@ -290,10 +298,12 @@ def _merge_columns(pieces: list[_Piece]) -> list[_Piece]:
 def _table_end(texts: list[str], header: _Header) -> int:
     """One past the table's last line: the page's end, or the first line of running text.
 
-    Running text crosses the columns in one long piece; a table's line is cut
-    into short pieces at its columns (two cells may touch where one's text
-    pushes the next one's right, but not most of the table's width).
-    A lone page number at the page's foot is no row.
+    Running text crosses the columns in one long piece, over most of the
+    table's width and two header cells' starts; a table's line is cut into
+    pieces at its columns (two cells may touch where one's text pushes the
+    next one's right, but not over most of the table's width).
+    A lone page number at the page's foot is no row; the header repeated
+    starts the table again.
     """
     bounds = [c.start for c in header.columns[1:]]
     width = header.columns[-1].end - header.columns[0].start
@@ -302,8 +312,15 @@ def _table_end(texts: list[str], header: _Header) -> int:
         text = texts[i]
         if not text.strip():
             continue
-        if max(p.end - p.start for p in _pieces(text)) >= RUNNING_TEXT_SHARE * width and not _is_group_line(text, bounds):
+        longest = max(_pieces(text), key=lambda p: p.end - p.start)
+        if (longest.end - longest.start >= RUNNING_TEXT_SHARE * width
+                and sum(longest.start < b < longest.end for b in bounds) >= min(2, len(bounds))
+                and not _is_group_line(text, bounds)):
             end = i
+            break
+        again = _header_at(texts, i)
+        if again is not None and [c.text for c in again.columns] == [c.text for c in header.columns]:
+            end = i  # the header again: the table goes on under it
             break
     while end > header.last + 1 and (not texts[end - 1].strip() or vocab.PAGE_NUMBER.match(texts[end - 1])):
         end -= 1
@@ -311,7 +328,9 @@ def _table_end(texts: list[str], header: _Header) -> int:
 
 
 def _is_group_line(text: str, bounds: list[int]) -> bool:
-    return bool(GROUP_LABEL.match(text.strip())) and len(_pieces(text)) == 1
+    """A group's title across the table: alone on its line, `I. Cải cách …`, or in capitals after its mark (`A THỦ TỤC …`)."""
+    stripped = text.strip()
+    return len(_pieces(text)) == 1 and bool(GROUP_LABEL.match(stripped) or (GROUP_MARK.match(stripped) and vocab.is_caps(stripped)))
 
 
 def _separators(texts: list[str], header: _Header, end: int) -> list[int]:
@@ -358,7 +377,8 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
     for i in body:
         per_line[i], touching[i] = _line_cells(texts[i], column_of, widths, lefts)
 
-    starts = _row_starts(per_line, header.roles, header.last + 1, end)
+    groups = {i for i in body if _is_group_line(texts[i], seps)}
+    starts = _row_starts(per_line, header.roles, header.last + 1, end, groups)
     for a, b in zip(starts, starts[1:] + [end]):
         mine = [i for i in range(a, b) if i in per_line]
         _rewrap([per_line[i] for i in mine], [touching[i] for i in mine])
@@ -520,8 +540,9 @@ def _cell(texts: list[str], k: int, edges: list[int], top: float, bottom: float,
     return TableCell("", float(edges[k]), top, float(edges[k + 1]), bottom)
 
 
-def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], first: int, end: int) -> list[int]:
-    """Line indices where rows begin."""
+def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], first: int, end: int,
+                groups: set[int]) -> list[int]:
+    """Line indices where rows begin; a group's title line (`II. Cải cách …` across the table) is a row of its own."""
     number = roles.index("row_no") if "row_no" in roles else None
     task = roles.index("task") if "task" in roles else None
     group = roles.index("group") if "group" in roles else None
@@ -544,6 +565,7 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
                 or (group is not None and has[group] and GROUP_LABEL.match(cells[group][0]))
                 or len(restarted) >= 2
                 or (blank_before and sum(has) >= 2)
+                or i in groups or (i - 1) in groups
             )
             if opens:
                 starts.append(i)
