@@ -60,6 +60,8 @@ HEADER_CENTRING = 3
 RUNNING_TEXT_SHARE = 0.6
 # Pieces a column needs on a page to say where its text starts there.
 MIN_SAMPLES = 3
+# How far a table's columns may shift from one page to the next, in characters.
+MAX_PAGE_SHIFT = 8
 # Words a cut between two touching cells may move to make their lines wrap alike.
 MAX_SHIFT = 3
 # Characters' widths differ, so lines wrapped at one width differ in length by
@@ -122,6 +124,10 @@ def read_pages(raw_pages: list[list[tuple[int, str]]]) -> tuple[Page, ...]:
     """
     texts = [[unicodedata.normalize("NFC", t.expandtabs()).rstrip() for _, t in raw] for raw in raw_pages]
     found = [_find_tables(page) for page in texts]
+    for k in range(1, len(texts)):
+        carried = _carried_table(texts[k - 1], found[k - 1], texts[k], found[k])
+        if carried is not None:
+            found[k].insert(0, carried)
     shapes: dict[tuple[str, ...], _Shape] = {}
     for page, tables in zip(texts, found):
         for table in tables:
@@ -231,6 +237,59 @@ class _Shape:
                 if table.column_of(piece.end - 1) == k:
                     self.lengths[k].append(piece.end - piece.start)
                     self.offsets[k].append(piece.start - table.header.columns[k].start)
+
+
+def _carried_table(before: list[str], tables_before: list[_Table], texts: list[str], tables: list[_Table]) -> _Table | None:
+    """The previous page's last table going on at the top of this page without its header, if it does.
+
+    It does when it ran to the foot of the previous page and this page's first
+    lines (after a page number) come before any header of this page.
+    """
+    if not tables_before:
+        return None
+    last = tables_before[-1]
+    content = [i for i, t in enumerate(before) if t.strip() and not vocab.PAGE_NUMBER.match(t)]
+    if not content or last.end <= content[-1]:
+        return None
+    top = next((i for i, t in enumerate(texts) if t.strip() and not vocab.PAGE_NUMBER.match(t)), None)
+    if top is None or (tables and tables[0].header.first <= top):
+        return None
+    header = _Header(top, top - 1, last.header.columns, last.header.roles)
+    end = _table_end(texts, header)
+    if tables:
+        end = min(end, tables[0].header.first)
+    if end <= top:
+        return None
+    # The tool's columns shift from page to page by a few characters: each
+    # boundary of the page before moves to this page's nearest blank run.
+    runs = _blank_runs([texts[i] for i in range(top, end) if texts[i].strip()])
+    seps = []
+    for sep in last.seps:
+        near = [r for r in runs if abs((r[0] + r[1]) // 2 - sep) <= MAX_PAGE_SHIFT]
+        seps.append((lambda r: (r[0] + r[1]) // 2)(min(near, key=lambda r: abs((r[0] + r[1]) // 2 - sep))) if near else sep)
+    return _Table(header, end, seps)
+
+
+def _blank_runs(lines: list[str]) -> list[tuple[int, int]]:
+    """The runs of positions blank on every line, with text on both sides."""
+    if not lines:
+        return []
+    width = max(len(t) for t in lines)
+    filled = [0] * width
+    for text in lines:
+        for w in WORD.finditer(text):
+            for c in range(w.start(), w.end()):
+                filled[c] += 1
+    first = next(c for c in range(width) if filled[c])
+    runs: list[tuple[int, int]] = []
+    start = None
+    for c in range(first, width):
+        if filled[c] == 0 and start is None:
+            start = c
+        elif filled[c] and start is not None:
+            runs.append((start, c))
+            start = None
+    return runs
 
 
 def _find_tables(texts: list[str]) -> list[_Table]:
@@ -387,8 +446,9 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
     for i in range(header.first, header.last + 1):
         for w in WORD.finditer(texts[i]):
             head_cells[column_of(w.start())].append(w.group())
-    rows.append(tuple(TableCell(" ".join(words), float(edges[k]), float(header.first), float(edges[k + 1]),
-                                float(header.last + 1)) for k, words in enumerate(head_cells)))
+    if header.last >= header.first:  # a table carried over from the page before has no header here
+        rows.append(tuple(TableCell(" ".join(words), float(edges[k]), float(header.first), float(edges[k + 1]),
+                                    float(header.last + 1)) for k, words in enumerate(head_cells)))
     for a, b in zip(starts, starts[1:] + [end]):
         lines = [i for i in range(a, b) if i in per_line]
         if not lines:
