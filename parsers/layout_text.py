@@ -60,7 +60,7 @@ HEADER_CENTRING = 3
 RUNNING_TEXT_SHARE = 0.6
 # Pieces a column needs on a page to say where its text starts there.
 MIN_SAMPLES = 3
-# How far a table's columns may shift from one page to the next, in characters.
+# How far a table's columns may shift from one page, or one stretch of a page, to the next, in characters.
 MAX_PAGE_SHIFT = 8
 # Words a cut between two touching cells may move to make their lines wrap alike.
 MAX_SHIFT = 3
@@ -204,6 +204,7 @@ class _Table:
     header: _Header
     end: int
     seps: list[int]
+    lines: list[int] | None = None  # the body lines these boundaries hold for, if not all
 
     @property
     def signature(self) -> tuple[str, ...]:
@@ -216,6 +217,8 @@ class _Table:
         return k
 
     def body(self, texts: list[str]) -> list[int]:
+        if self.lines is not None:
+            return self.lines
         return [i for i in range(self.header.last + 1, self.end) if texts[i].strip()]
 
 
@@ -262,12 +265,28 @@ def _carried_table(before: list[str], tables_before: list[_Table], texts: list[s
         return None
     # The tool's columns shift from page to page by a few characters: each
     # boundary of the page before moves to this page's nearest blank run.
-    runs = _blank_runs([texts[i] for i in range(top, end) if texts[i].strip()])
-    seps = []
-    for sep in last.seps:
-        near = [r for r in runs if abs((r[0] + r[1]) // 2 - sep) <= MAX_PAGE_SHIFT]
-        seps.append((lambda r: (r[0] + r[1]) // 2)(min(near, key=lambda r: abs((r[0] + r[1]) // 2 - sep))) if near else sep)
-    return _Table(header, end, seps)
+    return _Table(header, end, _moved(last.seps, [texts[i] for i in range(top, end) if texts[i].strip()]))
+
+
+def _moved(seps: list[int], lines: list[str]) -> list[int]:
+    """Each boundary moved to the middle of the nearest run blank on every one of these lines, if one is near."""
+    mids = [(a + b) // 2 for a, b in _blank_runs(lines)]
+    out = []
+    for sep in seps:
+        near = [m for m in mids if abs(m - sep) <= MAX_PAGE_SHIFT]
+        out.append(min(near, key=lambda m: abs(m - sep)) if near else sep)
+    return out
+
+
+def _stretches(body: list[int], groups: set[int]) -> list[list[int]]:
+    """The body's lines in stretches between group titles (each title a stretch of its own)."""
+    out: list[list[int]] = [[]]
+    for i in body:
+        if i in groups:
+            out.extend([[i], []])
+        else:
+            out[-1].append(i)
+    return [s for s in out if s]
 
 
 def _blank_runs(lines: list[str]) -> list[tuple[int, int]]:
@@ -429,14 +448,18 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
     edges = [0] + seps + [right_edge]
     column_of = table.column_of
     body = table.body(texts)
-    widths, lefts = _column_widths(texts, table, shape)
-    # Each body line's words, column by column.
+    groups = {i for i in body if _is_group_line(texts[i], seps)}
+    # Each body line's words, column by column. A title across the table
+    # breaks the tool's alignment: below it the columns may stand elsewhere,
+    # so each stretch between titles has its boundaries moved to its own blank runs.
     per_line: dict[int, list[list[str]]] = {}
     touching: dict[int, set[int]] = {}
-    for i in body:
-        per_line[i], touching[i] = _line_cells(texts[i], column_of, widths, lefts)
+    for stretch in _stretches(body, groups):
+        part = _Table(header, end, _moved(seps, [texts[i] for i in stretch]), stretch)
+        widths, lefts = _column_widths(texts, part, shape)
+        for i in stretch:
+            per_line[i], touching[i] = _line_cells(texts[i], part.column_of, widths, lefts)
 
-    groups = {i for i in body if _is_group_line(texts[i], seps)}
     starts = _row_starts(per_line, header.roles, header.last + 1, end, groups)
     for a, b in zip(starts, starts[1:] + [end]):
         mine = [i for i in range(a, b) if i in per_line]
