@@ -62,6 +62,8 @@ RUNNING_TEXT_SHARE = 0.6
 MIN_SAMPLES = 3
 # How far a table's columns may shift from one page, or one stretch of a page, to the next, in characters.
 MAX_PAGE_SHIFT = 8
+# A line of a column shorter than this share of its longest ends its paragraph.
+SHORT_LINE = 0.6
 # Words a cut between two touching cells may move to make their lines wrap alike.
 MAX_SHIFT = 3
 # Characters' widths differ, so lines wrapped at one width differ in length by
@@ -623,12 +625,28 @@ def _cell(texts: list[str], k: int, edges: list[int], top: float, bottom: float,
     return TableCell("", float(edges[k]), top, float(edges[k + 1]), bottom)
 
 
+def _fresh_entries(before: list[str], cells: list[list[str]], key: int, longest: int) -> bool:
+    """Without a number column: does this line open new cells in two columns or more?
+
+    It does where the key column's text before has ended (a sentence's end, or
+    a line well short of the column's longest) and every cell on this line
+    opens as a cell does (a capital, a number, a bullet).
+    """
+    filled = [c for c in cells if c]
+    if len(filled) < 2 or not cells[key] or not before:
+        return False
+    ended = before[-1].endswith(tuple(".!?")) or len(" ".join(before)) < SHORT_LINE * longest
+    return ended and all(c[0][:1].isupper() or CELL_OPENER.match(c[0]) or c[0][:1].isdigit() for c in filled)
+
+
 def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], first: int, end: int,
                 groups: set[int]) -> list[int]:
     """Line indices where rows begin; a group's title line (`II. Cải cách …` across the table) is a row of its own."""
     number = roles.index("row_no") if "row_no" in roles else None
     task = roles.index("task") if "task" in roles else None
     group = roles.index("group") if "group" in roles else None
+    key = task if task is not None else 0
+    longest = max((len(" ".join(c[key])) for c in per_line.values()), default=0)
     starts = [first]
     seen: list[bool] = []  # which columns have had text in the current row
     previous: list[list[str]] | None = None
@@ -649,6 +667,7 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
                 or len(restarted) >= 2
                 or (blank_before and sum(has) >= 2)
                 or i in groups or (i - 1) in groups
+                or (number is None and _fresh_entries(previous[key], cells, key, longest))
             )
             if opens:
                 starts.append(i)

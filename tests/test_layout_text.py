@@ -137,23 +137,27 @@ CANNOT_SET = {("1796a553dfee88ef", "group-column")}  # a spanning cell taller th
 # Layouts whose layout text does not come out right yet, each with what is
 # missing. Strict: a listed pair that starts passing fails the run.
 NOT_YET = {
-    **{(name, "group-column"): "a group column: its cells are read as rows of their own"
+    **{(name, "group-column"): "a spanning group column: rows split or merged around the group's cell"
        for name in ("mang-yang-2021-cchc", "bac-ninh-144-2025-kinh-te-so", "dong-thap-552-2025-doi-moi-cong-nghe",
                     "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep")},
-    **{(name, "two-row-header"): "a two-row header (`Cơ quan` over `Chủ trì | Phối hợp`): one column where there are two"
+    **{(name, "two-row-header"): "a two-row header (`Cơ quan` over `Chủ trì | Phối hợp`): the boundary under `Cơ quan` is missed"
        for name in ("mang-yang-2021-cchc", "ha-noi-310-2025-5g-iot", "dong-thap-552-2025-doi-moi-cong-nghe",
                     "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep")},
-    **{(name, "portrait-narrow"): "narrow columns: cells touch on most lines and their words are shared out wrongly"
-       for name in SOURCES if name != "bac-ninh-144-2025-kinh-te-so"},
-    ("mang-yang-2021-cchc", "horizontal-narrow"): "narrow columns: the number column is not found",
-    ("1796a553dfee88ef", "horizontal-narrow"): "narrow columns: a row number read into the row above",
-    ("1796a553dfee88ef", "no-rules-portrait"): "narrow columns: cells touch and their words are shared out wrongly",
+    ("mang-yang-2021-cchc", "portrait-narrow"): "narrow columns: where cells touch, some words land in the wrong cell (206/210)",
+    ("ha-noi-310-2025-5g-iot", "portrait-narrow"): "narrow columns: header cells wrapped over several lines are read as a row",
+    ("1796a553dfee88ef", "portrait-narrow"): "narrow columns: the header, wrapped over many lines, is not recognised",
+    ("dong-thap-552-2025-doi-moi-cong-nghe", "portrait-narrow"): "a group title wrapped onto two lines",
+    ("dong-thap-617-2025-chuyen-doi-so-doanh-nghiep", "portrait-narrow"): "a group title wrapped onto two lines",
     ("dong-thap-617-2025-chuyen-doi-so-doanh-nghiep", "no-rules-portrait"): "a group title wrapped onto two lines",
+    ("mang-yang-2021-cchc", "horizontal-narrow"): "narrow columns: row numbers read apart from their rows",
+    ("1796a553dfee88ef", "horizontal-narrow"): "narrow columns: a row's first line read into the row above",
+    ("1796a553dfee88ef", "no-rules-portrait"): "narrow columns: a header repeated on a page read as a row",
     ("dong-thap-552-2025-doi-moi-cong-nghe", "header-once"): "columns that move below a group title on a page without header",
     ("dong-thap-617-2025-chuyen-doi-so-doanh-nghiep", "header-once"): "a cell's last line read into the next row",
-    **{(name, "no-number"): "no number column: rows start only at task labels, which these tables lack"
-       for name in ("bac-ninh-144-2025-kinh-te-so", "dong-thap-552-2025-doi-moi-cong-nghe", "1796a553dfee88ef")},
+    ("bac-ninh-144-2025-kinh-te-so", "no-number"): "no number column: rows whose first cell does not end in a stop run together",
+    ("1796a553dfee88ef", "no-number"): "no number column: the procedures header names one known role only, so no table is found",
 }
+RUN_ALL = False  # True: run the NOT_YET pairs as plain tests, to see what each gives
 
 
 def _layout_cases():
@@ -161,7 +165,7 @@ def _layout_cases():
         for layout in LAYOUTS:
             if (name, layout.name) in CANNOT_SET:
                 continue
-            marks = [pytest.mark.xfail(reason=NOT_YET[name, layout.name], strict=True)] if (name, layout.name) in NOT_YET else []
+            marks = [pytest.mark.xfail(reason=NOT_YET[name, layout.name], strict=True)] if (name, layout.name) in NOT_YET and not RUN_ALL else []
             yield pytest.param(name, layout, id=f"{name}-{layout.name}", marks=marks)
 
 
