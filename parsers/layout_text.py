@@ -197,6 +197,7 @@ class _Header:
     last: int  # line index of the header's last line
     columns: list[_Piece]  # each column's extent on the header lines and its words
     roles: list[str | None]
+    spans: tuple[tuple[str, int, int], ...] = ()  # a cell over several columns: its text, first and last column
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,7 +338,7 @@ def _header_at(texts: list[str], first: int) -> _Header | None:
         if not texts[i].strip():
             break
         block.append(i)
-        columns = _merge_columns([p for k in block for p in _pieces(texts[k])])
+        columns, spans = _header_columns(texts, block)
         if len(columns) < 2 or any(len(c.text.split()) > MAX_HEADER_WORDS for c in columns):
             break
         roles = [vocab.column_role(c.text) for c in columns]
@@ -345,7 +346,7 @@ def _header_at(texts: list[str], first: int) -> _Header | None:
         if len(set(named)) < 2 or len(set(named)) != len(named):
             continue
         if best is None or len(named) > len([r for r in best.roles if r]):
-            best = _Header(first, i, columns, roles)
+            best = _Header(first, i, columns, roles, spans)
     if best is None:
         return None
     # A header cell's last words may wrap onto a line of their own (`thành` under `Thời gian hoàn`).
@@ -357,22 +358,41 @@ def _header_at(texts: list[str], first: int) -> _Header | None:
         last += 1
     if last == best.last:
         return best
-    columns = _merge_columns([p for k in range(first, last + 1) for p in _pieces(texts[k])])
-    return _Header(first, last, columns, [vocab.column_role(c.text) for c in columns])
+    columns, spans = _header_columns(texts, list(range(first, last + 1)))
+    return _Header(first, last, columns, [vocab.column_role(c.text) for c in columns], spans)
 
 
-def _merge_columns(pieces: list[_Piece]) -> list[_Piece]:
-    """Pieces of the header lines that overlap side to side are one column; its text reads top down."""
-    columns: list[list[_Piece]] = []
-    for piece in pieces:
-        touching = [c for c in columns if any(p.start <= piece.end and piece.start <= p.end for p in c)]
-        merged = [piece]
-        for c in touching:
-            columns.remove(c)
-            merged = c + merged
-        columns.append(merged)
-    out = [_Piece(min(p.start for p in c), max(p.end for p in c), " ".join(p.text for p in c)) for c in columns]
-    return sorted(out, key=lambda c: c.start)
+def _header_columns(texts: list[str], block: list[int]) -> tuple[list[_Piece], tuple[tuple[str, int, int], ...]]:
+    """The header's columns: pieces of its lines that overlap side to side are one cell, its text read top down.
+
+    A cell that names no role and stands above its two neighbours, both
+    wholly below it (`Cơ quan` over `Chủ trì` and `Phối hợp`), spans them: it
+    is no column of its own but the first part of theirs (`Cơ quan Chủ trì`).
+    """
+    cells: list[list[tuple[int, _Piece]]] = []
+    for k in block:
+        for piece in _pieces(texts[k]):
+            touching = [c for c in cells if any(p.start <= piece.end and piece.start <= p.end for _, p in c)]
+            merged = [(k, piece)]
+            for c in touching:
+                cells.remove(c)
+                merged = c + merged
+            cells.append(sorted(merged, key=lambda lp: lp[0]))
+    cells.sort(key=lambda c: min(p.start for _, p in c))
+    columns = [[_Piece(min(p.start for _, p in c), max(p.end for _, p in c), " ".join(p.text for _, p in c)),
+                min(k for k, _ in c), max(k for k, _ in c), ""] for c in cells]
+    parents: list[tuple[str, int]] = []  # a spanning cell's text and the index of its left child among the kept columns
+    for j in range(1, len(columns) - 1):
+        if columns[j - 1] is None:
+            continue
+        piece, top, bottom, _ = columns[j]
+        left, right = columns[j - 1], columns[j + 1]
+        if vocab.column_role(piece.text) is None and left[1] > bottom and right[1] > bottom:
+            left[3] = right[3] = piece.text + " "
+            columns[j] = None
+            parents.append((piece.text, j - 1 - sum(1 for c in columns[:j - 1] if c is None)))
+    kept = [_Piece(c[0].start, c[0].end, c[3] + c[0].text) for c in columns if c is not None]
+    return kept, tuple((text, k, k + 1) for text, k in parents)
 
 
 def _table_end(texts: list[str], header: _Header) -> int:
@@ -472,8 +492,20 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
         for w in WORD.finditer(texts[i]):
             head_cells[column_of(w.start())].append(w.group())
     if header.last >= header.first:  # a table carried over from the page before has no header here
-        rows.append(tuple(TableCell(" ".join(words), float(edges[k]), float(header.first), float(edges[k + 1]),
-                                    float(header.last + 1)) for k, words in enumerate(head_cells)))
+        box = lambda k, j=None: (float(edges[k]), float(header.first), float(edges[(k if j is None else j) + 1]), float(header.last + 1))
+        if not header.spans:
+            rows.append(tuple(TableCell(" ".join(words), *box(k)) for k, words in enumerate(head_cells)))
+        else:
+            # Two header rows, as a ruled grid has them: the spanning cell over its columns, then theirs.
+            first_row: list[TableCell | None] = [TableCell(c.text, *box(k)) for k, c in enumerate(header.columns)]
+            second_row: list[TableCell | None] = [None] * n
+            for text, a, b in header.spans:
+                first_row[a] = TableCell(text, *box(a, b))
+                for k in range(a, b + 1):
+                    if k > a:
+                        first_row[k] = None
+                    second_row[k] = TableCell(header.columns[k].text.removeprefix(text).strip(), *box(k))
+            rows.extend([tuple(first_row), tuple(second_row)])
     for a, b in zip(starts, starts[1:] + [end]):
         lines = [i for i in range(a, b) if i in per_line]
         if not lines:

@@ -140,9 +140,6 @@ NOT_YET = {
     **{(name, "group-column"): "a spanning group column: rows split or merged around the group's cell"
        for name in ("mang-yang-2021-cchc", "bac-ninh-144-2025-kinh-te-so", "dong-thap-552-2025-doi-moi-cong-nghe",
                     "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep")},
-    **{(name, "two-row-header"): "a two-row header (`Cơ quan` over `Chủ trì | Phối hợp`): the boundary under `Cơ quan` is missed"
-       for name in ("mang-yang-2021-cchc", "ha-noi-310-2025-5g-iot", "dong-thap-552-2025-doi-moi-cong-nghe",
-                    "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep")},
     ("mang-yang-2021-cchc", "portrait-narrow"): "narrow columns: where cells touch, some words land in the wrong cell (206/210)",
     ("ha-noi-310-2025-5g-iot", "portrait-narrow"): "narrow columns: header cells wrapped over several lines are read as a row",
     ("1796a553dfee88ef", "portrait-narrow"): "narrow columns: the header, wrapped over many lines, is not recognised",
