@@ -458,9 +458,26 @@ def _separators(texts: list[str], header: _Header, end: int) -> list[int]:
                 run = []
         if run:
             runs.append(run)
+        if least == 0 and len(runs) > 1:
+            # Text stands between the blank runs (a narrow column's numbers):
+            # the boundary is the run that leaves each such band on the side of
+            # the header cell it stands nearer to.
+            runs = [r for r in runs if _misplaced(filled, r, runs, left, right) == 0] or runs
         widest = max(runs, key=len)
         seps.append(widest[len(widest) // 2] if least == 0 else widest[-1])
     return seps
+
+
+def _misplaced(filled: list[int], run: list[int], runs: list[list[int]], left: _Piece, right: _Piece) -> int:
+    """How much text a boundary in `run` puts on the side of the header cell it stands farther from."""
+    bad = 0
+    for a, b in zip(runs, runs[1:]):
+        band = range(a[-1] + 1, b[0])
+        centre = (band.start + band.stop) / 2
+        nearer_right = abs(centre - (right.start + right.end) / 2) < abs(centre - (left.start + left.end) / 2)
+        if nearer_right != (band.start > run[-1]):
+            bad += sum(filled[c] for c in band)
+    return bad
 
 
 def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGrid:
@@ -689,6 +706,10 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
             blank_before = previous is not None
             continue
         has = [bool(c) for c in cells]
+        if previous is not None and has[0] and not any(has[1:]) and roles[0] not in ("row_no", "task"):
+            # Only a spanning first column (a group's cell) goes on here: no sign of a row.
+            seen[0] = True
+            continue
         if previous is not None:
             had = [bool(c) for c in previous]
             restarted = [k for k in range(len(cells)) if has[k] and seen[k] and (not had[k] or blank_before)]
