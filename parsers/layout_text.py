@@ -350,8 +350,10 @@ def _header_at(texts: list[str], first: int) -> _Header | None:
     if best is None:
         return None
     # A header cell's last words may wrap onto a line of their own (`thành` under `Thời gian hoàn`).
+    # A row's first line is no such line: it opens with a number, or fills every column.
     last = best.last
-    while last + 1 < len(texts) and last - first + 1 < MAX_HEADER_LINES and texts[last + 1].strip() and all(
+    while last + 1 < len(texts) and last - first + 1 < MAX_HEADER_LINES and texts[last + 1].strip() and len(
+            _pieces(texts[last + 1])) < len(best.columns) and not NUMBER_CELL.match(_pieces(texts[last + 1])[0].text) and all(
             len(p.text.split()) <= MAX_WRAPPED_HEADER_WORDS and not SENTENCE_MARK.search(p.text)
             and any(abs(p.start + p.end - c.start - c.end) <= 2 * HEADER_CENTRING for c in best.columns)
             for p in _pieces(texts[last + 1])):

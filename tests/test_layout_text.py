@@ -139,7 +139,6 @@ CANNOT_SET = {("1796a553dfee88ef", "group-column")}  # a spanning cell taller th
 NOT_YET = {
     ("dong-thap-552-2025-doi-moi-cong-nghe", "group-column"): "beside a narrow group column, the numbers are read into the group's cell",
     ("mang-yang-2021-cchc", "portrait-narrow"): "narrow columns: where cells touch, some words land in the wrong cell (206/210)",
-    ("ha-noi-310-2025-5g-iot", "portrait-narrow"): "narrow columns: header cells wrapped over several lines are read as a row",
     ("1796a553dfee88ef", "portrait-narrow"): "narrow columns: the header, wrapped over many lines, is not recognised",
     ("dong-thap-552-2025-doi-moi-cong-nghe", "portrait-narrow"): "a group title wrapped onto two lines",
     ("dong-thap-617-2025-chuyen-doi-so-doanh-nghiep", "portrait-narrow"): "a group title wrapped onto two lines",
