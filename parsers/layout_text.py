@@ -489,7 +489,13 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
     edges = [0] + seps + [right_edge]
     column_of = table.column_of
     body = table.body(texts)
+    wrapped: set[int] = set()
     groups = {i for i in body if _is_group_line(texts[i], seps)}
+    # A long group title wraps: a line of capitals alone right under it goes on with it.
+    for before, i in zip(body, body[1:]):
+        if before in groups and i not in groups and len(_pieces(texts[i])) == 1 and vocab.is_caps(texts[i].strip()):
+            groups.add(i)
+            wrapped.add(i)
     # Each body line's words, column by column. A title across the table
     # breaks the tool's alignment: below it the columns may stand elsewhere,
     # so each stretch between titles has its boundaries moved to its own blank runs.
@@ -501,7 +507,7 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
         for i in stretch:
             per_line[i], touching[i] = _line_cells(texts[i], part.column_of, widths, lefts)
 
-    starts = _row_starts(per_line, header.roles, header.last + 1, end, groups)
+    starts = _row_starts(per_line, header.roles, header.last + 1, end, groups, wrapped)
     for a, b in zip(starts, starts[1:] + [end]):
         mine = [i for i in range(a, b) if i in per_line]
         _rewrap([per_line[i] for i in mine], [touching[i] for i in mine])
@@ -530,8 +536,8 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
         if not lines:
             continue
         top, bottom = float(lines[0]), float(lines[-1] + 1)
-        if len(lines) == 1 and _is_group_line(texts[lines[0]], seps):
-            cell = TableCell(texts[lines[0]].strip(), float(edges[0]), top, float(edges[-1]), bottom)
+        if all(i in groups for i in lines):
+            cell = TableCell("\n".join(texts[i].strip() for i in lines), float(edges[0]), top, float(edges[-1]), bottom)
             rows.append((cell,) + (None,) * (n - 1))
             continue
         texts_by_col = ["\n".join(" ".join(per_line[i][k]) for i in lines if per_line[i][k]) for k in range(n)]
@@ -691,7 +697,7 @@ def _fresh_entries(before: list[str], cells: list[list[str]], key: int, longest:
 
 
 def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], first: int, end: int,
-                groups: set[int]) -> list[int]:
+                groups: set[int], wrapped: set[int] = frozenset()) -> list[int]:
     """Line indices where rows begin; a group's title line (`II. Cải cách …` across the table) is a row of its own."""
     number = roles.index("row_no") if "row_no" in roles else None
     task = roles.index("task") if "task" in roles else None
@@ -701,6 +707,7 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
     starts = [first]
     seen: list[bool] = []  # which columns have had text in the current row
     previous: list[list[str]] | None = None
+    last_line = -1
     blank_before = False
     for i in range(first, end):
         cells = per_line.get(i)
@@ -721,7 +728,7 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
                 or (group is not None and has[group] and GROUP_LABEL.match(cells[group][0]))
                 or len(restarted) >= 2
                 or (blank_before and sum(has) >= 2)
-                or i in groups or (i - 1) in groups
+                or (i in groups and i not in wrapped) or (last_line in groups and i not in wrapped)
                 or (number is None and _fresh_entries(previous[key], cells, key, longest))
             )
             if opens:
@@ -731,5 +738,6 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
             seen = [False] * len(cells)
         seen = [s or h for s, h in zip(seen, has)]
         previous = cells
+        last_line = i
         blank_before = False
     return starts
