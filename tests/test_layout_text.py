@@ -174,3 +174,18 @@ def test_typeset_layout_from_layout_text(name, layout, tmp_dir):
     equal, total, misses = score(expected, got)
     assert len(got) == len(expected), f"{len(got)} rows read, the source has {len(expected)}: {misses}"
     assert equal >= 0.99 * total, f"{equal}/{total} cells: {misses}"
+
+
+@pytest.mark.parametrize("name", ["tuan-giao-hdnd-2020", "binh-duong-hdnd-tb11-2021", "chinh-phu-nd47-2020-broken-glyphs"])
+def test_refused_documents_refused_from_layout_text_too(name, tmp_dir):
+    """A PDF refused (not a plan, a damaged font map) is refused from its layout text for the same reason."""
+    from parsers.errors import DocumentError
+
+    pdf = Path("tests/fixtures") / f"{name}.pdf"
+    with pytest.raises(DocumentError) as from_pdf:
+        parse_document(pdf)
+    with pytest.raises(DocumentError) as from_text:
+        parse_document(layout_text(pdf, tmp_dir / f"{name}.txt"))
+    assert extract(tmp_dir / f"{name}.txt").flavour == "layout"
+    assert type(from_text.value) is type(from_pdf.value)
+    assert str(from_text.value).split(": ")[1] == str(from_pdf.value).split(": ")[1]  # `not a decision or plan`, `damaged text layer`
