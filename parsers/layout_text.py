@@ -11,13 +11,23 @@ This module turns such a page into `Line`s whose box is in character units
 code that reads PDF boxes reads these too, and into `TableGrid`s
 (source "layout") for every table whose header it recognises:
 
-- column boundaries: between two header columns, the character positions
-  blank on the most lines of the table (blank on every line where the
-  columns are clear of each other), chosen in the middle of the widest such run;
+- the header: the fewest lines whose side-by-side pieces name the most
+  column roles (`vocab.column_role`), with a cell's wrapped last words; a
+  cell over two columns (`Cơ quan` over `Chủ trì | Phối hợp`) gives two
+  header rows, as a ruled grid has them;
+- column boundaries: between two header cells, the character positions
+  blank on the most lines of the table, in the middle of the widest such run;
+  each stretch between group titles, and a page where the table goes on
+  without its header, moves them to its own blank runs (the tool's columns
+  shift there);
+- cells: a piece of a line (no two spaces in it) goes to the column it starts
+  in; where the tool set two cells' texts one space apart, the piece is cut
+  by what each column's lines look like over all the table's pages;
 - rows: a row starts where the number column, or a task's or a group's label,
-  opens a new entry, where two columns start again after a pause, or after a
-  blank line where two columns start at once; a cell's wrapped lines stay in
-  one cell.
+  opens a new entry, where two columns start again after a pause, after a
+  blank line where two columns start at once, at a group's title, or, with no
+  number column, where the first cell's text has ended and every cell opens
+  anew; a cell's wrapped lines stay in one cell.
 """
 
 from __future__ import annotations
@@ -40,6 +50,9 @@ DEEP_INDENT = re.compile(r"^ {8,}\S")
 # shows almost none (1 line in 250); layout text a third and more.
 MIN_SIDE_BY_SIDE = 0.10
 MIN_DEEP_INDENT = 0.10
+# Layout text of prose indents half its lines and more (paragraphs, centred
+# titles); plain extraction indents almost none (2 lines in 100).
+MIN_INDENTED = 0.30
 
 # Two or more spaces part the pieces of a line (one space parts words).
 PIECE = re.compile(r"\S+(?: \S+)*")
@@ -92,14 +105,20 @@ def is_layout(text: str) -> bool:
     """Does this text carry the signs of `pdftotext -layout`?
 
     Text side by side on many lines (aligned columns) and many lines pushed far
-    right, or form-feed page breaks. Web text (`|` cells) is told apart before.
+    right; or, in text paged by form feeds (as every extraction tool pages
+    it), some text side by side or many lines indented (the layout keeps a
+    paragraph's indent and a title's centring, which plain extraction drops).
+    Web text (`|` cells) is told apart before.
     """
     lines = [l for l in text.replace("\f", "\n").split("\n") if l.strip()]
     if not lines:
         return False
     side = sum(1 for l in lines if SIDE_BY_SIDE.search(l.strip())) / len(lines)
     deep = sum(1 for l in lines if DEEP_INDENT.match(l)) / len(lines)
-    return side >= MIN_SIDE_BY_SIDE and (deep >= MIN_DEEP_INDENT or "\f" in text)
+    if "\f" in text:
+        indented = sum(1 for l in lines if l[:1] == " ") / len(lines)
+        return side >= MIN_SIDE_BY_SIDE / 2 or indented >= MIN_INDENTED
+    return side >= MIN_SIDE_BY_SIDE and deep >= MIN_DEEP_INDENT
 
 
 # ------------------------------------------------------------------- pages
