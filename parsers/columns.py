@@ -73,7 +73,7 @@ def _size(line: TextLine) -> float:
     return statistics.median(c.get("size", 10.0) for c in line.chars) if line.chars else 10.0
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Strip:
     x0: float
     x1: float

@@ -31,6 +31,8 @@ from .records import TableCell, TableGrid
 CELL_GAP_EM = 0.8
 # A line with text in this many cells or more can start a table.
 SEED_CELLS = 3
+# The lines among which the seed with the most cells is chosen.
+SEED_WINDOW = 6
 # A gutter narrower than this (in em) no longer separates columns.
 GUTTER_EM = 0.3
 # Lines that cross the gutters and still belong to the table (a wrapped group
@@ -66,12 +68,12 @@ def _size(line: TextLine) -> float:
 
 
 def _free(gutter: tuple[float, float], segs: list[tuple[float, float]], min_width: float) -> tuple[float, float] | None:
-    """The part of the gutter that the line leaves blank, or None if it crosses it."""
+    """The part of the gutter that the line leaves blank, or None if the line crosses it."""
     lo, hi = gutter
     for a, b in segs:
         if b <= lo or a >= hi:
             continue
-        # A segment reaching into the gutter from one side narrows it.
+        # A cell reaching into the gutter from one side narrows it.
         if a <= lo and b < hi:
             lo = b
         elif a > lo and b >= hi:
@@ -130,9 +132,12 @@ def find_tables(lines: list[TextLine], blocked=()) -> list[tuple[int, int, list[
         if segs[i] is None or len(segs[i]) < SEED_CELLS:
             i += 1
             continue
-        min_width = GUTTER_EM * _size(lines[i])
-        last, gutters = _grow(lines, segs, i, _gaps(segs[i]), +1, n, min_width)
-        first, gutters = _grow(lines, segs, i, gutters, -1, n, min_width)
+        # The seed is the line with text in most columns among the next few:
+        # a page's first line may carry on a row with some of its cells done.
+        seed = max(range(i, min(n, i + SEED_WINDOW)), key=lambda k: (len(segs[k] or ()), -k))
+        min_width = GUTTER_EM * _size(lines[seed])
+        last, gutters = _grow(lines, segs, seed, _gaps(segs[seed]), +1, n, min_width)
+        first, gutters = _grow(lines, segs, seed, gutters, -1, n, min_width)
         first = max(first, out[-1][1] + 1) if out else first
         body = range(first, last + 1)
         seeds = sum(1 for k in body if segs[k] and _cells_in(segs[k], gutters) >= SEED_CELLS)

@@ -173,6 +173,9 @@ LAYOUTS = [
     Layout("horizontal-narrow", rules="horizontal", wide=False, repeat_header=False),
 ]
 
+# Rows a group's cell spans in the group-column layout.
+GROUP_SPAN = 2
+
 # Header words that pair under one `Cơ quan` heading in a two-row header.
 LEAD_WORDS, PARTNER_WORDS = "chủ trì", "phối hợp"
 
@@ -185,10 +188,12 @@ def _split_agency_header(header: list[str]) -> tuple[int, int] | None:
 
 
 def _col_widths(header: list[str], rows: list[list[str]], total: float) -> list[float]:
-    """Widths in proportion to the columns' longest words and mean lengths, filling `total`."""
-    longest = [max([len(w) for r in [header] + rows for w in (r[i] or "").split()] or [1]) for i in range(len(header))]
+    """Widths that hold each column's longest word (bold in the header), the rest shared by mean length."""
+    def widest(texts, font):
+        return max([pdfmetrics.stringWidth(w, font, CELL.fontSize) for t in texts for w in (t or "").split()] or [0.0])
+
+    floors = [max(widest([h], "Serif-Bold"), widest([r[i] for r in rows], "Serif")) + 14 for i, h in enumerate(header)]
     mean = [sum(len(r[i] or "") for r in rows) / max(1, len(rows)) for i in range(len(header))]
-    floors = [6.5 * (n + 2) for n in longest]
     weight = [m ** 0.6 + 1 for m in mean]
     spare = max(0.0, total - sum(floors))
     return [f + spare * w / sum(weight) for f, w in zip(floors, weight)]
@@ -224,9 +229,12 @@ def layout_table(header: list[str], rows: list[list[str]], groups: dict[int, lis
     current = None
     for i, row in enumerate(rows):
         titles = groups.get(i)
+        # reportlab cannot break a spanning cell across pages: a group's cell
+        # spans at most GROUP_SPAN rows, the rest of the group in empty cells below.
+        if group_col and current is not None and (titles or len(data) - current == GROUP_SPAN):
+            spans.append(("SPAN", (0, current), (0, len(data) - 1)))
+            current = None
         if titles and group_col:
-            if current is not None:
-                spans.append(("SPAN", (0, current), (0, len(data) - 1)))
             current = len(data)
             data.append([_cell(" ".join(titles))] + [_cell(c) for c in row])
             continue
@@ -239,7 +247,8 @@ def layout_table(header: list[str], rows: list[list[str]], groups: dict[int, lis
         spans.append(("SPAN", (0, current), (0, len(data) - 1)))
     spans += [("SPAN", (0, r), (-1, r)) for r in group_rows]
     width = frame_width if layout.wide else frame_width * 0.72
-    widths = _col_widths([""] * shift + header, [[""] * shift + r for r in rows], width)
+    group_texts = [" ".join(groups.get(i, [])) for i in range(len(rows))]
+    widths = _col_widths(["Nhóm"] * shift + header, [[g] * shift + r for g, r in zip(group_texts, rows)], width)
     style = [("VALIGN", (0, 0), (-1, -1), "TOP")] + spans
     if layout.rules == "grid":
         # The rule under the header is drawn again on each page, above a row's part carried over.
@@ -249,7 +258,7 @@ def layout_table(header: list[str], rows: list[list[str]], groups: dict[int, lis
     elif layout.rules == "horizontal":
         style += [("LINEABOVE", (0, 0), (-1, -1), 0.5, colors.black), ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.black)]
     table = Table(data, colWidths=widths, repeatRows=n_head if layout.repeat_header else 0,
-                  splitInRow=1 if layout.split_rows else 0, hAlign="LEFT")
+                  splitInRow=1 if layout.split_rows else 0)
     table.setStyle(TableStyle(style))
     return table
 

@@ -97,15 +97,9 @@ def _task_table(name: str, rows: list[list[str]]) -> SourceTable:
 
 
 def web_appendix(name: str) -> SourceTable:
-    """The appendix table of a 2025 web plan: the first `|` table after `PHỤ LỤC`."""
-    path = FIXTURES / f"{name}.txt"
-    text = path.read_text(encoding="utf-8")
-    tables = web_tables(path)
-    # The appendix is the table with the most rows past the appendix heading.
-    start = text.upper().find("PHỤ LỤC")
-    assert start >= 0, name
-    appendix = [t for t in tables if len(t) > 2]
-    return _task_table(name, max(appendix, key=len))
+    """The appendix table of a 2025 web plan: its longest `|` table (the others are short lists)."""
+    tables = [t for t in web_tables(FIXTURES / f"{name}.txt") if len(t) > 2]
+    return _task_table(name, max(tables, key=len))
 
 
 WEB_PLANS = ["ha-noi-310-2025-5g-iot", "bac-ninh-144-2025-kinh-te-so", "dong-thap-552-2025-doi-moi-cong-nghe",
