@@ -291,12 +291,18 @@ def _carried_table(before: list[str], tables_before: list[_Table], texts: list[s
 
 
 def _moved(seps: list[int], lines: list[str]) -> list[int]:
-    """Each boundary moved to the middle of the nearest run blank on every one of these lines, if one is near."""
-    mids = [(a + b) // 2 for a, b in _blank_runs(lines)]
+    """Each boundary moved to a run blank on every one of these lines, if one is near: the run
+    where most of the lines' pieces start (a column's left edge), else the nearest."""
+    runs = _blank_runs(lines)
+    starts = [p.start for text in lines for p in _pieces(text)]
     out = []
     for sep in seps:
-        near = [m for m in mids if abs(m - sep) <= MAX_PAGE_SHIFT]
-        out.append(min(near, key=lambda m: abs(m - sep)) if near else sep)
+        near = [r for r in runs if abs((r[0] + r[1]) // 2 - sep) <= MAX_PAGE_SHIFT]
+        if not near:
+            out.append(sep)
+            continue
+        best = max(near, key=lambda r: (starts.count(r[1]), -abs((r[0] + r[1]) // 2 - sep)))
+        out.append((best[0] + best[1]) // 2)
     return out
 
 
@@ -440,7 +446,7 @@ def _table_end(texts: list[str], header: _Header) -> int:
             end = i
             break
         again = _header_at(texts, i)
-        if again is not None and [c.text for c in again.columns] == [c.text for c in header.columns]:
+        if again is not None and again.roles == header.roles:
             end = i  # the header again: the table goes on under it
             break
     while end > header.last + 1 and (not texts[end - 1].strip() or vocab.PAGE_NUMBER.match(texts[end - 1])):
