@@ -177,7 +177,7 @@ def _page(number: int, raw: list[tuple[int, str]], texts: list[str], in_table: s
 def _two_column_lines(texts: list[str], in_table: set[int]) -> dict[int, list[_Piece]]:
     """Header and closing lines cut at their widest gap: the left column's piece, then the right one's."""
     out: dict[int, list[_Piece]] = {}
-    block_end = -1
+    block_end = opener = -1
     for i, text in enumerate(texts):
         if i in in_table or not text.strip():
             continue
@@ -186,7 +186,7 @@ def _two_column_lines(texts: list[str], in_table: set[int]) -> dict[int, list[_P
             # The national title may stand beside the issuer: the block starts a line up at most.
             block_end = i + MAX_HEADER_BLOCK
             opener = i
-        elif CLOSING_OPENER.match(stripped) or (i <= block_end and False):
+        elif CLOSING_OPENER.match(stripped):
             block_end = len(texts)
             opener = i
         if i > block_end:
