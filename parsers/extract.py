@@ -29,6 +29,7 @@ from .errors import (
 )
 from .columns import split_columns, text_lines
 from . import ocr
+from .layout_text import is_layout, read_pages
 from .records import Line, Page, Source, TableCell, TableGrid
 from .unruled import unruled_tables
 
@@ -151,7 +152,10 @@ def _decode(path: Path, data: bytes) -> str:
 def _extract_text(path: Path, data: bytes, digest: str) -> Source:
     text = _decode(path, data)
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    flavour = "web" if len(WEB_CELL_MARK.findall(text)) >= 3 or len(WEB_BOLD.findall(text)) >= 3 else "plain"
+    flavour = ("web" if len(WEB_CELL_MARK.findall(text)) >= 3 or len(WEB_BOLD.findall(text)) >= 3
+               else "layout" if is_layout(text) else "plain")
+    if flavour == "layout":
+        return _extract_layout(path, raw_lines, digest)
     pages: list[list[Line]] = [[]]
     page_no = 1
     for idx, raw in enumerate(raw_lines, start=1):
@@ -176,6 +180,21 @@ def _extract_text(path: Path, data: bytes, digest: str) -> Source:
         flavour=flavour,
         pages=tuple(Page(number=i + 1, lines=tuple(ls)) for i, ls in enumerate(p for p in pages if p)),
     )
+
+
+def _extract_layout(path: Path, raw_lines: list[str], digest: str) -> Source:
+    """Text of `pdftotext -layout`: form feeds part the pages; each page keeps its blank lines, which place its lines."""
+    pages: list[list[tuple[int, str]]] = [[]]
+    for idx, raw in enumerate(raw_lines, start=1):
+        for piece_no, piece in enumerate(raw.split("\f")):
+            if piece_no > 0:
+                pages.append([])
+            pages[-1].append((idx, piece))
+    kept = [p for p in pages if any(t.strip() for _, t in p)]
+    if not kept:
+        raise EmptyDocument(str(path), "file holds no text")
+    return Source(path=str(path), sha256=digest, format="text", flavour="layout",
+                  pages=read_pages(kept))
 
 
 def _starts_text_page(piece: str, page: list[Line], page_no: int) -> bool:
