@@ -9,6 +9,7 @@
    file's time goes, stage by stage (one run gives both), over every text of
    the corpus (tests/fixtures/*.txt: the four web plans and the known plan,
    whose appendix is a flattened table).
+   The 189 legal-database pages (tests/fixtures/legal-db): MB/s over the folder.
 3. The flattened-table search (`segment_table`) on the known plan's appendix:
    process time, best of N, and what its first call in a process costs (the
    compiled kernels loaded from numba's cache, or compiled when there is none).
@@ -170,7 +171,8 @@ def text_section(repeat: int) -> tuple[float, float]:
     """Prints each text's MB/s and stages; returns the MB/s of all texts together, in wall and in process time."""
     print("\nText input: whole pipeline, best of", repeat, "(the stages' times sum to the whole; MB/s cpu: in process time)")
     size = seconds = cpu_seconds = 0.0
-    for k, txt in enumerate(sorted(FIXTURES.glob("*.txt"))):
+    # the corpus's documents; not-a-document.txt is there to be refused
+    for k, txt in enumerate(sorted(t for t in FIXTURES.glob("*.txt") if t.name != "not-a-document.txt")):
         stages = min((stage_times(txt) for _ in range(repeat)), key=lambda t: sum(t.values()))
         cpu = best_process_time(repeat, lambda: pipeline(txt))
         if k == 0:
@@ -182,6 +184,22 @@ def text_section(repeat: int) -> tuple[float, float]:
               + " ".join(f"{ms * 1000:9.1f}" for ms in stages.values()))
     print(f"{'all texts':45} {size:7.1f} kB {seconds:7.3f} s {size / 1e3 / seconds:6.2f} {size / 1e3 / cpu_seconds:6.2f}")
     return size / 1e3 / seconds, size / 1e3 / cpu_seconds
+
+
+def legaldb_section() -> None:
+    """The 189 legal-database pages, one run each: MB/s over the folder, and the slowest pages."""
+    print("\nLegal-database pages (tests/fixtures/legal-db): whole pipeline, one run each")
+    pages = sorted((FIXTURES / "legal-db").glob("*.txt"))
+    times = []
+    for page in pages:
+        start = time.perf_counter()
+        pipeline(page)
+        times.append((time.perf_counter() - start, page))
+    size = sum(p.stat().st_size for p in pages) / 1e6
+    seconds = sum(t for t, _ in times)
+    print(f"{len(pages)} pages, {size:.2f} MB: {seconds:.2f} s, {size / seconds:.2f} MB/s")
+    for t, page in sorted(times, reverse=True)[:3]:
+        print(f"  slowest: {page.name} {page.stat().st_size / 1e3:.0f} kB {t:.2f} s")
 
 
 def flattened_section(repeat: int) -> float:
@@ -252,7 +270,7 @@ def ocr_figures(pages: int) -> None:
         print(f"{pages} pages at {ocr.OCR_DPI} dpi: 1 worker {whole[1]:.1f} s, 2 workers {whole[2]:.1f} s, "
               f"speed-up {whole[1] / whole[2]:.2f} (wall clock: the machine's other load moves it)")
 
-SECTIONS = ("pdf", "text", "flattened", "batch", "memory", "ocr")
+SECTIONS = ("pdf", "text", "legaldb", "flattened", "batch", "memory", "ocr")
 
 
 def main() -> None:
@@ -266,6 +284,8 @@ def main() -> None:
     if "pdf" in only:
         pdf_section(args.repeat)
     rate = text_section(args.repeat) if "text" in only else None
+    if "legaldb" in only:
+        legaldb_section()
     search = flattened_section(max(args.repeat, 5)) if "flattened" in only else None
     if "batch" in only:
         batch_section()

@@ -84,6 +84,7 @@ class Appendix:
     header_lines: tuple[Line, ...]
     unclaimed: tuple[Line, ...]
     issues: tuple[Issue, ...]
+    grids: tuple[TableGrid, ...] = ()  # the PDF grids its rows were read from
 
 
 # --------------------------------------------------------------- vocabulary
@@ -169,6 +170,7 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
         by_page.setdefault(line.page, []).append(line)
     used: set[tuple[int, int]] = set()
     header_keys: list[list[str | None]] = []  # each header row's own keys, to know its repeats
+    printed: list[str] = []  # each column's header as printed (`Cơ quan / Chủ trì` under two rows)
     for g_index, grid in enumerate(grids):
         first_data = True
         for cells in grid.rows:
@@ -182,6 +184,7 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
             if roles is None:
                 if _is_header([t or "" for t in texts]):
                     roles = tuple(_roles_of([t or "" for t in texts]))
+                    printed = [" ".join((t or "").split()) for t in texts]
                     header_keys.append(list(roles))
                     header_lines.extend(mine)
                     continue
@@ -191,6 +194,8 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
             if len(header_keys) == 1 and not rows and _is_sub_header(texts, header_keys[0]):
                 # `Cơ quan` over `Chủ trì | Phối hợp`: the second header row names the columns it spans
                 roles = tuple(k if t and t.strip() else r for k, r, t in zip(keys, roles, texts))
+                above = [p or next((q for q in reversed(printed[:i]) if q), "") for i, p in enumerate(printed)]
+                printed = [" / ".join(x for x in (a, " ".join((t or "").split())) if x) for a, t in zip(above, texts)]
                 header_keys.append(keys)
                 header_lines.extend(mine)
                 continue
@@ -211,7 +216,7 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
                 rows.append(RawRow(cells=cells_by_role, lines=tuple(mine)))
             first_data = False
     unclaimed = [l for l in region if (l.page, l.line_no) not in used]
-    return tuple(r or "" for r in (roles or ())), rows, header_lines, unclaimed, issues
+    return tuple(r or "" for r in (roles or ())), rows, header_lines, unclaimed, issues, printed
 
 
 def _group_row_title(texts: list[str | None], width: int) -> str | None:
@@ -457,20 +462,21 @@ def read_appendices(cleaned: Cleaned, outline: Outline) -> list[Appendix]:
         if source.flavour != "plain":
             pages = sorted({l.page for l in region})
             grids = [g for p in pages for g in source.pages[p - 1].tables]
-            roles, raw, header, unclaimed, issues = _read_pdf(grids, region)
+            roles, raw, header, unclaimed, issues, printed = _read_pdf(grids, region)
             table_source = grids[0].source if grids else "ruled"
         else:
             roles, raw, header, unclaimed, issues = _read_flat(region)
-            table_source = "flattened"
+            table_source, printed = "flattened", []  # its header's words are not told apart by column
         if not roles:
             out.append(Appendix(part.node_id, None, (), (), (), (), tuple(region),
                                 (Issue("appendix", "no_table_header", "appendix without a recognisable table header",
                                        region[0].page),)))
             continue
-        table, raw = _table_of_rows(table_source, roles, raw, tuple(header))
+        table, raw = _table_of_rows(table_source, roles, raw, tuple(header), printed)
         rows, groups, row_issues = build_rows(raw)
         out.append(Appendix(part.node_id, table, tuple(roles), tuple(rows), tuple(groups), tuple(header),
-                            tuple(unclaimed), tuple(issues) + tuple(row_issues)))
+                            tuple(unclaimed), tuple(issues) + tuple(row_issues),
+                            tuple(grids) if source.flavour != "plain" else ()))
     return out
 
 
@@ -502,11 +508,14 @@ def _rows_of_table(table: model.Table, keys: list[str]) -> list[RawRow]:
     return out
 
 
-def _table_of_rows(source: str, keys: tuple[str, ...], raw: list[RawRow], header: tuple[Line, ...]):
-    """The table model of rows a reader gave by column key (the header first, a merged cell spanning
-    the rows it covers), and the raw rows marked with their row in it."""
+def _table_of_rows(source: str, keys: tuple[str, ...], raw: list[RawRow], header: tuple[Line, ...],
+                   printed: list[str] = ()):
+    """The table model of rows a reader gave by column key (the header first, as printed where the
+    reader kept it, else by its key; a merged cell spanning the rows it covers), and the raw rows
+    marked with their row in it."""
     rows: list[list[tuple[str, tuple[Line, ...], dict]]] = [
-        [(column_name(k), header if c == 0 else (), {"col": c}) for c, k in enumerate(keys) if k]]
+        [(printed[c] if c < len(printed) and printed[c] else column_name(k), header if c == 0 else (), {"col": c})
+         for c, k in enumerate(keys) if k]]
     marked = []
     open_cells: dict[int, list] = {}  # column → [row, cell entry] of the last real cell, to extend its span
     for r in raw:

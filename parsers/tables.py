@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import vocab
 from .appendix import Appendix
+from .table.grid import tables_of_pages
 from .table.roles import kind_of, role_of
 from .clean import Cleaned, join_lines
 from .header import admit, check_against_site, read_header
@@ -53,11 +54,22 @@ def _ancestor(by_id: dict[int, Node], node: Node, kind: str) -> Node | None:
     return None
 
 
-def _tables(doc_id: str, outline: Outline, appendices: list[Appendix]):
-    """Rows of `tables` and `table_cells`, and each table's id by the node it hangs from."""
+def _tables(doc_id: str, outline: Outline, appendices: list[Appendix], source):
+    """Rows of `tables` and `table_cells`, and each table's id by the node it hangs from.
+
+    Besides the tables the outline holds and those of the appendices, every other grid found on a
+    page (a table in a decision's body, one whose header names no task column) is a table too,
+    hung from the node that holds its first line."""
     found = list(outline.tables) + [(a.node_id, a.table) for a in appendices
                                     if a.table is not None and a.node_id not in dict(outline.tables)]
+    read = {id(g) for a in appendices for g in a.grids}
+    holder = {(l.page, l.line_no): n.node_id for n in outline.nodes for l in n.lines}
+    for table in tables_of_pages(list(source.pages), read):
+        first = next((holder[(l.page, l.line_no)] for l in table.lines if (l.page, l.line_no) in holder), None)
+        if first is not None and first not in dict(found):
+            found.append((first, table))
     by_id = {n.node_id: n for n in outline.nodes}
+    task_tables = {a.node_id for a in appendices if a.rows}
     parts = [n for n in outline.nodes if n.parent_id == 0]
     appendix_parts = [p.node_id for p in parts if p.kind == "appendix"]
     order = {n.node_id: i for i, n in enumerate(outline.nodes)}
@@ -72,7 +84,9 @@ def _tables(doc_id: str, outline: Outline, appendices: list[Appendix]):
             "doc_id": doc_id, "table_id": table_id, "seq": seq,
             "part": "appendix" if part.kind == "appendix" else "body",
             "appendix_no": appendix_parts.index(part.node_id) + 1 if part.kind == "appendix" else None,
-            "caption": _caption(outline, by_id, node), "kind": kind_of([role_of(h) for h in headers]),
+            # a table read into appendix rows is a task table, whatever its header says to the roles
+            "caption": _caption(outline, by_id, node),
+            "kind": "tasks" if node_id in task_tables else kind_of([role_of(h) for h in headers]),
             "n_rows": table.n_rows, "n_cols": table.n_cols, "header_rows": table.header_rows,
             "page_start": table.page_start, "page_end": table.page_end, "source": table.source, "node_id": node_id,
         })
@@ -215,7 +229,7 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
                 "page": point.page_start,
             })
 
-    table_rows, cell_rows, table_ids = _tables(doc_id, outline, appendices)
+    table_rows, cell_rows, table_ids = _tables(doc_id, outline, appendices, source)
 
     row_nodes = iter(n for n in outline.nodes if n.kind == "table_row")
     appendix_rows = []
