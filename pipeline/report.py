@@ -66,6 +66,7 @@ def render_report(tables: dict[str, pd.DataFrame], doc_id: str) -> str:
         _warnings_section(doc_tables["warnings"], flags),
         _timeline_section(rows, doc_tables["milestones"], flags),
         _appendix_section(rows, doc_tables["milestones"], flags),
+        _tables_section(doc_tables["tables"], doc_tables["table_cells"]),
         _tasks_section(doc_tables["tasks"]),
         _citations_section(tables, doc["doc_id"]),
         _outline_section(nodes, flags),
@@ -310,6 +311,34 @@ def _warnings_section(warnings: list[dict], flags: Flags) -> str:
     body = f'<div class="box alert"><p><b>{len(warnings)} warning(s).</b> Marked rows and nodes below are ' \
            f'outlined in red.</p><ul>{"".join(items)}</ul></div>'
     return _section("warnings", "Warnings", body)
+
+
+def _tables_section(tables: list[dict], cells: list[dict]) -> str:
+    """Every table of the document, whatever its columns: what it is, and (save a task table, shown
+    above as the appendix) its cells as a grid, spans kept."""
+    if not tables:
+        return _section("tables", "Tables", '<p class="muted">No table.</p>')
+    by_table: dict[str, list[dict]] = {}
+    for cell in cells:
+        by_table.setdefault(cell["table_id"], []).append(cell)
+    body = []
+    for t in sorted(tables, key=lambda t: t["seq"]):
+        pages = f'p. {t["page_start"]}' + (f'–{t["page_end"]}' if t["page_end"] != t["page_start"] else "")
+        where = "appendix " + str(t["appendix_no"]) if t["part"] == "appendix" else "body"
+        body.append(f'<div class="box" data-table="{_e(t["table_id"])}"><p><b>{_e(t["kind"])}</b> table '
+                    f'{t["seq"]} ({_e(where)}, {pages}, {t["n_rows"]} × {t["n_cols"]}, read from {_e(t["source"])})'
+                    f'{": " + _e(t["caption"]) if t["caption"] else ""}</p>')
+        if t["kind"] != "tasks":
+            grid: dict[int, list[dict]] = {}
+            for cell in sorted(by_table.get(t["table_id"], []), key=lambda c: (c["row"], c["col"])):
+                grid.setdefault(cell["row"], []).append(cell)
+            trs = "".join(
+                "<tr>" + "".join(f'<{"th" if c["is_header"] else "td"} rowspan="{c["row_span"]}" colspan="{c["col_span"]}">'
+                                 f'{_e(c["text"])}</{"th" if c["is_header"] else "td"}>' for c in row) + "</tr>"
+                for _, row in sorted(grid.items()))
+            body.append(f"<table>{trs}</table>")
+        body.append("</div>")
+    return _section("tables", "Tables", "".join(body))
 
 
 def _appendix_section(rows: list[dict], milestones: list[dict], flags: Flags) -> str:
@@ -729,7 +758,7 @@ _SCRIPT = """
 """
 
 _NAV = [("document", "Document"), ("warnings", "Warnings"), ("timeline", "Timeline"), ("appendix", "Appendix"),
-        ("tasks", "Tasks"), ("outline", "Outline"), ("coverage", "Coverage")]
+        ("tables", "Tables"), ("tasks", "Tasks"), ("outline", "Outline"), ("coverage", "Coverage")]
 
 
 def _page(title: str, heading: str, subtitle: str, body: str) -> str:

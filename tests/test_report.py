@@ -99,6 +99,7 @@ def test_the_known_plan_in_chromium(browser, known_report, tmp_path):
 
     assert len(dom.having("data-appendix-row")) == 35
     assert len(dom.having("data-task")) == 39
+    assert len(dom.having("data-table")) == 1  # the known plan's one table, its appendix
     assert any(tag == "svg" and attrs.get("id") == "timeline" for tag, attrs, _ in dom.elements)
 
     milestones = tables["milestones"]
@@ -196,3 +197,18 @@ def test_write_report_finds_a_document_by_prefix_and_refuses_an_unknown_one(tmp_
     assert write_report(data, "ab12", out) == out
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in out.parent.iterdir()] == ["review.html"]  # no temporary file left behind
+
+
+def test_the_page_lists_every_table_with_its_cells(tmp_path):
+    """A decision that publishes administrative procedures: each table on the page, its cells in a grid."""
+    page_path = ROOT / "tests" / "fixtures" / "legal-db" / "1796a553dfee88ef.txt"
+    run_batch([page_path], tmp_path / "out", workers=1)
+    tables = load_tables(tmp_path / "out")
+    doc_id = tables["documents"].doc_id.iloc[0]
+    dom = Dom(render_report(tables, doc_id))
+    mine = tables["tables"][tables["tables"].doc_id == doc_id]
+    assert len(dom.having("data-table")) == len(mine) >= 2
+    assert "procedures" in set(mine.kind)
+    header_words = set(tables["table_cells"].query("is_header and table_id == @mine.table_id.iloc[0]").text)
+    assert {"Mã TTHC", "Căn cứ pháp lý"} <= header_words
+    assert {"Mã TTHC", "Căn cứ pháp lý"} <= {t.strip() for t in dom.texts}
