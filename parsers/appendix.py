@@ -6,7 +6,9 @@ above); one builder then turns raw rows into `AppendixRow`s:
 
 - a PDF: pdfplumber's ruled-table finder (run by `extract`), header repeats
   dropped, a row broken across pages merged back;
-- web text: cells delimited by lines holding only `|`;
+- web text: its tables are marked (`|` lines) and reach the outline as
+  tables (`parsers.table.web`); those whose columns make a task table are
+  projected here;
 - text extracted from a PDF, where the table is flattened: `parsers.flattened`
   recovers rows and cells from the line sequence alone.
 
@@ -219,15 +221,18 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
     return tuple(r or "" for r in (roles or ())), rows, header_lines, unclaimed, issues, printed
 
 
+def _opens_with_group_label(text: str) -> bool:
+    """Does a cell open with a task group's label: a Roman numeral, or one capital letter (`A`) above them?"""
+    first = text.split()[0].rstrip(".")
+    return GROUP_LABEL_TOKEN.match(first) is not None and bool(vocab.roman_to_int(first) or len(first) == 1)
+
+
 def _group_row_title(texts: list[str | None], width: int) -> str | None:
     """A row spanning the table whose first cell is a group's label (`I. NÂNG CAO …`, or `I` | `TITLE`):
     its title; None for any other row."""
     filled = [t for t in texts if t and t.strip()]
     spans = sum(t is None for t in texts) + (width - len(texts))
-    if not filled or not spans or len(filled) > 2:
-        return None
-    first = filled[0].split()[0].rstrip(".")
-    if not GROUP_LABEL_TOKEN.match(first) or not (vocab.roman_to_int(first) or len(first) == 1):
+    if not filled or not spans or len(filled) > 2 or not _opens_with_group_label(filled[0]):
         return None
     flat = [" ".join(t.split()) for t in filled]
     return flat[0] if len(flat) == 1 else f"{flat[0].rstrip('.')}. {flat[1]}"
@@ -263,61 +268,6 @@ def _merge(row: RawRow, more: dict[str, str | None], lines: list[Line]) -> RawRo
         if text:
             cells[role] = f"{cells[role]}\n{text}" if cells.get(role) else text
     return RawRow(cells=cells, lines=row.lines + tuple(lines))
-
-
-# -------------------------------------------------------------- web reader
-
-
-def _read_web(source_lines: list[Line]):
-    """Rows of a legal-database table: cells between `|` lines, a row ended by `|` `|`."""
-    table: list[list[list[Line]]] = []  # rows of cells of lines
-    row: list[list[Line]] = []
-    cell: list[Line] = []
-    previous_bar = False
-    for line in source_lines:
-        if line.text.strip() == "|":
-            if previous_bar and not cell:
-                if row:
-                    table.append(row)
-                row = []
-            elif cell or previous_bar:
-                row.append(cell)
-            cell = []
-            previous_bar = True
-        elif normalise(line.text, "web") and not vocab.DECORATION.match(line.text):
-            cell.append(line)
-            previous_bar = False
-        # else: an emphasis mark alone (`**`) or a rule: layout, left to the residual by `clean`
-    if cell:
-        row.append(cell)
-    if row:
-        table.append(row)
-
-    roles: tuple[str, ...] | None = None
-    rows: list[RawRow] = []
-    header_lines: list[Line] = []
-    claimed: list[Line] = []
-    for cells in table:
-        texts = ["\n".join(normalise(l.text, "web") for l in c) for c in cells]
-        lines = [l for c in cells for l in c]
-        if roles is None:
-            if _is_header(texts):
-                roles = tuple(r or "" for r in _roles_of(texts))
-                header_lines.extend(lines)
-            continue
-        filled = [t for t in texts if t.strip()]
-        if filled and len(texts) < len(roles) and vocab.roman_to_int(filled[0].split(".")[0].split()[0]):
-            # A group row spans the table: `I. NÂNG CAO …`, or `I` | `NHÓM GIẢI PHÁP …` in two cells.
-            title = filled[0] if len(filled) == 1 else f"{filled[0].rstrip('.')}. " + " ".join(filled[1:])
-            rows.append(RawRow(cells={GROUP_ROW: title}, lines=tuple(lines)))
-            claimed.extend(lines)
-        elif len(texts) == len(roles):
-            rows.append(RawRow(cells=dict(zip(roles, texts)), lines=tuple(lines)))
-            claimed.extend(lines)
-    seen = {(l.page, l.line_no) for l in claimed + header_lines}
-    unclaimed = [l for l in source_lines if normalise(l.text, "web") and not vocab.DECORATION.match(l.text)
-                 and (l.page, l.line_no) not in seen]
-    return roles or (), rows, header_lines, unclaimed, []
 
 
 # ------------------------------------------------------- flattened reader
@@ -494,8 +444,7 @@ def _rows_of_table(table: model.Table, keys: list[str]) -> list[RawRow]:
         lines = tuple(l for c in row for l in c.lines)
         filled = [c.text for c in row if c.text.strip()]
         spans_table = len(row) < len(keys) or any(c.col_span > 1 for c in row)
-        if filled and spans_table and GROUP_LABEL_TOKEN.match(filled[0].split()[0].rstrip(".")) is not None \
-                and (vocab.roman_to_int(filled[0].split(".")[0].split()[0]) or len(filled[0].split()[0].rstrip(".")) == 1):
+        if filled and spans_table and _opens_with_group_label(filled[0]):
             title = filled[0] if len(filled) == 1 else f"{filled[0].rstrip('.')}. " + " ".join(filled[1:])
             out.append(RawRow(cells={GROUP_ROW: title}, lines=lines, table_row=index))
             continue
@@ -537,15 +486,6 @@ def _table_of_rows(source: str, keys: tuple[str, ...], raw: list[RawRow], header
         marked.append(replace(r, table_row=index))
     lines = tuple(dict.fromkeys([*header, *(l for r in raw for l in r.lines)]))
     return model.build(source, rows, 1, lines), marked
-
-
-def _trailing_bars(every: list[Line], end: int) -> list[Line]:
-    tail = []
-    for line in every[end + 1:]:
-        if line.text.strip() != "|":
-            break
-        tail.append(line)
-    return tail
 
 
 def attach(outline: Outline, appendices: list[Appendix]) -> Outline:

@@ -132,9 +132,8 @@ def _web_tables(raw: list[Line], furniture: set[int]) -> list[tuple[int, int, ob
     from .table import web
 
     position = {id(l): i for i, l in enumerate(raw)}
-    first_mark = next((i for i, l in enumerate(raw) if i not in furniture and web.APPENDIX_MARK.match(l.text.strip())),
-                      len(raw))
     marks = [i for i, l in enumerate(raw) if i not in furniture and web.APPENDIX_MARK.match(l.text.strip())]
+    first_mark = marks[0] if marks else len(raw)
     out = []
     signature, last = False, -1  # a signature block stays open over runs, up to the next appendix heading
     for run in web.runs(raw, lambda t: normalise(t, "web")):

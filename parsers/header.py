@@ -133,9 +133,9 @@ def _doc_type(outline: Outline, first: Node | None, code: str | None, site: Site
     if any(k.kind in ("letter_subject", "addressee") for k in kids):
         return "Công văn", "letter"
     if code:
-        head = vocab.TYPE_CODE_HEAD.match(code)
-        if head and head.group("head") in vocab.TYPE_BY_CODE:
-            return vocab.TYPE_BY_CODE[head.group("head")][0], "number"
+        named = vocab.type_of_code(code)
+        if named:
+            return named[0], "number"
     if site is not None and site.fields.get("site_type"):
         return site.fields["site_type"], "site"
     if code:

@@ -342,9 +342,9 @@ class _Builder:
                 continue
             for k in kids:
                 m = vocab.DOC_NUMBER.match(k.text) if k.kind == "header" else None
-                head = vocab.TYPE_CODE_HEAD.match(m.group("code")) if m else None
-                if head and head.group("head") in vocab.TYPE_BY_CODE:
-                    part.kind = vocab.TYPE_BY_CODE[head.group("head")][1]
+                named = vocab.type_of_code(m.group("code")) if m else None
+                if named:
+                    part.kind = named[1]
                     break
 
     def check_complete(self) -> None:

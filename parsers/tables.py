@@ -60,14 +60,16 @@ def _tables(doc_id: str, outline: Outline, appendices: list[Appendix], source):
     Besides the tables the outline holds and those of the appendices, every other grid found on a
     page (a table in a decision's body, one whose header names no task column) is a table too,
     hung from the node that holds its first line."""
-    found = list(outline.tables) + [(a.node_id, a.table) for a in appendices
-                                    if a.table is not None and a.node_id not in dict(outline.tables)]
+    found = list(outline.tables)
+    found += [(a.node_id, a.table) for a in appendices if a.table is not None and a.node_id not in dict(found)]
+    taken = {node_id for node_id, _ in found}
     read = {id(g) for a in appendices for g in a.grids}
     holder = {(l.page, l.line_no): n.node_id for n in outline.nodes for l in n.lines}
     for table in tables_of_pages(list(source.pages), read):
         first = next((holder[(l.page, l.line_no)] for l in table.lines if (l.page, l.line_no) in holder), None)
-        if first is not None and first not in dict(found):
+        if first is not None and first not in taken:
             found.append((first, table))
+            taken.add(first)
     by_id = {n.node_id: n for n in outline.nodes}
     task_tables = {a.node_id for a in appendices if a.rows}
     parts = [n for n in outline.nodes if n.parent_id == 0]

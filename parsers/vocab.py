@@ -85,6 +85,14 @@ TYPE_BY_CODE: dict[str, tuple[str, str]] = {code: (name, kind) for name, kind, c
 # The type code at the head of a number's code: `QĐ` of `QĐ-UBND`, `NQ` of `NQ-HĐND`.
 TYPE_CODE_HEAD = re.compile(r"^(?:\d{4}/)?(?P<head>[\p{L}]+)")
 
+
+def type_of_code(code: str) -> tuple[str, str] | None:
+    """(type name, part kind) that a number's code names by its head (`QĐ-UBND` → Quyết định), or None
+    where the head is no type code (`VPCP-KGVX`). `CT-CS` reads as a Chỉ thị here: a Công văn, whose
+    code names its issuer, is told apart by its form (`V/v …`, `Kính gửi:`) before this is asked."""
+    head = TYPE_CODE_HEAD.match(code)
+    return TYPE_BY_CODE.get(head.group("head")) if head else None
+
 # Signs in a header that a document is an official letter (Công văn): the
 # subject under its number (`V/v …`) and its addressee (`Kính gửi: …`).
 LETTER_SUBJECT = re.compile(r"^\(?\s*(?:V/v\b|Về\s)")
@@ -113,14 +121,11 @@ DOC_NUMBER = re.compile(
 )
 
 # `Mang Yang, ngày 15 tháng 12 năm 2020`; day and month are blank in drafts.
-PLACE_DATE = re.compile(
-    r"(?P<place>[\p{L}][\p{L} .'-]*?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})"
-)
+_PLACE_DATE = r"(?P<place>[\p{L}][\p{L} .'-]*?)\s*COMMA\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})"
+PLACE_DATE = re.compile(_PLACE_DATE.replace("COMMA", ","))
 # In a header, the comma may be missing (`Hà Nội ngày 01 tháng 12 năm 2025`); only
 # there, for `Trước ngày 31 tháng 12 năm 2025` in a body is no place and date.
-PLACE_DATE_LOOSE = re.compile(
-    r"(?P<place>[\p{L}][\p{L} .'-]*?)\s*,?\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})"
-)
+PLACE_DATE_LOOSE = re.compile(_PLACE_DATE.replace("COMMA", ",?"))
 
 # The plan year as a subject line names it: `… năm 2021 …`.
 PLAN_YEAR = re.compile(r"\bnăm\s+(?P<year>(?:19|20)\d{2})\b")
