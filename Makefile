@@ -9,11 +9,16 @@ setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[test,cluster]'
 	touch $(STAMP)
 
+# make parse ENGINE=dask [SCHEDULER=tcp://HOST:PORT] [LAYOUT=dataset]: see the README, "On a cluster".
+ENGINE ?= local
+LAYOUT ?= single
+SCHEDULER ?=
 parse: $(STAMP)
-	$(VENV)/bin/plan-parse parse data/raw --out data/processed
+	$(VENV)/bin/plan-parse parse data/raw --out data/processed --engine $(ENGINE) --layout $(LAYOUT) \
+	  $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 test: $(STAMP)
 	$(VENV)/bin/pytest
@@ -23,7 +28,7 @@ golden: $(STAMP)
 	$(VENV)/bin/pytest tests/test_golden.py --update-golden
 
 clean:
-	rm -rf $(VENV) data/processed/v[0-9]* data/processed/.cache data/processed/_*.json data/processed/*.parquet
+	rm -rf $(VENV) data/processed/v[0-9]* data/processed/dataset data/processed/.cache data/processed/_*.json data/processed/*.parquet
 
 # Speed figures (printed, never asserted): pipeline vs raw pdfplumber, text MB/s, 2-worker speed-up.
 bench: $(STAMP)

@@ -14,6 +14,8 @@
    process time, best of N, and what its first call in a process costs (the
    compiled kernels loaded from numba's cache, or compiled when there is none).
 4. Batch: the same folder parsed with 1 and with 2 worker processes; speed-up.
+   Dask: documents per second with `--engine dask` (a local cluster of two
+   worker processes) against `--workers 2`, on the same files.
 5. Memory: the peak resident size of a batch on a generated 400-page PDF
    (bench/longpdf.py), in one process, and of each of two workers on two
    such files (goal: under 300 MB a worker, whatever the page count).
@@ -238,6 +240,45 @@ def batch_section() -> None:
               f"speed-up {timings[1] / timings[2]:.2f}")
 
 
+def dask_section() -> float | None:
+    """Documents per second: `--engine dask` (a local cluster of 2 workers) against `--workers 2`, same files.
+
+    The cluster is started before the clock starts, as a standing cluster is;
+    its start-up, paid once per run of `plan-parse parse --engine dask` without
+    `--scheduler`, is printed beside. Returns the ratio dask / local.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        print("\nDask: not installed (pip install 'vn-plan-pipeline[cluster]')")
+        return None
+    print("\nDask: the legal-database pages and data/raw, `--engine dask` against `--workers 2`")
+    files = sorted((FIXTURES / "legal-db").glob("*.txt")) + sorted((ROOT / "data" / "raw").glob("*.*"))
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               silence_logs=40)
+        client = Client(cluster)
+        startup = time.perf_counter() - start
+        try:
+            run_batch(files[:4], Path(tmp) / "warm", engine="dask", scheduler=cluster.scheduler_address)
+            timings = {}
+            for engine in ("local", "dask", "local", "dask"):  # alternated: the machine's load drifts
+                out = Path(tmp) / f"out-{engine}"
+                start = time.perf_counter()
+                run_batch(files, out, workers=2, engine=engine,
+                          scheduler=cluster.scheduler_address if engine == "dask" else None)
+                timings[engine] = min(timings.get(engine, 1e9), time.perf_counter() - start)
+                shutil.rmtree(out)
+        finally:
+            client.close()
+            cluster.close()
+    rates = {engine: len(files) / seconds for engine, seconds in timings.items()}
+    print(f"{len(files)} documents: --workers 2 {rates['local']:.1f} docs/s, --engine dask {rates['dask']:.1f} docs/s "
+          f"(ratio {rates['dask'] / rates['local']:.2f}, best of 2 each); a local cluster starts in {startup:.1f} s")
+    return rates["dask"] / rates["local"]
+
+
 def cpu_seconds() -> float:
     """CPU time of this process and of its finished children (the Tesseract processes)."""
     me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -270,7 +311,7 @@ def ocr_figures(pages: int) -> None:
         print(f"{pages} pages at {ocr.OCR_DPI} dpi: 1 worker {whole[1]:.1f} s, 2 workers {whole[2]:.1f} s, "
               f"speed-up {whole[1] / whole[2]:.2f} (wall clock: the machine's other load moves it)")
 
-SECTIONS = ("pdf", "text", "legaldb", "flattened", "batch", "memory", "ocr")
+SECTIONS = ("pdf", "text", "legaldb", "flattened", "batch", "dask", "memory", "ocr")
 
 
 def main() -> None:
@@ -289,6 +330,7 @@ def main() -> None:
     search = flattened_section(max(args.repeat, 5)) if "flattened" in only else None
     if "batch" in only:
         batch_section()
+    dask_ratio = dask_section() if "dask" in only else None
     if "memory" in only:
         memory()
     if "ocr" in only:
@@ -298,6 +340,8 @@ def main() -> None:
         goals.append(f"flattened search on the known plan {search * 1000:.1f} ms (goal <= 90 ms)")
     if rate is not None:
         goals.append(f"text, all corpus texts {rate[0]:.2f} MB/s, {rate[1]:.2f} MB/s in process time (goal >= 1 MB/s)")
+    if dask_ratio is not None:
+        goals.append(f"--engine dask at {dask_ratio:.2f} of --workers 2 (goal >= 0.8)")
     if goals:
         print("\nGoals: " + "; ".join(goals))
 

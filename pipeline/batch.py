@@ -9,9 +9,11 @@
   differs from the manifest (all of them after a parser-version or schema
   change, or with `force`); it drops the rows of removed files, and writes
   nothing at all when nothing changed and the current tables are whole.
-- Parallel: documents are parsed in worker processes; results are gathered in
-  input order, so the tables are the same for any number of workers. A worker
-  dies with the process that started it and never writes after it.
+- Parallel: documents are parsed by an engine (pipeline.engines): worker
+  processes of this machine, or a Dask cluster; results are gathered in input
+  order, so the tables are the same for any engine and number of workers. A
+  local worker dies with the process that started it and never writes after
+  it; a Dask worker that dies has its document parsed by another.
 - Safe: only regular files are read; a bad file is recorded in `errors` and
   the batch goes on. The tables are written as a new version and switched to
   in one step, so a reader sees the old tables or the new, never a mix.
@@ -23,13 +25,9 @@ import hashlib
 import io
 import os
 import re
-import signal
-import sys
 import tempfile
-import threading
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -42,10 +40,12 @@ from parsers.errors import DocumentError
 from parsers.extract import open_regular
 from parsers.resolve import resolve_citations
 
+from .engines import Lost, make_engine
 from .run import PARSER_VERSION, discover, parse_document
 from .schemas import SCHEMAS
+from .sources import is_url, local_copy, sha256_url
 from .store import CACHE, FileEntry, claim, is_plain_name, own_temporary, read_file
-from .write import commit_version, rows_to_arrow, to_arrow
+from .write import DOCS_PER_PART, LAYOUTS, commit_version, layout_of, rows_to_arrow, to_arrow
 
 # The column of the rows that names their input file: cached rows take the name of this run's input.
 SOURCE_COLUMN = "source_path"
@@ -86,7 +86,9 @@ def text_name(path: str | Path) -> str:
 
 
 def input_key(path: str | Path) -> str:
-    """The manifest's key of an input: its resolved absolute path, the same however the folder was named."""
+    """The manifest's key of an input: its resolved absolute path, the same however the folder was named; a URL as it is."""
+    if is_url(path):
+        return str(path)
     return text_name(os.path.realpath(os.path.abspath(path)))
 
 
@@ -206,69 +208,88 @@ def _prune_cache(out: Path, keep: set[str]) -> None:
             (folder / entry).unlink(missing_ok=True)
 
 
-# ------------------------------------------------------------------ workers
+# ------------------------------------------------------------------ jobs (run by an engine, maybe elsewhere)
 
 
-def _die_with_parent(parent: int) -> None:
-    """Pool initializer: a worker whose batch is gone must stop, not parse on and write cache files.
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One file to parse: names and numbers only, so that it travels to any worker as a few bytes."""
 
-    Linux kills the worker when its parent dies (the parent-death signal);
-    elsewhere a thread watches for the parent's end.
-    """
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    else:  # pragma: no cover
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(0.5)
-            os._exit(1)
-        threading.Thread(target=watch, daemon=True).start()
-    if os.getppid() != parent:  # the parent died before the signal was asked for
-        os._exit(1)
+    key: str  # the manifest's key of the input
+    name: str  # its path or URL, as this run was given it
+    sha: str | None  # its SHA-256: the name of its cache entry
+    out: str  # the output folder, where the worker writes the cache entry
+    parent: int | None  # the pid the worker checks before it writes (a local pool's batch)
+    ship_rows: bool  # return the rows, or only the cache entry (the driver reads it)
 
 
-def _parse_one(job: tuple[str, str, str | None, str, int | None]) -> tuple[str, dict | None, dict | None, dict | None]:
-    """Worker: parse one file and cache its rows; (key, rows by table, error, cache entry).
+def _parse_one(job: Job) -> tuple[str, dict | None, dict | None, dict | None]:
+    """Worker: parse one file and cache its rows; (key, rows by table or None, error, cache entry).
 
     The worker writes the cache itself, so that the main process, the part of a
     batch that does not run in parallel, does not serialise every result twice.
     """
-    key, path, sha, out, parent = job
     try:
-        rows = parse_document(path, ocr_cache=Path(out) / CACHE / "ocr")
-        _name_rows(rows, text_name(path))
+        ocr_cache = Path(job.out) / CACHE / "ocr"
+        if is_url(job.name):
+            with local_copy(job.name) as path:
+                rows = parse_document(path, ocr_cache=ocr_cache)
+        else:
+            rows = parse_document(job.name, ocr_cache=ocr_cache)
+        _name_rows(rows, text_name(job.name))
         cache = None
-        if sha:
-            if parent is not None and os.getppid() != parent:  # the batch is gone: nothing is written for no one
+        if job.sha:
+            if job.parent not in (None, os.getpid(), os.getppid()):  # the batch is gone: nothing is written
                 os._exit(1)
-            cache = _store(Path(out), sha, rows)
-        return key, rows, None, cache
+            cache = _store(Path(job.out), job.sha, rows)
+        return job.key, rows if job.ship_rows else None, None, cache
     except DocumentError as exc:
-        return key, None, {"stage": exc.stage, "code": exc.code, "message": exc.reason}, None
+        return job.key, None, _error_of(exc), None
     except Exception as exc:  # a parser bug: recorded, never fatal to the batch
-        return key, None, {"stage": "internal", "code": "internal_error",
-                           "message": f"parser bug: {type(exc).__name__}: {exc}"}, None
+        return job.key, None, {"stage": "internal", "code": "internal_error",
+                               "message": f"parser bug: {type(exc).__name__}: {exc}"}, None
+
+
+def _hash_url(url: str) -> tuple[str | None, dict | None]:
+    """Worker: the SHA-256 of an input named by URL, read where the worker is; or why it cannot be read."""
+    try:
+        return sha256_url(url), None
+    except DocumentError as exc:
+        return None, _error_of(exc)
+
+
+def _error_of(exc: DocumentError) -> dict:
+    return {"stage": exc.stage, "code": exc.code, "message": exc.reason}
 
 
 # ------------------------------------------------------------------ the run
 
 
-def _hash_inputs(given: dict[str, str]) -> tuple[dict[str, str | None], dict[str, dict]]:
-    """Each input's SHA-256 (None when unreadable), and the error of each that is not a regular file or cannot be read."""
-    hashes: dict[str, str | None] = {}
+def _hash_inputs(given: dict[str, str], engine) -> tuple[dict[str, str | None], dict[str, dict]]:
+    """Each input's SHA-256 (None when unreadable), and the error of each that is not a regular file or cannot be read.
+
+    Local files are hashed here; URLs by the engine's workers, which read them.
+    """
+    hashes: dict[str, str | None] = {key: None for key in given}
     unreadable: dict[str, dict] = {}
+    urls = [key for key, name in given.items() if is_url(name)]
     for key, path in given.items():
-        hashes[key] = None
+        if key in urls:
+            continue
         try:
             hashes[key] = sha256_of(Path(path))
         except DocumentError as exc:
-            unreadable[key] = {"stage": exc.stage, "code": exc.code, "message": exc.reason}
+            unreadable[key] = _error_of(exc)
         except OSError as exc:
             unreadable[key] = {"stage": "extract", "code": "unreadable",
                                "message": f"cannot read file ({exc.strerror or exc})"}
+    for i, result in engine.map(_hash_url, [given[key] for key in urls]):
+        if isinstance(result, Lost):
+            unreadable[urls[i]] = {"stage": "extract", "code": "worker_lost", "message": result.message}
+        elif result[1] is not None:
+            unreadable[urls[i]] = result[1]
+        else:
+            hashes[urls[i]] = result[0]
     return hashes, unreadable
 
 
@@ -286,17 +307,55 @@ def _known_results(out: Path, old_files: dict, hashes: dict[str, str | None], ke
     return known
 
 
+def _parse_todo(out: Path, jobs: list[Job], engine, on_result: Callable[[str], None]) -> dict[str, tuple]:
+    """Parse the jobs on the engine: (rows, error, cache entry) by key.
+
+    An engine that does not ship rows leaves them in the cache, where they are
+    read back here: a worker that wrote them where this process cannot read
+    them (an output folder not shared with the cluster) is told of in `errors`.
+    """
+    fresh: dict[str, tuple] = {}
+    for i, result in engine.map(_parse_one, jobs):
+        job = jobs[i]
+        if isinstance(result, Lost):
+            fresh[job.key] = (None, {"stage": "internal", "code": "worker_lost", "message": result.message}, None)
+        else:
+            key, rows, error, cache = result
+            if error is None and rows is None:
+                cached = _load_cached(out, job.sha, {"cache": cache}) if cache else None
+                if cached is None:
+                    error = {"stage": "internal", "code": "cache_not_shared",
+                             "message": f"the worker's rows are not in {text_name(out / CACHE)}: the output folder "
+                                        "must be one path that every worker and this machine can read"}
+                else:
+                    rows = cached[0]
+            fresh[key] = (rows, error, cache)
+        on_result(job.name)
+    return fresh
+
+
 def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bool = False,
-              on_done: Callable[[str], None] | None = None) -> BatchReport:
+              on_done: Callable[[str], None] | None = None, engine: str = "local",
+              scheduler: str | None = None, layout: str = "single",
+              docs_per_part: int = DOCS_PER_PART) -> BatchReport:
     """Parse what is new or changed among `inputs` and write a new version of the tables in `out_dir` if anything changed.
 
-    `out_dir` must be new, empty or a pipeline output (pipeline.store.OutputError
-    otherwise). `on_done(path)` is called once for every input file, as its
-    parse ends or, for an unchanged file, at once (for a progress bar); the
-    report lists every file's result in input order.
+    `inputs`: files, folders, or URLs (pipeline.sources). `out_dir` must be new,
+    empty or a pipeline output (pipeline.store.OutputError otherwise).
+    `engine`: `local` (processes of this machine, `workers` of them) or `dask`
+    (pipeline.engines: a local Dask cluster of `workers` processes, or the
+    cluster at `scheduler`); the tables are the same whatever the engine.
+    `layout`: `single` (one Parquet file per table) or `dataset` (a folder of
+    Parquet files per table, about `docs_per_part` documents to a file:
+    pipeline.write). `on_done(path)` is called once
+    for every input file, as its parse ends or, for an unchanged file, at once
+    (for a progress bar); the report lists every file's result in input order.
     """
     started = time.perf_counter()
-    with claim(out_dir) as owned:
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}: choose one of {', '.join(LAYOUTS)}")
+    on_done = on_done or (lambda _name: None)
+    with claim(out_dir) as owned, make_engine(engine, workers, scheduler) as runner:
         out = owned.out
         (out / CACHE).mkdir(exist_ok=True)
         current = owned.current()
@@ -305,39 +364,21 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
         old_files = old.get("files") if same_parser and not force and isinstance(old.get("files"), dict) else {}
 
         given: dict[str, str] = {}  # key -> the name this run was given
-        for path in discover(inputs):
-            given.setdefault(input_key(path), str(path))
-        hashes, unreadable = _hash_inputs(given)
+        for name in discover(inputs):
+            given.setdefault(input_key(name), str(name))
+        hashes, unreadable = _hash_inputs(given, runner)
         known = {} if force else _known_results(out, old_files, hashes, [k for k in given if k not in unreadable])
         todo = [key for key in given if key not in known and key not in unreadable]
-        if on_done:
-            for key in given:
-                if key not in todo:
-                    on_done(given[key])
+        for key in given:
+            if key not in todo:
+                on_done(given[key])
 
-        fresh: dict[str, tuple[dict | None, dict | None, dict | None]] = {}
-        if todo:
-            workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-            parent = os.getpid() if workers > 1 else None  # a worker process checks that its batch is still there
-            jobs = [(key, given[key], hashes[key], str(out), parent) for key in todo]
-
-            def collect(result: tuple[str, dict | None, dict | None, dict | None]) -> None:
-                key, rows, error, cache = result
-                fresh[key] = (rows, error, cache)
-                if on_done:
-                    on_done(given[key])
-
-            if workers == 1:
-                for job in jobs:
-                    collect(_parse_one(job))
-            else:
-                # Largest files first, so that no big file starts last and keeps one worker busy
-                # alone; the tables are assembled in input order below, whatever the order here.
-                jobs.sort(key=lambda job: -_size(job[1]))
-                with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
-                                         initargs=(os.getpid(),)) as pool:
-                    for result in pool.map(_parse_one, jobs, chunksize=1):
-                        collect(result)
+        # Largest files first, so that no big file starts last and keeps one worker busy
+        # alone; the tables are assembled in input order below, whatever the order here.
+        todo.sort(key=lambda key: -_size(given[key]))
+        jobs = [Job(key, given[key], hashes[key], str(out.resolve()), runner.parent, runner.ships_rows)
+                for key in todo]
+        fresh = _parse_todo(out, jobs, runner, on_done)
 
         report = BatchReport()
         files_entry: dict[str, dict] = {}
@@ -378,15 +419,21 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
         tables = resolve_citations(tables)  # citations → cited_documents, across documents
         report.rows_per_table = {name: len(rows) for name, rows in tables.items()}
         manifest = {"parser_version": PARSER_VERSION, "schemas": schemas_fingerprint(), "files": files_entry}
-        if manifest != old or current is None or owned.damaged(current, SCHEMAS):
-            commit_version(owned, {name: to_arrow(name, rows) for name, rows in tables.items()}, manifest)
+        if manifest != old or current is None or owned.damaged(current, SCHEMAS) \
+                or layout_of(current) != layout:
+            commit_version(owned, {name: to_arrow(name, rows) for name, rows in tables.items()}, manifest,
+                           layout=layout, docs_per_part=docs_per_part)
             report.written = True
         _prune_cache(out, {entry["cache"]["file"] for entry in files_entry.values() if entry.get("cache")})
+        if not report.written:
+            owned.sweep_parts()  # what a run killed before its record left, when this run commits none
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _size(path: str) -> int:
+    if is_url(path):
+        return 0  # the size of an object is the worker's to know; URLs keep their order
     try:
         return os.stat(path).st_size
     except OSError:

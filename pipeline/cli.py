@@ -15,8 +15,13 @@ from pathlib import Path
 
 import click
 
+from parsers.errors import DocumentError
+
 from .batch import BatchReport, FileResult, run_batch, text_name
+from .engines import ENGINES
 from .run import discover
+from .sources import is_url
+from .write import LAYOUTS
 
 MISUSE = 2  # click's own status for a usage error, kept for every misuse
 
@@ -102,36 +107,52 @@ def _summary(report: BatchReport, out_dir: Path) -> list[str]:
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes to parse with  [default: the machine's cores]")
 @click.option("--force", is_flag=True, help="Parse every file again, changed or not.")
-def parse(inputs: tuple[str, ...], out_dir: str, workers: int | None, force: bool) -> None:
-    """Parse INPUTS (files, or folders of .pdf and .txt files) into OUT_DIR.
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
+              help="local: processes of this machine; dask: a Dask cluster (local, or the one at --scheduler).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="With --engine dask: the scheduler of an existing cluster  [default: start a local one]")
+@click.option("--layout", type=click.Choice(LAYOUTS), default="single", show_default=True,
+              help="single: one Parquet file per table; dataset: a folder of part files per table.")
+def parse(inputs: tuple[str, ...], out_dir: str, workers: int | None, force: bool, engine: str,
+          scheduler: str | None, layout: str) -> None:
+    """Parse INPUTS (files, folders, or URLs such as s3://bucket/plans/) into OUT_DIR.
 
     Only new or changed files are parsed; a new version of the tables is
     written only when something changed. Exit status 1 when any file failed.
     """
+    from .engines import EngineUnavailable
     from .store import OutputError
+
+    if scheduler is not None and engine != "dask":
+        _fail("--scheduler is for --engine dask")
 
     if not out_dir:
         _fail("--out is empty: give the folder for the tables")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         _fail(f"--out {shown(out)} is a file, not a folder: give the folder for the tables")
-    missing = [p for p in inputs if not p or not os.path.lexists(p)]
+    missing = [p for p in inputs if not p or not (is_url(p) or os.path.lexists(p))]
     for p in missing:
         click.echo(f"error: {shown(p) if p else repr(p)}: no such file or folder", err=True)
     present = [p for p in inputs if p not in missing]
-    total = len(discover(present))
+    try:
+        total = len(discover(present))
+    except DocumentError as exc:  # a URL that cannot be listed
+        _fail(f"{shown(exc.path)}: {exc.reason}", 1)
     if not total and not missing:
         _fail("no .pdf or .txt files found in " + ", ".join(map(shown, inputs)), 1)
 
+    options = dict(workers=workers or os.cpu_count(), force=force, engine=engine, scheduler=scheduler, layout=layout)
     try:
         if sys.stderr.isatty() and total > 1:
             with click.progressbar(length=total, label="parsing", file=sys.stderr, show_pos=True) as bar:
-                report = run_batch(present, out, workers=workers or os.cpu_count(), force=force,
-                                   on_done=lambda _path: bar.update(1))
+                report = run_batch(present, out, on_done=lambda _path: bar.update(1), **options)
         else:
-            report = run_batch(present, out, workers=workers or os.cpu_count(), force=force)
+            report = run_batch(present, out, **options)
     except OutputError as exc:
         _fail(str(exc))
+    except EngineUnavailable as exc:
+        _fail(str(exc), 1)
     except OSError as exc:  # the output folder cannot be written: no room, no permission
         _fail(f"{shown(exc.filename or out)}: {exc.strerror or exc}", 1)
 

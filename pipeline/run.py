@@ -17,6 +17,8 @@ from parsers.normalise import normalise
 from parsers.outline import outline
 from parsers.tables import project
 
+from .sources import discover_url, is_url
+
 PARSER_VERSION = "0.4.0"  # 0.4.0: every document type, tables and table_cells, scans read by OCR; 0.3.0: citations read anew (types, codes, issuers, lists), cited_id; 0.2.0: appendix_rows.other_cells
 INPUT_SUFFIXES = (".pdf", ".txt", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
@@ -57,8 +59,11 @@ def _stopwatch(timings: dict[str, float] | None):
     return lap
 
 
-def discover(inputs: Iterable[str | Path]) -> list[Path]:
+def discover(inputs: Iterable[str | Path]) -> list[str | Path]:
     """The files to parse: names as given, folders searched for names ending in INPUT_SUFFIXES, sorted.
+
+    A URL (`s3://bucket/plans/`, `file:///data/raw`) is listed by fsspec
+    (pipeline.sources) and its files come back as URLs, in the same order.
 
     In a folder, whatever holds such a name is listed, be it a folder, a pipe
     or a broken link, and so is a symlink that leads back to a folder above it:
@@ -67,7 +72,11 @@ def discover(inputs: Iterable[str | Path]) -> list[Path]:
     or by two paths (relative and absolute, or through a link), is listed once.
     """
     found: list[Path] = []
+    urls: dict[str, str] = {}
     for item in inputs:
+        if is_url(item):
+            urls.update((url, url) for url in discover_url(str(item), INPUT_SUFFIXES))
+            continue
         p = Path(item)
         if p.is_dir():
             real = Path(os.path.realpath(p))
@@ -79,7 +88,7 @@ def discover(inputs: Iterable[str | Path]) -> list[Path]:
     unique: dict[str, Path] = {}
     for f in found:
         unique.setdefault(os.path.realpath(os.path.abspath(f)), f)
-    return list(unique.values())
+    return [*unique.values(), *urls.values()]
 
 
 def _walk(folder: Path, above: frozenset) -> Iterator[Path]:

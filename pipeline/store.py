@@ -7,6 +7,13 @@
         _manifest.json              what the run knew of its inputs (see pipeline.batch)
         _version.json               its own record, the same as _current.json was
     DIR/.cache/<sha256>.parquet the rows of one parsed document (see pipeline.batch)
+    DIR/dataset/<table>/        with `--layout dataset`: the table's part files, shared by versions
+        b00003of00008-<sha>.parquet  the rows of one range of doc_ids; named by its content, never changed
+
+A record lists each table's files; an entry marked `shared` is a part file in
+`dataset/<table>/`, any other a file in the version's own folder. A run
+writes only the part files whose content is new (the name says the content),
+and removes a part file when no version on disk lists it any more.
 
 Snapshot reads: a run writes a new version into a folder of its own, then
 replaces `_current.json` (`os.replace`, atomic), so a reader that reads the
@@ -48,6 +55,10 @@ RECORD = "_version.json"
 MANIFEST = "_manifest.json"
 CACHE = ".cache"
 LAYOUT = 2  # 1: one <table>.parquet per table beside _manifest.json, rewritten in place
+LAYOUT_SHARED = 3  # a record that lists shared part files: a reader of layout 2 must not take it for one
+DATASET = "dataset"
+# A part file's name: its bucket of doc_ids, the number of buckets, the first hex digits of its SHA-256.
+PART_NAME = re.compile(r"b\d{5}of\d{5}-[0-9a-f]{20}\.parquet")
 FORMAT = "vn-plan-pipeline output"
 KEEP_VERSIONS = 2  # the current version and the one before: a reader that began before a run still finds its files
 
@@ -78,10 +89,15 @@ class FileEntry:
     size: int
     sha256: str
     rows: int | None = None
+    shared: bool = False  # a part file in dataset/<table>/, not in the version's folder
 
     def as_json(self) -> dict:
         entry = {"file": self.name, "bytes": self.size, "sha256": self.sha256}
-        return entry if self.rows is None else {**entry, "rows": self.rows}
+        if self.rows is not None:
+            entry["rows"] = self.rows
+        if self.shared:
+            entry["shared"] = True
+        return entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +113,18 @@ class Version:
     def folder(self, out: Path) -> Path:
         return version_folder(out, self.number)
 
+    def path(self, out: Path, table: str, entry: FileEntry) -> Path:
+        """Where one of the version's files is: a shared part file, or a file of its own folder."""
+        return dataset_folder(out, table) / entry.name if entry.shared else self.folder(out) / entry.name
+
+    @property
+    def shares(self) -> bool:
+        return any(entry.shared for files in self.tables.values() for entry in files)
+
     def as_json(self) -> dict:
         return {
-            "format": FORMAT, "layout": LAYOUT, "version": self.number, "previous": self.previous,
+            "format": FORMAT, "layout": LAYOUT_SHARED if self.shares else LAYOUT,
+            "version": self.number, "previous": self.previous,
             "written": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "tables": {name: [f.as_json() for f in files] for name, files in self.tables.items()},
             "manifest": self.manifest.as_json() if self.manifest else None,
@@ -108,6 +133,10 @@ class Version:
 
 def version_folder(out: Path, number: int) -> Path:
     return out / f"v{number:06d}"
+
+
+def dataset_folder(out: Path, table: str) -> Path:
+    return out / DATASET / table
 
 
 def is_plain_name(name: object) -> bool:
@@ -171,7 +200,7 @@ def _file_entry(raw: object, where: str) -> FileEntry | None:
     size, sha, rows = raw.get("bytes"), raw.get("sha256"), raw.get("rows")
     if not (isinstance(size, int) and size >= 0 and isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha)):
         raise ValueError(f"{where}: file {name!r} has no valid size and SHA-256")
-    return FileEntry(name, size, sha, rows if isinstance(rows, int) else None)
+    return FileEntry(name, size, sha, rows if isinstance(rows, int) else None, raw.get("shared") is True)
 
 
 def parse_record(text: str, where: str) -> Version:
@@ -180,7 +209,7 @@ def parse_record(text: str, where: str) -> Version:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{where}: not a version record ({exc})") from None
-    if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("layout") != LAYOUT:
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("layout") not in (LAYOUT, LAYOUT_SHARED):
         raise ValueError(f"{where}: not a version record of this layout")
     number, previous = raw.get("version"), raw.get("previous")
     if type(number) is not int or number < 1 or not (previous is None or type(previous) is int):
@@ -190,7 +219,7 @@ def parse_record(text: str, where: str) -> Version:
         raise ValueError(f"{where}: no tables")
     files, ignored = {}, 0
     for name, entries in tables.items():
-        if not isinstance(entries, list):
+        if not isinstance(entries, list) or not is_plain_name(name):
             raise ValueError(f"{where}: table {name!r} has no file list")
         found = [_file_entry(entry, where) for entry in entries]
         files[name] = tuple(e for e in found if e is not None)
@@ -228,8 +257,7 @@ class Snapshot:
         if self.version is None:  # a folder of layout 1: the files as they lie
             path = self.out / f"{table}.parquet"
             return [(path, None)] if path.is_file() else []
-        folder = self.version.folder(self.out)
-        return [(folder / entry.name, entry) for entry in self.version.tables.get(table, ())]
+        return [(self.version.path(self.out, table, entry), entry) for entry in self.version.tables.get(table, ())]
 
     def read_bytes(self, path: Path, entry: FileEntry | None) -> bytes:
         """A table file's bytes, checked against the record; DamagedTable when they differ."""
@@ -355,7 +383,7 @@ def claim(data_dir: str | Path) -> "Claim":
         record = None
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise OutputError(f"{marker} is not the marker plan-parse writes: the folder is not a plan-parse output")
-    for own in (CACHE,):
+    for own in (CACHE, DATASET):
         if os.path.lexists(out / own) and ((out / own).is_symlink() or not (out / own).is_dir()):
             raise OutputError(f"{out / own} is not a folder of its own: the pipeline writes there only into one")
     fd = open_file(marker)
@@ -419,10 +447,9 @@ class Claim:
 
     def damaged(self, version: Version, tables) -> list[str]:
         """The tables among `tables` that the version lacks, or whose files differ from its record."""
-        folder = version.folder(self.out)
         return [name for name in tables
                 if version.ignored or name not in version.tables
-                or not all(matches(folder / entry.name, entry) for entry in version.tables[name])]
+                or not all(matches(version.path(self.out, name, entry), entry) for entry in version.tables[name])]
 
     def read_manifest(self, version: Version | None) -> dict:
         """The manifest of `version`, checked against its record; {} when there is none or it is damaged."""
@@ -438,6 +465,16 @@ class Claim:
             warnings.warn(f"{path}: manifest ignored ({exc}); every input is parsed again", stacklevel=2)
             return {}
         return manifest if isinstance(manifest, dict) else {}
+
+    def part_folder(self, table: str) -> Path:
+        """The folder of a table's shared part files, made when missing; never a link."""
+        if not is_plain_name(table):
+            raise ValueError(f"not a table name: {table!r}")
+        for folder in (self.out / DATASET, dataset_folder(self.out, table)):
+            if os.path.lexists(folder) and (folder.is_symlink() or not folder.is_dir()):
+                raise OutputError(f"{folder} is not a folder of its own: the pipeline writes there only into one")
+            folder.mkdir(exist_ok=True)
+        return dataset_folder(self.out, table)
 
     def new_folder(self) -> tuple[int, Path]:
         """A new, empty folder for the next version, numbered after every version folder there is."""
@@ -480,6 +517,36 @@ class Claim:
             folder = self.out / entry
             if found and int(found.group(1)) not in keep and folder.is_dir() and not folder.is_symlink():
                 self._remove_version(folder)
+        self.sweep_parts()
+
+    def sweep_parts(self) -> None:
+        """Remove the shared part files that no version on disk lists, and temporary files on their way to one.
+
+        What a run killed before its record wrote goes here too. When any
+        version's record cannot be read, nothing is removed: its files are not known.
+        """
+        root = self.out / DATASET
+        if not root.is_dir() or root.is_symlink():
+            return
+        listed: set[tuple[str, str]] = set()
+        for entry in os.listdir(self.out):
+            if not VERSION_DIR.match(entry) or not (self.out / entry / RECORD).exists():
+                continue
+            try:
+                version = parse_record(read_file(self.out / entry / RECORD).decode("utf-8"), entry)
+            except (OSError, ValueError, UnicodeDecodeError):
+                return
+            listed |= {(table, f.name) for table, files in version.tables.items() for f in files if f.shared}
+        for table in os.listdir(root):
+            folder = root / table
+            if folder.is_symlink() or not folder.is_dir():
+                continue
+            for name in os.listdir(folder):
+                final = name[1:].rsplit(".", 2)[0]
+                ours = (PART_NAME.fullmatch(name) and (table, name) not in listed) or \
+                    (PART_NAME.fullmatch(final) and own_temporary(name, final))
+                if ours and (folder / name).is_file() and not (folder / name).is_symlink():
+                    (folder / name).unlink(missing_ok=True)
 
     def _remove_version(self, folder: Path) -> None:
         record = folder / RECORD
@@ -500,7 +567,7 @@ class Claim:
                     pass
             try:
                 version = parse_record(os.read(fd, 1 << 24).decode("utf-8"), str(record))
-                listed = [e.name for files in version.tables.values() for e in files]
+                listed = [e.name for files in version.tables.values() for e in files if not e.shared]
                 listed += [version.manifest.name] if version.manifest else []
             except (ValueError, UnicodeDecodeError) as exc:
                 warnings.warn(f"{exc}; the folder is left as it is", stacklevel=3)

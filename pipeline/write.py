@@ -3,13 +3,27 @@
 A version's files are written into a folder of their own and never touched
 again (pipeline.store), so a reader, or a crash, sees the old tables or the
 new ones, never half of one nor a mix.
+
+Two layouts of a version's tables:
+- `single`: one Parquet file per table, in the version's folder.
+- `dataset`: a folder of part files per table (`dataset/<table>/`), one per
+  range of doc_ids, shared by the versions that have the same rows there. The
+  doc_ids are split into 2**k ranges by their leading bits, k the least that
+  keeps about DOCS_PER_PART documents to a range, so a run that changed a few
+  documents writes only the parts that hold them. Parts are read in range
+  order, which is the tables' own order (every per-document table is sorted
+  by doc_id first): both layouts read back as the same rows in the same order.
+  Tables of the whole batch (agencies, cited documents, errors) are one part.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import math
 import os
+import tempfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,7 +31,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .schemas import SCHEMAS, SORT_KEYS
-from .store import MANIFEST, Claim, FileEntry, Version, claim, entry_of
+from .store import MANIFEST, Claim, FileEntry, Version, claim, entry_of, matches
+
+LAYOUTS = ("single", "dataset")
+# Documents to a part file, about: a part of table_cells then holds some 10^5 rows, a few MB.
+DOCS_PER_PART = 500
 
 
 def rows_to_arrow(name: str, rows: list[dict]) -> pa.Table:
@@ -54,10 +72,69 @@ def write_parquet(table: pa.Table, path: Path) -> FileEntry:
     return entry_of(path, rows=table.num_rows)
 
 
-def commit_version(owned: Claim, tables: dict[str, pa.Table], manifest: dict | None) -> Version:
+def layout_of(version: Version | None) -> str | None:
+    return None if version is None else "dataset" if version.shares else "single"
+
+
+def _parquet_bytes(table: pa.Table) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
+
+
+def _buckets(table: pa.Table, bits: int) -> list[int]:
+    """Each row's range of doc_ids: the first `bits` bits of its doc_id; a row without one goes last."""
+    last = (1 << bits) - 1
+    ids = table.column("doc_id").to_pylist()
+    by_id: dict[str | None, int] = {}
+    for doc_id in set(ids):
+        try:
+            by_id[doc_id] = int(doc_id[:8], 16) >> (32 - bits) if bits else 0
+        except (TypeError, ValueError):
+            by_id[doc_id] = last
+    return [by_id[doc_id] for doc_id in ids]
+
+
+def write_parts(owned: Claim, name: str, table: pa.Table, bits: int) -> list[FileEntry]:
+    """One table as shared part files, one per non-empty range of doc_ids; a part already on disk is kept."""
+    folder = owned.part_folder(name)
+    count = 1 << bits if "doc_id" in table.column_names and SORT_KEYS[name][0] == "doc_id" else 1
+    if count == 1:
+        parts = [(0, table)] if table.num_rows else []
+    else:
+        bucket_of = pa.array(_buckets(table, bits), pa.int32())
+        parts = [(b, table.filter(pc.equal(bucket_of, b))) for b in sorted(set(bucket_of.to_pylist()))]
+    entries = []
+    for bucket, part in parts:
+        data = _parquet_bytes(part)
+        sha = hashlib.sha256(data).hexdigest()
+        entry = FileEntry(f"b{bucket:05d}of{count:05d}-{sha[:20]}.parquet", len(data), sha, part.num_rows, True)
+        if not matches(folder / entry.name, entry):
+            fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=folder)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, folder / entry.name)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        entries.append(entry)
+    return entries
+
+
+def commit_version(owned: Claim, tables: dict[str, pa.Table], manifest: dict | None,
+                   layout: str = "single", docs_per_part: int = DOCS_PER_PART) -> Version:
     """Write every table (and the run's manifest) as a new version and make it current."""
     number, folder = owned.new_folder()
-    files = {name: [write_parquet(table, folder / f"{name}.parquet")] for name, table in tables.items()}
+    if layout == "dataset":
+        documents = tables["documents"].num_rows if "documents" in tables else 0
+        bits = max(0, math.ceil(math.log2(documents / docs_per_part))) if documents > docs_per_part else 0
+        files = {name: write_parts(owned, name, table, bits) for name, table in tables.items()}
+    else:
+        files = {name: [write_parquet(table, folder / f"{name}.parquet")] for name, table in tables.items()}
     manifest_entry = None
     if manifest is not None:
         _write_new_file(folder / MANIFEST,
