@@ -151,7 +151,7 @@ class DaskEngine:
 
             try:
                 if self.scheduler:
-                    self._client = Client(self.scheduler, timeout="30s")
+                    self._client = Client(self.scheduler)  # waits distributed.comm.timeouts.connect (30 s)
                 else:
                     self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                                  dashboard_address=":0", silence_logs=logging.ERROR)

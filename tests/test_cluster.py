@@ -226,3 +226,28 @@ def test_a_dataset_run_killed_before_its_record_leaves_the_previous_version(corp
     listed = {f"{table}/{f.name}" for table, files in current_version(out).tables.items() for f in files}
     assert _parts(out) == listed == parts
     _assert_same_tables(load_tables(out), before)
+
+
+def test_the_command_line_runs_on_a_cluster_and_says_in_one_line_when_it_cannot(corpus, local_tables, cluster, tmp_path):
+    cluster_, _client = cluster
+    cli = [sys.executable, "-m", "pipeline", "parse"]
+    out = tmp_path / "cli"
+    done = subprocess.run([*cli, str(corpus), "--out", str(out), "--engine", "dask",
+                           "--scheduler", cluster_.scheduler_address, "--layout", "dataset"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1  # the one file that is no document
+    assert done.stderr.strip().splitlines() == [f"error: {corpus / 'not-a-document.txt'}: "
+                                                 + local_tables[1]["errors"].message.iloc[0]]
+    _assert_same_tables(load_tables(out), local_tables[1])
+
+    misuse = subprocess.run([*cli, str(corpus), "--out", str(tmp_path / "x"), "--scheduler", "tcp://127.0.0.1:9"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert (misuse.returncode, misuse.stderr) == (2, "error: --scheduler is for --engine dask\n")
+
+    # Nothing listens on port 9: the run stops, in one line, once the connect timeout has passed.
+    unreachable = subprocess.run([*cli, str(corpus), "--out", str(tmp_path / "y"), "--engine", "dask",
+                                  "--scheduler", "tcp://127.0.0.1:9"], cwd=ROOT, capture_output=True, text=True,
+                                 env={**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+    assert unreachable.returncode == 1
+    assert unreachable.stderr.startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:9 (")
+    assert len(unreachable.stderr.strip().splitlines()) == 1
