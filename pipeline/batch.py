@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -45,12 +46,18 @@ from .run import PARSER_VERSION, discover, parse_document
 from .schemas import SCHEMAS
 from .sources import is_url, local_copy, sha256_url
 from .store import CACHE, FileEntry, claim, is_plain_name, own_temporary, read_file
-from .write import DOCS_PER_PART, LAYOUTS, commit_version, layout_of, rows_to_arrow, to_arrow
+from .write import (DOCS_PER_PART, LAYOUTS, VersionWriter, bucket_bits, bucket_of, layout_of, rows_to_arrow,
+                    sort_table, to_arrow)
 
 # The column of the rows that names their input file: cached rows take the name of this run's input.
 SOURCE_COLUMN = "source_path"
 # A cache entry's name: the SHA-256 of the input it holds the rows of.
 CACHE_ENTRY = re.compile(r"[0-9a-f]{64}\.parquet")
+# The tables the batch-wide stages read (agencies merged, citations resolved across documents): read
+# for every document at once. The other tables are read from the cache one range of documents at a
+# time as they are written, so that the batch's memory does not grow with every row of every document.
+WHOLE_BATCH = ("documents", "citations", "agencies")
+PER_DOCUMENT = tuple(name for name in SCHEMAS if name not in WHOLE_BATCH + ("cited_documents", "errors"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,12 +144,24 @@ def encode_rows(rows: dict[str, list[dict]]) -> bytes:
     return sink.getvalue()
 
 
-def decode_rows(data: bytes) -> dict[str, list[dict]]:
-    """The rows `encode_rows` stored; ValueError when the data is not such an entry."""
-    table = pq.read_table(pa.BufferReader(data))
-    if table.num_rows != 1 or not table.schema.equals(_cache_schema(), check_metadata=False):
+def _read_entry(data: bytes, tables) -> pa.Table:
+    entry = pq.ParquetFile(pa.BufferReader(data))
+    if entry.metadata.num_rows != 1 or not entry.schema_arrow.equals(_cache_schema(), check_metadata=False):
         raise ValueError("not a cache entry of the current schemas")
-    return {name: table.column(name)[0].as_py() for name in SCHEMAS}
+    return entry.read(columns=list(tables))
+
+
+def decode_rows(data: bytes, tables=tuple(SCHEMAS)) -> dict[str, list[dict]]:
+    """The rows `encode_rows` stored (of `tables`, every table by default); ValueError when the data is not such an entry."""
+    entry = _read_entry(data, tables)
+    return {name: entry.column(name)[0].as_py() for name in tables}
+
+
+def decode_tables(data: bytes, tables) -> dict[str, pa.Table]:
+    """The stored rows of `tables` as Arrow tables of their declared schemas, with no Python row in between."""
+    entry = _read_entry(data, tables)
+    return {name: pa.Table.from_struct_array(entry.column(name).chunk(0).values).cast(SCHEMAS[name])
+            for name in tables}
 
 
 def _store(out: Path, sha: str, rows: dict) -> dict:
@@ -161,7 +180,7 @@ def _store(out: Path, sha: str, rows: dict) -> dict:
 
 
 def _load_cached(out: Path, sha: str, entry: dict | None) -> tuple[dict, dict] | None:
-    """The cached rows of the input with SHA-256 `sha`, and their manifest entry; None when there are none to trust.
+    """The cached rows of the input with SHA-256 `sha` (of the WHOLE_BATCH tables), and their manifest entry; None when there are none to trust.
 
     An entry the manifest lists must have the size and SHA-256 it gives; one
     it does not list (written by a run killed before its new version) is used
@@ -186,7 +205,7 @@ def _load_cached(out: Path, sha: str, entry: dict | None) -> tuple[dict, dict] |
                       stacklevel=2)
         return None
     try:
-        rows = decode_rows(data)
+        rows = decode_rows(data, WHOLE_BATCH)
     except (ValueError, OSError, pa.ArrowException) as exc:
         warnings.warn(f"{path}: unreadable cache entry ({exc}); the file is parsed again", stacklevel=2)
         return None
@@ -195,6 +214,15 @@ def _load_cached(out: Path, sha: str, entry: dict | None) -> tuple[dict, dict] |
             or documents[0].get("parser_version") != PARSER_VERSION:
         return None  # the rows of another file, or of another parser
     return rows, cache
+
+
+def _cached_tables(out: Path, cache: dict, tables) -> dict[str, pa.Table]:
+    """A document's rows of `tables`, from the cache entry this run checked; OSError when it changed since."""
+    path = out / CACHE / cache["file"]
+    data = read_file(path)
+    if len(data) != cache["bytes"] or hashlib.sha256(data).hexdigest() != cache["sha256"]:
+        raise OSError(errno.ESTALE, "changed while the run read it; run again", str(path))
+    return decode_tables(data, tables)
 
 
 def _prune_cache(out: Path, keep: set[str]) -> None:
@@ -220,14 +248,14 @@ class Job:
     sha: str | None  # its SHA-256: the name of its cache entry
     out: str  # the output folder, where the worker writes the cache entry
     parent: int | None  # the pid the worker checks before it writes (a local pool's batch)
-    ship_rows: bool  # return the rows, or only the cache entry (the driver reads it)
 
 
 def _parse_one(job: Job) -> tuple[str, dict | None, dict | None, dict | None]:
-    """Worker: parse one file and cache its rows; (key, rows by table or None, error, cache entry).
+    """Worker: parse one file and cache its rows; (key, error, cache entry, rows per table).
 
-    The worker writes the cache itself, so that the main process, the part of a
-    batch that does not run in parallel, does not serialise every result twice.
+    The worker writes the cache itself and returns only its name: a result is a
+    few hundred bytes, whether it crosses a pipe or a network, and the batch
+    reads each document's rows from the cache when it writes them.
     """
     try:
         ocr_cache = Path(job.out) / CACHE / "ocr"
@@ -237,17 +265,15 @@ def _parse_one(job: Job) -> tuple[str, dict | None, dict | None, dict | None]:
         else:
             rows = parse_document(job.name, ocr_cache=ocr_cache)
         _name_rows(rows, text_name(job.name))
-        cache = None
-        if job.sha:
-            if job.parent not in (None, os.getpid(), os.getppid()):  # the batch is gone: nothing is written
-                os._exit(1)
-            cache = _store(Path(job.out), job.sha, rows)
-        return job.key, rows if job.ship_rows else None, None, cache
+        if job.parent not in (None, os.getpid(), os.getppid()):  # the batch is gone: nothing is written
+            os._exit(1)
+        cache = _store(Path(job.out), job.sha, rows)
+        return job.key, None, cache, {name: len(table_rows) for name, table_rows in rows.items()}
     except DocumentError as exc:
-        return job.key, None, _error_of(exc), None
+        return job.key, _error_of(exc), None, None
     except Exception as exc:  # a parser bug: recorded, never fatal to the batch
-        return job.key, None, {"stage": "internal", "code": "internal_error",
-                               "message": f"parser bug: {type(exc).__name__}: {exc}"}, None
+        return job.key, {"stage": "internal", "code": "internal_error",
+                         "message": f"parser bug: {type(exc).__name__}: {exc}"}, None, None
 
 
 def _hash_url(url: str) -> tuple[str | None, dict | None]:
@@ -295,43 +321,75 @@ def _hash_inputs(given: dict[str, str], engine) -> tuple[dict[str, str | None], 
 
 def _known_results(out: Path, old_files: dict, hashes: dict[str, str | None], keys: list[str]) -> dict[str, tuple]:
     """The inputs this run need not parse: (rows, error, cache entry) by key, from the manifest and the cache."""
-    known = {}
+    known = {}  # key -> (rows, error, cache entry, counts)
     for key in keys:
         entry = old_files.get(key)
         entry = entry if isinstance(entry, dict) and entry.get("sha256") == hashes[key] else None
         error = entry.get("error") if entry and entry.get("status") == "failed" else None
         if isinstance(error, dict) and all(isinstance(error.get(k), str) for k in ("stage", "code", "message")):
-            known[key] = (None, error, None)  # the same bytes failed before: they fail again
+            known[key] = (None, error, None, None)  # the same bytes failed before: they fail again
         elif cached := _load_cached(out, hashes[key], entry if entry and entry.get("status") == "ok" else None):
-            known[key] = (cached[0], None, cached[1])
+            known[key] = (cached[0], None, cached[1], None)
     return known
 
 
 def _parse_todo(out: Path, jobs: list[Job], engine, on_result: Callable[[str], None]) -> dict[str, tuple]:
-    """Parse the jobs on the engine: (rows, error, cache entry) by key.
+    """Parse the jobs on the engine: (rows of the WHOLE_BATCH tables, error, cache entry, counts) by key.
 
-    An engine that does not ship rows leaves them in the cache, where they are
-    read back here: a worker that wrote them where this process cannot read
-    them (an output folder not shared with the cluster) is told of in `errors`.
+    The rows are read back from the cache the worker wrote: a worker that wrote
+    them where this process cannot read them (an output folder not shared with
+    the cluster) is told of in `errors`.
     """
     fresh: dict[str, tuple] = {}
     for i, result in engine.map(_parse_one, jobs):
         job = jobs[i]
         if isinstance(result, Lost):
-            fresh[job.key] = (None, {"stage": "internal", "code": "worker_lost", "message": result.message}, None)
+            error = {"stage": "internal", "code": "worker_lost", "message": result.message}
+            fresh[job.key] = (None, error, None, None)
         else:
-            key, rows, error, cache = result
-            if error is None and rows is None:
-                cached = _load_cached(out, job.sha, {"cache": cache}) if cache else None
+            key, error, cache, counts = result
+            rows = None
+            if error is None:
+                cached = _load_cached(out, job.sha, {"cache": cache})
                 if cached is None:
                     error = {"stage": "internal", "code": "cache_not_shared",
                              "message": f"the worker's rows are not in {text_name(out / CACHE)}: the output folder "
                                         "must be one path that every worker and this machine can read"}
                 else:
                     rows = cached[0]
-            fresh[key] = (rows, error, cache)
+            fresh[key] = (rows, error, cache, counts)
         on_result(job.name)
     return fresh
+
+
+def _write_version(owned, kept: list[tuple[str, dict]], whole: dict[str, list[dict]], manifest: dict,
+                   layout: str, docs_per_part: int) -> dict[str, int]:
+    """Write a new version from the kept documents' cache entries and the batch-wide tables; rows per table.
+
+    The per-document tables are written one range of doc_ids at a time
+    (pipeline.write.VersionWriter), the documents of a range read from the cache
+    in doc_id order: every such table is sorted by doc_id first, so the ranges'
+    rows, each range sorted, are the table's rows in its declared order.
+    """
+    bits = bucket_bits(len(kept), docs_per_part)
+    ranges: dict[int, list[dict]] = {}
+    for doc_id, cache in sorted(kept, key=lambda item: item[0]):
+        ranges.setdefault(bucket_of(doc_id, bits), []).append(cache)
+    writer = VersionWriter(owned, layout, bits)
+    try:
+        for bucket, caches in ranges.items():
+            pieces: dict[str, list[pa.Table]] = {name: [] for name in PER_DOCUMENT}
+            for cache in caches:
+                for name, table in _cached_tables(owned.out, cache, PER_DOCUMENT).items():
+                    pieces[name].append(table)
+            for name in PER_DOCUMENT:
+                writer.add(name, sort_table(name, pa.concat_tables(pieces[name])), bucket)
+        for name, rows in whole.items():
+            writer.add(name, to_arrow(name, rows))
+        writer.commit(manifest)
+    finally:
+        writer.close()
+    return {name: writer.rows.get(name, 0) for name in SCHEMAS}
 
 
 def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bool = False,
@@ -376,27 +434,27 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
         # Largest files first, so that no big file starts last and keeps one worker busy
         # alone; the tables are assembled in input order below, whatever the order here.
         todo.sort(key=lambda key: -_size(given[key]))
-        jobs = [Job(key, given[key], hashes[key], str(out.resolve()), runner.parent, runner.ships_rows)
-                for key in todo]
+        jobs = [Job(key, given[key], hashes[key], str(out.resolve()), runner.parent) for key in todo]
         fresh = _parse_todo(out, jobs, runner, on_done)
 
         report = BatchReport()
         files_entry: dict[str, dict] = {}
-        tables: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+        whole: dict[str, list[dict]] = {name: [] for name in (*WHOLE_BATCH, "errors")}
+        kept: list[tuple[str, dict]] = []  # (doc_id, cache entry) of each document whose rows the tables hold
         seen_docs: dict[str, str] = {}
         for key, given_path in given.items():
             sha, path = hashes[key], text_name(given_path)
             if key in unreadable:
-                rows, error, cache, status = None, unreadable[key], None, "failed"
+                rows, error, cache, counts, status = None, unreadable[key], None, None, "failed"
             elif key in fresh:
-                rows, error, cache = fresh[key]
+                rows, error, cache, counts = fresh[key]
                 status = "parsed"
             else:
-                rows, error, cache = known[key]
+                rows, error, cache, counts = known[key]
                 status = "unchanged"
             if error is not None:
                 error = {"source_path": path, "sha256": sha, **{k: error[k] for k in ("stage", "code", "message")}}
-                tables["errors"].append(error)
+                whole["errors"].append(error)
                 files_entry[key] = {"path": path, "sha256": sha, "status": "failed", "error": error}
                 result = FileResult(given_path, sha, "failed", error=error)
             else:
@@ -409,21 +467,22 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
                     result = FileResult(given_path, sha, "duplicate", summary={"duplicate_of": seen_docs[doc_id]})
                 else:
                     seen_docs[doc_id] = given_path
-                    for name, table_rows in rows.items():
-                        tables[name].extend(table_rows)
-                    result = FileResult(given_path, sha, "parsed" if status == "parsed" else "unchanged",
-                                        summary=rows["documents"][0], counts={k: len(v) for k, v in rows.items()})
+                    for name in WHOLE_BATCH:
+                        whole[name].extend(rows[name])
+                    kept.append((doc_id, cache))
+                    result = FileResult(given_path, sha, status, summary=rows["documents"][0], counts=counts)
             report.results.append(result)
 
-        tables["agencies"] = merge_agency_rows(tables["agencies"])  # one row per agency across documents
-        tables = resolve_citations(tables)  # citations → cited_documents, across documents
-        report.rows_per_table = {name: len(rows) for name, rows in tables.items()}
+        whole["agencies"] = merge_agency_rows(whole["agencies"])  # one row per agency across documents
+        whole.update(resolve_citations(whole))  # citations → cited_documents, across documents
         manifest = {"parser_version": PARSER_VERSION, "schemas": schemas_fingerprint(), "files": files_entry}
         if manifest != old or current is None or owned.damaged(current, SCHEMAS) \
                 or layout_of(current) != layout:
-            commit_version(owned, {name: to_arrow(name, rows) for name, rows in tables.items()}, manifest,
-                           layout=layout, docs_per_part=docs_per_part)
+            report.rows_per_table = _write_version(owned, kept, whole, manifest, layout, docs_per_part)
             report.written = True
+        else:
+            report.rows_per_table = {name: sum(entry.rows or 0 for entry in current.tables.get(name, ()))
+                                     for name in SCHEMAS}
         _prune_cache(out, {entry["cache"]["file"] for entry in files_entry.values() if entry.get("cache")})
         if not report.written:
             owned.sweep_parts()  # what a run killed before its record left, when this run commits none

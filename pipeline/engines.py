@@ -12,7 +12,8 @@ allows) yields a `Lost` instead of a result.
   address, a local cluster of `workers` processes (one thread each) is started
   on first use and stopped at the end; with `tcp://HOST:PORT`, the jobs go to
   that cluster. A job is a few names and numbers, never a file's bytes, and
-  its result is small (the worker writes the rows to the output's cache).
+  its result is small: with every engine, the worker writes the rows to the
+  output's cache, where the batch reads them.
   A worker that dies takes its job back to the scheduler, which gives it to
   another worker, up to `distributed.scheduler.allowed-failures` times (3 by
   default); after that the job is `Lost`.
@@ -83,7 +84,6 @@ def _die_with_parent(parent: int) -> None:
 class LocalEngine:
     """This process (one worker), or a pool of processes on this machine."""
 
-    ships_rows = True  # results come back through a pipe on this machine: rows and all
     name = "local"
 
     def __init__(self, workers: int):
@@ -117,7 +117,6 @@ class LocalEngine:
 class DaskEngine:
     """`dask.distributed`: a local cluster started here, or an existing one at `scheduler`."""
 
-    ships_rows = False  # rows stay in the output's cache, which the driver reads
     name = "dask"
     parent = None  # a Dask worker outlives no batch of ours: its scheduler cancels what is not wanted
 

@@ -49,10 +49,13 @@ def rows_to_arrow(name: str, rows: list[dict]) -> pa.Table:
 
 
 def to_arrow(name: str, rows: list[dict]) -> pa.Table:
-    table = rows_to_arrow(name, rows)
+    return sort_table(name, rows_to_arrow(name, rows))
+
+
+def sort_table(name: str, table: pa.Table) -> pa.Table:
+    """The table in its declared order (SORT_KEYS); a stable sort: rows with equal keys keep the order a stage gave them."""
     keys = [(k, "ascending") for k in SORT_KEYS[name]]
-    # A stable sort: rows with equal keys keep the order a stage gave them.
-    return table.take(pc.sort_indices(table, sort_keys=keys)) if rows else table
+    return table.take(pc.sort_indices(table, sort_keys=keys)) if table.num_rows else table
 
 
 def _write_new_file(path: Path, data: bytes) -> None:
@@ -76,71 +79,128 @@ def layout_of(version: Version | None) -> str | None:
     return None if version is None else "dataset" if version.shares else "single"
 
 
+def bucket_bits(documents: int, docs_per_part: int = DOCS_PER_PART) -> int:
+    """k: the least number of leading doc_id bits that splits `documents` into ranges of about `docs_per_part`."""
+    return max(0, math.ceil(math.log2(documents / docs_per_part))) if documents > docs_per_part else 0
+
+
+def bucket_of(doc_id: str | None, bits: int) -> int:
+    """A doc_id's range: its first `bits` bits (doc_ids are hex); one that is not hex goes last, as it sorts."""
+    try:
+        return int(doc_id[:8], 16) >> (32 - bits) if bits else 0
+    except (TypeError, ValueError):
+        return (1 << bits) - 1
+
+
 def _parquet_bytes(table: pa.Table) -> bytes:
     sink = io.BytesIO()
     pq.write_table(table, sink, compression="zstd")
     return sink.getvalue()
 
 
-def _buckets(table: pa.Table, bits: int) -> list[int]:
-    """Each row's range of doc_ids: the first `bits` bits of its doc_id; a row without one goes last."""
-    last = (1 << bits) - 1
-    ids = table.column("doc_id").to_pylist()
-    by_id: dict[str | None, int] = {}
-    for doc_id in set(ids):
-        try:
-            by_id[doc_id] = int(doc_id[:8], 16) >> (32 - bits) if bits else 0
-        except (TypeError, ValueError):
-            by_id[doc_id] = last
-    return [by_id[doc_id] for doc_id in ids]
+def _by_document(name: str) -> bool:
+    return SORT_KEYS[name][:1] == ["doc_id"]
 
 
-def write_parts(owned: Claim, name: str, table: pa.Table, bits: int) -> list[FileEntry]:
-    """One table as shared part files, one per non-empty range of doc_ids; a part already on disk is kept."""
-    folder = owned.part_folder(name)
-    count = 1 << bits if "doc_id" in table.column_names and SORT_KEYS[name][0] == "doc_id" else 1
-    if count == 1:
-        parts = [(0, table)] if table.num_rows else []
-    else:
-        bucket_of = pa.array(_buckets(table, bits), pa.int32())
-        parts = [(b, table.filter(pc.equal(bucket_of, b))) for b in sorted(set(bucket_of.to_pylist()))]
-    entries = []
-    for bucket, part in parts:
-        data = _parquet_bytes(part)
-        sha = hashlib.sha256(data).hexdigest()
-        entry = FileEntry(f"b{bucket:05d}of{count:05d}-{sha[:20]}.parquet", len(data), sha, part.num_rows, True)
-        if not matches(folder / entry.name, entry):
-            fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=folder)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, folder / entry.name)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        entries.append(entry)
-    return entries
+class VersionWriter:
+    """One new version of the tables, written table by table and range by range; current once `commit`ted.
+
+    A per-document table may come in pieces, each the sorted rows of one range
+    of doc_ids, in range order: the single layout appends them to one file
+    (a row group each), the dataset layout makes each a part file. Memory then
+    holds one range of documents, not the batch. Until `commit`, nothing is
+    current: a crash leaves files that no record names, which the next run removes.
+    """
+
+    def __init__(self, owned: Claim, layout: str = "single", bits: int = 0):
+        if layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {layout!r}: choose one of {', '.join(LAYOUTS)}")
+        self.owned, self.layout, self.bits = owned, layout, bits
+        self.number, self.folder = owned.new_folder()
+        self.files: dict[str, list[FileEntry]] = {}
+        self.rows: dict[str, int] = {}
+        self._writers: dict[str, pq.ParquetWriter] = {}
+
+    def add(self, name: str, table: pa.Table, bucket: int | None = None) -> None:
+        """Rows of table `name`, sorted: one range of doc_ids (`bucket`), or the whole table (None)."""
+        self.rows[name] = self.rows.get(name, 0) + table.num_rows
+        files = self.files.setdefault(name, [])
+        if self.layout == "single":
+            if name not in self._writers:
+                self._writers[name] = pq.ParquetWriter(self.folder / f"{name}.parquet", SCHEMAS[name],
+                                                       compression="zstd")
+            self._writers[name].write_table(table)
+        elif bucket is not None:
+            files.extend(self._parts(name, [(bucket, table)], 1 << self.bits))
+        elif _by_document(name) and self.bits:
+            buckets = pa.array([bucket_of(d, self.bits) for d in table.column("doc_id").to_pylist()], pa.int32())
+            files.extend(self._parts(name, [(b, table.filter(pc.equal(buckets, b)))
+                                            for b in sorted(set(buckets.to_pylist()))], 1 << self.bits))
+        else:
+            files.extend(self._parts(name, [(0, table)], 1 << self.bits if _by_document(name) else 1))
+
+    def _parts(self, name: str, parts: list[tuple[int, pa.Table]], count: int) -> list[FileEntry]:
+        """Shared part files, named by their content; one already on disk is kept as it is."""
+        folder = self.owned.part_folder(name)
+        entries = []
+        for bucket, part in parts:
+            if not part.num_rows:
+                continue
+            data = _parquet_bytes(part)
+            sha = hashlib.sha256(data).hexdigest()
+            entry = FileEntry(f"b{bucket:05d}of{count:05d}-{sha[:20]}.parquet", len(data), sha, part.num_rows, True)
+            if not matches(folder / entry.name, entry):
+                fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=folder)
+                try:
+                    with os.fdopen(fd, "wb") as fh:
+                        fh.write(data)
+                        fh.flush()
+                        os.fsync(fh.fileno())
+                    os.chmod(tmp, 0o644)
+                    os.replace(tmp, folder / entry.name)
+                except BaseException:
+                    Path(tmp).unlink(missing_ok=True)
+                    raise
+            entries.append(entry)
+        return entries
+
+    def commit(self, manifest: dict | None) -> Version:
+        """Close every table (an empty one for each not given), write the manifest, make the version current."""
+        for name in SCHEMAS:
+            if name not in self.files:
+                self.add(name, SCHEMAS[name].empty_table())
+        for name, writer in self._writers.items():
+            writer.close()
+            with open(self.folder / f"{name}.parquet", "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.chmod(self.folder / f"{name}.parquet", 0o644)
+            self.files[name] = [entry_of(self.folder / f"{name}.parquet", rows=self.rows[name])]
+        self._writers.clear()
+        manifest_entry = None
+        if manifest is not None:
+            _write_new_file(self.folder / MANIFEST,
+                            json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+            manifest_entry = entry_of(self.folder / MANIFEST)
+        return self.owned.switch(self.number, self.files, manifest_entry)
+
+    def close(self) -> None:
+        """Give up the version: its open files are closed and left to the next run to remove."""
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
 
 
 def commit_version(owned: Claim, tables: dict[str, pa.Table], manifest: dict | None,
                    layout: str = "single", docs_per_part: int = DOCS_PER_PART) -> Version:
     """Write every table (and the run's manifest) as a new version and make it current."""
-    number, folder = owned.new_folder()
-    if layout == "dataset":
-        documents = tables["documents"].num_rows if "documents" in tables else 0
-        bits = max(0, math.ceil(math.log2(documents / docs_per_part))) if documents > docs_per_part else 0
-        files = {name: write_parts(owned, name, table, bits) for name, table in tables.items()}
-    else:
-        files = {name: [write_parquet(table, folder / f"{name}.parquet")] for name, table in tables.items()}
-    manifest_entry = None
-    if manifest is not None:
-        _write_new_file(folder / MANIFEST,
-                        json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
-        manifest_entry = entry_of(folder / MANIFEST)
-    return owned.switch(number, files, manifest_entry)
+    documents = tables["documents"].num_rows if "documents" in tables else 0
+    writer = VersionWriter(owned, layout, bucket_bits(documents, docs_per_part))
+    try:
+        for name, table in tables.items():
+            writer.add(name, table)
+        return writer.commit(manifest)
+    finally:
+        writer.close()
 
 
 def write_tables(rows_by_table: dict[str, list[dict]], out_dir: str | Path) -> dict[str, Path]:

@@ -251,3 +251,14 @@ def test_the_command_line_runs_on_a_cluster_and_says_in_one_line_when_it_cannot(
     assert unreachable.returncode == 1
     assert unreachable.stderr.startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:9 (")
     assert len(unreachable.stderr.strip().splitlines()) == 1
+
+
+def test_tables_written_range_by_range_are_the_tables_written_at_once(corpus, local_tables, tmp_path):
+    # Four documents to a range: the one-file layout appends some seven ranges, a row group each.
+    out = tmp_path / "ranges"
+    run_batch([corpus], out, docs_per_part=4, workers=2)
+    files = table_files(out, "outline")
+    import pyarrow.parquet as pq
+
+    assert len(files) == 1 and pq.ParquetFile(files[0]).num_row_groups >= 4
+    _assert_same_tables(load_tables(out), local_tables[1])
