@@ -6,7 +6,7 @@
         documents.parquet …         its tables (a record may list several files per table)
         _manifest.json              what the run knew of its inputs (see pipeline.batch)
         _version.json               its own record, the same as _current.json was
-    DIR/.cache/<sha256>.parquet the rows of one parsed document (see pipeline.batch)
+    DIR/.cache/<sha256>.arrow   the rows of one parsed document (see pipeline.batch)
     DIR/dataset/<table>/        with `--layout dataset`: the table's part files, shared by versions
         b00003of00008-<sha>.parquet  the rows of one range of doc_ids; named by its content, never changed
 

@@ -160,8 +160,8 @@ def test_the_cache_is_data_and_a_crafted_entry_is_not_trusted(tmp_path):
     out = tmp_path / "out"
     run_batch([raw], out, workers=1)
     before = fingerprint(load_tables(out))
-    [entry] = (out / ".cache").glob("*.parquet")
-    assert entry.read_bytes()[:4] == b"PAR1"  # Parquet, not a pickle
+    [entry] = (out / ".cache").glob("*.arrow")
+    assert entry.read_bytes()[:6] == b"ARROW1"  # an Arrow IPC file, not a pickle
     genuine = entry.read_bytes()
 
     # A crafted entry under the cache's name: plausible rows, other words; and a pickle that would run a command.
@@ -221,7 +221,7 @@ def test_a_crafted_manifest_cache_name_is_ignored(tmp_path):
     out = tmp_path / "out"
     run_batch([raw], out, workers=1)
     victim = tmp_path / "victim.parquet"
-    shutil.copy(next((out / ".cache").glob("*.parquet")), victim)
+    shutil.copy(next((out / ".cache").glob("*.arrow")), victim)
     before = digest(victim)
     record = json.loads((out / CURRENT).read_text(encoding="utf-8"))
     manifest_path = out / f"v{record['version']:06d}" / "_manifest.json"
@@ -328,7 +328,7 @@ def test_a_truncated_cache_entry_is_parsed_again(tmp_path):
     out = tmp_path / "out"
     run_batch([raw], out, workers=1)
     before = fingerprint(load_tables(out))
-    entry = sorted((out / ".cache").glob("*.parquet"))[0]
+    entry = sorted((out / ".cache").glob("*.arrow"))[0]
     whole = entry.read_bytes()
     entry.write_bytes(whole[:100])
     with pytest.warns(UserWarning, match="damaged cache entry"):
