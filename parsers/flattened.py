@@ -890,7 +890,7 @@ NO_BACK, SKIPPED = -2, -1  # in BACK_CAND: the path's start; a line left unplace
 HELD_ODDS, HELD_WIDTH, HELD_LO, HELD_HI = range(4)
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _flow_k(words, firsts, pair_codes, pair_counts, keys, total, a, b):
     """_Flow.__call__ on key ids (the arrays of a _FlowTable)."""
     p_b = (words[b] + 0.5) / total
@@ -901,7 +901,7 @@ def _flow_k(words, firsts, pair_codes, pair_counts, keys, total, a, b):
     return max(FLOW_FLOOR, min(FLOW_CEILING, math.log(p_b_after_a / p_b)))
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _wraps(known, has_known, width, follow, has_follow, lo0, hi0):
     """Score a line of `width` wrapped before a word adding `follow` (none: before an item) in a column of width
     `known`, its cell's width bounds so far (lo0, hi0): the score, and the bounds after it."""
@@ -915,7 +915,7 @@ def _wraps(known, has_known, width, follow, has_follow, lo0, hi0):
     return score, lo, max(lo, hi)
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _reach(node, state, states, count, order, n_order):
     """Make (node, state) a state the node has reached, in the order reached."""
     key = node * states + state
@@ -925,7 +925,7 @@ def _reach(node, state, states, count, order, n_order):
         count[key] = 0
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _admits(node, state, value, states, nbest, slot_f, count):
     """Would a path of `value` be kept at (node, state)?"""
     key = node * states + state
@@ -933,7 +933,7 @@ def _admits(node, state, value, states, nbest, slot_f, count):
     return n <= 0 or n < nbest or value > slot_f[key * nbest + n - 1, SCORE]
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _place(node, state, value, states, nbest, slot_f, slot_i, count, order, n_order):
     """Room for a path of `value` among the best at (node, state), after those scoring as much: its slot, or -1."""
     _reach(node, state, states, count, order, n_order)
@@ -954,7 +954,7 @@ def _place(node, state, value, states, nbest, slot_f, slot_i, count, order, n_or
     return base + pos
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _offer(q, value, s, r, opens, lo, hi, nbest, off_f, off_i, off_n, key_order, n_keys):
     """Add an offer to the key q's best few (kept best first, equal scores in the order offered)."""
     n = off_n[q]
