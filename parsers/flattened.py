@@ -970,7 +970,11 @@ SCORE, LO, HI = 0, 1, 2
 BACK_NODE, BACK_STATE, BACK_RANK, BACK_CAND, BACK_COL, BACK_KIND, BACK_OPENS = range(7)
 RUN_LAST, GROUP_SINCE, ROW_KIND, CELLS = 7, 8, 9, 10
 NO_BACK, SKIPPED = -2, -1  # in BACK_CAND: the path's start; a line left unplaced
-# A pool entry: per column, the row's cell before a page break (odds it goes on, width, bounds, last word).
+# A pool entry: one cell a row holds before a page break, and the entry of the cells it held before it
+# (entry 0: none): in `pool_i` (that entry, the cell's column, its last word), in `pool_f` (the odds that it
+# goes on, its last line's width, its width bounds). A path's cells are one entry: a new cell adds an entry
+# to the row's, rather than a copy of all of them, as most are never read (only after a page break).
+HELD_UP, HELD_COL, HELD_KEY = range(3)
 HELD_ODDS, HELD_WIDTH, HELD_LO, HELD_HI = range(4)
 
 
@@ -1061,14 +1065,21 @@ def _offer(q, value, s, r, opens, lo, hi, nbest, off_f, off_i, off_n, key_order,
 
 
 @njit(cache=True)
-def _grow(pool_has, pool_f, pool_key):
+def _grow(pool_i, pool_f):
     """The cell pool, twice as large."""
-    n, K = pool_has.shape
-    has, f, key = np.zeros((2 * n, K), np.bool_), np.empty((2 * n, K, 4)), np.empty((2 * n, K), np.int64)
-    has[:n] = pool_has
+    n = pool_i.shape[0]
+    i, f = np.empty((2 * n, 3), np.int64), np.empty((2 * n, 4))
+    i[:n] = pool_i
     f[:n] = pool_f
-    key[:n] = pool_key
-    return has, f, key
+    return i, f
+
+
+@njit(cache=True, inline='always')
+def _held(pool_i, held, col):
+    """The entry of the pool that holds column `col`'s cell among the cells `held` stands for; 0: none."""
+    while held != 0 and pool_i[held, HELD_COL] != col:
+        held = pool_i[held, HELD_UP]
+    return held
 
 
 @njit(cache=True)
@@ -1098,7 +1109,7 @@ def _lattice(g, m, flow, nbest, beam):
     n_order = np.zeros(n_nodes, np.int64)
     best = np.full(n_nodes, -inf)  # the best score pushed into each node so far (see the pruning below)
     # The cells rows hold before a page break, shared by the paths that carry them; entry 0 holds none.
-    pool_has, pool_f, pool_key = np.zeros((1024, K), np.bool_), np.empty((1024, K, 4)), np.empty((1024, K), np.int64)
+    pool_i, pool_f = np.zeros((1024, 3), np.int64), np.empty((1024, 4))
     n_pool = 1
     # The offers of a node: key q is (START, column, phase 0): column; (RESUME, column, phase 1): K + column;
     # (LINE, column, phase): 2K + phase * K + column. Each keeps its best few: (score, lo, hi), (state, rank, opens).
@@ -1151,14 +1162,15 @@ def _lattice(g, m, flow, nbest, beam):
                                0.0, inf, nbest, off_f, off_i, off_n, key_order, n_keys)
                     if resume:
                         value = opened_row + cut_row if brk else v
-                        if not pool_has[held, c2]:  # a cell the row had not opened: one spanning rows above
+                        cell = _held(pool_i, held, c2)
+                        if cell == 0:  # a cell the row had not opened: one spanning rows above
                             _offer(K + c2, value + RESUME_FOREIGN, s, r, 0, 0.0, inf,
                                    nbest, off_f, off_i, off_n, key_order, n_keys)
                         else:
-                            fit, lo, hi = _wraps(widths[c2], has_width[c2], pool_f[held, c2, HELD_WIDTH], first,
-                                                   has_first, pool_f[held, c2, HELD_LO], pool_f[held, c2, HELD_HI])
-                            _offer(K + c2, value + pool_f[held, c2, HELD_ODDS]
-                                   + FLOW_WEIGHT * _flow_k(flow_words, flow_firsts, pair_codes, pair_counts, flow_keys, flow_total, pool_key[held, c2], word) + fit, s, r, 0, lo, hi,
+                            fit, lo, hi = _wraps(widths[c2], has_width[c2], pool_f[cell, HELD_WIDTH], first,
+                                                   has_first, pool_f[cell, HELD_LO], pool_f[cell, HELD_HI])
+                            _offer(K + c2, value + pool_f[cell, HELD_ODDS]
+                                   + FLOW_WEIGHT * _flow_k(flow_words, flow_firsts, pair_codes, pair_counts, flow_keys, flow_total, pool_i[cell, HELD_KEY], word) + fit, s, r, 0, lo, hi,
                                    nbest, off_f, off_i, off_n, key_order, n_keys)
                 if node_word[node] == 0:  # leave the whole line unplaced
                     target = cand_end_node[node_cands[node + 1] - 1]
@@ -1227,18 +1239,14 @@ def _lattice(g, m, flow, nbest, beam):
                     if _admits(target, state, closed, S, nbest, slot_f, count):
                         held = cells
                         if ph == 0:  # kept, should the cell be resumed after a page break (then it did not end)
-                            if n_pool == pool_has.shape[0]:
-                                pool_has, pool_f, pool_key = _grow(pool_has, pool_f, pool_key)
+                            if n_pool == pool_i.shape[0]:
+                                pool_i, pool_f = _grow(pool_i, pool_f)
                             held, n_pool = n_pool, n_pool + 1
-                            for x in range(K):
-                                pool_has[held, x], pool_key[held, x] = pool_has[cells, x], pool_key[cells, x]
-                                for y in range(4):
-                                    pool_f[held, x, y] = pool_f[cells, x, y]
-                            pool_has[held, c2] = True
-                            pool_f[held, c2, HELD_ODDS] = goes_on[c2] + connective
-                            pool_f[held, c2, HELD_WIDTH] = width
-                            pool_f[held, c2, HELD_LO], pool_f[held, c2, HELD_HI] = max(lo, width), hi
-                            pool_key[held, c2] = cand_last_key[cand]
+                            pool_i[held, HELD_UP], pool_i[held, HELD_COL] = cells, c2
+                            pool_i[held, HELD_KEY] = cand_last_key[cand]
+                            pool_f[held, HELD_ODDS] = goes_on[c2] + connective
+                            pool_f[held, HELD_WIDTH] = width
+                            pool_f[held, HELD_LO], pool_f[held, HELD_HI] = max(lo, width), hi
                         if closed > best[target]:
                             best[target] = closed
                         slot = _place(target, state, closed, S, nbest, slot_f, slot_i, count, order, n_order)
