@@ -31,6 +31,8 @@ EMPHASIS = re.compile(r"\*+")
 HEADING_MARK = re.compile(r"^#+\s*")
 SPACE_BEFORE_CLOSE = re.compile(r"\s+([.,;:!?)\]”…])(?=\s|$|[.,;:)\]])")
 SPACE_AFTER_OPEN = re.compile(r"([(\[“])\s+")
+# Where either of the two can match at all: one quick search spares most lines both substitutions.
+MARK_SPACING = re.compile(r"\s[.,;:!?)\]”…]|[(\[“]\s")
 WHITESPACE = re.compile(r"\s+")
 
 # Share of damaged words past which no row of the document can be trusted.
@@ -60,13 +62,17 @@ def normalise(text: str, flavour: str = "plain") -> str:
     if text.isprintable():
         # No whitespace but the space: str.split() cuts where WHITESPACE does,
         # several times faster. (Elsewhere they differ: str.split() also cuts
-        # at the separators U+001C–U+001F, which are no `\s` to regex.)
-        text = " ".join(text.split())
+        # at the separators U+001C–U+001F, which are no `\s` to regex.) Only
+        # two spaces in a row, or one at either end, leave anything to do.
+        if "  " in text or text[:1] == " " or text[-1:] == " ":
+            text = " ".join(text.split())
     else:
         text = WHITESPACE.sub(" ", text).strip()
-    # A function, not the template `\1`: regex reads a template afresh on every call.
-    text = SPACE_BEFORE_CLOSE.sub(_mark, text)
-    return SPACE_AFTER_OPEN.sub(_mark, text)
+    if MARK_SPACING.search(text):
+        # A function, not the template `\1`: regex reads a template afresh on every call.
+        text = SPACE_BEFORE_CLOSE.sub(_mark, text)
+        text = SPACE_AFTER_OPEN.sub(_mark, text)
+    return text
 
 
 def _mark(m: re.Match) -> str:
@@ -75,11 +81,12 @@ def _mark(m: re.Match) -> str:
 
 def clean(source: Source) -> Cleaned:
     raw = source.lines()
+    texts = [normalise(line.text, source.flavour) for line in raw]
     furniture, meta = site.find_furniture(raw) if source.flavour == "web" else (set(), None)
-    tables = _web_tables(raw, furniture) if source.flavour == "web" else []
+    tables = _web_tables(raw, furniture, texts) if source.flavour == "web" else []
     in_table = {i for first, _last, table, idx in tables for i in idx}
     tables_after: dict[int, list] = {}  # index in `kept` after which a table stands (-1: before the first)
-    lines = [_with_text(line, normalise(line.text, source.flavour)) for line in raw]
+    lines = [_with_text(line, text) for line, text in zip(raw, texts)]
     # OCR's misreadings are not a damaged font map: extraction reports them itself.
     issues = [*source.issues, *(() if source.format == "ocr" else
                                 _check_damage(source, [l for i, l in enumerate(lines) if i not in furniture]))]
@@ -127,8 +134,9 @@ def clean(source: Source) -> Cleaned:
                    site=meta)
 
 
-def _web_tables(raw: list[Line], furniture: set[int]) -> list[tuple[int, int, object, set[int]]]:
-    """The data tables of a web page: (first line, last line, Table, indices of its cells' lines), in order."""
+def _web_tables(raw: list[Line], furniture: set[int], texts: list[str]) -> list[tuple[int, int, object, set[int]]]:
+    """The data tables of a web page: (first line, last line, Table, indices of its cells' lines), in order.
+    `texts`: the lines' text normalised as web text."""
     from .table import web
 
     position = {id(l): i for i, l in enumerate(raw)}
@@ -136,7 +144,7 @@ def _web_tables(raw: list[Line], furniture: set[int]) -> list[tuple[int, int, ob
     first_mark = marks[0] if marks else len(raw)
     out = []
     signature, last = False, -1  # a signature block stays open over runs, up to the next appendix heading
-    for run in web.runs(raw, lambda t: normalise(t, "web")):
+    for run in web.runs(raw, texts):
         in_furniture = lambda cell: any(position[id(l)] in furniture for l in cell.lines)  # noqa: E731
         if any(last < m < run.first for m in marks):
             signature = False
@@ -229,7 +237,7 @@ def _check_damage(source: Source, lines: list[Line]):
     legacy = [f for f in source.fonts if vocab.LEGACY_FONTS.search(f)]
     if legacy:
         raise DamagedText(source.path, f"text drawn in legacy Vietnamese font(s) {', '.join(legacy[:3])}: extracted words are mojibake")
-    head = [l for l in lines if l.text and not vocab.DECORATION.match(l.text)][:25]
+    head = list(islice((l for l in lines if l.text and not vocab.DECORATION.match(l.text)), 25))
     for i, line in enumerate(head):
         words = set(line.text.split())
         # a phrase wrapped over two lines (`CỘNG` / `HÒA XÃ HỘI …`) is whole across them
@@ -244,9 +252,13 @@ def _check_damage(source: Source, lines: list[Line]):
     # Each distinct word is judged once; only lines holding a damaged one are read again.
     all_words = vocab.WORD.findall("\n".join(line.text for line in lines))
     total = len(all_words)
-    bad = {word for word in set(all_words) if _is_damaged_word(word)}
-    damaged = [(word, line) for line in lines if bad and any(w in line.text for w in bad)
-               for word in vocab.WORD.findall(line.text) if word in bad]
+    words = set(all_words)
+    # A word that is one syllable is sound (_is_damaged_word says so of each): they are most words, and
+    # one search of them all, a word a line, finds them.
+    words.difference_update(SYLLABLE_LINE.findall("\n".join(words)))
+    bad = {word for word in words if _is_damaged_word(word)}
+    holding = sorted({k for word in bad for k, line in enumerate(lines) if word in line.text})
+    damaged = [(word, lines[k]) for k in holding for word in vocab.WORD.findall(lines[k].text) if word in bad]
     if total and len(damaged) / total > MAX_DAMAGED_WORD_SHARE:
         examples = ", ".join(sorted({w for w, _ in damaged})[:5])
         raise DamagedText(source.path, f"damaged text layer: {len(damaged)} of {total} words are not Vietnamese ({examples})")
@@ -306,6 +318,10 @@ def _is_damaged_word(word: str) -> bool:
     return len(word) > 1 and not vocab.SYLLABLE.match(word) and not _two_syllables(word)
 
 
+# vocab.SYLLABLE on each line of a text of one word a line.
+SYLLABLE_LINE = re.compile(vocab.SYLLABLE.pattern, re.MULTILINE)
+
+
 def _two_syllables(word: str) -> bool:
     return any(vocab.SYLLABLE.match(word[:k]) and vocab.SYLLABLE.match(word[k:]) for k in range(1, len(word)))
 
@@ -337,6 +353,8 @@ def _join(lines: list[Line], source: Source, breaks_after: set[int], joins_after
 # last three characters (`$` also matches before a final newline), not the
 # whole paragraph again for each line.
 BROKEN_CODE = re.compile(r"\w[-–]$")
+# How a text that BROKEN_CODE matches ends (`$` also matches before a final newline): a plain test first.
+BROKEN_CODE_ENDS = ("-", "–", "-\n", "–\n")
 
 
 def join_lines(texts) -> str:
@@ -344,7 +362,7 @@ def join_lines(texts) -> str:
     for text in texts:
         if not out:
             out = text
-        elif BROKEN_CODE.search(out, max(0, len(out) - 3)) and text[:1].isupper():
+        elif out.endswith(BROKEN_CODE_ENDS) and BROKEN_CODE.search(out, max(0, len(out) - 3)) and text[:1].isupper():
             out += text
         else:
             out += " " + text
@@ -407,7 +425,8 @@ def _closes(prev: Line, typical: float) -> bool:
 def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: dict[int, float], blank_lines_count: bool) -> bool:
     """Does `line` open a new paragraph after the lines of `group`?"""
     prev = group[-1]
-    if BROKEN_CODE.search(prev.text, max(0, len(prev.text) - 3)) and line.text[:1].isupper():
+    if (prev.text.endswith(BROKEN_CODE_ENDS) and BROKEN_CODE.search(prev.text, max(0, len(prev.text) - 3))
+            and line.text[:1].isupper()):
         return False  # `Số: 3783/QĐ-` / `UBND`: a number's code broken after its hyphen
     if group[0].text.startswith("(") and prev.text.endswith(")"):
         return True  # `(Kèm theo … )`, `(Chi tiết tại phụ lục …)` end where they close

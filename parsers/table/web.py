@@ -49,8 +49,9 @@ class Run:
     last: int  # index of its last line
 
 
-def runs(lines: list[Line], normalise) -> list[Run]:
-    """Every `|` run of the lines, as the page marks them (see the module docstring)."""
+def runs(lines: list[Line], texts: list[str]) -> list[Run]:
+    """Every `|` run of the lines, as the page marks them (see the module docstring); `texts`: each line's
+    text normalised (parsers.clean.normalise), as the cells hold it."""
     bars = [i for i, l in enumerate(lines) if l.text.strip() == BAR]
     out: list[Run] = []
     items: list[WebCell | None] = []
@@ -66,8 +67,7 @@ def runs(lines: list[Line], normalise) -> list[Run]:
             items, first = [], None
             continue
         if stretch:
-            texts = [normalise(l.text) for l in stretch]
-            items.append(WebCell(tuple(stretch), "\n".join(t for t in texts if t)))
+            items.append(WebCell(tuple(stretch), "\n".join(t for t in texts[a + 1:b] if t)))
         elif items and items[-1] is not None:
             items.append(None)  # `|` `|`: the row ends
     if first is not None and bars:
