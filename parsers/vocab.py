@@ -266,13 +266,19 @@ def match_block(text: str) -> tuple[str, str | None, str] | None:
     return BLOCK_PATTERNS[row][0], m.group("label"), text[m.end():].strip()
 
 
+# The longest title in DOC_TYPES: a line with more letters than that names none.
+DOC_TYPE_LONGEST = max(map(len, DOC_TYPES))
+
+
 @lru_cache(maxsize=65536)
 def doc_type_of(text: str) -> tuple[str, str, str] | None:
     """The document type a title line names (`QUYẾT ĐỊNH`), or None."""
+    if text.isprintable() and len(text) - text.count(" ") - text.count(":") > DOC_TYPE_LONGEST:
+        return None  # (its title would be at least as long: a capital is never shorter than its letter)
     key = " ".join(text.replace(":", " ").split()).upper()
-    if text.rstrip().endswith(":") or not is_caps(text):
+    if key not in DOC_TYPES or text.rstrip().endswith(":") or not is_caps(text):
         return None  # `QUYẾT ĐỊNH:` is the enacting formula, and a title stands in capitals
-    return DOC_TYPES.get(key)
+    return DOC_TYPES[key]
 
 
 @lru_cache(maxsize=65536)
