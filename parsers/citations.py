@@ -259,6 +259,8 @@ NAMED_LAW = re.compile(
 # `/QĐ-UBND`), or else a digit and a dash (`18-NQ`). And of NAMED_LAW: the
 # last word of its type (`Luật`, `luật`, `lệnh`), written as in NAMED_TYPES.
 DIGIT = re.compile(r"\d")
+# Where a match of NUMBERED has its code: after a dash or a slash, a capital (every code opens with one).
+CODE_START = re.compile(r"[-–/]\s*\p{Lu}")
 NAMED_TYPE_WORDS = frozenset(phrase.split(" ")[-1] for phrase in NAMED_TYPES)
 TYPE_BY_FOLD = {phrase.casefold(): name for phrase, name in TYPE_WORDS.items()}
 
@@ -446,9 +448,9 @@ def _conflict_key(a: Citation, b: Citation):
 
 def _anchors(text: str):
     # Each pattern is tried at every place of the text, which is slow for
-    # NUMBERED; a plain substring test first spares it the many texts that
-    # hold none of the characters or words a match needs.
-    if "/" in text or (("-" in text or "–" in text) and DIGIT.search(text)):
+    # NUMBERED; a plain test first spares it the many texts that hold none of
+    # the characters or words a match needs (a date's `/` is no code's).
+    if ("/" in text or (("-" in text or "–" in text) and DIGIT.search(text))) and CODE_START.search(text):
         for m in NUMBERED.finditer(text):
             kind = _number_kind(m)
             if kind:
