@@ -82,6 +82,7 @@ HEADER_WORD = re.compile(r"[\p{L}\d]+")
 # chủ trì, Nhiệm vụ `cụ thể`, Thời gian `thực hiện`, `Tên` nhiệm vụ).
 HEADER_QUALIFIERS = frozenset("cơ quan đơn vị cụ thể thực hiện tên số và dự kiến".split())
 HEADER_SIMILARITY = 0.8
+NON_SPACE = re.compile(r"\S+")  # a header's words, each tried as a column named by one word
 
 # Where a line may be cut between two cells: before a word that can open a
 # cell (a capital, a digit, a bullet) or after one that ends a sentence, but
@@ -287,7 +288,7 @@ def _header_spans(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     for role, pattern in vocab.APPENDIX_COLUMNS:
         if pattern.pattern.startswith("^"):  # `STT`: a column named by one word of its own
-            spans += [(m.start(), m.end(), role) for m in re.finditer(r"\S+", text) if pattern.search(m.group())]
+            spans += [(m.start(), m.end(), role) for m in NON_SPACE.finditer(text) if pattern.search(m.group())]
         else:
             spans += [(m.start(), m.end(), role) for m in pattern.finditer(text)]
     chosen: list[tuple[int, int, str]] = []  # the longest name wins (`Nhiệm vụ chung` over `Nhiệm vụ`)
