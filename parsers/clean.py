@@ -140,7 +140,7 @@ def _web_tables(raw: list[Line], furniture: set[int], texts: list[str]) -> list[
     from .table import web
 
     position = {id(l): i for i, l in enumerate(raw)}
-    marks = [i for i, l in enumerate(raw) if i not in furniture and web.APPENDIX_MARK.match(l.text.strip())]
+    marks = [i for i, l in enumerate(raw) if i not in furniture and "PHỤ" in l.text and web.APPENDIX_MARK.match(l.text.strip())]
     first_mark = marks[0] if marks else len(raw)
     out = []
     signature, last = False, -1  # a signature block stays open over runs, up to the next appendix heading
@@ -216,7 +216,8 @@ def _with_text(line: Line, text: str) -> Line:
 
 
 def _dropped(line: Line, source: Source) -> str | None:
-    if not line.text or vocab.DECORATION.match(line.text):
+    text = line.text
+    if not text or ((text[0].isspace() or text[0] in vocab.DECORATION_CHARS) and vocab.DECORATION.match(text)):
         return "decoration"
     page = source.pages[line.page - 1]
     if line.line_no == len(page.lines) and vocab.LONE_URL.match(line.text):
@@ -249,14 +250,17 @@ def _check_damage(source: Source, lines: list[Line]):
                     source.path,
                     f"damaged text layer: the {anchor.name} reads {line.text!r} (page {line.page}, line {line.line_no}); the font's character map loses letters",
                 )
-    # Each distinct word is judged once; only lines holding a damaged one are read again.
-    all_words = vocab.WORD.findall("\n".join(line.text for line in lines))
-    total = len(all_words)
-    words = set(all_words)
-    # A word that is one syllable is sound (_is_damaged_word says so of each): they are most words, and
-    # one search of them all, a word a line, finds them.
+    # Each distinct word is judged once: the words are read from the distinct runs between spaces (no word
+    # holds a space), not from the whole text. A word that is one syllable is sound (_is_damaged_word says
+    # so of each): they are most words, and one search of them all, a word a line, finds them. Only lines
+    # holding a damaged word are read again, and only then are the text's words counted.
+    texts = [line.text for line in lines]
+    words = set(vocab.WORD.findall("\n".join(set(" ".join(texts).split()))))
     words.difference_update(SYLLABLE_LINE.findall("\n".join(words)))
     bad = {word for word in words if _is_damaged_word(word)}
+    if not bad:
+        return
+    total = len(vocab.WORD.findall("\n".join(texts)))
     holding = sorted({k for word in bad for k, line in enumerate(lines) if word in line.text})
     damaged = [(word, lines[k]) for k in holding for word in vocab.WORD.findall(lines[k].text) if word in bad]
     if total and len(damaged) / total > MAX_DAMAGED_WORD_SHARE:

@@ -230,6 +230,7 @@ IMPLEMENTATION = re.compile(r"^(?:Triển\s+khai\s+)?[Tt]hực\s+hiện\b")
 # A paragraph that wholly consists of a decoration: rules under the header
 # (`--------`, `_______`), web-text cell marks (`|`).
 DECORATION = re.compile(r"^[\s\-–—_=|.*·]+$")
+DECORATION_CHARS = "-–—_=|.*·"  # and spaces: what such a line opens with
 
 # A line that is nothing but a web address.
 LONE_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
