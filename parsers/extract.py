@@ -13,6 +13,7 @@ import hashlib
 import os
 import stat
 import unicodedata
+from itertools import islice
 from pathlib import Path
 
 import regex as re
@@ -152,7 +153,7 @@ def _decode(path: Path, data: bytes) -> str:
 def _extract_text(path: Path, data: bytes, digest: str) -> Source:
     text = _decode(path, data)
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    flavour = ("web" if len(WEB_CELL_MARK.findall(text)) >= 3 or len(WEB_BOLD.findall(text)) >= 3
+    flavour = ("web" if _at_least(3, WEB_CELL_MARK, text) or _at_least(3, WEB_BOLD, text)
                else "layout" if is_layout(text) else "plain")
     if flavour == "layout":
         return _extract_layout(path, raw_lines, digest)
@@ -180,6 +181,11 @@ def _extract_text(path: Path, data: bytes, digest: str) -> Source:
         flavour=flavour,
         pages=tuple(Page(number=i + 1, lines=tuple(ls)) for i, ls in enumerate(p for p in pages if p)),
     )
+
+
+def _at_least(n: int, pattern: re.Pattern, text: str) -> bool:
+    """Does `pattern` match `text` n times or more? The search stops at the n-th match."""
+    return sum(1 for _ in islice(pattern.finditer(text), n)) >= n
 
 
 def _extract_layout(path: Path, raw_lines: list[str], digest: str) -> Source:
