@@ -198,6 +198,9 @@ class _EmphasisRuns:
         return not self.open_marks and text.lstrip().startswith("*")
 
     def closes_run(self, text: str) -> bool:
+        if "*" not in text:  # no mark: the marks open stay open, and nothing closes
+            self.run = self.run and bool(self.open_marks)
+            return False
         stripped = text.strip()
         at_start = not self.open_marks and stripped.startswith("*")
         in_run = self.run or at_start
