@@ -339,6 +339,8 @@ WORD = re.compile(r"\p{L}+")
 # the `/.` of `./.` or nothing; not the one inside `2.0`.
 AFTER_FULL_STOP = re.compile(r"\s*$|\s+[\p{Lu}\d\-–+•]|/")
 BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+# The characters at which a subject may end (_clause_end).
+CLAUSE_STOPS = re.compile(r"[();.\n]")
 # Characters between two citations that a list puts side by side: `; `, ` và `.
 LISTING_GAP = 5
 # What stands between two items of one list: the second shares the first's type
@@ -403,7 +405,10 @@ def _foreign(text: str) -> bool:
     """Hardly a word with a Vietnamese mark among enough words: English (`Pursuant to the Law on Fees and
     Charges No. 97/2015/QH13`), not Vietnamese, whose running text marks about half its words. Judged on
     the words around each citation: one text may hold both (a translation glued to the site's notes)."""
-    words = WORD.findall(text)
+    return _foreign_words(WORD.findall(text))
+
+
+def _foreign_words(words: list[str]) -> bool:
     if len(words) < FOREIGN_MIN_WORDS:
         return False
     marked = sum(1 for word in words if not VIETNAMESE_MARKED.isdisjoint(word))
@@ -412,9 +417,9 @@ def _foreign(text: str) -> bool:
 
 def _foreign_around(text: str, start: int, end: int) -> bool:
     """The words that lead to a citation, or, where they are too few, those on both sides of it."""
-    before = text[max(0, start - FOREIGN_REACH):end]
-    if len(WORD.findall(before)) >= FOREIGN_MIN_WORDS:
-        return _foreign(before)
+    before = WORD.findall(text[max(0, start - FOREIGN_REACH):end])
+    if len(before) >= FOREIGN_MIN_WORDS:
+        return _foreign_words(before)
     return _foreign(text[max(0, start - FOREIGN_REACH):end + FOREIGN_REACH])
 
 
@@ -636,7 +641,8 @@ def _clause_end(text: str, pos: int, limit: int) -> int:
     """Where a subject ends: `;`, a closing bracket it did not open, the end of
     a sentence, a blank line, or the next citation (limit)."""
     depth = 0
-    for i in range(pos, limit):
+    for stop in CLAUSE_STOPS.finditer(text, pos, limit):  # the characters below, passing over the rest
+        i = stop.start()
         ch = text[i]
         if ch == "(":
             depth += 1
