@@ -254,6 +254,7 @@ def _alternation_of_rows(rows: list[tuple[str, re.Pattern]]) -> tuple[re.Pattern
 
 
 BLOCK_ALTERNATION, _BLOCK_ROW_GROUPS = _alternation_of_rows(BLOCK_PATTERNS)
+_ROW_OF_GROUP = {group: row for row, group in enumerate(_BLOCK_ROW_GROUPS)}
 
 
 @lru_cache(maxsize=65536)
@@ -262,8 +263,9 @@ def match_block(text: str) -> tuple[str, str | None, str] | None:
     m = BLOCK_ALTERNATION.match(text)
     if not m:
         return None
-    groups = m.groups()
-    row = next(i for i, group in enumerate(_BLOCK_ROW_GROUPS) if groups[group - 1] is not None)
+    # The row whose branch matched: the one row group that took part, its empty string the first among the
+    # groups (a label is never empty).
+    row = _ROW_OF_GROUP[m.groups().index("") + 1]
     return BLOCK_PATTERNS[row][0], m.group("label"), text[m.end():].strip()
 
 
