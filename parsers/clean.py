@@ -435,12 +435,14 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
     if (prev.text.endswith(BROKEN_CODE_ENDS) and BROKEN_CODE.search(prev.text, max(0, len(prev.text) - 3))
             and line.text[:1].isupper()):
         return False  # `Số: 3783/QĐ-` / `UBND`: a number's code broken after its hyphen
+    # The next three tests each say yes on their own, in any order: the blank line, the cheapest and in web
+    # text the most common, is read first.
+    if blank_lines_count and prev.source_line and line.source_line and line.source_line - prev.source_line > 1:
+        return True
     if group[0].text.startswith("(") and prev.text.endswith(")"):
         return True  # `(Kèm theo … )`, `(Chi tiết tại phụ lục …)` end where they close
     if len(group) == 1 and vocab.match_block(prev.text) and vocab.match_block(line.text):
         return True  # a one-line numbered heading (`7. Công tác chỉ đạo …`) then its first point
-    if blank_lines_count and prev.source_line and line.source_line and line.source_line - prev.source_line > 1:
-        return True
     if _standalone(prev.text):
         return True
     if _standalone(line.text):
