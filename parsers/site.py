@@ -108,7 +108,7 @@ def _may_trail(raw: str) -> bool:
 
 def _is_document_start(text: str) -> bool:
     # A type title stands in capitals; the metadata's `Loại văn bản: Công văn` does not.
-    return bool(NATIONAL_TITLE_START.match(text) or vocab.DOC_NUMBER.match(text)
+    return bool(NATIONAL_TITLE_START.match(text) or (text.startswith("Số") and vocab.DOC_NUMBER.match(text))
                 or (vocab.is_caps(text) and vocab.doc_type_of(text)))
 
 

@@ -79,7 +79,8 @@ def is_layout(cell: WebCell) -> bool:
     texts = cell.text.split("\n")
     joined = " ".join(texts)  # a date wrapped in its cell: `Hà Nội, ngày 20` / `tháng 11 năm 2025`
     return (any(LAYOUT_CELL.match(t) or (vocab.is_caps(t) and vocab.doc_type_of(t)) for t in texts)
-            or bool(vocab.PLACE_DATE_LOOSE.match(joined)) or bool(cell.text and vocab.SIGNER_TITLES.match(texts[0])))
+            or bool("ngày" in joined and vocab.PLACE_DATE_LOOSE.match(joined))
+            or bool(cell.text and vocab.SIGNER_TITLES.match(texts[0])))
 
 
 def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False,
