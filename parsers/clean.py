@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import statistics
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
+from itertools import accumulate, islice
 
 import regex as re
 
@@ -256,19 +257,30 @@ def _check_damage(source: Source, lines: list[Line]):
     # Each distinct word is judged once: the words are read from the distinct runs between spaces (no word
     # holds a space), not from the whole text. A word that is one syllable is sound (_is_damaged_word says
     # so of each): they are most words, and one search of them all, a word a line, finds them. Only lines
-    # holding a damaged word are read again, and only then are the text's words counted.
+    # holding a damaged word are read again.
     texts = [line.text for line in lines]
     words = set(vocab.WORD.findall("\n".join(set(" ".join(texts).split()))))
+    distinct = len(words)
     words.difference_update(SYLLABLE_LINE.findall("\n".join(words)))
     bad = {word for word in words if _is_damaged_word(word)}
     if not bad:
         return
-    total = len(vocab.WORD.findall("\n".join(texts)))
-    holding = sorted({k for word in bad for k, line in enumerate(lines) if word in line.text})
-    damaged = [(word, lines[k]) for k in holding for word in vocab.WORD.findall(lines[k].text) if word in bad]
-    if total and len(damaged) / total > MAX_DAMAGED_WORD_SHARE:
-        examples = ", ".join(sorted({w for w, _ in damaged})[:5])
-        raise DamagedText(source.path, f"damaged text layer: {len(damaged)} of {total} words are not Vietnamese ({examples})")
+    joined = "\n".join(texts)
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))  # where each line starts in `joined`
+    holding = set()
+    for word in bad:
+        at = joined.find(word)
+        while at >= 0:
+            k = bisect_right(starts, at) - 1
+            holding.add(k)
+            at = joined.find(word, starts[k + 1])
+    damaged = [(word, lines[k]) for k in sorted(holding) for word in vocab.WORD.findall(texts[k]) if word in bad]
+    # The text has at least as many words as distinct ones: only a share that this cannot settle needs them counted.
+    if len(damaged) > MAX_DAMAGED_WORD_SHARE * distinct:
+        total = len(vocab.WORD.findall(joined))
+        if total and len(damaged) / total > MAX_DAMAGED_WORD_SHARE:
+            examples = ", ".join(sorted({w for w, _ in damaged})[:5])
+            raise DamagedText(source.path, f"damaged text layer: {len(damaged)} of {total} words are not Vietnamese ({examples})")
     for word, line in damaged:
         yield Issue("clean", "damaged_word", f"word {word!r} is not a Vietnamese syllable (damaged in extraction?)", line.page)
 
