@@ -160,6 +160,8 @@ def _extract_text(path: Path, data: bytes, digest: str) -> Source:
     pages: list[list[Line]] = [[]]
     page_no = 1
     for idx, raw in enumerate(raw_lines, start=1):
+        if "\f" not in raw and not raw.strip():
+            continue  # a blank line, of one piece
         # A form feed always starts a page; what follows it on the line is text.
         for piece_no, piece in enumerate(raw.split("\f")):
             if piece_no > 0 and pages[-1]:
@@ -210,10 +212,10 @@ def _starts_text_page(piece: str, page: list[Line], page_no: int) -> bool:
     top of page 4), or a line that begins with a space (the extraction tool's
     mark of a page's first line), unless the page holds only its number so far.
     """
-    number = LONE_NUMBER.match(piece)
+    number = LONE_NUMBER.match(piece) if len(piece.strip()) <= 3 else None  # a number and nothing else
     if number:
         return int(number.group(1)) == page_no + 1
-    if TEXT_PAGE_START.match(piece):
+    if piece[:1] in (" ", "\t") and TEXT_PAGE_START.match(piece):
         return not all(LONE_NUMBER.match(line.text) for line in page)
     return False
 
