@@ -420,7 +420,7 @@ def _standalone(text: str) -> bool:
     return bool(
         (("CỘNG" in text or "Độc" in text) and vocab.national_heading(text))
         or (text.startswith("Số") and vocab.DOC_NUMBER.match(text))
-        or ("ngày" in text and vocab.PLACE_DATE.match(text))
+        or (vocab.may_hold_date(text) and vocab.PLACE_DATE.match(text))
         or vocab.doc_type_of(text)
         or vocab.SIGNER_TITLES.match(text)
     )

@@ -127,6 +127,12 @@ PLACE_DATE = re.compile(_PLACE_DATE.replace("COMMA", ","))
 # there, for `Trước ngày 31 tháng 12 năm 2025` in a body is no place and date.
 PLACE_DATE_LOOSE = re.compile(_PLACE_DATE.replace("COMMA", ",?"))
 
+
+def may_hold_date(text: str) -> bool:
+    """Does text hold the three words every place and date is written with? A plain test that spares
+    PLACE_DATE and PLACE_DATE_LOOSE the many lines they would be slow to find nothing in."""
+    return "ngày" in text and "tháng" in text and "năm" in text
+
 # The plan year as a subject line names it: `… năm 2021 …`.
 PLAN_YEAR = re.compile(r"\bnăm\s+(?P<year>(?:19|20)\d{2})\b")
 

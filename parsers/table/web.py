@@ -79,7 +79,7 @@ def is_layout(cell: WebCell) -> bool:
     texts = cell.text.split("\n")
     joined = " ".join(texts)  # a date wrapped in its cell: `Hà Nội, ngày 20` / `tháng 11 năm 2025`
     return (any(LAYOUT_CELL.match(t) or (vocab.is_caps(t) and vocab.doc_type_of(t)) for t in texts)
-            or bool("ngày" in joined and vocab.PLACE_DATE_LOOSE.match(joined))
+            or bool(vocab.may_hold_date(joined) and vocab.PLACE_DATE_LOOSE.match(joined))
             or bool(cell.text and vocab.SIGNER_TITLES.match(texts[0])))
 
 
