@@ -261,6 +261,8 @@ NAMED_LAW = re.compile(
 DIGIT = re.compile(r"\d")
 # Where a match of NUMBERED has its code: after a dash or a slash, a capital (every code opens with one).
 CODE_START = re.compile(r"[-–/]\s*\p{Lu}")
+# Characters no match of NUMBERED holds (its words, numbers, codes, spaces, `:` and dashes), nor opens with.
+NUMBERED_APART = ".,;()"
 NAMED_TYPE_WORDS = frozenset(phrase.split(" ")[-1] for phrase in NAMED_TYPES)
 TYPE_BY_FOLD = {phrase.casefold(): name for phrase, name in TYPE_WORDS.items()}
 
@@ -455,8 +457,8 @@ def _anchors(text: str):
     # Each pattern is tried at every place of the text, which is slow for
     # NUMBERED; a plain test first spares it the many texts that hold none of
     # the characters or words a match needs (a date's `/` is no code's).
-    if ("/" in text or (("-" in text or "–" in text) and DIGIT.search(text))) and CODE_START.search(text):
-        for m in NUMBERED.finditer(text):
+    if "/" in text or (("-" in text or "–" in text) and DIGIT.search(text)):
+        for m in _numbered(text):
             kind = _number_kind(m)
             if kind:
                 yield m, kind
@@ -466,6 +468,21 @@ def _anchors(text: str):
     if "Hiến" in text:
         for m in CONSTITUTION.finditer(text):
             yield m, "constitution"
+
+
+def _numbered(text: str):
+    """NUMBERED's matches in text, in order, as its finditer finds them; searched only in the stretches
+    between the characters no match holds (NUMBERED_APART) that hold a code's start (CODE_START, which
+    every match holds). A stretch is searched in place (pos, endpos), so that what a match looks at
+    around it, before a number and after a code, is what the whole text shows there."""
+    searched = 0
+    for code in CODE_START.finditer(text):
+        if code.start() < searched:
+            continue
+        start = max(text.rfind(ch, 0, code.start()) for ch in NUMBERED_APART) + 1
+        ends = [at for at in (text.find(ch, code.end()) for ch in NUMBERED_APART) if at >= 0]
+        searched = min(ends) if ends else len(text)
+        yield from NUMBERED.finditer(text, start, searched)
 
 
 def _number_kind(m: re.Match) -> str | None:
