@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import tempfile
 import types
 from pathlib import Path
 
@@ -34,13 +35,21 @@ from tests import test_flattened as cases  # noqa: E402
 
 
 def revision(ref: str) -> types.ModuleType:
-    """parsers/flattened.py at `ref`, as a module of the parsers package (its relative imports resolve)."""
+    """parsers/flattened.py at `ref`, as a module of the parsers package (its relative imports resolve).
+
+    The source is written to a file of its own (in the system's temporary folder) and compiled from
+    there: numba caches a compiled kernel beside the file its function was read from."""
     source = subprocess.run(["git", "show", f"{ref}:parsers/flattened.py"], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout
+    path = Path(tempfile.gettempdir()) / "check_flattened" / f"flattened_{ref.replace('/', '_')}.py"
+    path.parent.mkdir(exist_ok=True)
+    if not path.exists() or path.read_text() != source:
+        path.write_text(source)
     module = types.ModuleType("parsers._flattened_ref", f"parsers/flattened.py at {ref}")
     module.__package__ = parsers.__name__
+    module.__file__ = str(path)
     sys.modules[module.__name__] = module
-    exec(compile(source, f"{ref}:parsers/flattened.py", "exec"), module.__dict__)
+    exec(compile(source, str(path), "exec"), module.__dict__)
     return module
 
 

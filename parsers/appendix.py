@@ -109,6 +109,10 @@ AGENCY_HEAD = re.compile(
     r"Bộ\s+Chỉ\s+huy|Đài|Báo|Hội|Liên\s+đoàn|Liên\s+minh|Liên\s+hiệp|Mặt\s+trận|Đoàn|Huyện\s+đoàn|Tỉnh\s+đoàn|"
     r"Chi\s+cục|Cục|Kho\s+bạc|Ngân\s+hàng|Viện|Trường|Các|Cơ\s+quan|Doanh\s+nghiệp|Thanh\s+tra|Tòa\s+án|Viện\s+kiểm\s+sát)\b"
 )
+# Agencies in one cell are listed with `;` between them.
+SEMICOLON = re.compile(r"\s*;\s*")
+# The number in a row-number cell.
+ROW_NO_DIGITS = re.compile(r"^\s*(\d+)")
 # Names that hold a comma of their own and must never be cut there.
 AGENCY_COMPOUNDS = re.compile(r"cơ\s+quan,\s+đơn\s+vị|sở,\s+ban,\s+ngành|sở,\s+ngành|xã,\s+phường|xã,\s+thị\s+trấn|"
                               r"phường,\s+thị\s+trấn|ban,\s+ngành|cơ\s+quan,\s+tổ\s+chức|đơn\s+vị,\s+địa\s+phương", re.I)
@@ -316,7 +320,7 @@ def split_agencies(cell: str | None) -> tuple[str, ...]:
         pieces = [_text(lines)]
     out: list[str] = []
     for piece in pieces:
-        for part in re.split(r"\s*;\s*", piece):
+        for part in SEMICOLON.split(piece):
             out.extend(_split_commas(part))
     return tuple(p.strip(" .,;") for p in out if p.strip(" .,;"))
 
@@ -354,7 +358,7 @@ def build_rows(raw_rows: list[RawRow]) -> tuple[list[AppendixRow], list[Group], 
         if task and (m := ROW_LABEL.match(task)):
             row_no, task = int(m.group("no")), normalise(m.group("rest")) or None
         if cells.get("row_no"):
-            digits = re.match(r"^\s*(\d+)", cells["row_no"])
+            digits = ROW_NO_DIGITS.match(cells["row_no"])
             row_no = int(digits.group(1)) if digits else row_no
         row = AppendixRow(
             seq=len(out) + 1,

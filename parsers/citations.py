@@ -259,6 +259,10 @@ NAMED_LAW = re.compile(
 # `/QĐ-UBND`), or else a digit and a dash (`18-NQ`). And of NAMED_LAW: the
 # last word of its type (`Luật`, `luật`, `lệnh`), written as in NAMED_TYPES.
 DIGIT = re.compile(r"\d")
+# Where a match of NUMBERED has its code: after a dash or a slash, a capital (every code opens with one).
+CODE_START = re.compile(r"[-–/]\s*\p{Lu}")
+# Characters no match of NUMBERED holds (its words, numbers, codes, spaces, `:` and dashes), nor opens with.
+NUMBERED_APART = ".,;()"
 NAMED_TYPE_WORDS = frozenset(phrase.split(" ")[-1] for phrase in NAMED_TYPES)
 TYPE_BY_FOLD = {phrase.casefold(): name for phrase, name in TYPE_WORDS.items()}
 
@@ -337,6 +341,8 @@ WORD = re.compile(r"\p{L}+")
 # the `/.` of `./.` or nothing; not the one inside `2.0`.
 AFTER_FULL_STOP = re.compile(r"\s*$|\s+[\p{Lu}\d\-–+•]|/")
 BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+# The characters at which a subject may end (_clause_end).
+CLAUSE_STOPS = re.compile(r"[();.\n]")
 # Characters between two citations that a list puts side by side: `; `, ` và `.
 LISTING_GAP = 5
 # What stands between two items of one list: the second shares the first's type
@@ -401,7 +407,10 @@ def _foreign(text: str) -> bool:
     """Hardly a word with a Vietnamese mark among enough words: English (`Pursuant to the Law on Fees and
     Charges No. 97/2015/QH13`), not Vietnamese, whose running text marks about half its words. Judged on
     the words around each citation: one text may hold both (a translation glued to the site's notes)."""
-    words = WORD.findall(text)
+    return _foreign_words(WORD.findall(text))
+
+
+def _foreign_words(words: list[str]) -> bool:
     if len(words) < FOREIGN_MIN_WORDS:
         return False
     marked = sum(1 for word in words if not VIETNAMESE_MARKED.isdisjoint(word))
@@ -410,9 +419,9 @@ def _foreign(text: str) -> bool:
 
 def _foreign_around(text: str, start: int, end: int) -> bool:
     """The words that lead to a citation, or, where they are too few, those on both sides of it."""
-    before = text[max(0, start - FOREIGN_REACH):end]
-    if len(WORD.findall(before)) >= FOREIGN_MIN_WORDS:
-        return _foreign(before)
+    before = WORD.findall(text[max(0, start - FOREIGN_REACH):end])
+    if len(before) >= FOREIGN_MIN_WORDS:
+        return _foreign_words(before)
     return _foreign(text[max(0, start - FOREIGN_REACH):end + FOREIGN_REACH])
 
 
@@ -446,10 +455,10 @@ def _conflict_key(a: Citation, b: Citation):
 
 def _anchors(text: str):
     # Each pattern is tried at every place of the text, which is slow for
-    # NUMBERED; a plain substring test first spares it the many texts that
-    # hold none of the characters or words a match needs.
+    # NUMBERED; a plain test first spares it the many texts that hold none of
+    # the characters or words a match needs (a date's `/` is no code's).
     if "/" in text or (("-" in text or "–" in text) and DIGIT.search(text)):
-        for m in NUMBERED.finditer(text):
+        for m in _numbered(text):
             kind = _number_kind(m)
             if kind:
                 yield m, kind
@@ -459,6 +468,21 @@ def _anchors(text: str):
     if "Hiến" in text:
         for m in CONSTITUTION.finditer(text):
             yield m, "constitution"
+
+
+def _numbered(text: str):
+    """NUMBERED's matches in text, in order, as its finditer finds them; searched only in the stretches
+    between the characters no match holds (NUMBERED_APART) that hold a code's start (CODE_START, which
+    every match holds). A stretch is searched in place (pos, endpos), so that what a match looks at
+    around it, before a number and after a code, is what the whole text shows there."""
+    searched = 0
+    for code in CODE_START.finditer(text):
+        if code.start() < searched:
+            continue
+        start = max(text.rfind(ch, 0, code.start()) for ch in NUMBERED_APART) + 1
+        ends = [at for at in (text.find(ch, code.end()) for ch in NUMBERED_APART) if at >= 0]
+        searched = min(ends) if ends else len(text)
+        yield from NUMBERED.finditer(text, start, searched)
 
 
 def _number_kind(m: re.Match) -> str | None:
@@ -634,7 +658,8 @@ def _clause_end(text: str, pos: int, limit: int) -> int:
     """Where a subject ends: `;`, a closing bracket it did not open, the end of
     a sentence, a blank line, or the next citation (limit)."""
     depth = 0
-    for i in range(pos, limit):
+    for stop in CLAUSE_STOPS.finditer(text, pos, limit):  # the characters below, passing over the rest
+        i = stop.start()
         ch = text[i]
         if ch == "(":
             depth += 1

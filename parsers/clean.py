@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import statistics
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
+from itertools import accumulate, islice
 
 import regex as re
 
@@ -31,6 +32,8 @@ EMPHASIS = re.compile(r"\*+")
 HEADING_MARK = re.compile(r"^#+\s*")
 SPACE_BEFORE_CLOSE = re.compile(r"\s+([.,;:!?)\]”…])(?=\s|$|[.,;:)\]])")
 SPACE_AFTER_OPEN = re.compile(r"([(\[“])\s+")
+# Where either of the two can match at all: one quick search spares most lines both substitutions.
+MARK_SPACING = re.compile(r"\s[.,;:!?)\]”…]|[(\[“]\s")
 WHITESPACE = re.compile(r"\s+")
 
 # Share of damaged words past which no row of the document can be trusted.
@@ -60,13 +63,17 @@ def normalise(text: str, flavour: str = "plain") -> str:
     if text.isprintable():
         # No whitespace but the space: str.split() cuts where WHITESPACE does,
         # several times faster. (Elsewhere they differ: str.split() also cuts
-        # at the separators U+001C–U+001F, which are no `\s` to regex.)
-        text = " ".join(text.split())
+        # at the separators U+001C–U+001F, which are no `\s` to regex.) Only
+        # two spaces in a row, or one at either end, leave anything to do.
+        if "  " in text or text[:1] == " " or text[-1:] == " ":
+            text = " ".join(text.split())
     else:
         text = WHITESPACE.sub(" ", text).strip()
-    # A function, not the template `\1`: regex reads a template afresh on every call.
-    text = SPACE_BEFORE_CLOSE.sub(_mark, text)
-    return SPACE_AFTER_OPEN.sub(_mark, text)
+    if MARK_SPACING.search(text):
+        # A function, not the template `\1`: regex reads a template afresh on every call.
+        text = SPACE_BEFORE_CLOSE.sub(_mark, text)
+        text = SPACE_AFTER_OPEN.sub(_mark, text)
+    return text
 
 
 def _mark(m: re.Match) -> str:
@@ -75,11 +82,12 @@ def _mark(m: re.Match) -> str:
 
 def clean(source: Source) -> Cleaned:
     raw = source.lines()
+    texts = [normalise(line.text, source.flavour) for line in raw]
     furniture, meta = site.find_furniture(raw) if source.flavour == "web" else (set(), None)
-    tables = _web_tables(raw, furniture) if source.flavour == "web" else []
+    tables = _web_tables(raw, furniture, texts) if source.flavour == "web" else []
     in_table = {i for first, _last, table, idx in tables for i in idx}
     tables_after: dict[int, list] = {}  # index in `kept` after which a table stands (-1: before the first)
-    lines = [_with_text(line, normalise(line.text, source.flavour)) for line in raw]
+    lines = [_with_text(line, text) for line, text in zip(raw, texts)]
     # OCR's misreadings are not a damaged font map: extraction reports them itself.
     issues = [*source.issues, *(() if source.format == "ocr" else
                                 _check_damage(source, [l for i, l in enumerate(lines) if i not in furniture]))]
@@ -127,16 +135,17 @@ def clean(source: Source) -> Cleaned:
                    site=meta)
 
 
-def _web_tables(raw: list[Line], furniture: set[int]) -> list[tuple[int, int, object, set[int]]]:
-    """The data tables of a web page: (first line, last line, Table, indices of its cells' lines), in order."""
+def _web_tables(raw: list[Line], furniture: set[int], texts: list[str]) -> list[tuple[int, int, object, set[int]]]:
+    """The data tables of a web page: (first line, last line, Table, indices of its cells' lines), in order.
+    `texts`: the lines' text normalised as web text."""
     from .table import web
 
     position = {id(l): i for i, l in enumerate(raw)}
-    marks = [i for i, l in enumerate(raw) if i not in furniture and web.APPENDIX_MARK.match(l.text.strip())]
+    marks = [i for i, l in enumerate(raw) if i not in furniture and "PHỤ" in l.text and web.APPENDIX_MARK.match(l.text.strip())]
     first_mark = marks[0] if marks else len(raw)
     out = []
     signature, last = False, -1  # a signature block stays open over runs, up to the next appendix heading
-    for run in web.runs(raw, lambda t: normalise(t, "web")):
+    for run in web.runs(raw, texts):
         in_furniture = lambda cell: any(position[id(l)] in furniture for l in cell.lines)  # noqa: E731
         if any(last < m < run.first for m in marks):
             signature = False
@@ -190,6 +199,9 @@ class _EmphasisRuns:
         return not self.open_marks and text.lstrip().startswith("*")
 
     def closes_run(self, text: str) -> bool:
+        if "*" not in text:  # no mark: the marks open stay open, and nothing closes
+            self.run = self.run and bool(self.open_marks)
+            return False
         stripped = text.strip()
         at_start = not self.open_marks and stripped.startswith("*")
         in_run = self.run or at_start
@@ -208,7 +220,8 @@ def _with_text(line: Line, text: str) -> Line:
 
 
 def _dropped(line: Line, source: Source) -> str | None:
-    if not line.text or vocab.DECORATION.match(line.text):
+    text = line.text
+    if not text or ((text[0].isspace() or text[0] in vocab.DECORATION_CHARS) and vocab.DECORATION.match(text)):
         return "decoration"
     page = source.pages[line.page - 1]
     if line.line_no == len(page.lines) and vocab.LONE_URL.match(line.text):
@@ -229,7 +242,7 @@ def _check_damage(source: Source, lines: list[Line]):
     legacy = [f for f in source.fonts if vocab.LEGACY_FONTS.search(f)]
     if legacy:
         raise DamagedText(source.path, f"text drawn in legacy Vietnamese font(s) {', '.join(legacy[:3])}: extracted words are mojibake")
-    head = [l for l in lines if l.text and not vocab.DECORATION.match(l.text)][:25]
+    head = list(islice((l for l in lines if l.text and not vocab.DECORATION.match(l.text)), 25))
     for i, line in enumerate(head):
         words = set(line.text.split())
         # a phrase wrapped over two lines (`CỘNG` / `HÒA XÃ HỘI …`) is whole across them
@@ -241,15 +254,33 @@ def _check_damage(source: Source, lines: list[Line]):
                     source.path,
                     f"damaged text layer: the {anchor.name} reads {line.text!r} (page {line.page}, line {line.line_no}); the font's character map loses letters",
                 )
-    # Each distinct word is judged once; only lines holding a damaged one are read again.
-    all_words = vocab.WORD.findall("\n".join(line.text for line in lines))
-    total = len(all_words)
-    bad = {word for word in set(all_words) if _is_damaged_word(word)}
-    damaged = [(word, line) for line in lines if bad and any(w in line.text for w in bad)
-               for word in vocab.WORD.findall(line.text) if word in bad]
-    if total and len(damaged) / total > MAX_DAMAGED_WORD_SHARE:
-        examples = ", ".join(sorted({w for w, _ in damaged})[:5])
-        raise DamagedText(source.path, f"damaged text layer: {len(damaged)} of {total} words are not Vietnamese ({examples})")
+    # Each distinct word is judged once: the words are read from the distinct runs between spaces (no word
+    # holds a space), not from the whole text. A word that is one syllable is sound (_is_damaged_word says
+    # so of each): they are most words, and one search of them all, a word a line, finds them. Only lines
+    # holding a damaged word are read again.
+    texts = [line.text for line in lines]
+    words = set(vocab.WORD.findall("\n".join(set(" ".join(texts).split()))))
+    distinct = len(words)
+    words.difference_update(SYLLABLE_LINE.findall("\n".join(words)))
+    bad = {word for word in words if _is_damaged_word(word)}
+    if not bad:
+        return
+    joined = "\n".join(texts)
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))  # where each line starts in `joined`
+    holding = set()
+    for word in bad:
+        at = joined.find(word)
+        while at >= 0:
+            k = bisect_right(starts, at) - 1
+            holding.add(k)
+            at = joined.find(word, starts[k + 1])
+    damaged = [(word, lines[k]) for k in sorted(holding) for word in vocab.WORD.findall(texts[k]) if word in bad]
+    # The text has at least as many words as distinct ones: only a share that this cannot settle needs them counted.
+    if len(damaged) > MAX_DAMAGED_WORD_SHARE * distinct:
+        total = len(vocab.WORD.findall(joined))
+        if total and len(damaged) / total > MAX_DAMAGED_WORD_SHARE:
+            examples = ", ".join(sorted({w for w, _ in damaged})[:5])
+            raise DamagedText(source.path, f"damaged text layer: {len(damaged)} of {total} words are not Vietnamese ({examples})")
     for word, line in damaged:
         yield Issue("clean", "damaged_word", f"word {word!r} is not a Vietnamese syllable (damaged in extraction?)", line.page)
 
@@ -306,6 +337,10 @@ def _is_damaged_word(word: str) -> bool:
     return len(word) > 1 and not vocab.SYLLABLE.match(word) and not _two_syllables(word)
 
 
+# vocab.SYLLABLE on each line of a text of one word a line.
+SYLLABLE_LINE = re.compile(vocab.SYLLABLE.pattern, re.MULTILINE)
+
+
 def _two_syllables(word: str) -> bool:
     return any(vocab.SYLLABLE.match(word[:k]) and vocab.SYLLABLE.match(word[k:]) for k in range(1, len(word)))
 
@@ -337,6 +372,8 @@ def _join(lines: list[Line], source: Source, breaks_after: set[int], joins_after
 # last three characters (`$` also matches before a final newline), not the
 # whole paragraph again for each line.
 BROKEN_CODE = re.compile(r"\w[-–]$")
+# How a text that BROKEN_CODE matches ends (`$` also matches before a final newline): a plain test first.
+BROKEN_CODE_ENDS = ("-", "–", "-\n", "–\n")
 
 
 def join_lines(texts) -> str:
@@ -344,7 +381,7 @@ def join_lines(texts) -> str:
     for text in texts:
         if not out:
             out = text
-        elif BROKEN_CODE.search(out, max(0, len(out) - 3)) and text[:1].isupper():
+        elif out.endswith(BROKEN_CODE_ENDS) and BROKEN_CODE.search(out, max(0, len(out) - 3)) and text[:1].isupper():
             out += text
         else:
             out += " " + text
@@ -383,7 +420,7 @@ def _standalone(text: str) -> bool:
     return bool(
         (("CỘNG" in text or "Độc" in text) and vocab.national_heading(text))
         or (text.startswith("Số") and vocab.DOC_NUMBER.match(text))
-        or ("ngày" in text and vocab.PLACE_DATE.match(text))
+        or (vocab.may_hold_date(text) and vocab.PLACE_DATE.match(text))
         or vocab.doc_type_of(text)
         or vocab.SIGNER_TITLES.match(text)
     )
@@ -407,14 +444,17 @@ def _closes(prev: Line, typical: float) -> bool:
 def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: dict[int, float], blank_lines_count: bool) -> bool:
     """Does `line` open a new paragraph after the lines of `group`?"""
     prev = group[-1]
-    if BROKEN_CODE.search(prev.text, max(0, len(prev.text) - 3)) and line.text[:1].isupper():
+    if (prev.text.endswith(BROKEN_CODE_ENDS) and BROKEN_CODE.search(prev.text, max(0, len(prev.text) - 3))
+            and line.text[:1].isupper()):
         return False  # `Số: 3783/QĐ-` / `UBND`: a number's code broken after its hyphen
+    # The next three tests each say yes on their own, in any order: the blank line, the cheapest and in web
+    # text the most common, is read first.
+    if blank_lines_count and prev.source_line and line.source_line and line.source_line - prev.source_line > 1:
+        return True
     if group[0].text.startswith("(") and prev.text.endswith(")"):
         return True  # `(Kèm theo … )`, `(Chi tiết tại phụ lục …)` end where they close
     if len(group) == 1 and vocab.match_block(prev.text) and vocab.match_block(line.text):
         return True  # a one-line numbered heading (`7. Công tác chỉ đạo …`) then its first point
-    if blank_lines_count and prev.source_line and line.source_line and line.source_line - prev.source_line > 1:
-        return True
     if _standalone(prev.text):
         return True
     if _standalone(line.text):

@@ -13,6 +13,7 @@ import hashlib
 import os
 import stat
 import unicodedata
+from itertools import islice
 from pathlib import Path
 
 import regex as re
@@ -152,13 +153,15 @@ def _decode(path: Path, data: bytes) -> str:
 def _extract_text(path: Path, data: bytes, digest: str) -> Source:
     text = _decode(path, data)
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    flavour = ("web" if len(WEB_CELL_MARK.findall(text)) >= 3 or len(WEB_BOLD.findall(text)) >= 3
+    flavour = ("web" if _at_least(3, WEB_CELL_MARK, text) or _at_least(3, WEB_BOLD, text)
                else "layout" if is_layout(text) else "plain")
     if flavour == "layout":
         return _extract_layout(path, raw_lines, digest)
     pages: list[list[Line]] = [[]]
     page_no = 1
     for idx, raw in enumerate(raw_lines, start=1):
+        if "\f" not in raw and not raw.strip():
+            continue  # a blank line, of one piece
         # A form feed always starts a page; what follows it on the line is text.
         for piece_no, piece in enumerate(raw.split("\f")):
             if piece_no > 0 and pages[-1]:
@@ -180,6 +183,11 @@ def _extract_text(path: Path, data: bytes, digest: str) -> Source:
         flavour=flavour,
         pages=tuple(Page(number=i + 1, lines=tuple(ls)) for i, ls in enumerate(p for p in pages if p)),
     )
+
+
+def _at_least(n: int, pattern: re.Pattern, text: str) -> bool:
+    """Does `pattern` match `text` n times or more? The search stops at the n-th match."""
+    return sum(1 for _ in islice(pattern.finditer(text), n)) >= n
 
 
 def _extract_layout(path: Path, raw_lines: list[str], digest: str) -> Source:
@@ -204,10 +212,10 @@ def _starts_text_page(piece: str, page: list[Line], page_no: int) -> bool:
     top of page 4), or a line that begins with a space (the extraction tool's
     mark of a page's first line), unless the page holds only its number so far.
     """
-    number = LONE_NUMBER.match(piece)
+    number = LONE_NUMBER.match(piece) if len(piece.strip()) <= 3 else None  # a number and nothing else
     if number:
         return int(number.group(1)) == page_no + 1
-    if TEXT_PAGE_START.match(piece):
+    if piece[:1] in (" ", "\t") and TEXT_PAGE_START.match(piece):
         return not all(LONE_NUMBER.match(line.text) for line in page)
     return False
 

@@ -30,9 +30,9 @@ import difflib
 import math
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate
 from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
@@ -82,6 +82,7 @@ HEADER_WORD = re.compile(r"[\p{L}\d]+")
 # chủ trì, Nhiệm vụ `cụ thể`, Thời gian `thực hiện`, `Tên` nhiệm vụ).
 HEADER_QUALIFIERS = frozenset("cơ quan đơn vị cụ thể thực hiện tên số và dự kiến".split())
 HEADER_SIMILARITY = 0.8
+NON_SPACE = re.compile(r"\S+")  # a header's words, each tried as a column named by one word
 
 # Where a line may be cut between two cells: before a word that can open a
 # cell (a capital, a digit, a bullet) or after one that ends a sentence, but
@@ -257,8 +258,13 @@ def _header_words(text: str) -> list[str]:
 
 
 def _is_header_line(text: str) -> bool:
-    words = _header_words(text)
-    return bool(words) and all(w in HEADER_WORDS for w in words)
+    """Does the line hold header words and nothing else? Read up to its first other word: most lines are body."""
+    found = False
+    for m in HEADER_WORD.finditer(text):
+        if m.group().lower() not in HEADER_WORDS:
+            return False
+        found = True
+    return found
 
 
 def header_roles(text: str) -> tuple[str, ...]:
@@ -282,7 +288,7 @@ def _header_spans(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     for role, pattern in vocab.APPENDIX_COLUMNS:
         if pattern.pattern.startswith("^"):  # `STT`: a column named by one word of its own
-            spans += [(m.start(), m.end(), role) for m in re.finditer(r"\S+", text) if pattern.search(m.group())]
+            spans += [(m.start(), m.end(), role) for m in NON_SPACE.finditer(text) if pattern.search(m.group())]
         else:
             spans += [(m.start(), m.end(), role) for m in pattern.finditer(text)]
     chosen: list[tuple[int, int, str]] = []  # the longest name wins (`Nhiệm vụ chung` over `Nhiệm vụ`)
@@ -294,18 +300,32 @@ def _header_spans(text: str) -> list[tuple[int, int, str]]:
 
 def _find_headers(lines: Sequence[Line]) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
     """The roles, and the [start, end) spans of the header and of each repeat."""
+    texts = [l.text for l in lines]
+    header_line: dict[int, bool] = {}  # line -> a line of header words; each line is asked about more than once
+    line_words: dict[int, list[str]] = {}  # a header line's words
+
+    def is_header(j: int) -> bool:
+        found = header_line.get(j)
+        if found is None:
+            found = header_line[j] = _is_header_line(texts[j])
+        return found
+
     end = 0
-    while end < len(lines) and _is_header_line(lines[end].text):
+    while end < len(lines) and is_header(end):
         end += 1
-    text = " ".join(l.text for l in lines[:end])
+    text = " ".join(texts[:end])
     first = _header_words(text)
     spans = [(0, end)] if end else []
 
     def best_from(i: int) -> tuple[float, int]:
         best, j = (0.0, i), i
-        while j < len(lines) and j - i < end + 3 and _is_header_line(lines[j].text):
+        words: list[str] = []  # the words of lines [i, j): a word never runs from one line into the next
+        while j < len(lines) and j - i < end + 3 and is_header(j):
+            if j not in line_words:
+                line_words[j] = _header_words(texts[j])
+            words = words + line_words[j]
             j += 1
-            ratio = difflib.SequenceMatcher(None, first, _header_words(" ".join(l.text for l in lines[i:j]))).ratio()
+            ratio = difflib.SequenceMatcher(None, first, words).ratio()
             if ratio > best[0] + 1e-9:
                 best = (ratio, j)
         return best
@@ -350,17 +370,9 @@ def _char_width(text: str) -> float:
 MEASURES = (_glyph_width, _char_width)
 # Each measure is a whole number of units per character over the units of an
 # average character, so a piece's width is its words' units and its spaces'
-# over that, exactly as measured on its text (_piece_widths).
+# over that, exactly as measured on its text (_measure_with, _candidates).
 MEASURE_UNITS: dict[Callable[[str], float], tuple[Callable[[str], int], int]] = {
     _glyph_width: (_glyph_units, GLYPH_AVERAGE), _char_width: (len, 1)}
-
-
-def _piece_widths(measure, words: list[str]) -> Callable[[int, int], float]:
-    """The width of words [a, b) of a line, joined by spaces, under `measure`."""
-    units, per = MEASURE_UNITS[measure]
-    space = units(" ")
-    before = list(accumulate(map(units, words), initial=0))
-    return lambda a, b: (before[b] - before[a] + (b - a - 1) * space) / per
 
 
 def _first_match(patterns, text: str) -> str:
@@ -387,39 +399,42 @@ class _Flow:
     `huyện`); two cells side by side do not (`Phòng Tư pháp` / `Văn phòng`)."""
 
     def __init__(self, lines: list[list[str]]):
-        self.pairs, self.firsts, self.words = Counter(), Counter(), Counter()
-        line_keys, key_of = [], {}
+        key_of: dict[str, str] = {}
+        all_keys: list[str] = []
+        firsts: list[str] = []
+        pairs: list[tuple[str, str]] = []
+        line_keys = []
         for words in lines:
             keys = [key_of[w] if w in key_of else key_of.setdefault(w, self.key(w)) for w in words]
             line_keys.append(keys)
-            self.words.update(keys)
-            self.firsts.update(keys[:-1])
-            self.pairs.update(zip(keys, keys[1:]))
+            all_keys += keys
+            firsts += keys[:-1]
+            pairs += zip(keys, keys[1:])
+        # Counted in one go, in the order the lines give them (the order of the keys' ids).
+        self.words, self.firsts, self.pairs = Counter(all_keys), Counter(firsts), Counter(pairs)
         self.total = sum(self.words.values()) + 0.5 * (len(self.words) + 1)
-        self.cache: dict[tuple[str, str], float] = {}
-        # The same counts by key id, for the search's kernel (_flow_k); each line's words as key ids.
+        # The counts by key id (for __call__, and as arrays for the search's kernel, _flow_k); each line's words as key ids.
         self.ids = {key: k for k, key in enumerate(self.words)}
-        self.line_ids = [[self.ids[key] for key in keys] for keys in line_keys]
-        pairs = sorted((self.ids[a] * len(self.ids) + self.ids[b], n) for (a, b), n in self.pairs.items())
-        self.table = _FlowTable(np.array(list(self.words.values()), np.float64),
-                                np.array([self.firsts[key] for key in self.words], np.float64),
-                                np.array([code for code, _ in pairs], np.int64), np.array([n for _, n in pairs], np.float64),
-                                len(self.ids), self.total)
+        id_of = {word: self.ids[key] for word, key in key_of.items()}
+        self.line_ids = [[id_of[w] for w in words] for words in lines]
+        self.counts = list(self.words.values())
+        self.first_counts = [self.firsts[key] for key in self.words]
+        self.pair_counts = {(self.ids[a], self.ids[b]): n for (a, b), n in self.pairs.items()}
+        pairs_by_code = sorted((a * len(self.ids) + b, n) for (a, b), n in self.pair_counts.items())
+        self.table = _FlowTable(np.array(self.counts, np.float64), np.array(self.first_counts, np.float64),
+                                np.array([code for code, _ in pairs_by_code], np.int64),
+                                np.array([n for _, n in pairs_by_code], np.float64), len(self.ids), self.total)
 
     @staticmethod
     def key(word: str) -> str:
         word = word.strip(".,;:()“”\"").lower()
         return "0" if any(ch.isdigit() for ch in word) else word  # numbers and codes: one word
 
-    def __call__(self, before: str, after: str) -> float:
-        """The pair's pointwise mutual information, smoothed and bounded."""
-        got = self.cache.get((before, after))
-        if got is None:
-            a, b = self.key(before), self.key(after)
-            p_b = (self.words[b] + 0.5) / self.total
-            p_b_after_a = (self.pairs[(a, b)] + FLOW_SMOOTHING * p_b) / (self.firsts[a] + FLOW_SMOOTHING)
-            got = self.cache[(before, after)] = max(FLOW_FLOOR, min(FLOW_CEILING, math.log(p_b_after_a / p_b)))
-        return got
+    def __call__(self, a: int, b: int) -> float:
+        """The pointwise mutual information of two words (their key ids, as in line_ids), smoothed and bounded."""
+        p_b = (self.counts[b] + 0.5) / self.total
+        p_b_after_a = (self.pair_counts.get((a, b), 0) + FLOW_SMOOTHING * p_b) / (self.first_counts[a] + FLOW_SMOOTHING)
+        return max(FLOW_FLOOR, min(FLOW_CEILING, math.log(p_b_after_a / p_b)))
 
 
 @dataclass(slots=True)
@@ -430,8 +445,10 @@ class _Body:
     words: list[list[str]]
     bounds: list[list[int]]  # word indices where a piece may start or end, 0 and len(words) included
     breaks: list[bool]  # a page break (a header) stands before the line
+    item_opens: list[bool] = field(default_factory=list)  # the line opens an item (ITEM_OPENING): a break, never a wrap
     measure: Callable[[str], float] = _glyph_width
     follow: list[float | None] | None = None  # what the next line's first word adds were it wrapped on; None: an item
+    units: list[list[int]] | None = None  # per line, its words' units under the measure added up: [0, w0, w0 + w1, …]
     flow: _Flow | None = None
 
 
@@ -460,30 +477,42 @@ def _body(lines: Sequence[Line], spans: list[tuple[int, int]], roles: tuple[str,
         body.bounds.append([0] + cuts + [len(words)])
         body.breaks.append(brk)
         pending = False
+    body.item_opens = [bool(ITEM_OPENING.match(words[0])) for words in body.words]
     _measure_with(body, _glyph_width)
     body.flow = _Flow(body.words)
     return body, [lines[k] for k in sorted(in_header)]
 
 
 def _measure_with(body: _Body, measure) -> None:
+    # A measure counts whole units per character: a line's width, or a piece's, is its words' units and
+    # its spaces' over the units of an average character, exactly as the measure reads the joined text.
+    units, per = MEASURE_UNITS[measure]
+    space = units(" ")
     body.measure = measure
-    body.follow = [measure(" " + body.words[i + 1][0])
-                   if i + 1 < len(body.lines) and not body.breaks[i + 1] and not ITEM_OPENING.match(body.words[i + 1][0])
-                   else None for i in range(len(body.lines))]
+    body.units = [list(accumulate(map(units, words), initial=0)) for words in body.words]
+    n = len(body.lines)
+    body.follow = [(space + units(body.words[i + 1][0])) / per  # measure(" " + the next line's first word)
+                   if i + 1 < n and not body.breaks[i + 1] and not body.item_opens[i + 1] else None for i in range(n)]
 
 
-def _agreement(body: _Body, steps: list["_Step"], measure) -> float:
+def _agreement(body: _Body, pieces: "_Pieces", steps: "_Steps", measure) -> float:
     """The share of a segmentation's wrapped lines that agree exactly with their column's width under `measure`.
 
     Exactly: under the measure the table was set in, each column's wraps meet
     on one width; under another they scatter. (The segmentation keeps the
     columns apart: the wraps of the whole table would meet on some widths anyway.)"""
+    units, per = MEASURE_UNITS[measure]
+    space = units(" ")
     wraps: dict[int, list[tuple[float, float]]] = defaultdict(list)
-    for step, nxt in zip(steps, steps[1:]):
-        if (nxt.kind == LINE and step.start == 0 and step.end == len(body.words[step.line]) and nxt.line == step.line + 1
-                and not ITEM_OPENING.match(body.words[nxt.line][0])):
-            width = measure(" ".join(body.words[step.line]))
-            wraps[step.col].append((width, width + measure(" " + body.words[nxt.line][0])))
+    cands, kinds = steps.cand, steps.kind
+    for k in range(len(cands) - 1):
+        cand, nxt = cands[k], cands[k + 1]
+        line = pieces.line[cand]
+        if (kinds[k + 1] == LINE and pieces.start[cand] == 0 and pieces.end[cand] == len(body.words[line])
+                and pieces.line[nxt] == line + 1 and not body.item_opens[line + 1]):
+            words = body.words[line]
+            width = (sum(map(units, words)) + (len(words) - 1) * space) / per  # measure(" ".join(words))
+            wraps[steps.col[k]].append((width, width + (space + units(body.words[line + 1][0])) / per))
     return sum(_most_agreed(w)[2] for w in wraps.values()) / max(1, sum(len(w) for w in wraps.values()))
 
 
@@ -506,54 +535,146 @@ def _most_agreed(bounds: list[tuple[float, float]]) -> tuple[float, float, int]:
 
 
 @dataclass(slots=True)
-class _Candidate:
-    """A piece the search may place: words [start, end) of a line."""
+class _Pieces:
+    """The pieces the search may place (words [start, end) of a line), every node's one after another,
+    and what the kernels read of them. Node k's pieces are [starts[k], starts[k + 1])."""
 
-    line: int
-    start: int
-    end: int
-    text: str
-    width: float
-    shape: str
-    opening: str
-    cues: dict[str, int]
-    tokens: list[str]
-    number: int | None  # its leading number label, if any
-    open_end: bool  # it ends on a word that leads on
-    end_node: int
+    line: list[int]
+    start: list[int]
+    end: list[int]
+    text: list[str]
+    width: list[float]  # under the body's measure
+    shape: list[int]  # index in SHAPE_NAMES
+    opening: list[int]  # index in OPENING_NAMES
+    tokens: list[list[int]]  # token ids: its words' (WORD), then `<cue>` for each cue found
+    number: list[int]  # its leading number label; -1: none
+    open_end: list[bool]  # it ends on a word that leads on
+    end_node: list[int]
+    starts: list[int]
+    names: list[str]  # token id -> token
+    node_item: list[bool]  # [node] -> its first words open an item (ITEM_OPENING)
+    token_ids: np.ndarray  # every piece's token ids, one after another
+    token_starts: np.ndarray  # [piece] -> its first in `token_ids`; [piece + 1]: past its last
+    cues: np.ndarray  # [piece, cue] -> times seen (at most CUE_CAP)
+    shapes: np.ndarray
+    openings: np.ndarray
+    off_form: np.ndarray  # [piece, column] -> not of the column's form (ROLE_FORMS)
+    graph: "_Graph | None" = None  # rebuilt when the measure changes (_graph)
 
 
-def _candidates(body: _Body) -> tuple[list[tuple[int, int]], list[list[_Candidate]]]:
-    """The search's nodes (line, word index) and the pieces that begin at each."""
+def _candidates(body: _Body, roles: tuple[str, ...]) -> tuple[list[tuple[int, int]], _Pieces]:
+    """The search's nodes (line, word index) and the pieces that begin at each.
+
+    What a piece's regexes read is read once where pieces share it: how a
+    piece opens depends on its first two words (and whether more follow),
+    whether it ends on a word that leads on on its last two; what it opens
+    with is read on the longest piece of its node, and only where that match
+    runs past a shorter piece's end is the shorter one read again (no opening
+    pattern looks at the end of the text); and a cue's matches are those of
+    the whole line that lie inside the piece, read again only where one
+    straddles the piece's edge (no cue pattern looks at the ends either)."""
     nodes = [(i, a) for i, b in enumerate(body.bounds) for a in b[:-1]] + [(len(body.lines), 0)]
-    index = {node: k for k, node in enumerate(nodes)}
-    out: list[list[_Candidate]] = []
-    line = -1
-    for i, a in nodes[:-1]:
-        words, here = body.words[i], []
-        if i != line:  # what the pieces of a line share: its words' widths and tokens, and which cues it holds at all
-            line, width = i, _piece_widths(body.measure, words)
-            word_tokens = [["0" if w.isdigit() else w.lower() for w in WORD.findall(word)] for word in words]
-            # A cue found in a piece is found at the same place in its line (a piece ends where a word does).
-            line_cues = [(name, p) for name, p in CUES.items() if p.search(" ".join(words))]
-        for b in (b for b in body.bounds[i] if b > a):
-            text = " ".join(words[a:b])
-            cues = dict.fromkeys(CUES, 0)
-            for name, p in line_cues:
-                cues[name] = min(CUE_CAP, len(p.findall(text)))
-            number = NUMBER_LABEL.match(text)
-            end = index[(i, b)] if b < len(words) else index.get((i + 1, 0), len(nodes) - 1)
-            here.append(_Candidate(i, a, b, text, width(a, b), _first_branch(SHAPE_PATTERN, text),
-                                   _first_branch(OPENING_PATTERN, text), cues,
-                                   [*chain.from_iterable(word_tokens[a:b]), *_cue_tokens(cues)],
-                                   int(number.group("n")) if number else None, bool(CONNECTIVE_END.search(text)), end))
-        out.append(here)
-    return nodes, out
+    first_node = list(accumulate((len(b) - 1 for b in body.bounds), initial=0))
+    n_lines, last = len(body.lines), len(nodes) - 1
+    vocab = {f"<{cue}>": k for k, cue in enumerate(CUES)}  # a cue as a word among its piece's words (_estimate)
+    word_tokens: dict[str, list[int]] = {}
+    heads: dict[tuple, tuple[int, int]] = {}  # (first word, second or None, more follow) -> (shape, number label)
+    tails: dict[tuple, bool] = {}  # (word before the last or None, last word) -> ends on a word that leads on
+    cue_patterns = list(CUES.values())
+    no_cues = [0] * len(CUES)
+    forms = [ROLE_FORMS.get(role) for role in roles]
+    has_forms = any(form is not None for form in forms)
+    p_line, p_start, p_end, p_text, p_width, p_shape, p_opening = [], [], [], [], [], [], []
+    p_tokens, p_number, p_open_end, p_end_node, p_cues, p_off_form, starts, node_item = [], [], [], [], [], [], [0], []
+    shape_index = {name: k for k, name in enumerate(SHAPE_NAMES)}
+    opening_index = {name: k for k, name in enumerate(OPENING_NAMES)}
+    units, space, per = body.units, *_space_and_per(body.measure)
+    for i, words in enumerate(body.words):
+        n = len(words)
+        text = " ".join(words)
+        offsets = list(accumulate((len(w) + 1 for w in words), initial=0))  # word k starts at offsets[k]
+        line_tokens = []
+        for w in words:
+            ids = word_tokens.get(w)
+            if ids is None:
+                ids = word_tokens[w] = [vocab[t] if t in vocab else vocab.setdefault(t, len(vocab))
+                                        for t in ("0" if x.isdigit() else x.lower() for x in WORD.findall(w))]
+            line_tokens.append(ids)
+        token_before = list(accumulate(map(len, line_tokens), initial=0))
+        flat_tokens = [t for ids in line_tokens for t in ids]
+        found = [[m.span() for m in p.finditer(text)] for p in cue_patterns]
+        any_cue = any(found)
+        before = units[i]
+        bounds = body.bounds[i]
+        for k, a in enumerate(bounds[:-1]):
+            node_item.append(bool(ITEM_OPENING.match(" ".join(words[a:a + 2]))))
+            begin = offsets[a]
+            longest = OPENING_PATTERN.match(text[begin:])  # the node's longest piece: to the line's end
+            for k2 in range(k + 1, len(bounds)):
+                b = bounds[k2]
+                stop = offsets[b] - 1
+                piece = text[begin:stop]
+                head = (words[a], words[a + 1] if b > a + 1 else None, b > a + 2)
+                got = heads.get(head)
+                if got is None:
+                    number = NUMBER_LABEL.match(piece)
+                    got = heads[head] = (shape_index[_first_branch(SHAPE_PATTERN, piece)],
+                                         int(number.group("n")) if number else -1)
+                tail = (words[b - 2] if b - 2 >= a else None, words[b - 1])
+                open_end = tails.get(tail)
+                if open_end is None:
+                    open_end = tails[tail] = bool(CONNECTIVE_END.search(piece))
+                if longest is None:
+                    opening = "other"
+                elif longest.end() <= stop - begin:
+                    opening = longest.lastgroup
+                else:
+                    opening = _first_branch(OPENING_PATTERN, piece)
+                cues, cue_tokens = no_cues, []
+                if any_cue:
+                    cues = []
+                    for p, spans in zip(cue_patterns, found):
+                        inside = 0
+                        for s, e in spans:
+                            if s < begin < e or s < stop < e:  # a match across the piece's edge: read the piece itself
+                                inside = len(p.findall(piece))
+                                break
+                            if s >= begin and e <= stop:
+                                inside += 1
+                        cues.append(min(CUE_CAP, inside))
+                    cue_tokens = [c for c, times in enumerate(cues) for _ in range(times)]
+                p_line.append(i)
+                p_start.append(a)
+                p_end.append(b)
+                p_text.append(piece)
+                p_width.append((before[b] - before[a] + (b - a - 1) * space) / per)
+                p_shape.append(got[0])
+                p_number.append(got[1])
+                p_opening.append(opening_index[opening])
+                p_open_end.append(open_end)
+                p_end_node.append(first_node[i] + k2 if b < n else first_node[i + 1] if i + 1 < n_lines else last)
+                p_cues.append(cues)
+                p_tokens.append(flat_tokens[token_before[a]:token_before[b]] + cue_tokens)
+                if has_forms:  # a form is one label (`12`, `IV.`): never a piece of three words or more
+                    p_off_form.append([form is not None and (b - a > 2 or not form.match(piece)) for form in forms])
+            starts.append(len(p_line))
+    count = len(p_line)
+    pieces = _Pieces(
+        p_line, p_start, p_end, p_text, p_width, p_shape, p_opening, p_tokens, p_number, p_open_end, p_end_node,
+        starts, list(vocab), node_item,
+        np.array([t for ids in p_tokens for t in ids], np.int64),
+        np.array(list(accumulate(map(len, p_tokens), initial=0)), np.int64),
+        np.array(p_cues, np.float64).reshape(count, len(CUES)),
+        np.array(p_shape, np.int64), np.array(p_opening, np.int64),
+        np.array(p_off_form, np.bool_).reshape(count, len(roles)) if has_forms else np.zeros((count, len(roles)), np.bool_),
+    )
+    pieces.graph = _graph(body, nodes, pieces)
+    return nodes, pieces
 
 
-def _cue_tokens(cues: dict[str, int]) -> list[str]:
-    """A piece's cues as words among its words for the learned word odds (`<date>`)."""
-    return [f"<{cue}>" for cue, n in cues.items() for _ in range(n)]
+def _space_and_per(measure) -> tuple[int, int]:
+    units, per = MEASURE_UNITS[measure]
+    return units(" "), per
 
 
 # ----------------------------------------------------------------- model
@@ -569,7 +690,7 @@ class _Model:
     widths: list[float | None]  # per column; None: not known (yet)
     shapes: list[list[dict[str, float]]]  # [kind][column] -> log P(the first token's shape)
     openings: list[list[dict[str, float]]]  # [kind][column] -> log P(what the first words name)
-    word_odds: list[dict[str, float]]  # [column] -> log(P(word | column) / P(word)); empty in the first pass
+    word_odds: np.ndarray | None  # [column, token id] -> log(P(word | column) / P(word)); None until learned
     presence: list[list[float]]  # [row kind: task row, group row][column] -> P(the row has a cell of its own there)
     ends: list[float]  # [column] -> P(a cell ends after a line)
     cut_rows: float  # P(a page break falls inside a row)
@@ -603,7 +724,7 @@ def _first_model(roles: tuple[str, ...]) -> _Model:
     return _Model(roles, numbered, [None] * len(roles),
                   [[_log_dist(p, None, SHAPE_NAMES) for p in kind] for kind in shapes],
                   [[_log_dist(p, None, OPENING_NAMES) for p in kind] for kind in openings],
-                  [{} for _ in roles], presence, [CELL_END.get(r, CELL_END_DEFAULT) for r in roles], CUT_ROWS)
+                  None, presence, [CELL_END.get(r, CELL_END_DEFAULT) for r in roles], CUT_ROWS)
 
 
 @lru_cache(maxsize=None)
@@ -615,100 +736,52 @@ def _cue_weights(role: str) -> tuple[float, ...]:
 # ---------------------------------------------------------------- search
 
 
-@dataclass(slots=True)
-class _Step:
-    """One piece of a segmentation: a candidate placed in a column."""
+class _Steps(NamedTuple):
+    """A segmentation: the pieces it places, in order, each in a column, as a kind of piece, opening a row or not."""
 
-    piece: _Candidate  # what the candidates read of it: its words, shape, opening and width
-    col: int
-    kind: int
-    new_row: bool
-
-    @property
-    def line(self) -> int:
-        return self.piece.line
-
-    @property
-    def start(self) -> int:  # word indices in the line
-        return self.piece.start
-
-    @property
-    def end(self) -> int:
-        return self.piece.end
+    cand: list[int]  # index in _Pieces
+    col: list[int]
+    kind: list[int]
+    new_row: list[bool]
 
 
-@dataclass(slots=True)
-class _Pieces:
-    """The candidates of every node in one list, and what the kernels read of them."""
-
-    cands: list[_Candidate]  # node k's: cands[starts[k]:starts[k + 1]]
-    starts: list[int]
-    graph: "_Graph"  # rebuilt when the measure changes (_graph)
-    tokens: np.ndarray  # every candidate's token ids, one after another
-    token_starts: np.ndarray  # [candidate] -> its first in `tokens`; [candidate + 1]: past its last
-    vocab: dict[str, int]  # token -> id
-    cues: np.ndarray  # [candidate, cue] -> times seen (at most CUE_CAP)
-    shapes: np.ndarray  # [candidate] -> index in SHAPE_NAMES
-    openings: np.ndarray  # [candidate] -> index in OPENING_NAMES
-    off_form: np.ndarray  # [candidate, column] -> not of the column's form (ROLE_FORMS)
-
-
-def _pieces(body: _Body, roles: tuple[str, ...], nodes, plain: list[list[_Candidate]]) -> _Pieces:
-    cands = [cand for here in plain for cand in here]
-    starts = list(accumulate([len(here) for here in plain], initial=0))
-    vocab: dict[str, int] = {}
-    tokens = [vocab.setdefault(t, len(vocab)) for cand in cands for t in cand.tokens]
-    forms = [ROLE_FORMS.get(role) for role in roles]
-    return _Pieces(
-        cands, starts, _graph(body, nodes, cands, starts),
-        np.array(tokens, np.int64), np.array(list(accumulate((len(c.tokens) for c in cands), initial=0)), np.int64), vocab,
-        np.array([list(c.cues.values()) for c in cands], np.float64).reshape(len(cands), len(CUES)),
-        np.array([SHAPE_NAMES.index(c.shape) for c in cands], np.int64),
-        np.array([OPENING_NAMES.index(c.opening) for c in cands], np.int64),
-        np.array([[form is not None and not form.match(c.text) for form in forms] for c in cands], np.bool_).reshape(
-            len(cands), len(roles)),
-    )
-
-
-def _graph(body: _Body, nodes, cands: list[_Candidate], starts: list[int]) -> "_Graph":
-    """The nodes, lines and candidates as the search's kernel reads them, under the body's measure."""
+def _graph(body: _Body, nodes, pieces: _Pieces) -> "_Graph":
+    """The nodes, lines and pieces as the search's kernel reads them, under the body's measure."""
     n_lines = len(body.lines)
     ids = body.flow.line_ids
-    firsts = [None if ITEM_OPENING.match(" ".join(body.words[i][a:a + 2])) else body.measure(" " + body.words[i][a])
-              for i, a in nodes[:-1]] + [None]
+    space, per = _space_and_per(body.measure)
+    units = MEASURE_UNITS[body.measure][0]
+    firsts = [None if item else (space + units(body.words[i][a])) / per  # measure(" " + the node's first word)
+              for (i, a), item in zip(nodes, pieces.node_item)] + [None]
     return _Graph(
         np.array([i for i, _ in nodes], np.int64), np.array([a for _, a in nodes], np.int64),
         np.array([a == 0 and i < n_lines and body.breaks[i] for i, a in nodes], np.bool_),
         np.array([0.0 if f is None else f for f in firsts], np.float64), np.array([f is not None for f in firsts], np.bool_),
         np.array([ids[i][a] for i, a in nodes[:-1]] + [0], np.int64),
-        np.array(starts, np.int64),
-        np.array([FLOW_WEIGHT * body.flow(body.words[i][-1], body.words[i + 1][0]) if i + 1 < n_lines else 0.0
+        np.array(pieces.starts, np.int64),
+        np.array([FLOW_WEIGHT * body.flow(ids[i][-1], ids[i + 1][0]) if i + 1 < n_lines else 0.0
                   for i in range(n_lines)], np.float64),
         np.array([0.0 if f is None else f for f in body.follow], np.float64),
         np.array([f is not None for f in body.follow], np.bool_),
         np.array([i + 1 < n_lines and not body.breaks[i + 1] for i in range(n_lines)], np.bool_),
-        np.array([c.start > 0 for c in cands], np.bool_),
-        np.array([c.end == len(body.words[c.line]) for c in cands], np.bool_),
-        np.array([c.end_node for c in cands], np.int64),
-        np.array([c.shape == "roman" for c in cands], np.bool_),
-        np.array([-1 if c.number is None else c.number for c in cands], np.int64),
-        np.array([c.width for c in cands], np.float64),
-        np.array([c.open_end for c in cands], np.bool_),
-        np.array([ids[c.line][c.end - 1] for c in cands], np.int64),
+        np.array(pieces.start, np.int64) > 0,
+        np.array(pieces.end, np.int64) == np.array([len(body.words[i]) for i in pieces.line], np.int64),
+        np.array(pieces.end_node, np.int64),
+        pieces.shapes == SHAPE_NAMES.index("roman"),
+        np.array(pieces.number, np.int64),
+        np.array(pieces.width, np.float64),
+        np.array(pieces.open_end, np.bool_),
+        np.array([ids[i][e - 1] for i, e in zip(pieces.line, pieces.end)], np.int64),
     )
 
 
 def _emission_table(model: _Model, pieces: _Pieces) -> np.ndarray:
-    """[candidate, kind, column] -> how well the piece reads as that kind of piece of that column."""
+    """[piece, kind, column] -> how well the piece reads as that kind of piece of that column."""
     K = len(model.roles)
-    odds = np.zeros((K, len(pieces.vocab)))
-    for col, learned in enumerate(model.word_odds):
-        for word, value in learned.items():
-            k = pieces.vocab.get(word)
-            if k is not None:
-                odds[col, k] = value
+    learned = model.word_odds is not None
+    odds = model.word_odds if learned else np.zeros((K, len(pieces.names)))
     return _emissions_k(
-        pieces.tokens, pieces.token_starts, odds, np.array([bool(o) for o in model.word_odds], np.bool_),
+        pieces.token_ids, pieces.token_starts, odds, np.full(K, learned, np.bool_),
         pieces.cues, np.array([_cue_weights(role) for role in model.roles], np.float64).reshape(K, len(CUES)),
         pieces.off_form, np.array([0.0 if w is None else w for w in model.widths], np.float64),
         np.array([w is not None for w in model.widths], np.bool_), pieces.graph.cand_width, pieces.shapes, pieces.openings,
@@ -766,7 +839,7 @@ def _search(body: _Body, model: _Model, pieces: _Pieces, emissions: np.ndarray, 
         emissions,
     )
     slot_f, slot_i, count, order, n_order = _lattice(pieces.graph, scores, body.flow.table, nbest, float(BEAM))
-    return _Paths(slot_f, slot_i, count, order, n_order, 4 * K, nbest, pieces.cands)
+    return _Paths(slot_f, slot_i, count, order, n_order, 4 * K, nbest, pieces.graph.node_line)
 
 
 @dataclass(slots=True)
@@ -780,7 +853,7 @@ class _Paths:
     n_order: np.ndarray  # [node] -> states reached
     states: int
     nbest: int
-    cands: list[_Candidate]
+    node_line: np.ndarray  # [node] -> its line
 
     def at(self, node: int) -> list[tuple[int, int, float, int]]:
         """(state, rank, score, row kind) of every path kept at `node`, states in the order first reached."""
@@ -804,21 +877,33 @@ def _ends(paths: _Paths, model: _Model, nodes) -> list[tuple[float, int, int]]:
     return sorted(out, reverse=True)
 
 
-def _path(paths: _Paths, nodes, state: int, rank: int) -> tuple[list[_Step], list[int]]:
+def _path(paths: _Paths, nodes, state: int, rank: int) -> tuple[_Steps, list[int]]:
     """The steps of the path ending in (state, rank) at the last node, and the lines it leaves unplaced."""
-    steps, skipped = [], []
-    node = len(nodes) - 1
+    steps, skipped = _backtrack(paths.fields, paths.node_line, paths.states, paths.nbest, len(nodes) - 1, state, rank)
+    cand, col, kind, opens = steps.T.tolist() if len(steps) else ([], [], [], [])
+    return _Steps(cand, col, kind, [bool(o) for o in opens]), sorted(skipped.tolist())
+
+
+@njit(cache=True)
+def _backtrack(fields, node_line, states, nbest, node, state, rank):
+    """The path ending in (state, rank) at `node`, read back: its steps in order, each (piece, column, kind,
+    opens a row), and the lines it leaves unplaced."""
+    steps = np.empty((node + 1, 4), np.int64)
+    skipped = np.empty(node + 1, np.int64)
+    n = m = 0
     while True:
-        back = paths.fields[(node * paths.states + state) * paths.nbest + rank]
-        cand = int(back[BACK_CAND])
+        slot = (node * states + state) * nbest + rank
+        cand = fields[slot, BACK_CAND]
         if cand == NO_BACK:
             break
-        node, state, rank = int(back[BACK_NODE]), int(back[BACK_STATE]), int(back[BACK_RANK])
+        node, state, rank = fields[slot, BACK_NODE], fields[slot, BACK_STATE], fields[slot, BACK_RANK]
         if cand == SKIPPED:
-            skipped.append(nodes[node][0])
+            skipped[m] = node_line[node]
+            m += 1
             continue
-        steps.append(_Step(paths.cands[cand], int(back[BACK_COL]), int(back[BACK_KIND]), bool(back[BACK_OPENS])))
-    return steps[::-1], sorted(skipped)
+        steps[n, 0], steps[n, 1], steps[n, 2], steps[n, 3] = cand, fields[slot, BACK_COL], fields[slot, BACK_KIND], fields[slot, BACK_OPENS]
+        n += 1
+    return steps[:n][::-1].copy(), skipped[:m].copy()
 
 
 # The kernel. Its inputs are flat arrays; it visits states, offers and paths in
@@ -886,11 +971,15 @@ SCORE, LO, HI = 0, 1, 2
 BACK_NODE, BACK_STATE, BACK_RANK, BACK_CAND, BACK_COL, BACK_KIND, BACK_OPENS = range(7)
 RUN_LAST, GROUP_SINCE, ROW_KIND, CELLS = 7, 8, 9, 10
 NO_BACK, SKIPPED = -2, -1  # in BACK_CAND: the path's start; a line left unplaced
-# A pool entry: per column, the row's cell before a page break (odds it goes on, width, bounds, last word).
+# A pool entry: one cell a row holds before a page break, and the entry of the cells it held before it
+# (entry 0: none): in `pool_i` (that entry, the cell's column, its last word), in `pool_f` (the odds that it
+# goes on, its last line's width, its width bounds). A path's cells are one entry: a new cell adds an entry
+# to the row's, rather than a copy of all of them, as most are never read (only after a page break).
+HELD_UP, HELD_COL, HELD_KEY = range(3)
 HELD_ODDS, HELD_WIDTH, HELD_LO, HELD_HI = range(4)
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _flow_k(words, firsts, pair_codes, pair_counts, keys, total, a, b):
     """_Flow.__call__ on key ids (the arrays of a _FlowTable)."""
     p_b = (words[b] + 0.5) / total
@@ -901,7 +990,7 @@ def _flow_k(words, firsts, pair_codes, pair_counts, keys, total, a, b):
     return max(FLOW_FLOOR, min(FLOW_CEILING, math.log(p_b_after_a / p_b)))
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _wraps(known, has_known, width, follow, has_follow, lo0, hi0):
     """Score a line of `width` wrapped before a word adding `follow` (none: before an item) in a column of width
     `known`, its cell's width bounds so far (lo0, hi0): the score, and the bounds after it."""
@@ -915,7 +1004,7 @@ def _wraps(known, has_known, width, follow, has_follow, lo0, hi0):
     return score, lo, max(lo, hi)
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _reach(node, state, states, count, order, n_order):
     """Make (node, state) a state the node has reached, in the order reached."""
     key = node * states + state
@@ -925,7 +1014,7 @@ def _reach(node, state, states, count, order, n_order):
         count[key] = 0
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _admits(node, state, value, states, nbest, slot_f, count):
     """Would a path of `value` be kept at (node, state)?"""
     key = node * states + state
@@ -933,7 +1022,7 @@ def _admits(node, state, value, states, nbest, slot_f, count):
     return n <= 0 or n < nbest or value > slot_f[key * nbest + n - 1, SCORE]
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _place(node, state, value, states, nbest, slot_f, slot_i, count, order, n_order):
     """Room for a path of `value` among the best at (node, state), after those scoring as much: its slot, or -1."""
     _reach(node, state, states, count, order, n_order)
@@ -954,7 +1043,7 @@ def _place(node, state, value, states, nbest, slot_f, slot_i, count, order, n_or
     return base + pos
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _offer(q, value, s, r, opens, lo, hi, nbest, off_f, off_i, off_n, key_order, n_keys):
     """Add an offer to the key q's best few (kept best first, equal scores in the order offered)."""
     n = off_n[q]
@@ -977,14 +1066,21 @@ def _offer(q, value, s, r, opens, lo, hi, nbest, off_f, off_i, off_n, key_order,
 
 
 @njit(cache=True)
-def _grow(pool_has, pool_f, pool_key):
+def _grow(pool_i, pool_f):
     """The cell pool, twice as large."""
-    n, K = pool_has.shape
-    has, f, key = np.zeros((2 * n, K), np.bool_), np.empty((2 * n, K, 4)), np.empty((2 * n, K), np.int64)
-    has[:n] = pool_has
+    n = pool_i.shape[0]
+    i, f = np.empty((2 * n, 3), np.int64), np.empty((2 * n, 4))
+    i[:n] = pool_i
     f[:n] = pool_f
-    key[:n] = pool_key
-    return has, f, key
+    return i, f
+
+
+@njit(cache=True, inline='always')
+def _held(pool_i, held, col):
+    """The entry of the pool that holds column `col`'s cell among the cells `held` stands for; 0: none."""
+    while held != 0 and pool_i[held, HELD_COL] != col:
+        held = pool_i[held, HELD_UP]
+    return held
 
 
 @njit(cache=True)
@@ -1014,7 +1110,7 @@ def _lattice(g, m, flow, nbest, beam):
     n_order = np.zeros(n_nodes, np.int64)
     best = np.full(n_nodes, -inf)  # the best score pushed into each node so far (see the pruning below)
     # The cells rows hold before a page break, shared by the paths that carry them; entry 0 holds none.
-    pool_has, pool_f, pool_key = np.zeros((1024, K), np.bool_), np.empty((1024, K, 4)), np.empty((1024, K), np.int64)
+    pool_i, pool_f = np.zeros((1024, 3), np.int64), np.empty((1024, 4))
     n_pool = 1
     # The offers of a node: key q is (START, column, phase 0): column; (RESUME, column, phase 1): K + column;
     # (LINE, column, phase): 2K + phase * K + column. Each keeps its best few: (score, lo, hi), (state, rank, opens).
@@ -1067,14 +1163,15 @@ def _lattice(g, m, flow, nbest, beam):
                                0.0, inf, nbest, off_f, off_i, off_n, key_order, n_keys)
                     if resume:
                         value = opened_row + cut_row if brk else v
-                        if not pool_has[held, c2]:  # a cell the row had not opened: one spanning rows above
+                        cell = _held(pool_i, held, c2)
+                        if cell == 0:  # a cell the row had not opened: one spanning rows above
                             _offer(K + c2, value + RESUME_FOREIGN, s, r, 0, 0.0, inf,
                                    nbest, off_f, off_i, off_n, key_order, n_keys)
                         else:
-                            fit, lo, hi = _wraps(widths[c2], has_width[c2], pool_f[held, c2, HELD_WIDTH], first,
-                                                   has_first, pool_f[held, c2, HELD_LO], pool_f[held, c2, HELD_HI])
-                            _offer(K + c2, value + pool_f[held, c2, HELD_ODDS]
-                                   + FLOW_WEIGHT * _flow_k(flow_words, flow_firsts, pair_codes, pair_counts, flow_keys, flow_total, pool_key[held, c2], word) + fit, s, r, 0, lo, hi,
+                            fit, lo, hi = _wraps(widths[c2], has_width[c2], pool_f[cell, HELD_WIDTH], first,
+                                                   has_first, pool_f[cell, HELD_LO], pool_f[cell, HELD_HI])
+                            _offer(K + c2, value + pool_f[cell, HELD_ODDS]
+                                   + FLOW_WEIGHT * _flow_k(flow_words, flow_firsts, pair_codes, pair_counts, flow_keys, flow_total, pool_i[cell, HELD_KEY], word) + fit, s, r, 0, lo, hi,
                                    nbest, off_f, off_i, off_n, key_order, n_keys)
                 if node_word[node] == 0:  # leave the whole line unplaced
                     target = cand_end_node[node_cands[node + 1] - 1]
@@ -1143,18 +1240,14 @@ def _lattice(g, m, flow, nbest, beam):
                     if _admits(target, state, closed, S, nbest, slot_f, count):
                         held = cells
                         if ph == 0:  # kept, should the cell be resumed after a page break (then it did not end)
-                            if n_pool == pool_has.shape[0]:
-                                pool_has, pool_f, pool_key = _grow(pool_has, pool_f, pool_key)
+                            if n_pool == pool_i.shape[0]:
+                                pool_i, pool_f = _grow(pool_i, pool_f)
                             held, n_pool = n_pool, n_pool + 1
-                            for x in range(K):
-                                pool_has[held, x], pool_key[held, x] = pool_has[cells, x], pool_key[cells, x]
-                                for y in range(4):
-                                    pool_f[held, x, y] = pool_f[cells, x, y]
-                            pool_has[held, c2] = True
-                            pool_f[held, c2, HELD_ODDS] = goes_on[c2] + connective
-                            pool_f[held, c2, HELD_WIDTH] = width
-                            pool_f[held, c2, HELD_LO], pool_f[held, c2, HELD_HI] = max(lo, width), hi
-                            pool_key[held, c2] = cand_last_key[cand]
+                            pool_i[held, HELD_UP], pool_i[held, HELD_COL] = cells, c2
+                            pool_i[held, HELD_KEY] = cand_last_key[cand]
+                            pool_f[held, HELD_ODDS] = goes_on[c2] + connective
+                            pool_f[held, HELD_WIDTH] = width
+                            pool_f[held, HELD_LO], pool_f[held, HELD_HI] = max(lo, width), hi
                         if closed > best[target]:
                             best[target] = closed
                         slot = _place(target, state, closed, S, nbest, slot_f, slot_i, count, order, n_order)
@@ -1183,63 +1276,89 @@ def _lattice(g, m, flow, nbest, beam):
 # -------------------------------------------------------------- learning
 
 
-def _rows(steps: list[_Step]) -> list[dict[int, list[_Step]]]:
-    """Rows as column -> its steps; pieces resumed after a page break join their rows."""
-    rows: list[dict[int, list[_Step]]] = []
-    for step in steps:
-        if step.new_row or not rows:
+def _rows(steps: _Steps) -> list[dict[int, list[int]]]:
+    """Rows as column -> its steps (indices in `steps`); pieces resumed after a page break join their rows."""
+    rows: list[dict[int, list[int]]] = []
+    for k, (col, kind, new_row) in enumerate(zip(steps.col, steps.kind, steps.new_row)):
+        if new_row or not rows:
             rows.append({})
         row = rows[-1]
-        if step.kind == RESUME and step.col not in row:  # a cell spanning rows (a group): the last one opened
-            row = next((r for r in reversed(rows) if step.col in r), row)
-        row.setdefault(step.col, []).append(step)
+        if kind == RESUME and col not in row:  # a cell spanning rows (a group): the last one opened
+            row = next((r for r in reversed(rows) if col in r), row)
+        row.setdefault(col, []).append(k)
     return rows
 
 
-def _estimate(body: _Body, model: _Model, steps: list[_Step], learn_words: bool) -> _Model:
+def _counted_log_dist(prior: dict[str, float], counts: list[int], names: list[str]) -> dict[str, float]:
+    """_log_dist of counts given in the order of `names`."""
+    rest = max(1e-3, 1.0 - sum(prior.values())) / max(1, len(names) - len(prior))
+    total = sum(counts)
+    return {s: math.log((counts[k] + SHAPE_SMOOTHING * prior.get(s, rest)) / (total + SHAPE_SMOOTHING))
+            for k, s in enumerate(names)}
+
+
+def _estimate(body: _Body, model: _Model, pieces: _Pieces, steps: _Steps, learn_words: bool) -> _Model:
     """The model a segmentation implies: widths, first tokens, words, presence, cell lengths, broken rows."""
     K = len(model.roles)
     numbered, shape_priors, opening_priors, presence_priors = _priors(model.roles)
-    shapes = [[Counter() for _ in range(K)] for _ in KINDS]
-    openings = [[Counter() for _ in range(K)] for _ in KINDS]
-    words = [Counter() for _ in range(K)]
+    shapes = [[[0] * len(SHAPE_NAMES) for _ in range(K)] for _ in KINDS]
+    openings = [[[0] * len(OPENING_NAMES) for _ in range(K)] for _ in KINDS]
+    words: list[list[int]] = [[] for _ in range(K)]  # per column, the token ids of its pieces
     wraps: list[list[tuple[float, float | None]]] = [[] for _ in range(K)]  # per whole line: its width, with the next word
-    for k, step in enumerate(steps):
-        piece = step.piece  # read once, when the candidates were made; its width under the body's measure now
-        shapes[step.kind][step.col][piece.shape] += 1
-        openings[step.kind][step.col][piece.opening] += 1
-        words[step.col].update(piece.tokens)
-        if step.start == 0 and step.end == len(body.words[step.line]):
-            nxt = steps[k + 1] if k + 1 < len(steps) else None
-            goes_on = nxt is not None and nxt.kind == LINE and body.follow[step.line] is not None
-            width = piece.width
-            wraps[step.col].append((width, width + body.follow[step.line] if goes_on else None))
+    cands, cols, kinds = steps.cand, steps.col, steps.kind
+    for k, (cand, col, kind) in enumerate(zip(cands, cols, kinds)):
+        shapes[kind][col][pieces.shape[cand]] += 1
+        openings[kind][col][pieces.opening[cand]] += 1
+        words[col] += pieces.tokens[cand]
+        line = pieces.line[cand]
+        if pieces.start[cand] == 0 and pieces.end[cand] == len(body.words[line]):
+            goes_on = k + 1 < len(cands) and kinds[k + 1] == LINE and body.follow[line] is not None
+            width = pieces.width[cand]  # under the body's measure now
+            wraps[col].append((width, width + body.follow[line] if goes_on else None))
     odds = model.word_odds
     if learn_words:
-        total = sum(words, Counter())
-        n_total, size = sum(total.values()) or 1, len(total) + 1
-        odds = []
-        for counts in words:
-            n_c = sum(counts.values())
-            odds.append({w: max(-WORD_CLIP, min(WORD_CLIP, math.log((counts[w] + WORD_SMOOTHING * bg) / (n_c + WORD_SMOOTHING) / bg)))
-                         for w, n in total.items() for bg in [(n + 0.5) / (n_total + 0.5 * size)]})
+        odds = _word_odds(words, len(pieces.names))
     rows = _rows(steps)
-    kinds = [int(numbered in r and _first_match(SHAPES, " ".join(body.words[r[numbered][0].line][r[numbered][0].start:])) == "roman")
-             for r in rows]
-    presence = [[min(0.98, max(0.02, (sum(1 for r, k in zip(rows, kinds) if k == kind and c in r)
-                                      + PRESENCE_SMOOTHING * presence_priors[kind][c]) / (kinds.count(kind) + PRESENCE_SMOOTHING)))
+    row_kinds = []
+    for r in rows:
+        first = cands[r[numbered][0]] if numbered in r else None
+        row_kinds.append(int(first is not None and _first_match(
+            SHAPES, " ".join(body.words[pieces.line[first]][pieces.start[first]:])) == "roman"))
+    presence = [[min(0.98, max(0.02, (sum(1 for r, k in zip(rows, row_kinds) if k == kind and c in r)
+                                      + PRESENCE_SMOOTHING * presence_priors[kind][c]) / (row_kinds.count(kind) + PRESENCE_SMOOTHING)))
                  for c in range(K)] for kind in (0, 1)]
-    firsts = [k for k, step in enumerate(steps) if body.breaks[step.line] and (k == 0 or steps[k - 1].line != step.line)]
-    cells = [sum(1 for step in steps if step.col == c and step.kind == START) for c in range(K)]
-    pieces = [sum(1 for step in steps if step.col == c) for c in range(K)]
+    lines = [pieces.line[cand] for cand in cands]
+    firsts = [k for k, line in enumerate(lines) if body.breaks[line] and (k == 0 or lines[k - 1] != line)]
+    cells, placed = [0] * K, [0] * K
+    for col, kind in zip(cols, kinds):
+        placed[col] += 1
+        cells[col] += kind == START
     return _Model(
         model.roles, numbered, [_width(w) for w in wraps],
-        [[_log_dist(shape_priors[kind][c], shapes[kind][c], SHAPE_NAMES) for c in range(K)] for kind in KINDS],
-        [[_log_dist(opening_priors[kind][c], openings[kind][c], OPENING_NAMES) for c in range(K)] for kind in KINDS],
+        [[_counted_log_dist(shape_priors[kind][c], shapes[kind][c], SHAPE_NAMES) for c in range(K)] for kind in KINDS],
+        [[_counted_log_dist(opening_priors[kind][c], openings[kind][c], OPENING_NAMES) for c in range(K)] for kind in KINDS],
         odds, presence,
-        [min(0.9, max(0.05, (cells[c] + 1) / (pieces[c] + 2))) for c in range(K)],
-        (sum(1 for k in firsts if steps[k].kind == RESUME) + 1) / (len(firsts) + 2),
+        [min(0.9, max(0.05, (cells[c] + 1) / (placed[c] + 2))) for c in range(K)],
+        (sum(1 for k in firsts if kinds[k] == RESUME) + 1) / (len(firsts) + 2),
     )
+
+
+def _word_odds(words: list[list[int]], size: int) -> np.ndarray | None:
+    """[column, token id] -> log(P(word | column) / P(word)), damped and bounded, from the token ids each column
+    holds; 0 for a token no column holds. None when the columns hold no token at all."""
+    counts = np.array([np.bincount(np.array(w, np.int64), minlength=size) for w in words], np.int64).reshape(len(words), size)
+    total = counts.sum(axis=0)
+    seen = np.flatnonzero(total)
+    if not seen.size:
+        return None
+    n_total = int(total.sum())
+    bg = (total[seen] + 0.5) / (n_total + 0.5 * (seen.size + 1))
+    odds = np.zeros((len(words), size))
+    for col in range(len(words)):
+        n_c = int(counts[col].sum())
+        ratios = (counts[col, seen] + WORD_SMOOTHING * bg) / (n_c + WORD_SMOOTHING) / bg
+        odds[col, seen] = [max(-WORD_CLIP, min(WORD_CLIP, math.log(x))) for x in ratios.tolist()]
+    return odds
 
 
 def _width(wraps: list[tuple[float, float | None]]) -> float | None:
@@ -1270,29 +1389,28 @@ def segment_table(lines: Sequence[Line]) -> FlatTable:
     column_issues = [Issue("appendix", "unknown_column", f"the flattened table's header names a column that no role "
                            f"covers ({' '.join(unnamed)!r}); its cells are read into the columns beside it",
                            lines[0].page)] if unnamed else []
-    nodes, plain = _candidates(body)
-    pieces = _pieces(body, roles, nodes, plain)
+    nodes, pieces = _candidates(body, roles)
     model = _first_model(roles)
     for n in range(PASSES):
         paths = _search(body, model, pieces, _emission_table(model, pieces), NBEST if n + 1 == PASSES else 1)
         ends = _ends(paths, model, nodes)
         steps, skipped = _path(paths, nodes, ends[0][1], ends[0][2])
         if n == 0:
-            measure = max(MEASURES, key=lambda m: _agreement(body, steps, m))
+            measure = max(MEASURES, key=lambda m: _agreement(body, pieces, steps, m))
             if measure is not body.measure:
                 _measure_with(body, measure)
-                line, width = -1, None
-                for cand in pieces.cands:  # only the widths depend on the measure: the rest of each piece stands
-                    if cand.line != line:
-                        line, width = cand.line, _piece_widths(measure, body.words[cand.line])
-                    cand.width = width(cand.start, cand.end)
-                pieces.graph = _graph(body, nodes, pieces.cands, pieces.starts)
+                # Only the widths depend on the measure: the rest of each piece stands.
+                space, per = _space_and_per(measure)
+                pieces.width = [(body.units[i][b] - body.units[i][a] + (b - a - 1) * space) / per
+                                for i, a, b in zip(pieces.line, pieces.start, pieces.end)]
+                pieces.graph = _graph(body, nodes, pieces)
         if n + 1 < PASSES:
-            model = _estimate(body, model, steps, learn_words=n >= 1)
+            model = _estimate(body, model, pieces, steps, learn_words=n >= 1)
     rows = _rows(steps)
-    flat_rows = tuple(FlatRow({roles[c]: tuple(Piece(" ".join(body.words[s.line][s.start:s.end]), body.lines[s.line])
-                                               for s in row[c]) for c in sorted(row)}) for row in rows)
-    issues = column_issues + _numbering_issues(model, flat_rows) + _margin_issues(body, paths, nodes, ends, steps, rows)
+    flat_rows = tuple(FlatRow({roles[c]: tuple(Piece(pieces.text[steps.cand[k]], body.lines[pieces.line[steps.cand[k]]])
+                                               for k in row[c]) for c in sorted(row)}) for row in rows)
+    issues = (column_issues + _numbering_issues(model, flat_rows)
+              + _margin_issues(body, pieces, paths, nodes, ends, steps, rows))
     return FlatTable(roles, flat_rows, tuple(header_lines), tuple(body.lines[i] for i in skipped), tuple(issues))
 
 
@@ -1322,25 +1440,26 @@ def _numbering_issues(model: _Model, rows: tuple[FlatRow, ...]) -> list[Issue]:
     return issues
 
 
-def _margin_issues(body: _Body, paths: _Paths, nodes, ends, steps: list[_Step], rows) -> list[Issue]:
+def _margin_issues(body: _Body, pieces: _Pieces, paths: _Paths, nodes, ends, steps: _Steps, rows) -> list[Issue]:
     """Rows that a path nearly as likely as the best reads otherwise."""
     row_of = {}  # line -> the row of the best path that its first piece is in
     for k, row in enumerate(rows):
         for cell in row.values():
             for step in cell:
-                row_of.setdefault(step.line, k)
-    best = {(s.line, s.start, s.end, s.col, s.new_row) for s in steps}
+                row_of.setdefault(pieces.line[steps.cand[step]], k)
+    best = set(zip(steps.cand, steps.col, steps.new_row))  # a piece is its line and words
     unsure: dict[int, float] = {}
     for score, state, rank in ends[1:]:
         margin = ends[0][0] - score
         if margin >= UNSURE_MARGIN:
             break
         other, _ = _path(paths, nodes, state, rank)
-        for s in other:
-            if (s.line, s.start, s.end, s.col, s.new_row) not in best and s.line in row_of:
-                k = row_of[s.line]
+        for step in zip(other.cand, other.col, other.new_row):
+            line = pieces.line[step[0]]
+            if step not in best and line in row_of:
+                k = row_of[line]
                 unsure[k] = min(unsure.get(k, math.inf), margin)
     return [Issue("appendix", "unsure_segmentation",
                   f"flattened row {k + 1} reads otherwise on a path only {margin:.1f} log-odds less likely",
-                  body.lines[min(step.line for cell in rows[k].values() for step in cell)].page)
+                  body.lines[min(pieces.line[steps.cand[step]] for cell in rows[k].values() for step in cell)].page)
             for k, margin in sorted(unsure.items())]

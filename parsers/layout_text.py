@@ -113,8 +113,9 @@ def is_layout(text: str) -> bool:
     lines = [l for l in text.replace("\f", "\n").split("\n") if l.strip()]
     if not lines:
         return False
-    side = sum(1 for l in lines if SIDE_BY_SIDE.search(l.strip())) / len(lines)
-    deep = sum(1 for l in lines if DEEP_INDENT.match(l)) / len(lines)
+    # Each pattern only on lines with the run of spaces it needs: most lines hold none.
+    side = sum(1 for l in lines if "   " in l and SIDE_BY_SIDE.search(l.strip())) / len(lines)
+    deep = sum(1 for l in lines if l.startswith(" " * 8) and DEEP_INDENT.match(l)) / len(lines)
     if "\f" in text:
         indented = sum(1 for l in lines if l[:1] == " ") / len(lines)
         return side >= MIN_SIDE_BY_SIDE / 2 or indented >= MIN_INDENTED

@@ -96,10 +96,10 @@ class _Builder:
         doc_type = vocab.doc_type_of(text)
         block = vocab.match_block(text)
         header_line = _is_header_line(text) or bool(
-            self.phase == HEADER and self.part is not None and vocab.PLACE_DATE_LOOSE.match(text))
+            self.phase == HEADER and self.part is not None and vocab.may_hold_date(text) and vocab.PLACE_DATE_LOOSE.match(text))
         # A date line under the number of a part that has none yet is its own (`Số: …`, `V/v …`, then the date).
         own_date = (self.part is not None and not self.has_date and self.phase != CLOSING
-                    and vocab.PLACE_DATE_LOOSE.match(text) and not vocab.DOC_NUMBER.match(text))
+                    and vocab.may_hold_date(text) and vocab.PLACE_DATE_LOOSE.match(text) and not vocab.DOC_NUMBER.match(text))
         # A header read column by column puts the issuer (left) before the national title (right):
         # a line in capitals just before a header line opens the part with it.
         issuer_first = (not block and following is not None and following.table is None and vocab.is_caps(text)
@@ -367,7 +367,10 @@ class _Builder:
 
 def _is_header_line(text: str) -> bool:
     """The national title or motto, `Số: …`, or a place and date: a line of a header block."""
-    return bool(vocab.national_heading(text) or vocab.DOC_NUMBER.match(text) or vocab.PLACE_DATE.match(text))
+    # Each pattern only where the word it cannot match without stands: most paragraphs are body text.
+    return bool((("CỘNG" in text or "Độc" in text) and vocab.national_heading(text))
+                or (text.startswith("Số") and vocab.DOC_NUMBER.match(text))
+                or (vocab.may_hold_date(text) and vocab.PLACE_DATE.match(text)))
 
 
 def outline(cleaned: Cleaned) -> Outline:

@@ -150,9 +150,17 @@ class Outline:
     nodes: tuple[Node, ...]
     issues: tuple[Issue, ...]
     tables: tuple[tuple[int, object], ...] = ()  # (node_id of a `table` node, its parsers.table.model.Table)
+    # Each node's children, in order, indexed on first use: the stages ask for many nodes' children.
+    _children: dict[int | None, list[Node]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def children(self, node_id: int | None) -> list[Node]:
-        return [n for n in self.nodes if n.parent_id == node_id]
+        index = self._children
+        if index is None:
+            index = {}
+            for n in self.nodes:
+                index.setdefault(n.parent_id, []).append(n)
+            object.__setattr__(self, "_children", index)  # a cache, not a change: the record stays as it was made
+        return list(index.get(node_id, ()))
 
     def descendants(self, node_id: int) -> list[Node]:
         out: list[Node] = []

@@ -83,9 +83,32 @@ def _plain(text: str) -> str:
     return " ".join(MARKS.sub(" ", text).split())
 
 
+class _PlainTexts:
+    """The lines' texts as _plain makes them, each made when first read: most of a page is never read here."""
+
+    def __init__(self, lines: list[Line]):
+        self.lines = lines
+        self.texts: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, i: int) -> str:
+        text = self.texts.get(i)
+        if text is None:
+            text = self.texts[i] = _plain(self.lines[i].text)
+        return text
+
+
+def _may_trail(raw: str) -> bool:
+    """Could the line, made plain, open with one of the TRAILING_MARKERS? Each opens with a word that _plain
+    leaves as it stands in the raw line (it only turns marks into spaces)."""
+    return "Văn" in raw or "##" in raw or "FILE" in raw
+
+
 def _is_document_start(text: str) -> bool:
     # A type title stands in capitals; the metadata's `Loại văn bản: Công văn` does not.
-    return bool(NATIONAL_TITLE_START.match(text) or vocab.DOC_NUMBER.match(text)
+    return bool(NATIONAL_TITLE_START.match(text) or (text.startswith("Số") and vocab.DOC_NUMBER.match(text))
                 or (vocab.is_caps(text) and vocab.doc_type_of(text)))
 
 
@@ -93,7 +116,7 @@ def find_furniture(lines: list[Line]) -> tuple[set[int], SiteMeta | None]:
     """Indices of `lines` that are the site's furniture, and the site's metadata table.
 
     `lines` are the page's lines as extracted (cell marks and emphasis included)."""
-    texts = [_plain(l.text) for l in lines]
+    texts = _PlainTexts(lines)
     start = next((i for i, t in enumerate(texts) if _is_document_start(t)), len(texts))
     furniture: set[int] = set()
     fields: dict[str, str] = {}
@@ -117,7 +140,8 @@ def find_furniture(lines: list[Line]) -> tuple[set[int], SiteMeta | None]:
         lead_end = _before_issuer(lines, start, lead_end)
     furniture.update(range(lead_end + 1))
 
-    end = next((k for k in range(max(start, lead_end + 1), len(texts)) if TRAILING_MARKERS.match(texts[k])), None)
+    end = next((k for k in range(max(start, lead_end + 1), len(texts))
+                if _may_trail(lines[k].text) and TRAILING_MARKERS.match(texts[k])), None)
     if end is not None:
         before = next((k for k in range(end - 1, lead_end, -1) if texts[k]), None)
         if before is not None and SITE_TITLE.match(texts[before]):

@@ -86,6 +86,12 @@ VALUE_PHRASE = re.compile(
 )
 
 DIGIT = re.compile(r"\d")
+# Characters no match of VALUE_PHRASE holds (its words, figures, spaces, signs and a `.` or `,` before
+# a digit, inside a figure) and none of its lookaheads looks for (`/` and `:` after a value are): the
+# ends of a stretch that the search can read alone; the last of them before a place, searched for backwards.
+_APART = r"[;()\-–—\"“”!?*|\[\]'…]|[.,](?!\d)"
+VALUE_APART = re.compile(_APART)
+VALUE_APART_BEFORE = re.compile("(?r)" + _APART)
 
 # Where the sign of a bare value stood: nothing but spaces, then the end of the clause.
 SIGN_SLOT = re.compile(r"\s*(?:[.,;:)]|$)")
@@ -132,7 +138,7 @@ def find_targets(text: str) -> list[Target]:
     text = unicodedata.normalize("NFC", text)
     if not DIGIT.search(text):
         return []  # every target has a value in figures; VALUE_PHRASE is slow to find none
-    found = [(m, read) for m in VALUE_PHRASE.finditer(text) if (read := _read(text, m))]
+    found = [(m, read) for m in _value_phrases(text) if (read := _read(text, m))]
     targets = []
     for i, (m, (comparator, value, unit, restored)) in enumerate(found):
         floor = found[i - 1][0].end() if i else 0
@@ -142,6 +148,21 @@ def find_targets(text: str) -> list[Target]:
         raw = text[m.start():m.end()].rstrip()
         targets.append(Target(indicator, comparator, value, unit, restored, raw, m.start(), m.start() + len(raw)))
     return targets
+
+
+def _value_phrases(text: str):
+    """VALUE_PHRASE's matches in text, in order, as its finditer finds them; searched only in the
+    stretches between the characters no match holds nor looks at after it (VALUE_APART) that hold a
+    digit, as every match does. A stretch is searched in place (pos, endpos), so that what a match looks
+    at before its value is what the whole text shows there."""
+    searched = 0
+    for digit in DIGIT.finditer(text):
+        if digit.start() < searched:
+            continue
+        before = VALUE_APART_BEFORE.search(text, 0, digit.start())
+        after = VALUE_APART.search(text, digit.end())
+        searched = after.start() if after else len(text)
+        yield from VALUE_PHRASE.finditer(text, before.end() if before else 0, searched)
 
 
 def _read(text: str, m: re.Match) -> tuple[str, float, str | None, bool] | None:

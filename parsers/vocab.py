@@ -127,6 +127,12 @@ PLACE_DATE = re.compile(_PLACE_DATE.replace("COMMA", ","))
 # there, for `Trước ngày 31 tháng 12 năm 2025` in a body is no place and date.
 PLACE_DATE_LOOSE = re.compile(_PLACE_DATE.replace("COMMA", ",?"))
 
+
+def may_hold_date(text: str) -> bool:
+    """Does text hold the three words every place and date is written with? A plain test that spares
+    PLACE_DATE and PLACE_DATE_LOOSE the many lines they would be slow to find nothing in."""
+    return "ngày" in text and "tháng" in text and "năm" in text
+
 # The plan year as a subject line names it: `… năm 2021 …`.
 PLAN_YEAR = re.compile(r"\bnăm\s+(?P<year>(?:19|20)\d{2})\b")
 
@@ -230,6 +236,7 @@ IMPLEMENTATION = re.compile(r"^(?:Triển\s+khai\s+)?[Tt]hực\s+hiện\b")
 # A paragraph that wholly consists of a decoration: rules under the header
 # (`--------`, `_______`), web-text cell marks (`|`).
 DECORATION = re.compile(r"^[\s\-–—_=|.*·]+$")
+DECORATION_CHARS = "-–—_=|.*·"  # and spaces: what such a line opens with
 
 # A line that is nothing but a web address.
 LONE_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
@@ -253,6 +260,7 @@ def _alternation_of_rows(rows: list[tuple[str, re.Pattern]]) -> tuple[re.Pattern
 
 
 BLOCK_ALTERNATION, _BLOCK_ROW_GROUPS = _alternation_of_rows(BLOCK_PATTERNS)
+_ROW_OF_GROUP = {group: row for row, group in enumerate(_BLOCK_ROW_GROUPS)}
 
 
 @lru_cache(maxsize=65536)
@@ -261,18 +269,25 @@ def match_block(text: str) -> tuple[str, str | None, str] | None:
     m = BLOCK_ALTERNATION.match(text)
     if not m:
         return None
-    groups = m.groups()
-    row = next(i for i, group in enumerate(_BLOCK_ROW_GROUPS) if groups[group - 1] is not None)
+    # The row whose branch matched: the one row group that took part, its empty string the first among the
+    # groups (a label is never empty).
+    row = _ROW_OF_GROUP[m.groups().index("") + 1]
     return BLOCK_PATTERNS[row][0], m.group("label"), text[m.end():].strip()
+
+
+# The longest title in DOC_TYPES: a line with more letters than that names none.
+DOC_TYPE_LONGEST = max(map(len, DOC_TYPES))
 
 
 @lru_cache(maxsize=65536)
 def doc_type_of(text: str) -> tuple[str, str, str] | None:
     """The document type a title line names (`QUYẾT ĐỊNH`), or None."""
+    if text.isprintable() and len(text) - text.count(" ") - text.count(":") > DOC_TYPE_LONGEST:
+        return None  # (its title would be at least as long: a capital is never shorter than its letter)
     key = " ".join(text.replace(":", " ").split()).upper()
-    if text.rstrip().endswith(":") or not is_caps(text):
+    if key not in DOC_TYPES or text.rstrip().endswith(":") or not is_caps(text):
         return None  # `QUYẾT ĐỊNH:` is the enacting formula, and a title stands in capitals
-    return DOC_TYPES.get(key)
+    return DOC_TYPES[key]
 
 
 @lru_cache(maxsize=65536)

@@ -49,8 +49,9 @@ class Run:
     last: int  # index of its last line
 
 
-def runs(lines: list[Line], normalise) -> list[Run]:
-    """Every `|` run of the lines, as the page marks them (see the module docstring)."""
+def runs(lines: list[Line], texts: list[str]) -> list[Run]:
+    """Every `|` run of the lines, as the page marks them (see the module docstring); `texts`: each line's
+    text normalised (parsers.clean.normalise), as the cells hold it."""
     bars = [i for i, l in enumerate(lines) if l.text.strip() == BAR]
     out: list[Run] = []
     items: list[WebCell | None] = []
@@ -66,8 +67,7 @@ def runs(lines: list[Line], normalise) -> list[Run]:
             items, first = [], None
             continue
         if stretch:
-            texts = [normalise(l.text) for l in stretch]
-            items.append(WebCell(tuple(stretch), "\n".join(t for t in texts if t)))
+            items.append(WebCell(tuple(stretch), "\n".join(t for t in texts[a + 1:b] if t)))
         elif items and items[-1] is not None:
             items.append(None)  # `|` `|`: the row ends
     if first is not None and bars:
@@ -79,7 +79,8 @@ def is_layout(cell: WebCell) -> bool:
     texts = cell.text.split("\n")
     joined = " ".join(texts)  # a date wrapped in its cell: `Hà Nội, ngày 20` / `tháng 11 năm 2025`
     return (any(LAYOUT_CELL.match(t) or (vocab.is_caps(t) and vocab.doc_type_of(t)) for t in texts)
-            or bool(vocab.PLACE_DATE_LOOSE.match(joined)) or bool(cell.text and vocab.SIGNER_TITLES.match(texts[0])))
+            or bool(vocab.may_hold_date(joined) and vocab.PLACE_DATE_LOOSE.match(joined))
+            or bool(cell.text and vocab.SIGNER_TITLES.match(texts[0])))
 
 
 def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False,
