@@ -12,14 +12,15 @@ code that reads PDF boxes reads these too, and into `TableGrid`s
 (source "layout") for every table whose header it recognises:
 
 - the header: the fewest lines whose side-by-side pieces name the most
-  column roles (`vocab.column_role`), with a cell's wrapped last words; a
+  column roles (`table.roles`; a header cell opens with a capital, and no
+  line of it holds a row's number), with a cell's wrapped last words; a
   cell over two columns (`Cơ quan` over `Chủ trì | Phối hợp`) gives two
   header rows, as a ruled grid has them;
 - column boundaries: between two header cells, the character positions
   blank on the most lines of the table, in the middle of the widest such run;
   each stretch between group titles, and a page where the table goes on
   without its header, moves them to its own blank runs (the tool's columns
-  shift there);
+  shift there), in their order;
 - cells: a piece of a line (no two spaces in it) goes to the column it starts
   in; where the tool set two cells' texts one space apart, the piece is cut
   by what each column's lines look like over all the table's pages;
@@ -33,11 +34,13 @@ code that reads PDF boxes reads these too, and into `TableGrid`s
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import regex as re
 
 from . import vocab
+from .table.roles import role_of
 from .records import Line, Page, TableCell, TableGrid
 
 # ------------------------------------------------------------------ signs
@@ -291,19 +294,31 @@ def _carried_table(before: list[str], tables_before: list[_Table], texts: list[s
 
 
 def _moved(seps: list[int], lines: list[str]) -> list[int]:
-    """Each boundary moved to a run blank on every one of these lines, if one is near: the run
-    where most of the lines' pieces start (a column's left edge), else the nearest."""
+    """Each boundary moved to a run blank on every one of these lines, if one is near: the runs
+    where most of the lines' pieces start (a column's left edge), else the nearest, the
+    boundaries kept in their order (two never move to one run, nor past each other)."""
     runs = _blank_runs(lines)
-    starts = [p.start for text in lines for p in _pieces(text)]
-    out = []
+    starts = Counter(p.start for text in lines for p in _pieces(text))
+    # Each boundary's choices: (position, pieces starting at the run's right, -distance moved).
+    choices = []
     for sep in seps:
-        near = [r for r in runs if abs((r[0] + r[1]) // 2 - sep) <= MAX_PAGE_SHIFT]
-        if not near:
-            out.append(sep)
-            continue
-        best = max(near, key=lambda r: (starts.count(r[1]), -abs((r[0] + r[1]) // 2 - sep)))
-        out.append((best[0] + best[1]) // 2)
-    return out
+        near = [((a + b) // 2, starts[b], -abs((a + b) // 2 - sep)) for a, b in runs
+                if abs((a + b) // 2 - sep) <= MAX_PAGE_SHIFT]
+        choices.append(near or [(sep, 0, 0)])
+    # The best choice for every boundary in order, positions rising: for each choice of the
+    # boundary, the best total (edges, -distance) of the boundaries before it and their positions.
+    best: list[tuple[tuple[int, int], list[int]]] = [((c[1], c[2]), [c[0]]) for c in choices[0]] if choices else []
+    for options in choices[1:]:
+        step = []
+        for pos, edges, shift in options:
+            before = [(score, path) for score, path in best if path[-1] < pos]
+            if before:
+                score, path = max(before, key=lambda sp: sp[0])
+                step.append(((score[0] + edges, score[1] + shift), path + [pos]))
+        if not step:  # no rising choice: the boundaries stay where they were
+            return list(seps)
+        best = step
+    return max(best, key=lambda sp: sp[0])[1] if best else []
 
 
 def _stretches(body: list[int], groups: set[int]) -> list[list[int]]:
@@ -362,11 +377,13 @@ def _header_at(texts: list[str], first: int) -> _Header | None:
     for i in range(first, min(len(texts), first + MAX_HEADER_LINES)):
         if not texts[i].strip():
             break
+        if any(NUMBER_CELL.match(p.text) for p in _pieces(texts[i])):
+            break  # a row's number: a header numbers no line
         block.append(i)
         columns, spans = _header_columns(texts, block)
         if len(columns) < 2 or any(len(c.text.split()) > MAX_HEADER_WORDS for c in columns):
             break
-        roles = [vocab.column_role(c.text) for c in columns]
+        roles = [_role(c.text) for c in columns]
         named = [r for r in roles if r]
         if len(set(named)) < 2 or len(set(named)) != len(named):
             continue
@@ -375,18 +392,34 @@ def _header_at(texts: list[str], first: int) -> _Header | None:
     if best is None:
         return None
     # A header cell's last words may wrap onto a line of their own (`thành` under `Thời gian hoàn`).
-    # A row's first line is no such line: it opens with a number, or fills every column.
+    # A row's first line is no such line: it opens with a number, or fills every column; nor is
+    # a cell's text going on from the page before, which goes on under itself (and nowhere else)
+    # on the line below, where a header's wrapped words are followed by a row.
     last = best.last
     while last + 1 < len(texts) and last - first + 1 < MAX_HEADER_LINES and texts[last + 1].strip() and len(
             _pieces(texts[last + 1])) < len(best.columns) and not NUMBER_CELL.match(_pieces(texts[last + 1])[0].text) and all(
             len(p.text.split()) <= MAX_WRAPPED_HEADER_WORDS and not SENTENCE_MARK.search(p.text)
             and any(abs(p.start + p.end - c.start - c.end) <= 2 * HEADER_CENTRING for c in best.columns)
-            for p in _pieces(texts[last + 1])):
+            for p in _pieces(texts[last + 1])) and not _goes_on_below(texts, last + 1):
         last += 1
     if last == best.last:
         return best
     columns, spans = _header_columns(texts, list(range(first, last + 1)))
-    return _Header(first, last, columns, [vocab.column_role(c.text) for c in columns], spans)
+    return _Header(first, last, columns, [_role(c.text) for c in columns], spans)
+
+
+def _goes_on_below(texts: list[str], i: int) -> bool:
+    """Does the line below line i hold text only under line i's pieces (one cell's lines going on)?"""
+    if i + 1 >= len(texts) or not texts[i + 1].strip():
+        return False
+    above = _pieces(texts[i])
+    return all(any(p.start < a.end and a.start < p.end for a in above) for p in _pieces(texts[i + 1]))
+
+
+def _role(text: str) -> str | None:
+    """The role a header cell names; a header cell opens with a capital (`Nội dung`, `STT`), so a
+    piece of a row that holds a role's words (`hiện hoàn thành …`, `- Báo cáo kết quả`) names none."""
+    return role_of(text) if text[:1].isupper() else None
 
 
 def _header_columns(texts: list[str], block: list[int]) -> tuple[list[_Piece], tuple[tuple[str, int, int], ...]]:
@@ -414,7 +447,7 @@ def _header_columns(texts: list[str], block: list[int]) -> tuple[list[_Piece], t
             continue
         piece, top, bottom, _ = columns[j]
         left, right = columns[j - 1], columns[j + 1]
-        if vocab.column_role(piece.text) is None and left[1] > bottom and right[1] > bottom:
+        if _role(piece.text) is None and left[1] > bottom and right[1] > bottom:
             left[3] = right[3] = piece.text + " "
             columns[j] = None
             parents.append((piece.text, j - 1 - sum(1 for c in columns[:j - 1] if c is None)))
