@@ -78,8 +78,10 @@ RUNNING_TEXT_SHARE = 0.6
 MIN_SAMPLES = 3
 # How far a table's columns may shift from one page, or one stretch of a page, to the next, in characters.
 MAX_PAGE_SHIFT = 8
-# A line of a column shorter than this share of its longest ends its paragraph.
-SHORT_LINE = 0.6
+# Characters a line of a cell may fall short of the column's longest and still be full
+# (wrapped because its next word did not fit): characters' widths differ, and lines of the
+# known plan's cells wrapped at one width differ in length by up to 6.
+WRAP_SLACK = 6
 # Words a cut between two touching cells may move to make their lines wrap alike.
 MAX_SHIFT = 3
 # Characters' widths differ, so lines wrapped at one width differ in length by
@@ -87,6 +89,8 @@ MAX_SHIFT = 3
 # for a clear gain.
 MIN_GAIN = 3
 
+# The column that names a row's entry (a task, a target, a procedure), the first found.
+ENTRY_ROLES = ("task", "target", "procedure_name")
 # `1.`, `12)`: a numbered entry of the task column; `I.`, `IV)`: a group.
 ENTRY_LABEL = re.compile(r"^\d{1,3}\s*[.)]")
 GROUP_LABEL = re.compile(r"^[IVXLC]+\s*[.)]")
@@ -743,14 +747,19 @@ def _cell(texts: list[str], k: int, edges: list[int], top: float, bottom: float,
 def _fresh_entries(before: list[str], cells: list[list[str]], key: int, longest: int) -> bool:
     """Without a number column: does this line open new cells in two columns or more?
 
-    It does where the key column's text before has ended (a sentence's end, or
-    a line well short of the column's longest) and every cell on this line
-    opens as a cell does (a capital, a number, a bullet).
+    It does where the key column's text before (its last line in the row) has
+    ended, and every cell on this line opens as a cell does (a capital, a
+    number, a bullet). Text has ended at a sentence's end, or where its line
+    broke before the column was full: a line wraps only where its next word
+    does not fit, so a line with room left for this line's first word ends
+    its paragraph. Lines as full differ in length by a few characters (the
+    characters' widths differ), hence the room must exceed WRAP_SLACK.
     """
     filled = [c for c in cells if c]
     if len(filled) < 2 or not cells[key] or not before:
         return False
-    ended = before[-1].endswith(tuple(".!?")) or len(" ".join(before)) < SHORT_LINE * longest
+    room = longest - len(" ".join(before)) - 1 - len(cells[key][0])
+    ended = before[-1].endswith(tuple(".!?")) or room >= WRAP_SLACK
     return ended and all(c[0][:1].isupper() or CELL_OPENER.match(c[0]) or c[0][:1].isdigit() for c in filled)
 
 
@@ -758,13 +767,14 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
                 groups: set[int], wrapped: set[int] = frozenset()) -> list[int]:
     """Line indices where rows begin; a group's title line (`II. Cải cách …` across the table) is a row of its own."""
     number = roles.index("row_no") if "row_no" in roles else None
-    task = roles.index("task") if "task" in roles else None
+    task = next((roles.index(r) for r in ENTRY_ROLES if r in roles), None)
     group = roles.index("group") if "group" in roles else None
     key = task if task is not None else 0
     longest = max((len(" ".join(c[key])) for c in per_line.values()), default=0)
     starts = [first]
     seen: list[bool] = []  # which columns have had text in the current row
     previous: list[list[str]] | None = None
+    key_line: list[str] = []  # the key column's last line in the current row
     last_line = -1
     blank_before = False
     for i in range(first, end):
@@ -773,7 +783,7 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
             blank_before = previous is not None
             continue
         has = [bool(c) for c in cells]
-        if previous is not None and has[0] and not any(has[1:]) and roles[0] not in ("row_no", "task"):
+        if previous is not None and has[0] and not any(has[1:]) and roles[0] != "row_no" and roles[0] not in ENTRY_ROLES:
             # Only a spanning first column (a group's cell) goes on here: no sign of a row.
             seen[0] = True
             continue
@@ -787,14 +797,16 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
                 or len(restarted) >= 2
                 or (blank_before and sum(has) >= 2)
                 or (i in groups and i not in wrapped) or (last_line in groups and i not in wrapped)
-                or (number is None and _fresh_entries(previous[key], cells, key, longest))
+                or (number is None and _fresh_entries(key_line, cells, key, longest))
             )
             if opens:
                 starts.append(i)
                 seen = [False] * len(cells)
+                key_line = []
         if not seen:
             seen = [False] * len(cells)
         seen = [s or h for s, h in zip(seen, has)]
+        key_line = cells[key] or key_line
         previous = cells
         last_line = i
         blank_before = False
