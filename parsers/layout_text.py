@@ -76,8 +76,9 @@ HEADER_CENTRING = 3
 RUNNING_TEXT_SHARE = 0.6
 # Pieces a column needs on a page to say where its text starts there.
 MIN_SAMPLES = 3
-# How far a table's columns may shift from one page, or one stretch of a page, to the next, in characters.
-MAX_PAGE_SHIFT = 8
+# How far a table's columns may shift from one page, or one stretch of a page, to the next, in
+# characters: up to 10 in the typeset tables where a page has no header.
+MAX_PAGE_SHIFT = 16
 # Characters a line of a cell may fall short of the column's longest and still be full
 # (wrapped because its next word did not fit): characters' widths differ, and lines of the
 # known plan's cells wrapped at one width differ in length by up to 6.
@@ -292,23 +293,28 @@ def _carried_table(before: list[str], tables_before: list[_Table], texts: list[s
         end = min(end, tables[0].header.first)
     if end <= top:
         return None
-    # The tool's columns shift from page to page by a few characters: each
-    # boundary of the page before moves to this page's nearest blank run.
-    return _Table(header, end, _moved(last.seps, [texts[i] for i in range(top, end) if texts[i].strip()]))
+    # The tool's columns shift from page to page: the boundaries of the page
+    # before move to this page's blank runs (`_moved`). A group's title
+    # crosses the columns: it has no say.
+    lines = [texts[i] for i in range(top, end) if texts[i].strip() and not _is_group_line(texts[i], last.seps)]
+    return _Table(header, end, _moved(last.seps, lines))
 
 
 def _moved(seps: list[int], lines: list[str]) -> list[int]:
-    """Each boundary moved to a run blank on every one of these lines, if one is near: the runs
-    where most of the lines' pieces start (a column's left edge), else the nearest, the
-    boundaries kept in their order (two never move to one run, nor past each other)."""
+    """Each boundary moved to a run blank on every one of these lines, if one is near, or kept:
+    together, the runs where most of the lines' pieces start (columns' left edges), else the
+    nearest, the boundaries kept in their order (two never move to one run, nor past each other)."""
     runs = _blank_runs(lines)
     starts = Counter(p.start for text in lines for p in _pieces(text))
     # Each boundary's choices: (position, pieces starting at the run's right, -distance moved).
+    # The tool's columns may shift by ten characters and more from page to page, all
+    # alike: a boundary may move up to MAX_PAGE_SHIFT, never past its neighbours' old places.
     choices = []
-    for sep in seps:
-        near = [((a + b) // 2, starts[b], -abs((a + b) // 2 - sep)) for a, b in runs
-                if abs((a + b) // 2 - sep) <= MAX_PAGE_SHIFT]
-        choices.append(near or [(sep, 0, 0)])
+    for k, sep in enumerate(seps):
+        lo = max(seps[k - 1] if k else 0, sep - MAX_PAGE_SHIFT)
+        hi = min(seps[k + 1] if k + 1 < len(seps) else sep + MAX_PAGE_SHIFT, sep + MAX_PAGE_SHIFT)
+        near = [((a + b) // 2, starts[b], -abs((a + b) // 2 - sep)) for a, b in runs if lo < (a + b) // 2 < hi]
+        choices.append(near + [(sep, 0, 0)])  # or where it was
     # The best choice for every boundary in order, positions rising: for each choice of the
     # boundary, the best total (edges, -distance) of the boundaries before it and their positions.
     best: list[tuple[tuple[int, int], list[int]]] = [((c[1], c[2]), [c[0]]) for c in choices[0]] if choices else []
@@ -319,8 +325,6 @@ def _moved(seps: list[int], lines: list[str]) -> list[int]:
             if before:
                 score, path = max(before, key=lambda sp: sp[0])
                 step.append(((score[0] + edges, score[1] + shift), path + [pos]))
-        if not step:  # no rising choice: the boundaries stay where they were
-            return list(seps)
         best = step
     return max(best, key=lambda sp: sp[0])[1] if best else []
 

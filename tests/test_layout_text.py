@@ -137,9 +137,6 @@ CANNOT_SET = {("1796a553dfee88ef", "group-column")}  # a spanning cell taller th
 # Layouts whose layout text does not come out right yet, each with what is
 # missing. Strict: a listed pair that starts passing fails the run.
 NOT_YET = {
-    ("dong-thap-552-2025-doi-moi-cong-nghe", "horizontal-narrow"): "narrow columns: words of touching cells shared out wrongly (87/95 cells)",
-    ("dong-thap-617-2025-chuyen-doi-so-doanh-nghiep", "horizontal-narrow"):
-        "columns that move on a page without header, below a group title: a cell's last line in the wrong column",
     ("1796a553dfee88ef", "portrait-narrow"): "narrow portrait columns: words of touching cells shared out wrongly (92/96 cells)",
 }
 RUN_ALL = False  # True: run the NOT_YET pairs as plain tests, to see what each gives
