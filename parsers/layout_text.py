@@ -65,10 +65,12 @@ WIDE_GAP = re.compile(r" {3,}")
 
 # A header cell is a few words; more, and the block is text, not a header.
 MAX_HEADER_WORDS = 12
-MAX_HEADER_LINES = 4
+MAX_HEADER_LINES = 6  # a narrow column's header cell (`Tên thủ tục hành chính`) wraps to five
 # A header cell's wrapped last words: a few, centred under the cell (within
 # this many characters), as header cells are set.
 MAX_WRAPPED_HEADER_WORDS = 3
+# A cell's lines start within this many characters of each other (the tool rounds positions).
+ALIGNED = 2
 SENTENCE_MARK = re.compile(r"[,;.:]")  # in a cell's text, not in a header's wrapped words
 HEADER_CENTRING = 3
 # A piece of a line (no two spaces in it) that spans this share of a table's
@@ -153,6 +155,16 @@ def read_pages(raw_pages: list[list[tuple[int, str]]]) -> tuple[Page, ...]:
     """
     texts = [[unicodedata.normalize("NFC", t.expandtabs()).rstrip() for _, t in raw] for raw in raw_pages]
     found = [_find_tables(page) for page in texts]
+    # A header repeated on each page is printed the same on each, its cells' wrapped words too;
+    # what most of its copies show wrapped under it is taken for all (one whose next line goes
+    # on under a wrapped word cannot tell by itself: a row's cell carried over does the same).
+    votes: dict[tuple[str, ...], Counter] = {}
+    for tables in found:
+        for table in tables:
+            votes.setdefault(table.header.core, Counter())[table.header.wrapped] += 1
+    wraps = {core: count.most_common(1)[0][0] for core, count in votes.items() if sum(count.values()) > 1}
+    if any(table.header.wrapped != wraps.get(table.header.core, table.header.wrapped) for tables in found for table in tables):
+        found = [_find_tables(page, wraps) for page in texts]
     for k in range(1, len(texts)):
         carried = _carried_table(texts[k - 1], found[k - 1], texts[k], found[k])
         if carried is not None:
@@ -225,6 +237,8 @@ class _Header:
     columns: list[_Piece]  # each column's extent on the header lines and its words
     roles: list[str | None]
     spans: tuple[tuple[str, int, int], ...] = ()  # a cell over several columns: its text, first and last column
+    core: tuple[str, ...] = ()  # the lines that name the roles, as printed
+    wrapped: tuple[str, ...] = ()  # the lines of header cells' wrapped last words under them, as printed
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,12 +376,15 @@ def _blank_runs(lines: list[str]) -> list[tuple[int, int]]:
     return runs
 
 
-def _find_tables(texts: list[str]) -> list[_Table]:
-    """The page's tables: each from a header its words name, to the page's end or the running text below."""
+def _find_tables(texts: list[str], wraps: dict[tuple[str, ...], tuple[str, ...]] | None = None) -> list[_Table]:
+    """The page's tables: each from a header its words name, to the page's end or the running text below.
+
+    `wraps`: for a header's lines as printed, the wrapped words its copies show under it.
+    """
     tables: list[_Table] = []
     i = 0
     while i < len(texts):
-        header = _header_at(texts, i) if texts[i].strip() else None
+        header = _header_at(texts, i, wraps) if texts[i].strip() else None
         if header is not None:
             end = _table_end(texts, header)
             if end > header.last + 1:
@@ -378,8 +395,9 @@ def _find_tables(texts: list[str]) -> list[_Table]:
     return tables
 
 
-def _header_at(texts: list[str], first: int) -> _Header | None:
-    """The shortest block of lines from `first` whose columns name the most roles (two at least)."""
+def _header_at(texts: list[str], first: int, wraps: dict[tuple[str, ...], tuple[str, ...]] | None = None) -> _Header | None:
+    """The shortest block of lines from `first` whose columns name the most roles (two at least),
+    and the header cells' wrapped words under it (as `wraps` has them for this header, if it does)."""
     best: _Header | None = None
     block: list[int] = []
     for i in range(first, min(len(texts), first + MAX_HEADER_LINES)):
@@ -403,25 +421,35 @@ def _header_at(texts: list[str], first: int) -> _Header | None:
     # A row's first line is no such line: it opens with a number, or fills every column; nor is
     # a cell's text going on from the page before, which goes on under itself (and nowhere else)
     # on the line below, where a header's wrapped words are followed by a row.
-    last = best.last
-    while last + 1 < len(texts) and last - first + 1 < MAX_HEADER_LINES and texts[last + 1].strip() and len(
-            _pieces(texts[last + 1])) < len(best.columns) and not NUMBER_CELL.match(_pieces(texts[last + 1])[0].text) and all(
+    printed = lambda k: " ".join(texts[k].split())
+    core = tuple(printed(k) for k in range(first, best.last + 1))
+    could = best.last  # the last line that may be wrapped words
+    while could + 1 < len(texts) and could - first + 1 < MAX_HEADER_LINES and texts[could + 1].strip() and len(
+            _pieces(texts[could + 1])) < len(best.columns) and not NUMBER_CELL.match(_pieces(texts[could + 1])[0].text) and all(
             len(p.text.split()) <= MAX_WRAPPED_HEADER_WORDS and not SENTENCE_MARK.search(p.text)
             and any(abs(p.start + p.end - c.start - c.end) <= 2 * HEADER_CENTRING for c in best.columns)
-            for p in _pieces(texts[last + 1])) and not _goes_on_below(texts, last + 1):
-        last += 1
+            for p in _pieces(texts[could + 1])):
+        could += 1
+    candidates = tuple(printed(k) for k in range(best.last + 1, could + 1))
+    chosen = (wraps or {}).get(core)
+    if chosen is not None and candidates[:len(chosen)] == chosen:
+        last = best.last + len(chosen)
+    else:
+        last = next((k for k in range(best.last + 1, could + 1) if _goes_on_below(texts, k)), could + 1) - 1
     if last == best.last:
-        return best
+        return _Header(first, best.last, best.columns, best.roles, best.spans, core)
     columns, spans = _header_columns(texts, list(range(first, last + 1)))
-    return _Header(first, last, columns, [_role(c.text) for c in columns], spans)
+    return _Header(first, last, columns, [_role(c.text) for c in columns], spans, core, candidates[:last - best.last])
 
 
 def _goes_on_below(texts: list[str], i: int) -> bool:
-    """Does the line below line i hold text only under line i's pieces (one cell's lines going on)?"""
+    """Does the line below line i hold text only under line i's pieces, starting where they start
+    (one cell's lines going on; a title across the table below a header is no such text)?"""
     if i + 1 >= len(texts) or not texts[i + 1].strip():
         return False
     above = _pieces(texts[i])
-    return all(any(p.start < a.end and a.start < p.end for a in above) for p in _pieces(texts[i + 1]))
+    return all(any(p.start < a.end and a.start < p.end and abs(p.start - a.start) <= ALIGNED for a in above)
+               for p in _pieces(texts[i + 1]))
 
 
 def _role(text: str) -> str | None:
