@@ -71,6 +71,9 @@ MAX_HEADER_LINES = 6  # a narrow column's header cell (`Tên thủ tục hành c
 MAX_WRAPPED_HEADER_WORDS = 3
 # A cell's lines start within this many characters of each other (the tool rounds positions).
 ALIGNED = 2
+# The share of a column's cells' lines, one under the other, that start at one character
+# column for the column to be taken as set flush left.
+ALIGNED_SHARE = 0.7
 SENTENCE_MARK = re.compile(r"[,;.:]")  # in a cell's text, not in a header's wrapped words
 HEADER_CENTRING = 3
 # A piece of a line (no two spaces in it) that spans this share of a table's
@@ -595,15 +598,18 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
     # so each stretch between titles has its boundaries moved to its own blank runs.
     per_line: dict[int, list[list[str]]] = {}
     touching: dict[int, set[int]] = {}
+    free: dict[int, dict[int, int]] = {}
     for stretch in _stretches(body, groups):
         part = _Table(header, end, _moved(seps, [texts[i] for i in stretch]), stretch)
         widths, lefts = _column_widths(texts, part, shape)
         for i in stretch:
-            per_line[i], touching[i] = _line_cells(texts[i], part.column_of, widths, lefts)
+            per_line[i], touching[i], free[i] = _line_cells(texts[i], part.column_of, widths, lefts)
 
     starts = _row_starts(per_line, header.roles, header.last + 1, end, groups, wrapped)
-    for a, b in zip(starts, starts[1:] + [end]):
-        mine = [i for i in range(a, b) if i in per_line]
+    row_lines = [[i for i in range(a, b) if i in per_line] for a, b in zip(starts, starts[1:] + [end])]
+    aligned = _aligned_columns(row_lines, free, n)
+    for mine in row_lines:
+        _cut_at_edges(texts, per_line, touching, free, mine, aligned)
         _rewrap([per_line[i] for i in mine], [touching[i] for i in mine])
     rows: list[tuple[TableCell | None, ...]] = []
     head_cells = [[] for _ in range(n)]
@@ -664,8 +670,66 @@ def _column_widths(texts: list[str], table: _Table, shape: _Shape) -> tuple[list
     return widths, lefts
 
 
-def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> tuple[list[list[str]], set[int]]:
-    """A body line's words, column by column, and the columns k whose text touches column k + 1's in one piece.
+def _aligned_columns(rows: list[list[int]], free: dict[int, dict[int, int]], n: int) -> set[int]:
+    """The columns whose cells' lines start at one character column: where most lines of a
+    cell that follow one another, each a piece of its own, start within a character of each other
+    (a centred or right-aligned cell's lines start where their lengths put them)."""
+    same, pairs = [0] * n, [0] * n
+    for lines in rows:
+        for a, b in zip(lines, lines[1:]):
+            for k in set(free[a]) & set(free[b]):
+                pairs[k] += 1
+                same[k] += abs(free[a][k] - free[b][k]) <= 1
+    return {k for k in range(n) if pairs[k] and same[k] >= ALIGNED_SHARE * pairs[k]}
+
+
+def _cut_at_edges(texts: list[str], per_line: dict[int, list[list[str]]], touching: dict[int, set[int]],
+                  free: dict[int, dict[int, int]], lines: list[int], aligned: set[int]) -> None:
+    """Where a row's cell touches the next one on a line, cut where the next cell's own lines start.
+
+    The tool sets a cell's lines at one character column, the same for all of
+    them (`_line_cells` calls it free where a line of the cell is a piece of
+    its own). A line that runs into the next cell is set as one piece, its
+    words one space apart, from where the first cell starts: the next cell's
+    words on it then stand at that column or left of it (the tool counts
+    the characters before them, not their width), never right of it. So the
+    next cell's text on that line begins at its last word standing at or
+    left of where its other lines start in the row. A row that has no such
+    line of the next cell leaves the cut to `_rewrap`.
+    """
+    for i in lines:
+        for k in sorted(touching[i]):
+            if k + 1 not in aligned:
+                continue
+            # A cell's paragraphs may be set apart (`2. Báo cáo …` further right): the nearest line counts.
+            near = sorted((abs(j - i), j < i, j) for j in lines if k + 1 in free[j])
+            if not near:
+                continue
+            edge = free[near[0][2]][k + 1]
+            left, right = per_line[i][k], per_line[i][k + 1]
+            placed = _placed(texts[i], left + right)
+            if placed is None:
+                continue
+            cut = max((j for j in range(1, len(placed)) if placed[j] <= edge), default=None)
+            if cut is None:
+                continue
+            words = left + right
+            per_line[i][k], per_line[i][k + 1] = words[:cut], words[cut:]
+            touching[i].discard(k)
+
+
+def _placed(text: str, words: list[str]) -> list[int] | None:
+    """Where these words, one after another, stand on the line: each word's character column."""
+    found = [(m.start(), m.group()) for m in WORD.finditer(text)]
+    for a in range(len(found) - len(words) + 1):
+        if all(found[a + j][1] == w for j, w in enumerate(words)):
+            return [found[a + j][0] for j in range(len(words))]
+    return None
+
+
+def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> tuple[list[list[str]], set[int], dict[int, int]]:
+    """A body line's words, column by column, the columns k whose text touches column k + 1's in one
+    piece, and where each column's text starts that is a piece of its own (not cut from a piece).
 
     A piece goes to the column its start falls in, or to the next one where it
     would run from its column's text (or its column's usual start) further
@@ -675,6 +739,7 @@ def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> tu
     cells: list[list[str]] = [[] for _ in range(n)]
     touching: set[int] = set()
     begun: dict[int, int] = {}
+    free: dict[int, int] = {}
     floor = 0
     for piece in _pieces(text):
         k = max(column_of(piece.start), floor)
@@ -687,8 +752,10 @@ def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> tu
             cells[col].extend(words)
             begun.setdefault(col, start)
             floor = col
+        if len(parts) == 1 and parts[0][2] and cells[parts[0][0]] == parts[0][2]:
+            free[parts[0][0]] = piece.start  # the column's text on this line is this piece
         touching.update(col for (col, _, _), (nxt, _, _) in zip(parts, parts[1:]) if nxt == col + 1)
-    return cells, touching
+    return cells, touching, free
 
 
 def _rewrap(lines: list[list[list[str]]], touching: list[set[int]]) -> None:
