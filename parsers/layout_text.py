@@ -74,6 +74,7 @@ ALIGNED = 2
 # The share of a column's cells' lines, one under the other, that start at one character
 # column for the column to be taken as set flush left.
 ALIGNED_SHARE = 0.7
+SENTENCE_END = re.compile(r"\w[.!?]$")
 SENTENCE_MARK = re.compile(r"[,;.:]")  # in a cell's text, not in a header's wrapped words
 HEADER_CENTRING = 3
 # A piece of a line (no two spaces in it) that spans this share of a table's
@@ -815,9 +816,11 @@ def _split_piece(piece: _Piece, first: int, column_of, widths: list[int]) -> lis
         if len(rest) < 2:
             break
         fits = [j for j in range(1, len(rest)) if rest[j][0] - 1 - rest[0][0] <= widths[k] + 1] or [1]
+        # A sentence's end followed by a word in lower case: one cell ends there, the next goes on.
+        ends = [j for j in fits if SENTENCE_END.search(rest[j - 1][1]) and rest[j][1][:1].islower()]
         labels = [j for j in fits if CELL_OPENER.match(rest[j][1])]
         capitals = [j for j in fits if rest[j][1][:1].isupper() and rest[j][0] - rest[0][0] > widths[k] // 2]
-        cut = labels[-1] if labels else capitals[0] if capitals else fits[-1]
+        cut = ends[-1] if ends else labels[-1] if labels else capitals[0] if capitals else fits[-1]
         out.append((k, rest[0][0], [w for _, w in rest[:cut]]))
         rest = rest[cut:]
     if rest:
