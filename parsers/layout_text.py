@@ -36,6 +36,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
@@ -113,6 +114,40 @@ CLOSING_OPENER = re.compile(r"^Nơi\s+nhận\b")
 # The header block runs from the national title to the first line of one piece
 # (the document type, centred), at most this many lines.
 MAX_HEADER_BLOCK = 6
+
+
+# How wide text is set: administrative documents are set in Times New Roman (the
+# font Nghị định 30/2020/NĐ-CP names for them), whose letters differ in width (`i`
+# is a third of `m`), so a line's count of characters says less of how far it
+# runs than the sum of its letters' widths. Widths in thousandths of the font
+# size (the font's own metrics), Vietnamese letters by their base letter (`ố` as
+# `o`); the unit below makes a width read in characters of average width, as
+# the tool's columns count.
+TIMES_WIDTHS = {
+    " ": 250, "!": 333, '"': 408, "#": 500, "$": 500, "%": 833, "&": 778, "'": 180, "(": 333, ")": 333, "*": 500,
+    "+": 564, ",": 250, "-": 333, ".": 250, "/": 278, ":": 278, ";": 278, "<": 564, "=": 564, ">": 564, "?": 444,
+    "@": 921, "[": 333, "\\": 278, "]": 333, "_": 500, "|": 200, "–": 500, "…": 1000,
+    **dict.fromkeys("0123456789", 500),
+    "A": 722, "B": 667, "C": 667, "D": 722, "E": 611, "F": 556, "G": 722, "H": 722, "I": 333, "J": 389, "K": 722,
+    "L": 611, "M": 889, "N": 722, "O": 722, "P": 556, "Q": 722, "R": 667, "S": 556, "T": 611, "U": 722, "V": 722,
+    "W": 944, "X": 722, "Y": 722, "Z": 611,
+    "a": 444, "b": 500, "c": 444, "d": 500, "e": 444, "f": 333, "g": 500, "h": 500, "i": 278, "j": 278, "k": 500,
+    "l": 278, "m": 778, "n": 500, "o": 500, "p": 500, "q": 500, "r": 333, "s": 389, "t": 278, "u": 500, "v": 500,
+    "w": 722, "x": 500, "y": 500, "z": 444,
+}
+AVERAGE_WIDTH = 420  # of a character of Vietnamese text, spaces included (the known plan: 419)
+OTHER_WIDTH = 500
+
+
+@lru_cache(maxsize=None)
+def _letter_width(ch: str) -> float:
+    base = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))[0]
+    return TIMES_WIDTHS.get(base, OTHER_WIDTH) / AVERAGE_WIDTH
+
+
+def _width(text: str) -> float:
+    """How far text runs when set, in characters of average width."""
+    return sum(_letter_width(ch) for ch in text)
 
 
 def is_layout(text: str) -> bool:
@@ -609,9 +644,11 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
     starts = _row_starts(per_line, header.roles, header.last + 1, end, groups, wrapped)
     row_lines = [[i for i in range(a, b) if i in per_line] for a, b in zip(starts, starts[1:] + [end])]
     aligned = _aligned_columns(row_lines, free, n)
+    # How far a column's lines run when set: the widest of its lines that are pieces of their own.
+    limits = [max([_width(" ".join(per_line[i][k])) for i in per_line if k in free[i]], default=0.0) for k in range(n)]
     for mine in row_lines:
         _cut_at_edges(texts, per_line, touching, free, mine, aligned)
-        _rewrap([per_line[i] for i in mine], [touching[i] for i in mine])
+        _rewrap([per_line[i] for i in mine], [touching[i] for i in mine], limits)
     rows: list[tuple[TableCell | None, ...]] = []
     head_cells = [[] for _ in range(n)]
     for i in range(header.first, header.last + 1):
@@ -759,39 +796,43 @@ def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> tu
     return cells, touching, free
 
 
-def _rewrap(lines: list[list[list[str]]], touching: list[set[int]]) -> None:
+def _rewrap(lines: list[list[list[str]]], touching: list[set[int]], limits: list[float]) -> None:
     """Move words across the touching cells of a row's lines where its cells then wrap alike.
 
     Where two cells touch, their words join with one space and nothing on the
     line tells where one ends. What does: every line of a cell but its last
     (and but one ending a paragraph, before a `-` or `2.`) is full, so the
     cell's longest full line is shorter than any full line with the next
-    line's first word added. The cut is moved by up to MAX_SHIFT words where
-    that makes both cells' lines agree better.
+    line's first word added; and no line runs much past the column's widest
+    line that stands alone (`limits`). Lengths are widths as set (`_width`).
+    The cut is moved by up to MAX_SHIFT words where that makes both cells'
+    lines agree better.
     """
     for i, pairs in enumerate(touching):
         for k in sorted(pairs):
-            best, best_cost = 0, _wrap_cost(lines, k) + _wrap_cost(lines, k + 1)
+            best, best_cost = 0, _wrap_cost(lines, k, limits[k]) + _wrap_cost(lines, k + 1, limits[k + 1])
             left, right = lines[i][k], lines[i][k + 1]
             for shift in range(-min(MAX_SHIFT, len(left) - 1), min(MAX_SHIFT, len(right) - 1) + 1):
                 if shift == 0:
                     continue
                 lines[i][k], lines[i][k + 1] = (left + right[:shift], right[shift:]) if shift > 0 else (left[:shift], left[shift:] + right)
-                cost = _wrap_cost(lines, k) + _wrap_cost(lines, k + 1)
+                cost = _wrap_cost(lines, k, limits[k]) + _wrap_cost(lines, k + 1, limits[k + 1])
                 if cost + MIN_GAIN <= best_cost:
                     best, best_cost = shift, cost
             lines[i][k], lines[i][k + 1] = (left + right[:best], right[best:]) if best >= 0 else (left[:best], left[best:] + right)
 
 
-def _wrap_cost(lines: list[list[list[str]]], k: int) -> int:
-    """How far a cell's lines are from wrapping at one width: 0 when some width fits them all."""
+def _wrap_cost(lines: list[list[list[str]]], k: int, limit: float = 0.0) -> float:
+    """How far a cell's lines are from wrapping at one width: 0 when some width fits them all,
+    and how far they run past the column's widest line of its own (`limit`)."""
     texts = [" ".join(cells[k]) for cells in lines if cells[k]]
+    over = sum(max(0.0, _width(t) - limit) for t in texts) if limit else 0.0
     full = [j for j in range(len(texts) - 1) if not CELL_OPENER.match(texts[j + 1])]
     if not full:
-        return 0
-    longest = max(len(texts[j]) for j in full)
-    shortest_overflow = min(len(texts[j]) + 1 + len(texts[j + 1].split()[0]) for j in full)
-    return max(0, longest - shortest_overflow + 1)
+        return over
+    longest = max(_width(texts[j]) for j in full)
+    shortest_overflow = min(_width(f"{texts[j]} {texts[j + 1].split()[0]}") for j in full)
+    return over + max(0.0, longest - shortest_overflow + 1)
 
 
 def _split_piece(piece: _Piece, first: int, column_of, widths: list[int]) -> list[tuple[int, int, list[str]]]:
