@@ -135,14 +135,22 @@ TIMES_WIDTHS = {
     "l": 278, "m": 778, "n": 500, "o": 500, "p": 500, "q": 500, "r": 333, "s": 389, "t": 278, "u": 500, "v": 500,
     "w": 722, "x": 500, "y": 500, "z": 444,
 }
+# A horn (`ơ`, `ư`) widens its letter (the known plan's font: `ơ` 528, `ư` 541).
+HORN = "\u031b"
+HORN_WIDTHS = {"o": 528, "u": 541, "O": 760, "U": 760}
 AVERAGE_WIDTH = 420  # of a character of Vietnamese text, spaces included (the known plan: 419)
 OTHER_WIDTH = 500
+# How far a line may run past its column's widest line of its own, in those units, and still be
+# taken as the column's: the widths read from the font are near the set ones, not the same.
+WIDTH_SLACK = 0.5
 
 
 @lru_cache(maxsize=None)
 def _letter_width(ch: str) -> float:
-    base = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))[0]
-    return TIMES_WIDTHS.get(base, OTHER_WIDTH) / AVERAGE_WIDTH
+    parts = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))
+    if HORN in parts and parts[0] in HORN_WIDTHS:
+        return HORN_WIDTHS[parts[0]] / AVERAGE_WIDTH
+    return TIMES_WIDTHS.get(parts[0], OTHER_WIDTH) / AVERAGE_WIDTH
 
 
 def _width(text: str) -> float:
@@ -311,10 +319,11 @@ class _Shape:
 
     lengths: list[list[int]]  # the pieces that stay within the column: how long they run
     offsets: list[list[int]]  # where they start, from the start of the column's header cell
+    widths: list[list[float]]  # how wide they are set (`_width`)
 
     @classmethod
     def empty(cls, n: int) -> "_Shape":
-        return cls([[] for _ in range(n)], [[] for _ in range(n)])
+        return cls([[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)])
 
     def learn(self, texts: list[str], table: _Table) -> None:
         for i in table.body(texts):
@@ -322,6 +331,7 @@ class _Shape:
                 k = table.column_of(piece.start)
                 if table.column_of(piece.end - 1) == k:
                     self.lengths[k].append(piece.end - piece.start)
+                    self.widths[k].append(_width(piece.text))
                     self.offsets[k].append(piece.start - table.header.columns[k].start)
 
 
@@ -635,17 +645,17 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
     per_line: dict[int, list[list[str]]] = {}
     touching: dict[int, set[int]] = {}
     free: dict[int, dict[int, int]] = {}
+    # How far a column's lines run when set: the widest of its lines that stand alone, on all its pages.
+    limits = [max(shape.widths[k], default=0.0) for k in range(n)]
     for stretch in _stretches(body, groups):
         part = _Table(header, end, _moved(seps, [texts[i] for i in stretch]), stretch)
         widths, lefts = _column_widths(texts, part, shape)
         for i in stretch:
-            per_line[i], touching[i], free[i] = _line_cells(texts[i], part.column_of, widths, lefts)
+            per_line[i], touching[i], free[i] = _line_cells(texts[i], part.column_of, widths, lefts, limits)
 
     starts = _row_starts(per_line, header.roles, header.last + 1, end, groups, wrapped)
     row_lines = [[i for i in range(a, b) if i in per_line] for a, b in zip(starts, starts[1:] + [end])]
     aligned = _aligned_columns(row_lines, free, n)
-    # How far a column's lines run when set: the widest of its lines that are pieces of their own.
-    limits = [max([_width(" ".join(per_line[i][k])) for i in per_line if k in free[i]], default=0.0) for k in range(n)]
     for mine in row_lines:
         _cut_at_edges(texts, per_line, touching, free, mine, aligned)
         _rewrap([per_line[i] for i in mine], [touching[i] for i in mine], limits)
@@ -765,7 +775,8 @@ def _placed(text: str, words: list[str]) -> list[int] | None:
     return None
 
 
-def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> tuple[list[list[str]], set[int], dict[int, int]]:
+def _line_cells(text: str, column_of, widths: list[int], lefts: list[int],
+                limits: list[float]) -> tuple[list[list[str]], set[int], dict[int, int]]:
     """A body line's words, column by column, the columns k whose text touches column k + 1's in one
     piece, and where each column's text starts that is a piece of its own (not cut from a piece).
 
@@ -785,7 +796,7 @@ def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> tu
         if k + 1 < n and piece.end - origin > widths[k] + 1 and (k in begun or piece.end - piece.start <= widths[k + 1] + 1):
             if k in begun or column_of(piece.end - 1) > k or piece.start >= lefts[k + 1] - (widths[k] // 4):
                 k += 1
-        parts = _split_piece(piece, k, column_of, widths)
+        parts = _split_piece(piece, k, column_of, limits)
         for col, start, words in parts:
             cells[col].extend(words)
             begun.setdefault(col, start)
@@ -835,19 +846,20 @@ def _wrap_cost(lines: list[list[list[str]]], k: int, limit: float = 0.0) -> floa
     return over + max(0.0, longest - shortest_overflow + 1)
 
 
-def _split_piece(piece: _Piece, first: int, column_of, widths: list[int]) -> list[tuple[int, int, list[str]]]:
+def _split_piece(piece: _Piece, first: int, column_of, widths: list[float]) -> list[tuple[int, int, list[str]]]:
     """A piece's words by column, from column `first` on: (column, where its words start, words).
 
     The tool places each word where the page has it, unless the text before
     it on the line already runs that far: then it follows after one space.
     So two cells can touch, and a word may stand left of its column's start.
-    A piece longer than its first column's lines ever run holds the text of
-    the columns it reaches into: it is cut where a cell's text begins (a
-    label, else a capital) as far right as the column's width allows.
+    A piece set wider (`_width`) than its first column's lines ever are
+    holds the text of the columns it reaches into: it is cut at a sentence's
+    end before a word in lower case, else where a cell's text begins (a
+    label, else a capital), else as far right as the column's width allows.
     """
     words = [(m.start() + piece.start, m.group()) for m in WORD.finditer(piece.text)]
     last = max(first, column_of(piece.end - 1))
-    if piece.end - piece.start <= widths[first] + 1:
+    if _width(piece.text) <= widths[first] + WIDTH_SLACK:
         return [(first, piece.start, [w for _, w in words])]
     if last == first and first + 1 < len(widths):
         last = first + 1
@@ -856,7 +868,7 @@ def _split_piece(piece: _Piece, first: int, column_of, widths: list[int]) -> lis
     for k in range(first, last):
         if len(rest) < 2:
             break
-        fits = [j for j in range(1, len(rest)) if rest[j][0] - 1 - rest[0][0] <= widths[k] + 1] or [1]
+        fits = [j for j in range(1, len(rest)) if _width(" ".join(w for _, w in rest[:j])) <= widths[k] + WIDTH_SLACK] or [1]
         # A sentence's end followed by a word in lower case: one cell ends there, the next goes on.
         ends = [j for j in fits if SENTENCE_END.search(rest[j - 1][1]) and rest[j][1][:1].islower()]
         labels = [j for j in fits if CELL_OPENER.match(rest[j][1])]

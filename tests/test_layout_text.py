@@ -74,8 +74,11 @@ def test_known_plan_appendix_cells(tmp_dir):
     equal = sum(canon(a[f]) == canon(b[f]) for a, b in zip(got, pdf) for f in ROW_FIELDS)
     print(f"\nknown plan, layout text: {equal} of {len(pdf) * len(ROW_FIELDS)} cells equal the PDF's")
     # Where two cells touch on a line (one cell's text pushed against the
-    # next one's), a word may land in the wrong cell: 194 of 210 today.
-    assert equal >= 194
+    # next one's), a word may land in the wrong cell: 206 of 210 today. The
+    # four left: `quy` (products or lead, `… Quốc hội; quy định chi tiết …`)
+    # and `của` (task or products, `… theo tiêu của cấp trên`), where both
+    # cuts fit both columns' widths and the next cell has no line of its own.
+    assert equal >= 206
 
 
 def test_known_plan_lines_and_grids(tmp_dir):
