@@ -71,6 +71,8 @@ def test_known_plan_appendix_cells(tmp_dir):
     assert len(got) == len(pdf) == 35
     assert [r["row_no"] for r in got] == [r["row_no"] for r in pdf]
     assert [r["group_no"] for r in got] == [r["group_no"] for r in pdf]
+    # Each row's lines are its own (none claimed by the row above): it starts and ends on the PDF's pages.
+    assert [(r["page_start"], r["page_end"]) for r in got] == [(r["page_start"], r["page_end"]) for r in pdf]
     equal = sum(canon(a[f]) == canon(b[f]) for a, b in zip(got, pdf) for f in ROW_FIELDS)
     print(f"\nknown plan, layout text: {equal} of {len(pdf) * len(ROW_FIELDS)} cells equal the PDF's")
     # Where two cells touch on a line (one cell's text pushed against the
