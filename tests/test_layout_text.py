@@ -66,6 +66,20 @@ def test_known_plan_outline_and_header(tmp_dir):
     assert got["documents"][0]["coverage"] == 1.0
 
 
+def test_known_plan_indented_paragraph_starts(tmp_dir):
+    """A paragraph's indented first line opens it in layout text as on the PDF page: the indent is
+    read in characters there (`Tăng cường …` after `… các tổ chức cơ sở đảng.`)."""
+    from parsers.clean import clean
+
+    def paragraphs(source):
+        return [" ".join(p.text.split()) for p in clean(source).paragraphs if p.lines[0].page < 9]
+
+    got = paragraphs(extract(layout_text(KNOWN_PDF, tmp_dir / "known.layout.txt")))
+    pdf = paragraphs(extract(KNOWN_PDF))
+    opening = [p for p in pdf if p.startswith("3. Đề nghị Mặt trận")]
+    assert opening and [p for p in got if p.startswith("3. Đề nghị Mặt trận")] == opening
+
+
 def test_known_plan_appendix_cells(tmp_dir):
     got, pdf = known_layout(tmp_dir)["appendix_rows"], parsed(KNOWN_PDF)["appendix_rows"]
     assert len(got) == len(pdf) == 35
