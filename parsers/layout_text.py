@@ -15,7 +15,8 @@ code that reads PDF boxes reads these too, and into `TableGrid`s
   column roles (`table.roles`; a header cell opens with a capital, and no
   line of it holds a row's number), with a cell's wrapped last words; a
   cell over two columns (`Cơ quan` over `Chủ trì | Phối hợp`) gives two
-  header rows, as a ruled grid has them;
+  header rows, as a ruled grid has them; a header repeated on each page
+  has the wrapped words most of its copies show;
 - column boundaries: between two header cells, the character positions
   blank on the most lines of the table, in the middle of the widest such run;
   each stretch between group titles, and a page where the table goes on
@@ -23,12 +24,14 @@ code that reads PDF boxes reads these too, and into `TableGrid`s
   shift there), in their order;
 - cells: a piece of a line (no two spaces in it) goes to the column it starts
   in; where the tool set two cells' texts one space apart, the piece is cut
-  by what each column's lines look like over all the table's pages;
+  where the next cell's own lines start in the row, else by how wide each
+  column's lines are set (Times New Roman's widths) over all the table's pages;
 - rows: a row starts where the number column, or a task's or a group's label,
   opens a new entry, where two columns start again after a pause, after a
   blank line where two columns start at once, at a group's title, or, with no
-  number column, where the first cell's text has ended and every cell opens
-  anew; a cell's wrapped lines stay in one cell.
+  number column, where the entry cell's text has ended (a sentence's end, or
+  a line with room left for the next word) and every cell opens anew; a
+  cell's wrapped lines stay in one cell.
 """
 
 from __future__ import annotations
@@ -135,10 +138,10 @@ TIMES_WIDTHS = {
     "l": 278, "m": 778, "n": 500, "o": 500, "p": 500, "q": 500, "r": 333, "s": 389, "t": 278, "u": 500, "v": 500,
     "w": 722, "x": 500, "y": 500, "z": 444,
 }
-# A horn (`ơ`, `ư`) widens its letter (the known plan's font: `ơ` 528, `ư` 541).
+# A horn (`ơ`, `ư`) widens its letter (Liberation Serif, Times New Roman's metric twin: `ơ` 528, `ư` 541).
 HORN = "\u031b"
 HORN_WIDTHS = {"o": 528, "u": 541, "O": 760, "U": 760}
-AVERAGE_WIDTH = 420  # of a character of Vietnamese text, spaces included (the known plan: 419)
+AVERAGE_WIDTH = 420  # of a character of Vietnamese text, spaces included (419 in the known plan, 407 in a web plan)
 OTHER_WIDTH = 500
 # How far a line may run past its column's widest line of its own, in those units, and still be
 # taken as the column's: the widths read from the font are near the set ones, not the same.
