@@ -97,6 +97,8 @@ GROUP_LABEL = re.compile(r"^(?P<roman>[IVXLC]+)\s*[.)]\s*(?P<title>.*)$", re.S)
 ROW_LABEL = re.compile(r"^(?P<no>\d{1,3})\s*[.)]\s*(?P<rest>.*)$", re.S)
 # The key of a raw row that is a whole-width group row, not a task row.
 GROUP_ROW = "group_row"
+# How far, in points, a PDF line's middle may stand outside a grid row's box and still be the row's.
+ROW_SLACK_POINTS = 1.0
 # The key prefix of a column that no role names: `other:Kinh phí (triệu đồng)`.
 OTHER = "other:"
 # An item of a product cell: `1. Quyết định …`, `- Báo cáo …`.
@@ -185,7 +187,7 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
             # A cell spanning rows below reaches past this row: the row ends at its shortest cell.
             top, bottom = max(c.top for c in boxes), min(c.bottom for c in boxes)
             mine = [l for l in by_page.get(grid.page, []) if (l.page, l.line_no) not in used
-                    and l.top is not None and top - 1 <= (l.top + l.bottom) / 2 <= bottom + 1]
+                    and l.top is not None and top - _slack(l) <= (l.top + l.bottom) / 2 <= bottom + _slack(l)]
             used.update((l.page, l.line_no) for l in mine)
             if roles is None:
                 if _is_header([t or "" for t in texts]):
@@ -223,6 +225,13 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
             first_data = False
     unclaimed = [l for l in region if (l.page, l.line_no) not in used]
     return tuple(r or "" for r in (roles or ())), rows, header_lines, unclaimed, issues, printed
+
+
+def _slack(line: Line) -> float:
+    """How far a line's middle may stand outside a row's box and still be the row's: a point on a PDF
+    page (a line is some 12 points high), a quarter of a line in layout text (a line is one unit high,
+    and a whole unit would reach the next row's first line)."""
+    return min(ROW_SLACK_POINTS, (line.bottom - line.top) / 4)
 
 
 def _opens_with_group_label(text: str) -> bool:

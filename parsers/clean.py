@@ -42,6 +42,9 @@ MAX_DAMAGED_WORD_SHARE = 0.02
 # A PDF line whose left edge stands this far right of the page's text margin
 # is a paragraph's indented first line (Vietnamese documents indent 1–1.27 cm).
 INDENT_POINTS = 12.0
+# The same in layout text, whose left edges are character columns: 12 points
+# are two characters of 13- or 14-point type (the tool counts ~6 points a character).
+INDENT_CHARACTERS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,12 +356,13 @@ def _join(lines: list[Line], source: Source, breaks_after: set[int], joins_after
         return []
     typical = _typical_length(lines)
     margins = _left_margins(source)
+    indent = INDENT_CHARACTERS if source.flavour == "layout" else INDENT_POINTS
     blank_lines_count = source.flavour == "web" or _blank_lines_meaningful(lines)
     paragraphs: list[list[Line]] = [[lines[0]]]
     for i in range(1, len(lines)):
         line = lines[i]
         if (i - 1) not in joins_after and (
-                (i - 1) in breaks_after or _starts_paragraph(paragraphs[-1], line, typical, margins, blank_lines_count)):
+                (i - 1) in breaks_after or _starts_paragraph(paragraphs[-1], line, typical, margins, blank_lines_count, indent)):
             paragraphs.append([line])
         else:
             paragraphs[-1].append(line)
@@ -441,7 +445,8 @@ def _closes(prev: Line, typical: float) -> bool:
     )
 
 
-def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: dict[int, float], blank_lines_count: bool) -> bool:
+def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: dict[int, float], blank_lines_count: bool,
+                      indent: float = INDENT_POINTS) -> bool:
     """Does `line` open a new paragraph after the lines of `group`?"""
     prev = group[-1]
     if (prev.text.endswith(BROKEN_CODE_ENDS) and BROKEN_CODE.search(prev.text, max(0, len(prev.text) - 3))
@@ -477,6 +482,6 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
     return (
         line.x0 is not None
         and margin is not None
-        and line.x0 - margin > INDENT_POINTS
+        and line.x0 - margin > indent
         and prev.text.endswith(vocab.TERMINAL_PUNCTUATION)
     )

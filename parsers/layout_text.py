@@ -12,32 +12,39 @@ code that reads PDF boxes reads these too, and into `TableGrid`s
 (source "layout") for every table whose header it recognises:
 
 - the header: the fewest lines whose side-by-side pieces name the most
-  column roles (`vocab.column_role`), with a cell's wrapped last words; a
+  column roles (`table.roles`; a header cell opens with a capital, and no
+  line of it holds a row's number), with a cell's wrapped last words; a
   cell over two columns (`Cơ quan` over `Chủ trì | Phối hợp`) gives two
-  header rows, as a ruled grid has them;
+  header rows, as a ruled grid has them; a header repeated on each page
+  has the wrapped words most of its copies show;
 - column boundaries: between two header cells, the character positions
   blank on the most lines of the table, in the middle of the widest such run;
   each stretch between group titles, and a page where the table goes on
   without its header, moves them to its own blank runs (the tool's columns
-  shift there);
+  shift there), in their order;
 - cells: a piece of a line (no two spaces in it) goes to the column it starts
   in; where the tool set two cells' texts one space apart, the piece is cut
-  by what each column's lines look like over all the table's pages;
+  where the next cell's own lines start in the row, else by how wide each
+  column's lines are set (Times New Roman's widths) over all the table's pages;
 - rows: a row starts where the number column, or a task's or a group's label,
   opens a new entry, where two columns start again after a pause, after a
   blank line where two columns start at once, at a group's title, or, with no
-  number column, where the first cell's text has ended and every cell opens
-  anew; a cell's wrapped lines stay in one cell.
+  number column, where the entry cell's text has ended (a sentence's end, or
+  a line with room left for the next word) and every cell opens anew; a
+  cell's wrapped lines stay in one cell.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
 from . import vocab
+from .table.roles import role_of
 from .records import Line, Page, TableCell, TableGrid
 
 # ------------------------------------------------------------------ signs
@@ -62,10 +69,16 @@ WIDE_GAP = re.compile(r" {3,}")
 
 # A header cell is a few words; more, and the block is text, not a header.
 MAX_HEADER_WORDS = 12
-MAX_HEADER_LINES = 4
+MAX_HEADER_LINES = 6  # a narrow column's header cell (`Tên thủ tục hành chính`) wraps to five
 # A header cell's wrapped last words: a few, centred under the cell (within
 # this many characters), as header cells are set.
 MAX_WRAPPED_HEADER_WORDS = 3
+# A cell's lines start within this many characters of each other (the tool rounds positions).
+ALIGNED = 2
+# The share of a column's cells' lines, one under the other, that start at one character
+# column for the column to be taken as set flush left.
+ALIGNED_SHARE = 0.7
+SENTENCE_END = re.compile(r"\w[.!?]$")
 SENTENCE_MARK = re.compile(r"[,;.:]")  # in a cell's text, not in a header's wrapped words
 HEADER_CENTRING = 3
 # A piece of a line (no two spaces in it) that spans this share of a table's
@@ -73,10 +86,13 @@ HEADER_CENTRING = 3
 RUNNING_TEXT_SHARE = 0.6
 # Pieces a column needs on a page to say where its text starts there.
 MIN_SAMPLES = 3
-# How far a table's columns may shift from one page, or one stretch of a page, to the next, in characters.
-MAX_PAGE_SHIFT = 8
-# A line of a column shorter than this share of its longest ends its paragraph.
-SHORT_LINE = 0.6
+# How far a table's columns may shift from one page, or one stretch of a page, to the next, in
+# characters: up to 10 in the typeset tables where a page has no header.
+MAX_PAGE_SHIFT = 16
+# Characters a line of a cell may fall short of the column's longest and still be full
+# (wrapped because its next word did not fit): characters' widths differ, and lines of the
+# known plan's cells wrapped at one width differ in length by up to 6.
+WRAP_SLACK = 6
 # Words a cut between two touching cells may move to make their lines wrap alike.
 MAX_SHIFT = 3
 # Characters' widths differ, so lines wrapped at one width differ in length by
@@ -84,6 +100,8 @@ MAX_SHIFT = 3
 # for a clear gain.
 MIN_GAIN = 3
 
+# The column that names a row's entry (a task, a target, a procedure), the first found.
+ENTRY_ROLES = ("task", "target", "procedure_name")
 # `1.`, `12)`: a numbered entry of the task column; `I.`, `IV)`: a group.
 ENTRY_LABEL = re.compile(r"^\d{1,3}\s*[.)]")
 GROUP_LABEL = re.compile(r"^[IVXLC]+\s*[.)]")
@@ -99,6 +117,48 @@ CLOSING_OPENER = re.compile(r"^Nơi\s+nhận\b")
 # The header block runs from the national title to the first line of one piece
 # (the document type, centred), at most this many lines.
 MAX_HEADER_BLOCK = 6
+
+
+# How wide text is set: administrative documents are set in Times New Roman (the
+# font Nghị định 30/2020/NĐ-CP names for them), whose letters differ in width (`i`
+# is a third of `m`), so a line's count of characters says less of how far it
+# runs than the sum of its letters' widths. Widths in thousandths of the font
+# size (the font's own metrics), Vietnamese letters by their base letter (`ố` as
+# `o`); the unit below makes a width read in characters of average width, as
+# the tool's columns count.
+TIMES_WIDTHS = {
+    " ": 250, "!": 333, '"': 408, "#": 500, "$": 500, "%": 833, "&": 778, "'": 180, "(": 333, ")": 333, "*": 500,
+    "+": 564, ",": 250, "-": 333, ".": 250, "/": 278, ":": 278, ";": 278, "<": 564, "=": 564, ">": 564, "?": 444,
+    "@": 921, "[": 333, "\\": 278, "]": 333, "_": 500, "|": 200, "–": 500, "…": 1000,
+    **dict.fromkeys("0123456789", 500),
+    "A": 722, "B": 667, "C": 667, "D": 722, "E": 611, "F": 556, "G": 722, "H": 722, "I": 333, "J": 389, "K": 722,
+    "L": 611, "M": 889, "N": 722, "O": 722, "P": 556, "Q": 722, "R": 667, "S": 556, "T": 611, "U": 722, "V": 722,
+    "W": 944, "X": 722, "Y": 722, "Z": 611,
+    "a": 444, "b": 500, "c": 444, "d": 500, "e": 444, "f": 333, "g": 500, "h": 500, "i": 278, "j": 278, "k": 500,
+    "l": 278, "m": 778, "n": 500, "o": 500, "p": 500, "q": 500, "r": 333, "s": 389, "t": 278, "u": 500, "v": 500,
+    "w": 722, "x": 500, "y": 500, "z": 444,
+}
+# A horn (`ơ`, `ư`) widens its letter (Liberation Serif, Times New Roman's metric twin: `ơ` 528, `ư` 541).
+HORN = "\u031b"
+HORN_WIDTHS = {"o": 528, "u": 541, "O": 760, "U": 760}
+AVERAGE_WIDTH = 420  # of a character of Vietnamese text, spaces included (419 in the known plan, 407 in a web plan)
+OTHER_WIDTH = 500
+# How far a line may run past its column's widest line of its own, in those units, and still be
+# taken as the column's: the widths read from the font are near the set ones, not the same.
+WIDTH_SLACK = 0.5
+
+
+@lru_cache(maxsize=None)
+def _letter_width(ch: str) -> float:
+    parts = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))
+    if HORN in parts and parts[0] in HORN_WIDTHS:
+        return HORN_WIDTHS[parts[0]] / AVERAGE_WIDTH
+    return TIMES_WIDTHS.get(parts[0], OTHER_WIDTH) / AVERAGE_WIDTH
+
+
+def _width(text: str) -> float:
+    """How far text runs when set, in characters of average width."""
+    return sum(_letter_width(ch) for ch in text)
 
 
 def is_layout(text: str) -> bool:
@@ -146,6 +206,16 @@ def read_pages(raw_pages: list[list[tuple[int, str]]]) -> tuple[Page, ...]:
     """
     texts = [[unicodedata.normalize("NFC", t.expandtabs()).rstrip() for _, t in raw] for raw in raw_pages]
     found = [_find_tables(page) for page in texts]
+    # A header repeated on each page is printed the same on each, its cells' wrapped words too;
+    # what most of its copies show wrapped under it is taken for all (one whose next line goes
+    # on under a wrapped word cannot tell by itself: a row's cell carried over does the same).
+    votes: dict[tuple[str, ...], Counter] = {}
+    for tables in found:
+        for table in tables:
+            votes.setdefault(table.header.core, Counter())[table.header.wrapped] += 1
+    wraps = {core: count.most_common(1)[0][0] for core, count in votes.items() if sum(count.values()) > 1}
+    if any(table.header.wrapped != wraps.get(table.header.core, table.header.wrapped) for tables in found for table in tables):
+        found = [_find_tables(page, wraps) for page in texts]
     for k in range(1, len(texts)):
         carried = _carried_table(texts[k - 1], found[k - 1], texts[k], found[k])
         if carried is not None:
@@ -218,6 +288,8 @@ class _Header:
     columns: list[_Piece]  # each column's extent on the header lines and its words
     roles: list[str | None]
     spans: tuple[tuple[str, int, int], ...] = ()  # a cell over several columns: its text, first and last column
+    core: tuple[str, ...] = ()  # the lines that name the roles, as printed
+    wrapped: tuple[str, ...] = ()  # the lines of header cells' wrapped last words under them, as printed
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,10 +323,11 @@ class _Shape:
 
     lengths: list[list[int]]  # the pieces that stay within the column: how long they run
     offsets: list[list[int]]  # where they start, from the start of the column's header cell
+    widths: list[list[float]]  # how wide they are set (`_width`)
 
     @classmethod
     def empty(cls, n: int) -> "_Shape":
-        return cls([[] for _ in range(n)], [[] for _ in range(n)])
+        return cls([[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)])
 
     def learn(self, texts: list[str], table: _Table) -> None:
         for i in table.body(texts):
@@ -262,6 +335,7 @@ class _Shape:
                 k = table.column_of(piece.start)
                 if table.column_of(piece.end - 1) == k:
                     self.lengths[k].append(piece.end - piece.start)
+                    self.widths[k].append(_width(piece.text))
                     self.offsets[k].append(piece.start - table.header.columns[k].start)
 
 
@@ -286,25 +360,40 @@ def _carried_table(before: list[str], tables_before: list[_Table], texts: list[s
         end = min(end, tables[0].header.first)
     if end <= top:
         return None
-    # The tool's columns shift from page to page by a few characters: each
-    # boundary of the page before moves to this page's nearest blank run.
-    return _Table(header, end, _moved(last.seps, [texts[i] for i in range(top, end) if texts[i].strip()]))
+    # The tool's columns shift from page to page: the boundaries of the page
+    # before move to this page's blank runs (`_moved`). A group's title
+    # crosses the columns: it has no say.
+    lines = [texts[i] for i in range(top, end) if texts[i].strip() and not _is_group_line(texts[i], last.seps)]
+    return _Table(header, end, _moved(last.seps, lines))
 
 
 def _moved(seps: list[int], lines: list[str]) -> list[int]:
-    """Each boundary moved to a run blank on every one of these lines, if one is near: the run
-    where most of the lines' pieces start (a column's left edge), else the nearest."""
+    """Each boundary moved to a run blank on every one of these lines, if one is near, or kept:
+    together, the runs where most of the lines' pieces start (columns' left edges), else the
+    nearest, the boundaries kept in their order (two never move to one run, nor past each other)."""
     runs = _blank_runs(lines)
-    starts = [p.start for text in lines for p in _pieces(text)]
-    out = []
-    for sep in seps:
-        near = [r for r in runs if abs((r[0] + r[1]) // 2 - sep) <= MAX_PAGE_SHIFT]
-        if not near:
-            out.append(sep)
-            continue
-        best = max(near, key=lambda r: (starts.count(r[1]), -abs((r[0] + r[1]) // 2 - sep)))
-        out.append((best[0] + best[1]) // 2)
-    return out
+    starts = Counter(p.start for text in lines for p in _pieces(text))
+    # Each boundary's choices: (position, pieces starting at the run's right, -distance moved).
+    # The tool's columns may shift by ten characters and more from page to page, all
+    # alike: a boundary may move up to MAX_PAGE_SHIFT, never past its neighbours' old places.
+    choices = []
+    for k, sep in enumerate(seps):
+        lo = max(seps[k - 1] if k else 0, sep - MAX_PAGE_SHIFT)
+        hi = min(seps[k + 1] if k + 1 < len(seps) else sep + MAX_PAGE_SHIFT, sep + MAX_PAGE_SHIFT)
+        near = [((a + b) // 2, starts[b], -abs((a + b) // 2 - sep)) for a, b in runs if lo < (a + b) // 2 < hi]
+        choices.append(near + [(sep, 0, 0)])  # or where it was
+    # The best choice for every boundary in order, positions rising: for each choice of the
+    # boundary, the best total (edges, -distance) of the boundaries before it and their positions.
+    best: list[tuple[tuple[int, int], list[int]]] = [((c[1], c[2]), [c[0]]) for c in choices[0]] if choices else []
+    for options in choices[1:]:
+        step = []
+        for pos, edges, shift in options:
+            before = [(score, path) for score, path in best if path[-1] < pos]
+            if before:
+                score, path = max(before, key=lambda sp: sp[0])
+                step.append(((score[0] + edges, score[1] + shift), path + [pos]))
+        best = step
+    return max(best, key=lambda sp: sp[0])[1] if best else []
 
 
 def _stretches(body: list[int], groups: set[int]) -> list[list[int]]:
@@ -340,12 +429,15 @@ def _blank_runs(lines: list[str]) -> list[tuple[int, int]]:
     return runs
 
 
-def _find_tables(texts: list[str]) -> list[_Table]:
-    """The page's tables: each from a header its words name, to the page's end or the running text below."""
+def _find_tables(texts: list[str], wraps: dict[tuple[str, ...], tuple[str, ...]] | None = None) -> list[_Table]:
+    """The page's tables: each from a header its words name, to the page's end or the running text below.
+
+    `wraps`: for a header's lines as printed, the wrapped words its copies show under it.
+    """
     tables: list[_Table] = []
     i = 0
     while i < len(texts):
-        header = _header_at(texts, i) if texts[i].strip() else None
+        header = _header_at(texts, i, wraps) if texts[i].strip() else None
         if header is not None:
             end = _table_end(texts, header)
             if end > header.last + 1:
@@ -356,18 +448,21 @@ def _find_tables(texts: list[str]) -> list[_Table]:
     return tables
 
 
-def _header_at(texts: list[str], first: int) -> _Header | None:
-    """The shortest block of lines from `first` whose columns name the most roles (two at least)."""
+def _header_at(texts: list[str], first: int, wraps: dict[tuple[str, ...], tuple[str, ...]] | None = None) -> _Header | None:
+    """The shortest block of lines from `first` whose columns name the most roles (two at least),
+    and the header cells' wrapped words under it (as `wraps` has them for this header, if it does)."""
     best: _Header | None = None
     block: list[int] = []
     for i in range(first, min(len(texts), first + MAX_HEADER_LINES)):
         if not texts[i].strip():
             break
+        if any(NUMBER_CELL.match(p.text) for p in _pieces(texts[i])):
+            break  # a row's number: a header numbers no line
         block.append(i)
         columns, spans = _header_columns(texts, block)
         if len(columns) < 2 or any(len(c.text.split()) > MAX_HEADER_WORDS for c in columns):
             break
-        roles = [vocab.column_role(c.text) for c in columns]
+        roles = [_role(c.text) for c in columns]
         named = [r for r in roles if r]
         if len(set(named)) < 2 or len(set(named)) != len(named):
             continue
@@ -376,18 +471,44 @@ def _header_at(texts: list[str], first: int) -> _Header | None:
     if best is None:
         return None
     # A header cell's last words may wrap onto a line of their own (`thành` under `Thời gian hoàn`).
-    # A row's first line is no such line: it opens with a number, or fills every column.
-    last = best.last
-    while last + 1 < len(texts) and last - first + 1 < MAX_HEADER_LINES and texts[last + 1].strip() and len(
-            _pieces(texts[last + 1])) < len(best.columns) and not NUMBER_CELL.match(_pieces(texts[last + 1])[0].text) and all(
+    # A row's first line is no such line: it opens with a number, or fills every column; nor is
+    # a cell's text going on from the page before, which goes on under itself (and nowhere else)
+    # on the line below, where a header's wrapped words are followed by a row.
+    printed = lambda k: " ".join(texts[k].split())
+    core = tuple(printed(k) for k in range(first, best.last + 1))
+    could = best.last  # the last line that may be wrapped words
+    while could + 1 < len(texts) and could - first + 1 < MAX_HEADER_LINES and texts[could + 1].strip() and len(
+            _pieces(texts[could + 1])) < len(best.columns) and not NUMBER_CELL.match(_pieces(texts[could + 1])[0].text) and all(
             len(p.text.split()) <= MAX_WRAPPED_HEADER_WORDS and not SENTENCE_MARK.search(p.text)
             and any(abs(p.start + p.end - c.start - c.end) <= 2 * HEADER_CENTRING for c in best.columns)
-            for p in _pieces(texts[last + 1])):
-        last += 1
+            for p in _pieces(texts[could + 1])):
+        could += 1
+    candidates = tuple(printed(k) for k in range(best.last + 1, could + 1))
+    chosen = (wraps or {}).get(core)
+    if chosen is not None and candidates[:len(chosen)] == chosen:
+        last = best.last + len(chosen)
+    else:
+        last = next((k for k in range(best.last + 1, could + 1) if _goes_on_below(texts, k)), could + 1) - 1
     if last == best.last:
-        return best
+        return _Header(first, best.last, best.columns, best.roles, best.spans, core)
     columns, spans = _header_columns(texts, list(range(first, last + 1)))
-    return _Header(first, last, columns, [vocab.column_role(c.text) for c in columns], spans)
+    return _Header(first, last, columns, [_role(c.text) for c in columns], spans, core, candidates[:last - best.last])
+
+
+def _goes_on_below(texts: list[str], i: int) -> bool:
+    """Does the line below line i hold text only under line i's pieces, starting where they start
+    (one cell's lines going on; a title across the table below a header is no such text)?"""
+    if i + 1 >= len(texts) or not texts[i + 1].strip():
+        return False
+    above = _pieces(texts[i])
+    return all(any(p.start < a.end and a.start < p.end and abs(p.start - a.start) <= ALIGNED for a in above)
+               for p in _pieces(texts[i + 1]))
+
+
+def _role(text: str) -> str | None:
+    """The role a header cell names; a header cell opens with a capital (`Nội dung`, `STT`), so a
+    piece of a row that holds a role's words (`hiện hoàn thành …`, `- Báo cáo kết quả`) names none."""
+    return role_of(text) if text[:1].isupper() else None
 
 
 def _header_columns(texts: list[str], block: list[int]) -> tuple[list[_Piece], tuple[tuple[str, int, int], ...]]:
@@ -415,7 +536,7 @@ def _header_columns(texts: list[str], block: list[int]) -> tuple[list[_Piece], t
             continue
         piece, top, bottom, _ = columns[j]
         left, right = columns[j - 1], columns[j + 1]
-        if vocab.column_role(piece.text) is None and left[1] > bottom and right[1] > bottom:
+        if _role(piece.text) is None and left[1] > bottom and right[1] > bottom:
             left[3] = right[3] = piece.text + " "
             columns[j] = None
             parents.append((piece.text, j - 1 - sum(1 for c in columns[:j - 1] if c is None)))
@@ -527,16 +648,21 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
     # so each stretch between titles has its boundaries moved to its own blank runs.
     per_line: dict[int, list[list[str]]] = {}
     touching: dict[int, set[int]] = {}
+    free: dict[int, dict[int, int]] = {}
+    # How far a column's lines run when set: the widest of its lines that stand alone, on all its pages.
+    limits = [max(shape.widths[k], default=0.0) for k in range(n)]
     for stretch in _stretches(body, groups):
         part = _Table(header, end, _moved(seps, [texts[i] for i in stretch]), stretch)
         widths, lefts = _column_widths(texts, part, shape)
         for i in stretch:
-            per_line[i], touching[i] = _line_cells(texts[i], part.column_of, widths, lefts)
+            per_line[i], touching[i], free[i] = _line_cells(texts[i], part.column_of, widths, lefts, limits)
 
     starts = _row_starts(per_line, header.roles, header.last + 1, end, groups, wrapped)
-    for a, b in zip(starts, starts[1:] + [end]):
-        mine = [i for i in range(a, b) if i in per_line]
-        _rewrap([per_line[i] for i in mine], [touching[i] for i in mine])
+    row_lines = [[i for i in range(a, b) if i in per_line] for a, b in zip(starts, starts[1:] + [end])]
+    aligned = _aligned_columns(row_lines, free, n)
+    for mine in row_lines:
+        _cut_at_edges(texts, per_line, touching, free, mine, aligned)
+        _rewrap([per_line[i] for i in mine], [touching[i] for i in mine], limits)
     rows: list[tuple[TableCell | None, ...]] = []
     head_cells = [[] for _ in range(n)]
     for i in range(header.first, header.last + 1):
@@ -596,8 +722,67 @@ def _column_widths(texts: list[str], table: _Table, shape: _Shape) -> tuple[list
     return widths, lefts
 
 
-def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> tuple[list[list[str]], set[int]]:
-    """A body line's words, column by column, and the columns k whose text touches column k + 1's in one piece.
+def _aligned_columns(rows: list[list[int]], free: dict[int, dict[int, int]], n: int) -> set[int]:
+    """The columns whose cells' lines start at one character column: where most lines of a
+    cell that follow one another, each a piece of its own, start within a character of each other
+    (a centred or right-aligned cell's lines start where their lengths put them)."""
+    same, pairs = [0] * n, [0] * n
+    for lines in rows:
+        for a, b in zip(lines, lines[1:]):
+            for k in set(free[a]) & set(free[b]):
+                pairs[k] += 1
+                same[k] += abs(free[a][k] - free[b][k]) <= 1
+    return {k for k in range(n) if pairs[k] and same[k] >= ALIGNED_SHARE * pairs[k]}
+
+
+def _cut_at_edges(texts: list[str], per_line: dict[int, list[list[str]]], touching: dict[int, set[int]],
+                  free: dict[int, dict[int, int]], lines: list[int], aligned: set[int]) -> None:
+    """Where a row's cell touches the next one on a line, cut where the next cell's own lines start.
+
+    The tool sets a cell's lines at one character column, the same for all of
+    them (`_line_cells` calls it free where a line of the cell is a piece of
+    its own). A line that runs into the next cell is set as one piece, its
+    words one space apart, from where the first cell starts: the next cell's
+    words on it then stand at that column or left of it (the tool counts
+    the characters before them, not their width), never right of it. So the
+    next cell's text on that line begins at its last word standing at or
+    left of where its other lines start in the row. A row that has no such
+    line of the next cell leaves the cut to `_rewrap`.
+    """
+    for i in lines:
+        for k in sorted(touching[i]):
+            if k + 1 not in aligned:
+                continue
+            # A cell's paragraphs may be set apart (`2. Báo cáo …` further right): the nearest line counts.
+            near = sorted((abs(j - i), j < i, j) for j in lines if k + 1 in free[j])
+            if not near:
+                continue
+            edge = free[near[0][2]][k + 1]
+            left, right = per_line[i][k], per_line[i][k + 1]
+            placed = _placed(texts[i], left + right)
+            if placed is None:
+                continue
+            cut = max((j for j in range(1, len(placed)) if placed[j] <= edge), default=None)
+            if cut is None:
+                continue
+            words = left + right
+            per_line[i][k], per_line[i][k + 1] = words[:cut], words[cut:]
+            touching[i].discard(k)
+
+
+def _placed(text: str, words: list[str]) -> list[int] | None:
+    """Where these words, one after another, stand on the line: each word's character column."""
+    found = [(m.start(), m.group()) for m in WORD.finditer(text)]
+    for a in range(len(found) - len(words) + 1):
+        if all(found[a + j][1] == w for j, w in enumerate(words)):
+            return [found[a + j][0] for j in range(len(words))]
+    return None
+
+
+def _line_cells(text: str, column_of, widths: list[int], lefts: list[int],
+                limits: list[float]) -> tuple[list[list[str]], set[int], dict[int, int]]:
+    """A body line's words, column by column, the columns k whose text touches column k + 1's in one
+    piece, and where each column's text starts that is a piece of its own (not cut from a piece).
 
     A piece goes to the column its start falls in, or to the next one where it
     would run from its column's text (or its column's usual start) further
@@ -607,6 +792,7 @@ def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> tu
     cells: list[list[str]] = [[] for _ in range(n)]
     touching: set[int] = set()
     begun: dict[int, int] = {}
+    free: dict[int, int] = {}
     floor = 0
     for piece in _pieces(text):
         k = max(column_of(piece.start), floor)
@@ -614,63 +800,70 @@ def _line_cells(text: str, column_of, widths: list[int], lefts: list[int]) -> tu
         if k + 1 < n and piece.end - origin > widths[k] + 1 and (k in begun or piece.end - piece.start <= widths[k + 1] + 1):
             if k in begun or column_of(piece.end - 1) > k or piece.start >= lefts[k + 1] - (widths[k] // 4):
                 k += 1
-        parts = _split_piece(piece, k, column_of, widths)
+        parts = _split_piece(piece, k, column_of, limits)
         for col, start, words in parts:
             cells[col].extend(words)
             begun.setdefault(col, start)
             floor = col
+        if len(parts) == 1 and parts[0][2] and cells[parts[0][0]] == parts[0][2]:
+            free[parts[0][0]] = piece.start  # the column's text on this line is this piece
         touching.update(col for (col, _, _), (nxt, _, _) in zip(parts, parts[1:]) if nxt == col + 1)
-    return cells, touching
+    return cells, touching, free
 
 
-def _rewrap(lines: list[list[list[str]]], touching: list[set[int]]) -> None:
+def _rewrap(lines: list[list[list[str]]], touching: list[set[int]], limits: list[float]) -> None:
     """Move words across the touching cells of a row's lines where its cells then wrap alike.
 
     Where two cells touch, their words join with one space and nothing on the
     line tells where one ends. What does: every line of a cell but its last
     (and but one ending a paragraph, before a `-` or `2.`) is full, so the
     cell's longest full line is shorter than any full line with the next
-    line's first word added. The cut is moved by up to MAX_SHIFT words where
-    that makes both cells' lines agree better.
+    line's first word added; and no line runs much past the column's widest
+    line that stands alone (`limits`). Lengths are widths as set (`_width`).
+    The cut is moved by up to MAX_SHIFT words where that makes both cells'
+    lines agree better.
     """
     for i, pairs in enumerate(touching):
         for k in sorted(pairs):
-            best, best_cost = 0, _wrap_cost(lines, k) + _wrap_cost(lines, k + 1)
+            best, best_cost = 0, _wrap_cost(lines, k, limits[k]) + _wrap_cost(lines, k + 1, limits[k + 1])
             left, right = lines[i][k], lines[i][k + 1]
             for shift in range(-min(MAX_SHIFT, len(left) - 1), min(MAX_SHIFT, len(right) - 1) + 1):
                 if shift == 0:
                     continue
                 lines[i][k], lines[i][k + 1] = (left + right[:shift], right[shift:]) if shift > 0 else (left[:shift], left[shift:] + right)
-                cost = _wrap_cost(lines, k) + _wrap_cost(lines, k + 1)
+                cost = _wrap_cost(lines, k, limits[k]) + _wrap_cost(lines, k + 1, limits[k + 1])
                 if cost + MIN_GAIN <= best_cost:
                     best, best_cost = shift, cost
             lines[i][k], lines[i][k + 1] = (left + right[:best], right[best:]) if best >= 0 else (left[:best], left[best:] + right)
 
 
-def _wrap_cost(lines: list[list[list[str]]], k: int) -> int:
-    """How far a cell's lines are from wrapping at one width: 0 when some width fits them all."""
+def _wrap_cost(lines: list[list[list[str]]], k: int, limit: float = 0.0) -> float:
+    """How far a cell's lines are from wrapping at one width: 0 when some width fits them all,
+    and how far they run past the column's widest line of its own (`limit`)."""
     texts = [" ".join(cells[k]) for cells in lines if cells[k]]
+    over = sum(max(0.0, _width(t) - limit) for t in texts) if limit else 0.0
     full = [j for j in range(len(texts) - 1) if not CELL_OPENER.match(texts[j + 1])]
     if not full:
-        return 0
-    longest = max(len(texts[j]) for j in full)
-    shortest_overflow = min(len(texts[j]) + 1 + len(texts[j + 1].split()[0]) for j in full)
-    return max(0, longest - shortest_overflow + 1)
+        return over
+    longest = max(_width(texts[j]) for j in full)
+    shortest_overflow = min(_width(f"{texts[j]} {texts[j + 1].split()[0]}") for j in full)
+    return over + max(0.0, longest - shortest_overflow + 1)
 
 
-def _split_piece(piece: _Piece, first: int, column_of, widths: list[int]) -> list[tuple[int, int, list[str]]]:
+def _split_piece(piece: _Piece, first: int, column_of, widths: list[float]) -> list[tuple[int, int, list[str]]]:
     """A piece's words by column, from column `first` on: (column, where its words start, words).
 
     The tool places each word where the page has it, unless the text before
     it on the line already runs that far: then it follows after one space.
     So two cells can touch, and a word may stand left of its column's start.
-    A piece longer than its first column's lines ever run holds the text of
-    the columns it reaches into: it is cut where a cell's text begins (a
-    label, else a capital) as far right as the column's width allows.
+    A piece set wider (`_width`) than its first column's lines ever are
+    holds the text of the columns it reaches into: it is cut at a sentence's
+    end before a word in lower case, else where a cell's text begins (a
+    label, else a capital), else as far right as the column's width allows.
     """
     words = [(m.start() + piece.start, m.group()) for m in WORD.finditer(piece.text)]
     last = max(first, column_of(piece.end - 1))
-    if piece.end - piece.start <= widths[first] + 1:
+    if _width(piece.text) <= widths[first] + WIDTH_SLACK:
         return [(first, piece.start, [w for _, w in words])]
     if last == first and first + 1 < len(widths):
         last = first + 1
@@ -679,10 +872,12 @@ def _split_piece(piece: _Piece, first: int, column_of, widths: list[int]) -> lis
     for k in range(first, last):
         if len(rest) < 2:
             break
-        fits = [j for j in range(1, len(rest)) if rest[j][0] - 1 - rest[0][0] <= widths[k] + 1] or [1]
+        fits = [j for j in range(1, len(rest)) if _width(" ".join(w for _, w in rest[:j])) <= widths[k] + WIDTH_SLACK] or [1]
+        # A sentence's end followed by a word in lower case: one cell ends there, the next goes on.
+        ends = [j for j in fits if SENTENCE_END.search(rest[j - 1][1]) and rest[j][1][:1].islower()]
         labels = [j for j in fits if CELL_OPENER.match(rest[j][1])]
         capitals = [j for j in fits if rest[j][1][:1].isupper() and rest[j][0] - rest[0][0] > widths[k] // 2]
-        cut = labels[-1] if labels else capitals[0] if capitals else fits[-1]
+        cut = ends[-1] if ends else labels[-1] if labels else capitals[0] if capitals else fits[-1]
         out.append((k, rest[0][0], [w for _, w in rest[:cut]]))
         rest = rest[cut:]
     if rest:
@@ -711,14 +906,19 @@ def _cell(texts: list[str], k: int, edges: list[int], top: float, bottom: float,
 def _fresh_entries(before: list[str], cells: list[list[str]], key: int, longest: int) -> bool:
     """Without a number column: does this line open new cells in two columns or more?
 
-    It does where the key column's text before has ended (a sentence's end, or
-    a line well short of the column's longest) and every cell on this line
-    opens as a cell does (a capital, a number, a bullet).
+    It does where the key column's text before (its last line in the row) has
+    ended, and every cell on this line opens as a cell does (a capital, a
+    number, a bullet). Text has ended at a sentence's end, or where its line
+    broke before the column was full: a line wraps only where its next word
+    does not fit, so a line with room left for this line's first word ends
+    its paragraph. Lines as full differ in length by a few characters (the
+    characters' widths differ), hence the room must exceed WRAP_SLACK.
     """
     filled = [c for c in cells if c]
     if len(filled) < 2 or not cells[key] or not before:
         return False
-    ended = before[-1].endswith(tuple(".!?")) or len(" ".join(before)) < SHORT_LINE * longest
+    room = longest - len(" ".join(before)) - 1 - len(cells[key][0])
+    ended = before[-1].endswith(tuple(".!?")) or room >= WRAP_SLACK
     return ended and all(c[0][:1].isupper() or CELL_OPENER.match(c[0]) or c[0][:1].isdigit() for c in filled)
 
 
@@ -726,13 +926,14 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
                 groups: set[int], wrapped: set[int] = frozenset()) -> list[int]:
     """Line indices where rows begin; a group's title line (`II. Cải cách …` across the table) is a row of its own."""
     number = roles.index("row_no") if "row_no" in roles else None
-    task = roles.index("task") if "task" in roles else None
+    task = next((roles.index(r) for r in ENTRY_ROLES if r in roles), None)
     group = roles.index("group") if "group" in roles else None
     key = task if task is not None else 0
     longest = max((len(" ".join(c[key])) for c in per_line.values()), default=0)
     starts = [first]
     seen: list[bool] = []  # which columns have had text in the current row
     previous: list[list[str]] | None = None
+    key_line: list[str] = []  # the key column's last line in the current row
     last_line = -1
     blank_before = False
     for i in range(first, end):
@@ -741,7 +942,7 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
             blank_before = previous is not None
             continue
         has = [bool(c) for c in cells]
-        if previous is not None and has[0] and not any(has[1:]) and roles[0] not in ("row_no", "task"):
+        if previous is not None and has[0] and not any(has[1:]) and roles[0] != "row_no" and roles[0] not in ENTRY_ROLES:
             # Only a spanning first column (a group's cell) goes on here: no sign of a row.
             seen[0] = True
             continue
@@ -755,14 +956,16 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
                 or len(restarted) >= 2
                 or (blank_before and sum(has) >= 2)
                 or (i in groups and i not in wrapped) or (last_line in groups and i not in wrapped)
-                or (number is None and _fresh_entries(previous[key], cells, key, longest))
+                or (number is None and _fresh_entries(key_line, cells, key, longest))
             )
             if opens:
                 starts.append(i)
                 seen = [False] * len(cells)
+                key_line = []
         if not seen:
             seen = [False] * len(cells)
         seen = [s or h for s, h in zip(seen, has)]
+        key_line = cells[key] or key_line
         previous = cells
         last_line = i
         blank_before = False
