@@ -311,7 +311,7 @@ def _hash_inputs(given: dict[str, str], engine) -> tuple[dict[str, str | None], 
     unreadable: dict[str, dict] = {}
     urls = [key for key, name in given.items() if is_url(name)]
     for key, path in given.items():
-        if key in urls:
+        if is_url(path):
             continue
         try:
             hashes[key] = sha256_of(Path(path))

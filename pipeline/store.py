@@ -321,12 +321,12 @@ def reading(data_dir: str | Path):
 # ------------------------------------------------------------------ the writer's side
 
 
-def _write_new(path: Path, text: str) -> None:
+def replace_file(path: Path, data: bytes) -> None:
     """Write a whole file under a temporary name beside `path`, synced, then move it to `path`."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the tables are for every reader
@@ -501,9 +501,9 @@ class Claim:
                           {name: tuple(files) for name, files in tables.items()}, manifest)
         text = json.dumps(version.as_json(), ensure_ascii=False, indent=1)
         folder = version.folder(self.out)
-        _write_new(folder / RECORD, text)
+        replace_file(folder / RECORD, text.encode("utf-8"))
         _sync_folder(folder)
-        _write_new(self.out / CURRENT, text)  # from here on, the new version is the truth
+        replace_file(self.out / CURRENT, text.encode("utf-8"))  # from here on, the new version is the truth
         _sync_folder(self.out)
         self.prune(keep={number, version.previous})
         return version

@@ -23,7 +23,6 @@ import io
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -31,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .schemas import SCHEMAS, SORT_KEYS
-from .store import MANIFEST, Claim, FileEntry, Version, claim, entry_of, matches
+from .store import MANIFEST, Claim, FileEntry, Version, claim, entry_of, matches, replace_file
 
 LAYOUTS = ("single", "dataset")
 # Documents to a part file, about: a part of table_cells then holds some 10^5 rows, a few MB.
@@ -65,14 +64,6 @@ def _write_new_file(path: Path, data: bytes) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.chmod(path, 0o644)
-
-
-def write_parquet(table: pa.Table, path: Path) -> FileEntry:
-    """Write `table` as a new Parquet file at `path`; its entry for the version record."""
-    sink = io.BytesIO()
-    pq.write_table(table, sink, compression="zstd")
-    _write_new_file(path, sink.getvalue())
-    return entry_of(path, rows=table.num_rows)
 
 
 def layout_of(version: Version | None) -> str | None:
@@ -150,17 +141,7 @@ class VersionWriter:
             sha = hashlib.sha256(data).hexdigest()
             entry = FileEntry(f"b{bucket:05d}of{count:05d}-{sha[:20]}.parquet", len(data), sha, part.num_rows, True)
             if not matches(folder / entry.name, entry):
-                fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=folder)
-                try:
-                    with os.fdopen(fd, "wb") as fh:
-                        fh.write(data)
-                        fh.flush()
-                        os.fsync(fh.fileno())
-                    os.chmod(tmp, 0o644)
-                    os.replace(tmp, folder / entry.name)
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
+                replace_file(folder / entry.name, data)
             entries.append(entry)
         return entries
 
