@@ -28,7 +28,7 @@ from . import vocab
 from .clean import Cleaned, join_lines, normalise
 from .records import Issue, Line, Node, Outline, TableGrid
 from .table import model
-from .table.roles import kind_of, role_of
+from .table.roles import header_role, kind_of, role_of
 
 # The roles an appendix row has columns for; a column of any other role (or of none) is kept
 # under its header in `other_cells`.
@@ -156,6 +156,7 @@ def _is_header(cells: list[str], roles: tuple[str | None, ...] | None = None) ->
     found = _roles_of(cells)
     if roles is not None:
         return found == list(roles)
+    found = [k if k and header_role(c) else None for k, c in zip(found, cells)]
     known = [r for r in found if r and not r.startswith(OTHER)]
     return len(known) >= 2 and len(set(known)) == len(known)
 
@@ -508,10 +509,11 @@ def attach(outline: Outline, appendices: list[Appendix]) -> Outline:
     the lines no row claimed (a caption row above the header, say)."""
     if not appendices:
         return outline
-    holders = {a.node_id for a in appendices}
+    # An appendix whose table is no task table keeps its text: its grid is then read as a table of its own.
+    holders = {a.node_id for a in appendices if a.table is not None}
     claimed_by_rows = {a.node_id: {(l.page, l.line_no) for l in (*a.header_lines, *(l for g in a.groups for l in g.lines),
                                                                    *(l for r in a.rows for l in r.lines))}
-                       for a in appendices}
+                       for a in appendices if a.node_id in holders}
     kept = []
     for n in outline.nodes:
         if n.kind == "table_text" and n.parent_id in holders:

@@ -23,6 +23,8 @@ from .records import Issue, Line, Node, Outline, Paragraph
 
 # Phases of a part, in the order they come.
 HEADER, PREAMBLE, BODY, CLOSING = "header", "preamble", "body", "closing"
+# Marks a signer's name may be read with after it and never holds.
+NAME_TRAIL = " :;,.`'\""
 
 
 @dataclass
@@ -88,7 +90,7 @@ class _Builder:
         return self.part
 
     # -- the walk ------------------------------------------------------------
-    def feed(self, para: Paragraph, following: Paragraph | None = None) -> None:
+    def feed(self, para: Paragraph, following: tuple[Paragraph, ...] = ()) -> None:
         if para.table is not None:
             self.feed_table(para)
             return
@@ -101,9 +103,8 @@ class _Builder:
         own_date = (self.part is not None and not self.has_date and self.phase != CLOSING
                     and vocab.may_hold_date(text) and vocab.PLACE_DATE_LOOSE.match(text) and not vocab.DOC_NUMBER.match(text))
         # A header read column by column puts the issuer (left) before the national title (right):
-        # a line in capitals just before a header line opens the part with it.
-        issuer_first = (not block and following is not None and following.table is None and vocab.is_caps(text)
-                        and self.phase != HEADER and _is_header_line(following.text))
+        # lines in capitals just before a header line open the part with them.
+        issuer_first = not block and self.phase != HEADER and _issuer_before_header(text, following)
         if self.part is not None and self.part.kind == "appendix" and self.tables_marked and (
                 header_line or doc_type or issuer_first):
             # A form printed in an appendix (`MẪU …`) has a header of its own; it stays in the appendix.
@@ -260,8 +261,9 @@ class _Builder:
                 self.signature = self.add(self.part, "signature", para, text)
             else:
                 self.add(self.signature, "signer_title", para, text)
-        elif self.signature is not None and vocab.SIGNER_NAME.match(text):
-            self.add(self.signature, "signer", para, text)
+        elif self.signature is not None and vocab.SIGNER_NAME.match(text.rstrip(NAME_TRAIL)):
+            # A mark after the name is a stamp's or a speck's (`Trương Hòa Bình :` in a scan).
+            self.add(self.signature, "signer", para, text.rstrip(NAME_TRAIL))
         elif self.recipients is not None and kind in ("bullet", "subbullet"):
             self.add(self.recipients, "recipient", para, vocab.match_block(text)[2])
         else:
@@ -365,6 +367,25 @@ class _Builder:
                 self.warn("no_signature", "no signature block found", last_page)
 
 
+# Paragraphs an issuer's name may take before the header line it stands beside: its two
+# lines, split in a scan where a stamp or a speck broke them.
+ISSUER_PARAGRAPHS = 3
+
+
+def _issuer_before_header(text: str, following: tuple[Paragraph, ...]) -> bool:
+    """Is this line in capitals the first of an issuer's name that a header line follows?"""
+    if not vocab.is_caps(text):
+        return False
+    for para in following:
+        if para.table is not None:
+            return False
+        if _is_header_line(para.text):
+            return True
+        if not vocab.is_caps(para.text):
+            return False
+    return False
+
+
 def _is_header_line(text: str) -> bool:
     """The national title or motto, `Số: …`, or a place and date: a line of a header block."""
     # Each pattern only where the word it cannot match without stands: most paragraphs are body text.
@@ -377,5 +398,5 @@ def outline(cleaned: Cleaned) -> Outline:
     builder = _Builder(cleaned.source.path, cleaned.source.flavour)
     paragraphs = cleaned.paragraphs
     for i, para in enumerate(paragraphs):
-        builder.feed(para, paragraphs[i + 1] if i + 1 < len(paragraphs) else None)
+        builder.feed(para, tuple(paragraphs[i + 1:i + 1 + ISSUER_PARAGRAPHS]))
     return builder.finish()

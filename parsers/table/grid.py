@@ -9,6 +9,8 @@ columns) is one table; the header rows it repeats there are dropped.
 
 from __future__ import annotations
 
+import difflib
+
 from ..records import Line, Page, TableGrid
 from . import model, roles
 
@@ -33,6 +35,17 @@ def tables_of_pages(pages: list[Page], skip: set[int] = frozenset()) -> list[mod
     return [table for run in runs if (table := _table(run)) is not None]
 
 
+# Two readings of one printed row agree this far (difflib's ratio over the row's folded words) at least.
+SAME_ROW_RATIO = 0.85
+
+
+def _same_words(row: list[str], first: list[str]) -> bool:
+    """Is `row` the first row printed again: as many cells, words alike, some words in it?"""
+    a, b = (roles.fold(" ".join(r)) for r in (row, first))
+    return (len(row) == len(first) and sum(ch.isalpha() for ch in b) >= 6
+            and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_ROW_RATIO)
+
+
 def _width(grid: TableGrid) -> int:
     return max(len(r) for r in grid.rows)
 
@@ -47,10 +60,17 @@ def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
         if k == 0:
             header_rows = roles.header_row_count(texts)
             header = [" ".join(t.split()) for row in texts[:header_rows] for t in row]
+            first_row = texts[0] if texts else []
+        elif header_rows == 0 and texts and _same_words(texts[0], first_row):
+            # A row printed again at the top of the next page is the header, whatever its words name
+            # (`Thành viên | Đơn vị được kiểm tra`); a scan reads it twice a little differently.
+            header_rows = 1
+            header = [" ".join(t.split()) for t in first_row]
+            placed = placed[1:]
         else:
             # the header printed again on this page: as many rows as the first, the same words
             again = [" ".join(t.split()) for row in texts[:header_rows] for t in row]
-            if header_rows and again == header:
+            if header_rows and (again == header or (header_rows == 1 and texts and _same_words(texts[0], first_row))):
                 placed = placed[header_rows:]
         for row in placed:
             for _text, _lines, extra in row:

@@ -82,13 +82,24 @@ def kind_of(roles: list[str | None]) -> str:
     return "other"
 
 
+# A header cell names its column in a few words (`Cơ quan, đơn vị chủ trì thực hiện`); a
+# cell of more is a row's text, whatever phrase it holds (`Thời gian và đơn vị kiểm tra
+# do Trưởng Ban quyết định` names no deadline column).
+HEADER_MAX_WORDS = 12
+
+
+def header_role(cell: str) -> str | None:
+    """The role a cell names if it can be a header cell, else None."""
+    return role_of(cell) if len(cell.split()) <= HEADER_MAX_WORDS else None
+
+
 def header_row_count(rows: list[list[str]]) -> int:
     """How many leading rows are the header: a row in which two or more cells name a role, and a
     second such row under it (`Cơ quan` over `Chủ trì | Phối hợp`). 0 for a table with no header."""
     count = 0
     for cells in rows[:2]:
         filled = [c for c in cells if c.strip()]
-        named = [r for r in map(role_of, filled) if r]
+        named = [r for r in map(header_role, filled) if r]
         if len(named) >= 2 and (count == 0 or len(named) == len(filled)):
             count += 1  # a second row is header only where every cell of it names a role (`Chủ trì | Phối hợp`)
         else:
