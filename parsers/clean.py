@@ -222,10 +222,17 @@ def _with_text(line: Line, text: str) -> Line:
                 line.confidence, line.ocr_text)
 
 
+# A scan's line read with less mean confidence than this is no text (a stamp's rim, a speck's
+# shadow): Tesseract reads printed words, even badly, with more.
+OCR_NOISE_CONFIDENCE = 0.3
+
+
 def _dropped(line: Line, source: Source) -> str | None:
     text = line.text
     if not text or ((text[0].isspace() or text[0] in vocab.DECORATION_CHARS) and vocab.DECORATION.match(text)):
         return "decoration"
+    if line.confidence is not None and line.confidence < OCR_NOISE_CONFIDENCE:
+        return "ocr_noise"
     page = source.pages[line.page - 1]
     if line.line_no == len(page.lines) and vocab.LONE_URL.match(line.text):
         return "link_note"  # a link's address printed at the foot of the page, not body text
@@ -474,14 +481,23 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
         caps_line = prev.text if vocab.is_caps(prev.text) else line.text
         if sum(ch.isalpha() for ch in caps_line) >= 6:
             return True
+    margin = margins.get(line.page)
+    indented = line.x0 is not None and margin is not None and line.x0 - margin > indent
     if not _closes(prev, typical):
-        return False
+        # A legal basis or a proposal (`Căn cứ …`, `Theo đề nghị …`) set at a first-line indent, or an
+        # appendix's heading set apart (`Phụ lục I`), opens its paragraph whatever ended the line before:
+        # a scan reads a `;` as `,`, a closing `./.` as `./`, or loses them.
+        return indented and line.text.startswith(SET_APART_OPENINGS) and _set_apart(line.text)
     if vocab.match_block(line.text):
         return True
-    margin = margins.get(line.page)
-    return (
-        line.x0 is not None
-        and margin is not None
-        and line.x0 - margin > indent
-        and prev.text.endswith(vocab.TERMINAL_PUNCTUATION)
-    )
+    return indented and prev.text.endswith(vocab.TERMINAL_PUNCTUATION)
+
+
+# The blocks that open a paragraph wherever they stand indented, and their first words (a plain test first).
+SET_APART_BLOCKS = frozenset({"basis", "proposal", "appendix"})
+SET_APART_OPENINGS = ("Căn", "Theo", "Xét", "Phụ", "PHỤ")
+
+
+def _set_apart(text: str) -> bool:
+    block = vocab.match_block(text)
+    return block is not None and block[0] in SET_APART_BLOCKS

@@ -29,7 +29,8 @@ from typing import Iterator
 
 import regex as re
 
-from . import vocab
+from . import ocr_slots, vocab
+from .columns import TextLine, find_blocks
 from .errors import OcrUnavailable, TooLarge, UnreadableFile
 from .records import Issue, Line, Page, TableCell, TableGrid
 
@@ -39,16 +40,28 @@ from .records import Issue, Line, Page, TableCell, TableGrid
 OCR_DPI = 200
 TESSERACT = "tesseract"
 LANGUAGE = "vie"
+DIGITS_LANGUAGE = "eng"  # Debian's tesseract-ocr package brings it
 PACKAGES = "tesseract-ocr tesseract-ocr-vie"  # the Debian packages that give TESSERACT and LANGUAGE
 # Bumped when what the cache holds would change (rendering, deskew, table finding, Tesseract's options).
-OCR_CACHE_VERSION = "10"
+OCR_CACHE_VERSION = "11"
 # Where set, this folder caches OCR for every run (one cache for many output folders).
 CACHE_ENV = "PLAN_OCR_CACHE"
+
+# A character and its box in Tesseract's hOCR with `hocr_char_boxes` (x0 and x1 kept).
+CHAR_BOX = re.compile(r"x_bboxes (\d+) \d+ (\d+) \d+; x_conf [\d.]+'>([^<]+)<")
 
 # A page is a scan when its text layer holds fewer than this many characters
 # (a stray page number, a stamp's caption) and an image covers most of it.
 SCAN_MAX_TEXT_CHARS = 40
 SCAN_MIN_IMAGE_SHARE = 0.5
+
+# Words before a line's text that are a stamp's or a margin's, not the text's: words of
+# these marks only (no bullet `-` `+` `*`, no bracket, no label's dot), or
+# words read with less confidence than NOISE_CONFIDENCE that are no syllable.
+NOISE_MARKS = frozenset("_|\\/⁄~`^¬®©«»¿¡'\"”“‘’°#@%&=<>")
+NOISE_CONFIDENCE = 0.35
+# Marks no word of these documents is made of, anywhere in a line: a stamp's or a speck's.
+STRAY_MARKS = frozenset("`^¬®©«»¿¡°\\~|")
 
 # A line read with a mean word confidence under this is worth a look.
 LOW_CONFIDENCE = 0.70
@@ -73,6 +86,7 @@ class Word:
     x1: int
     bottom: int
     line_key: int  # Tesseract's image, block, paragraph and line, as one number (negative in a table cell)
+    read: str | None = None  # what Tesseract first read, where the word was read again (a hand-filled number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +249,8 @@ def _png(image) -> bytes:
 
 def read_page(png: bytes, cells: list[tuple[bytes, int, int]], dpi: int, path: str) -> tuple[Word, ...]:
     """A page's words: the page read as a whole (its tables cut out), then each table cell as one block of text."""
-    words = list(tesseract_words(png, dpi, path))
+    words = list(ocr_slots.reread(png, tesseract_words(png, dpi, path),
+                                  lambda image: _read_digits(image, path), lambda image: _read_chars(image, path)))
     if cells:
         found = _read_cells(cells, range(len(cells)), dpi, path, psm="6")  # each cell a block of text
         # A cell of a character or two (`TT`, a row number) is too little for a block's
@@ -284,6 +299,29 @@ def tesseract_words(image: bytes | str, dpi: int, path: str, psm: str = "3"):
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise UnreadableFile(path, f"Tesseract failed: {message[-1] if message else proc.returncode}")
     return parse_tsv(proc.stdout.decode("utf-8"))
+
+
+def _tesseract_text(image, path: str, args: list[str]) -> str:
+    """Tesseract's output on a small image (a word cut from a page); "" where it cannot read it."""
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    try:
+        proc = subprocess.run([TESSERACT, "stdin", "stdout", *args], input=_png(image), capture_output=True,
+                              env=env, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else ""
+
+
+def _read_digits(image, path: str) -> str:
+    # The English model, not the Vietnamese one: limited to digits it reads a
+    # hand's `4` and `1` where the Vietnamese model drops them.
+    return _tesseract_text(image, path, ["-l", DIGITS_LANGUAGE, "--psm", "7", "-c", "tessedit_char_whitelist=0123456789"]).strip()
+
+
+def _read_chars(image, path: str) -> list[tuple[str, int, int]]:
+    """Each character Tesseract reads in a one-word image, with its left and right edge."""
+    hocr = _tesseract_text(image, path, ["-l", LANGUAGE, "--psm", "8", "-c", "hocr_char_boxes=1", "hocr"])
+    return [(unicodedata.normalize("NFC", ch), int(x0), int(x1)) for x0, x1, ch in CHAR_BOX.findall(hocr)]
 
 
 def parse_tsv(tsv: str) -> tuple[Word, ...]:
@@ -502,6 +540,8 @@ CORRECTIONS: tuple[tuple[str, re.Pattern, object], ...] = (
     ("Roman label at a line's start",
      re.compile(r"^(?:(?=[IVXHl1|]*[Hl|])|(?=[IVX1]*(?:1[VX]|[VX]1)))[IVXHl1|]{1,5}(?=\.\s?\p{Lu})"),
      _as_roman),
+    # `Theo đề nghị`, `Xét đề nghị` (a decision's proposal): `đẻ`, `đè` there are `đề` read with the wrong mark.
+    ("đề of đề nghị", re.compile(r"(?<=(?<!\p{L})(?:Theo|Xét) )đ[ẻèẽ](?= nghị)"), "đề"),
     # `tháng4`: a date's word and its number are always apart.
     ("date word glued to its number", re.compile(r"(?<!\p{L})(ngày|tháng|năm)(\d{1,4})(?!\p{L})"), _glued),
     # A point label in a letter no Vietnamese word holds: `ø)` is `g)`, `¡)` is `i)`.
@@ -528,9 +568,12 @@ ROMAN_LABEL = re.compile(r"^([IVXHLl|]{1,5})(?=\.\s?\p{Lu})")
 I_LIKE = str.maketrans("", "", "IHLl|")  # strokes a numeral's I may be read as
 
 
-# Titles a whole line may be: a type's title (`KẾ HOẠCH`) or `PHỤ LỤC`. A
-# capitals line that is one of them but for its marks (`KÉ HOẠCH`) is it.
-TITLES = (*vocab.DOC_TYPES, "PHỤ LỤC")
+# Titles a whole line may be: a type's title (`KẾ HOẠCH`), `PHỤ LỤC`, or a signer's
+# title above the signature. A capitals line that is one of them but for its marks
+# (`KÉ HOẠCH`, `TRƯỜNG BẠN` under a stamp) is it.
+SIGNER_TITLE_LINES = ("TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC",
+                      "BỘ TRƯỞNG", "THỨ TRƯỞNG", "THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "TRƯỞNG PHÒNG", "CHÁNH VĂN PHÒNG")
+TITLES = (*vocab.DOC_TYPES, "PHỤ LỤC", *SIGNER_TITLE_LINES)
 
 
 def _bare(text: str) -> str:
@@ -539,7 +582,8 @@ def _bare(text: str) -> str:
 
 
 BARE_TITLES = {_bare(t): t for t in TITLES}
-TITLE_LINE = re.compile(r"^(\p{Lu}+(?: \p{Lu}+)?)(:?)$")
+# One to three words in capitals, a colon after, a stamp's quote mark before.
+TITLE_LINE = re.compile(r"^[\"“”']?(\p{Lu}+(?: \p{Lu}+){0,2})(:?)$")
 
 
 def correct(text: str) -> str:
@@ -622,13 +666,14 @@ def _foreign(word: str) -> bool:
 
 def page_records(number: int, scan: PageScan) -> tuple[Page, list[Issue]]:
     """One OCR'd page as the Page a PDF with text would give, and its doubtful lines."""
-    rows = _rows(scan.words)
+    rows = _reading_order(_rows(scan.words), scan)
     lines: list[Line] = []
     issues: list[Issue] = []
     s = scan.scale
     for row in rows:
-        raw = " ".join(w.text for w in row)
-        text = correct(raw)
+        raw = " ".join(w.read or w.text for w in row)
+        row = [w for w in row[_noise_before(row):] if not _speck(w)] or row
+        text = correct(" ".join(w.text for w in row))
         conf = round(statistics.fmean(w.conf for w in row), 4)
         line = Line(page=number, line_no=len(lines) + 1, text=text,
                     x0=round(min(w.x0 for w in row) * s, 2), top=round(min(w.top for w in row) * s, 2),
@@ -646,6 +691,62 @@ def page_records(number: int, scan: PageScan) -> tuple[Page, list[Issue]]:
                                 f"line {line.line_no}: {'; '.join(why)}: {text[:80]!r}", number))
     grids = tuple(_table_grid(number, t, scan) for t in scan.tables)
     return Page(number=number, lines=tuple(lines), width=scan.width, height=scan.height, tables=grids), issues
+
+
+def _reading_order(rows: list[list[Word]], scan: PageScan) -> list[list[Word]]:
+    """The page's rows with each two-column block (the header, the recipients beside the signature)
+    given back column by column, as a PDF's lines are (parsers.columns)."""
+    def ink(row: list[Word]) -> list[Word]:
+        # A stamp's specks (`&`, `¬` read with no confidence) in the gutter would close it.
+        return [w for w in row if not (_speck(w) or _doubtful(w))] or row
+
+    lines = [TextLine(" ".join(w.text for w in row), min(w.x0 for w in row), min(w.top for w in row),
+                      max(w.x1 for w in row), max(w.bottom for w in row),
+                      tuple({"text": w.text, "x0": w.x0, "x1": w.x1, "size": statistics.median(v.bottom - v.top for v in row)}
+                            for w in row))
+             for row in map(ink, rows)]
+    tables = [(t["xs"][0], t["ys"][0], t["xs"][-1], t["ys"][-1]) for t in scan.tables]
+    out: list[list[Word]] = []
+    i = 0
+    for first, last, divide in find_blocks(lines, tables):
+        out.extend(rows[i:first])
+        band = [w for row in rows[first:last + 1] for w in row]
+        for side in ([w for w in band if (w.x0 + w.x1) / 2 < divide], [w for w in band if (w.x0 + w.x1) / 2 >= divide]):
+            out.extend(_rows(tuple(side)))
+        i = last + 1
+    out.extend(rows[i:])
+    return out
+
+
+def _speck(w: Word) -> bool:
+    """A word of marks alone that is no text: a stray mark, or marks read with next to no confidence."""
+    if w.text[-1] in ".)":
+        return False  # a label read as marks (`¡)` for `i)`): the corrections read it
+    return set(w.text) <= STRAY_MARKS or (w.conf < NOISE_CONFIDENCE and not any(ch.isalnum() for ch in w.text))
+
+
+def _doubtful(w: Word) -> bool:
+    """Letters read with next to no confidence that are no syllable (`N`, `XẠ\\®`, `/⁄@ã`); a badly read
+    label (`L.` for `I.`) or number is no noise."""
+    return (w.conf < NOISE_CONFIDENCE and w.text[-1] not in ".)" and not w.text.isdigit()
+            and not vocab.SYLLABLE.match(w.text.lower()))
+
+
+def _noise_before(row: list[Word]) -> int:
+    """How many of a line's first words are a stamp's or a margin's marks, not text.
+
+    A seal stamped over a heading (`Phụ lục II`, `TRƯỞNG BAN`) or a scanner's
+    edge gives words of marks (`__`, `|`, `\\`) or of letters read with next
+    to no confidence that are no Vietnamese syllable (`N`, `XẠ\\®`). Before the
+    line's first word they hide its label (`Phụ lục`, `Căn cứ`, `1.`); the line
+    keeps them in `ocr_text`. A badly read label (`L.` for `I.`) is no noise.
+    """
+    n = 0
+    for w in row[:-1]:
+        if not (set(w.text) <= NOISE_MARKS or _doubtful(w)):
+            break
+        n += 1
+    return n
 
 
 def _rows(words: tuple[Word, ...]) -> list[list[Word]]:
@@ -722,7 +823,7 @@ def _index(edges: list[int], v: float) -> int:
 def _store(file: Path, scan: PageScan) -> None:
     file.parent.mkdir(parents=True, exist_ok=True)
     data = {"width": scan.width, "height": scan.height, "scale": scan.scale, "skew": scan.skew,
-            "words": [[w.text, w.conf, w.x0, w.top, w.x1, w.bottom, w.line_key] for w in scan.words],
+            "words": [[w.text, w.conf, w.x0, w.top, w.x1, w.bottom, w.line_key, w.read] for w in scan.words],
             "tables": list(scan.tables)}
     tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -14,7 +14,7 @@ import statistics
 
 import pytest
 
-from parsers import errors, ocr
+from parsers import errors, ocr, ocr_slots
 from parsers.extract import extract
 from pipeline.batch import run_batch
 from pipeline.run import parse_document
@@ -177,6 +177,18 @@ def test_decision_46_scan(tmp_path):
     doc = rows["documents"][0]
     assert (doc["source_format"], doc["doc_type"], doc["parts"][:2], doc["pages"]) == ("ocr", "Quyết định", ["decision", "plan"], 10)
     assert doc["plan_year"] == 2021
+    # Number, day and month were written by hand into the printed form (`Số: 46 /QĐ-…`, `ngày 16 tháng 4`).
+    assert (doc["doc_number"], doc["place"], doc["issued_day"], doc["issued_month"], doc["issued_year"]) == \
+        ("46/QĐ-BCĐCCHC", "Hà Nội", 16, 4, 2021)
+    # The signer's name beside `- Lưu: …`, its title read through the seal's rim.
+    assert (doc["signer_name"], doc["signer_title"]) == ("Trương Hòa Bình", "TRƯỞNG BAN")
+    # Five legal bases and the proposal; the third's `;` is read as `,`, the first has a margin's mark before it.
+    bases = [(b["kind"], b["text"]) for b in rows["legal_bases"]]
+    printed = ["Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015", "Căn cứ Nghị định số 34/2017/NĐ-CP ngày 03 tháng 4",
+               "Căn cứ Quyết định số 442/QĐ-TTg ngày 28 tháng 3 năm 2014", "Căn cứ Quyết định số 54/QĐ-BCĐCCHC ngày 30 tháng 7",
+               "Căn cứ Quyết định số 40/QĐ-BCĐCCHC ngày 29 tháng", "Theo đề nghị của Bộ trưởng Bộ Nội vụ."]
+    assert [k for k, _t in bases] == ["basis"] * 5 + ["proposal"]
+    assert all(similarity(text[:len(want)], want) > 0.9 for (_k, text), want in zip(bases, printed)), bases
     assert similarity(doc["issuer"], "BAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH CỦA CHÍNH PHỦ") > 0.9
     assert similarity(doc["title"], "Ban hành Kế hoạch kiểm tra công tác cải cách hành chính năm 2021 "
                                     "của Ban Chỉ đạo cải cách hành chính của Chính phủ") > 0.95
@@ -195,6 +207,23 @@ def test_decision_46_scan(tmp_path):
     objectives = [o["objective_no"] for o in rows["objectives"]]
     assert objectives == ["1.a", "1.b", "1.c", "2.a", "2.b"]
     assert rows["objectives"][0]["text"].startswith("Đánh giá khách quan, toàn diện")
+    # Two appendices, each under a stamp: Phụ lục I (a report's outline), Phụ lục II (a table of inspection teams,
+    # no task table: its rows are table cells, not appendix rows).
+    appendices = [n for n in rows["outline"] if n["kind"] == "appendix"]
+    assert [a["label"] for a in appendices] == ["I", "II"]
+    [table] = rows["tables"]
+    # Its header names no role, but page 10 prints it again: it is the header, and the repeat is dropped.
+    assert (table["part"], table["appendix_no"], table["kind"], table["n_cols"], table["page_start"], table["page_end"],
+            table["header_rows"]) == ("appendix", 2, "other", 4, 9, 10, 1)
+    assert rows["appendix_rows"] == []
+    cells = {(c["row"], c["col"]): c["text"] for c in rows["table_cells"] if c["table_id"] == table["table_id"]}
+    assert similarity(cells[(0, 2)], "Đơn vị được kiểm tra") > 0.9
+    assert similarity(cells[(1, 2)], "Thời gian và đơn vị kiểm tra do Trưởng Ban Chỉ đạo quyết định.") > 0.9
+    assert not any(similarity(cells[(r, 2)], "Đơn vị được kiểm tra") > 0.8 for r in range(1, table["n_rows"]))
+    # Page 10, by eye: the fourth member's row.
+    assert similarity(cells[(table["n_rows"] - 1, 1)], "Các thành viên khác của Ban Chỉ đạo.") > 0.9
+    assert similarity(cells[(table["n_rows"] - 1, 2)][:60], "- Kiểm tra các cơ quan, đơn vị trong hệ thống tổ chức của bộ") > 0.9
+    assert doc["coverage"] == 1.0
 
 
 def test_decision_46_appendix_table():
@@ -217,6 +246,20 @@ def test_decision_46_appendix_table():
     for got, want in by_eye:
         assert similarity(got[:len(want)], want) > 0.9, (got, want)
     assert "Quảng Bình" in second[2] and "Trà Vinh" in second[2]
+
+
+def _words(*lines: str) -> list:
+    return [ocr.Word(text, 0.9, 0, 0, 10, 10, key) for key, line in enumerate(lines) for text in line.split()]
+
+
+def test_hand_filled_slots_are_found_where_a_number_reads_as_marks():
+    """Lines as Tesseract read decision 46's header and appendix heading; printed numbers and prose are no slots."""
+    words = _words("Số: #6 /QD-BCĐCCHC Hà Nội, ngày f6 tháng# năm 2021",
+                   "Kh_2 eo Kế hoạch tại Quyết định số:#6/QĐ-BCDCCHC",
+                   "Căn cứ Nghị định số 34/2017/NĐ-CP ngày 03 tháng 4 năm 2017 của",
+                   "Quyết định này có hiệu lực kể từ ngày ký ban hành năm 2021.")
+    found = [(words[s.index].text, s.kind, words[s.index].text[s.start:s.end]) for s in ocr_slots.find_slots(words)]
+    assert found == [("#6", "number", "#6"), ("f6", "day", "f6"), ("tháng#", "month", "#")]
 
 
 def test_notice_79_scan_is_read_and_named():
