@@ -42,6 +42,9 @@ MAX_DAMAGED_WORD_SHARE = 0.02
 # A PDF line whose left edge stands this far right of the page's text margin
 # is a paragraph's indented first line (Vietnamese documents indent 1–1.27 cm).
 INDENT_POINTS = 12.0
+# Between two lines of one paragraph stands the leading, a fraction of a line's height; a gap of
+# more than this many line heights is an empty line, and a new paragraph starts below it.
+BLANK_LINE_GAP = 1.2
 # The same in layout text, whose left edges are character columns: 12 points
 # are two characters of 13- or 14-point type (the tool counts ~6 points a character).
 INDENT_CHARACTERS = 2
@@ -463,6 +466,9 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
     # text the most common, is read first.
     if blank_lines_count and prev.source_line and line.source_line and line.source_line - prev.source_line > 1:
         return True
+    if (line.page == prev.page and line.top is not None and prev.bottom is not None
+            and line.top - prev.bottom > BLANK_LINE_GAP * (prev.bottom - prev.top)):
+        return True  # an empty line's height between them (a title, then the body)
     if group[0].text.startswith("(") and prev.text.endswith(")"):
         return True  # `(Kèm theo … )`, `(Chi tiết tại phụ lục …)` end where they close
     if len(group) == 1 and vocab.match_block(prev.text) and vocab.match_block(line.text):

@@ -58,10 +58,10 @@ SCAN_MIN_IMAGE_SHARE = 0.5
 # Words before a line's text that are a stamp's or a margin's, not the text's: words of
 # these marks only (no bullet `-` `+` `*`, no bracket, no label's dot), or
 # words read with less confidence than NOISE_CONFIDENCE that are no syllable.
-NOISE_MARKS = frozenset("_|\\/⁄~`^¬®©«»¿¡'\"”“‘’°#@%&=<>")
+NOISE_MARKS = frozenset("_|\\/⁄~`^¬®©«»¿¡'\"”“‘’„°#@%&=<>")
 NOISE_CONFIDENCE = 0.35
 # Marks no word of these documents is made of, anywhere in a line: a stamp's or a speck's.
-STRAY_MARKS = frozenset("`^¬®©«»¿¡°\\~|")
+STRAY_MARKS = frozenset("`^¬®©«»¿¡°\\~|„")
 
 # A line read with a mean word confidence under this is worth a look.
 LOW_CONFIDENCE = 0.70
@@ -542,6 +542,9 @@ CORRECTIONS: tuple[tuple[str, re.Pattern, object], ...] = (
      _as_roman),
     # `Theo đề nghị`, `Xét đề nghị` (a decision's proposal): `đẻ`, `đè` there are `đề` read with the wrong mark.
     ("đề of đề nghị", re.compile(r"(?<=(?<!\p{L})(?:Theo|Xét) )đ[ẻèẽ](?= nghị)"), "đề"),
+    # A signer's title in capitals: `BỘ TRƯỜNG`, `TRƯỜNG BAN` are `TRƯỞNG` (the head of), read with the grave.
+    ("TRƯỞNG of a title", re.compile(r"(?<=(?<!\p{L})(?:BỘ|THỨ|PHÓ|CỤC|VỤ|VIỆN) )TRƯỜNG(?!\p{L})|"
+                                     r"(?<!\p{L})TRƯỜNG(?= (?:BAN|PHÒNG|ĐOÀN)(?!\p{L}))"), "TRƯỞNG"),
     # `tháng4`: a date's word and its number are always apart.
     ("date word glued to its number", re.compile(r"(?<!\p{L})(ngày|tháng|năm)(\d{1,4})(?!\p{L})"), _glued),
     # A point label in a letter no Vietnamese word holds: `ø)` is `g)`, `¡)` is `i)`.

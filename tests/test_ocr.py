@@ -263,11 +263,16 @@ def test_hand_filled_slots_are_found_where_a_number_reads_as_marks():
 
 
 def test_notice_79_scan_is_read_and_named():
-    """A notice, read with its header facts (page 1 by eye)."""
+    """A notice, read with its header facts (pages 1 and 5 by eye)."""
     doc = parse_document(TB79)["documents"][0]
     assert (doc["source_format"], doc["doc_type"], doc["doc_number"], doc["issuer"]) == \
         ("ocr", "Thông báo", "79/TB-VPCP", "VĂN PHÒNG CHÍNH PHỦ")
     assert (doc["issued_day"], doc["issued_month"], doc["issued_year"]) == (22, 3, 2022)
+    # The title's two lines, then an empty line's height, then the first paragraph (not part of the title).
+    assert similarity(doc["title"], "Kết luận của Thủ tướng Chính phủ Phạm Minh Chính tại Phiên họp thứ nhất "
+                                    "Ban Chỉ đạo Cải cách hành chính của Chính phủ") > 0.97
+    # Page 5: the signer under the seal, the title read `BỘ TRƯỜNG` and put right.
+    assert (doc["signer_name"], doc["signer_title"]) == ("Trần Văn Sơn", "BỘ TRƯỞNG, CHỦ NHIỆM")
 
 
 # ------------------------------------------------------------- cache, set-up
