@@ -43,7 +43,7 @@ LANGUAGE = "vie"
 DIGITS_LANGUAGE = "eng"  # Debian's tesseract-ocr package brings it
 PACKAGES = "tesseract-ocr tesseract-ocr-vie"  # the Debian packages that give TESSERACT and LANGUAGE
 # Bumped when what the cache holds would change (rendering, deskew, table finding, Tesseract's options).
-OCR_CACHE_VERSION = "11"
+OCR_CACHE_VERSION = "12"
 # Where set, this folder caches OCR for every run (one cache for many output folders).
 CACHE_ENV = "PLAN_OCR_CACHE"
 

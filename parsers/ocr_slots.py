@@ -69,8 +69,9 @@ def find_slots(words) -> list[Slot]:
                 continue
             if k == 0:
                 continue
+            prev = texts[k - 2] if texts[k - 1] == ":" and k >= 2 else texts[k - 1]  # `số : 46` spaced
             for kind, before, pattern in SLOT_WORDS:
-                m = pattern.match(text) if before.match(texts[k - 1]) else None
+                m = pattern.match(text) if before.match(prev) else None
                 if m is None or not _unread(m.group("slot")):
                     continue
                 if kind == "number" and "/" not in text and not (k + 1 < len(texts) and CODE_AFTER.match(texts[k + 1])):
@@ -108,16 +109,20 @@ def reread(png: bytes, words, read_digits, read_chars) -> tuple:
         w = words[slot.index]
         box = (max(w.x0 - PAD_X, 0), max(w.top - PAD_Y, 0), min(w.x1 + PAD_X, page.width), min(w.bottom + PAD_Y, page.height))
         cut = page.crop(box)
-        if slot.start > 0:  # the slot is the word's tail: cut where its printed letters end
+        if slot.start > 0 or slot.end < len(w.text):  # part of a word (`tháng#`, `#6/QĐ-…`): cut it out
             boxes = read_chars(cut)
-            if len(boxes) <= slot.start:
+            if len(boxes) < max(slot.end, slot.start + 1):
                 continue
-            printed_end = max(x1 for _c, _x0, x1 in boxes[:slot.start])
-            slot_x0, slot_x1 = boxes[slot.start][1], max(x1 for _c, _x0, x1 in boxes[slot.start:])
-            # A hand's digit written into the last letter's box (`g` and `4` read as one
-            # glyph): then the slot starts where Tesseract saw its first character.
-            at = printed_end if slot_x1 - printed_end >= MIN_SLOT_SHARE * cut.height else slot_x0
-            cut = cut.crop((at, 0, cut.width, cut.height))
+            left, right = 0, boxes[slot.end][1] if slot.end < len(boxes) else cut.width
+            if slot.start > 0:
+                printed_end = max(x1 for _c, _x0, x1 in boxes[:slot.start])
+                slot_x0, slot_x1 = boxes[slot.start][1], max(x1 for _c, _x0, x1 in boxes[slot.start:slot.end])
+                # A hand's digit written into the last letter's box (`g` and `4` read as one
+                # glyph): then the slot starts where Tesseract saw its first character.
+                left = printed_end if slot_x1 - printed_end >= MIN_SLOT_SHARE * cut.height else slot_x0
+            if right - left < MIN_SLOT_SHARE * cut.height:
+                continue
+            cut = cut.crop((left, 0, right, cut.height))
         digits = read_digits(ImageOps.expand(cut, border=12, fill=255))
         # As many digits as the slot had characters: a reading that drops or adds one
         # (`!I` for a printed 11 read as `1`) is no surer than the first.

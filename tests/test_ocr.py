@@ -256,10 +256,11 @@ def test_hand_filled_slots_are_found_where_a_number_reads_as_marks():
     """Lines as Tesseract read decision 46's header and appendix heading; printed numbers and prose are no slots."""
     words = _words("Số: #6 /QD-BCĐCCHC Hà Nội, ngày f6 tháng# năm 2021",
                    "Kh_2 eo Kế hoạch tại Quyết định số:#6/QĐ-BCDCCHC",
+                   "(Kèm theo Quyết định số : #6 /QD-BCĐCCHC ngày 16 tháng4 năm 2021",
                    "Căn cứ Nghị định số 34/2017/NĐ-CP ngày 03 tháng 4 năm 2017 của",
                    "Quyết định này có hiệu lực kể từ ngày ký ban hành năm 2021.")
     found = [(words[s.index].text, s.kind, words[s.index].text[s.start:s.end]) for s in ocr_slots.find_slots(words)]
-    assert found == [("#6", "number", "#6"), ("f6", "day", "f6"), ("tháng#", "month", "#")]
+    assert found == [("#6", "number", "#6"), ("f6", "day", "f6"), ("tháng#", "month", "#"), ("#6", "number", "#6")]
 
 
 def test_notice_79_scan_is_read_and_named():
