@@ -616,6 +616,8 @@ def _read_tail(text: str, pos: int, limit: int, want_subject: bool):
             issued_date, date_read, end = _date(d), True, d.end()
         elif issuer is None and (i := ISSUER.match(text, at, limit)):
             issuer, end = _trimmed(text, i.start("issuer"), _issuer_end(text, i), end)
+            if issuer is None:
+                break  # an issuer's word with nothing left after trimming (`của và`): no issuer, and no way on
         elif issuer and (t := PARTY_TERM.match(text, at, limit)):
             end = t.end()
         else:

@@ -37,6 +37,14 @@ def test_decree_with_number_year_date_issuer_subject():
     )]
 
 
+def test_an_issuer_that_trims_to_nothing_ends_the_citation():
+    """The known plan's citation with its issuer damaged to a dash or a lone `và` (found by the fuzz test,
+    where it looped for ever): the number and date are kept, and no issuer."""
+    for damaged in ("–", "-", "và"):
+        c = only(f"theo tinh thần Nghị quyết số 18-NQ/TW ngày 25/10/2017 của {damaged} , về tiếp tục đổi mới")
+        assert (c.number, c.code, c.issued_date, c.issuer) == ("18", "NQ/TW", datetime.date(2017, 10, 25), None)
+
+
 def test_party_resolution_with_term_in_brackets_or_not():
     bracketed = only("Nghị quyết số 18-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương Đảng (khóa XII) về tiếp "
                      "tục đổi mới sắp xếp tổ chức bộ máy của hệ thống chính trị tinh gọn, hoạt động hiệu lực hiệu quả;")
