@@ -487,6 +487,9 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
         caps_line = prev.text if vocab.is_caps(prev.text) else line.text
         if sum(ch.isalpha() for ch in caps_line) >= 6:
             return True
+    if (group[0].text.startswith("Kính") and vocab.LETTER_ADDRESSEE.match(group[0].text) and line.text[:1].isupper()
+            and _ends_address(prev.text, line.text, typical)):
+        return True  # `Kính gửi: Thuế tỉnh Ninh Bình` / `Cục Thuế nhận được …`: the letter's body begins
     margin = margins.get(line.page)
     indented = line.x0 is not None and margin is not None and line.x0 - margin > indent
     if not _closes(prev, typical):
@@ -497,6 +500,19 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
     if vocab.match_block(line.text):
         return True
     return indented and prev.text.endswith(vocab.TERMINAL_PUNCTUATION)
+
+
+def _ends_address(text: str, following: str, typical: float) -> bool:
+    """Does a letter's addressee end with this line? With its full stop; or, with no comma or `và` to
+    carry it on, when a full line follows it (a wrapped name's rest is short too: `Chi nhánh Công ty
+    TNHH KGL` / `Việt Nam tại TP. HCM.`) or the body's opening words. Never at `Kính gửi:` itself."""
+    if text.endswith(":"):
+        return False
+    if text.endswith(vocab.TERMINAL_PUNCTUATION):
+        return True
+    if text.endswith(",") or text.endswith(" và"):
+        return False
+    return len(text) < 0.75 * typical <= len(following) or bool(vocab.LETTER_BODY_OPENING.match(following))
 
 
 # The blocks that open a paragraph wherever they stand indented, and their first words (a plain test first).

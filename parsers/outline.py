@@ -68,6 +68,7 @@ class _Builder:
         self.stack: list[_Draft] = []  # open body nodes of the current part
         self.signature: _Draft | None = None
         self.recipients: _Draft | None = None
+        self.addressee: _Draft | None = None  # a letter's `Kính gửi:` whose list of addressees follows
         self.dated = False  # the part's header has shown its number or its date
         self.has_date = False  # … its date
 
@@ -85,7 +86,7 @@ class _Builder:
         self.part = self.add(self.nodes[0], kind, None, label=label)
         self.phase = HEADER
         self.stack = []
-        self.signature = self.recipients = None
+        self.signature = self.recipients = self.addressee = None
         self.dated = self.has_date = False
         return self.part
 
@@ -131,9 +132,15 @@ class _Builder:
             part.text = part.text or text
             return
         if self.phase in (HEADER, PREAMBLE) and vocab.LETTER_ADDRESSEE.match(text):
-            self.add(part, "addressee", para, text)  # `Kính gửi: …`: the letter's body follows
+            node = self.add(part, "addressee", para, text)  # `Kính gửi: …`: the letter's body follows
+            self.addressee = node if text.endswith(":") else None
             self.phase = BODY
             return
+        if self.addressee is not None:
+            if block and block[0] in ("bullet", "subbullet"):
+                self.add(self.addressee, "addressee_item", para, block[2])  # `Kính gửi:` / `- Sở Tài chính;`
+                return
+            self.addressee = None
         if enacts:
             self.add(part, "enact", para, text)  # `QUYẾT ĐỊNH` again after the bases, its colon lost
             self.phase = BODY

@@ -97,6 +97,12 @@ def type_of_code(code: str) -> tuple[str, str] | None:
 # subject under its number (`V/v …`) and its addressee (`Kính gửi: …`).
 LETTER_SUBJECT = re.compile(r"^\(?\s*(?:V/v\b|Về\s)")
 LETTER_ADDRESSEE = re.compile(r"^Kính\s+gửi\s*:")
+# How a letter's body opens under its addressee, where no full stop ends the addressee
+# (`Kính gửi: Thuế tỉnh Ninh Bình` / `Cục Thuế nhận được công văn số …`): a reply, an
+# instruction carried out, a basis, a date, or someone having received something.
+LETTER_BODY_OPENING = re.compile(
+    r"^(?:Trả\s+lời|Thực\s+hiện|Triển\s+khai|Tiếp\s+theo|Căn\s+cứ|Theo|Xét|Về\s+việc|Ngày\s+\d)\b"
+    r"|^\p{Lu}[^.;:]{0,60}?\s(?:đã\s+)?nhận\s+được\b")
 
 # The national title and motto that open the right column of every header.
 # HÒA/HOÀ: old and new tone-mark placement both occur.

@@ -228,7 +228,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         DOC_ID,
         col("node_id", INT, "0 is the document; ids follow reading order."),
         col("parent_id", INT, "The parent node; null for the document."),
-        col("kind", STR, "decision, plan, appendix, header, doc_type, subject, basis, proposal, enact, article, section, item, subitem, point, bullet, para, signature, signer, table_header, table_group, table_row …"),
+        col("kind", STR, "decision, plan, appendix, header, doc_type, subject, basis, proposal, enact, article, section, item, subitem, point, bullet, para, signature, signer, addressee (Kính gửi:) and its addressee_item, table_header, table_group, table_row …"),
         col("label", STR, "The numbering label: I, 1, 1.2, a, đ …"),
         col("number", INT, "The label's ordinal: 3 for III, 5 for đ."),
         col("title", STR, "The heading of a part or of a numbered node that heads others."),

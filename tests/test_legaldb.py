@@ -250,3 +250,20 @@ def test_normative_structure(parsed_pages):
     assert rules["documents"][0]["parts"] == ["decision", "rules"]
     assert [(a["part"], a["chapter"]) for a in rules["articles"]][3:6] == [("decision", None), ("rules", "I"), ("rules", "I")]
     assert [c["title"] for c in rules["outline"] if c["kind"] == "chapter"][0] == "NHỮNG QUY ĐỊNH CHUNG"
+
+
+def test_a_letters_addressee_ends_where_its_body_begins(parsed_pages):
+    """`Kính gửi:` holds the addressee only: a list under it is its items, and the body that follows a name
+    with no full stop (`Thuế tỉnh Quảng Ninh` / `Cục Thuế nhận được …`) is a paragraph of its own."""
+    by_name = {page.name: rows for page, rows in parsed_pages.items()}
+    addressees = [n["text"] for rows in by_name.values() for n in rows["outline"] if n["kind"] == "addressee"]
+    assert len(addressees) >= 30
+    assert not [a for a in addressees if any(w in a for w in ("nhận được", "Trả lời", "Triển khai", "Xét "))]
+    outline = by_name["b135fb7c2c27dd4b.txt"]["outline"]
+    at = next(i for i, n in enumerate(outline) if n["kind"] == "addressee")
+    assert outline[at]["text"] == "Kính gửi: Thuế tỉnh Quảng Ninh"
+    assert outline[at + 1]["text"].startswith("Cục Thuế nhận được công văn số 1108/QNI-QLDN2")
+    outline = by_name["d97b35347d17f96f.txt"]["outline"]
+    addressee = next(n for n in outline if n["kind"] == "addressee")
+    assert [n["text"] for n in outline if n["parent_id"] == addressee["node_id"]] == \
+        ["UBND các xã, phường;", "Các đơn vị, cơ sở giáo dục trực thuộc."]
