@@ -29,7 +29,7 @@ from .errors import (
     UnreadableFile,
 )
 from .columns import split_columns, text_lines
-from . import ocr
+from . import ocr, vocab
 from .layout_text import is_layout, read_pages
 from .records import Line, Page, Source, TableCell, TableGrid
 from .unruled import unruled_tables
@@ -45,6 +45,10 @@ MAX_PDF_PAGES = 500
 WEB_CELL_MARK = re.compile(r"^\|\s*$", re.M)
 # Some pages of the same sites keep no cell marks but bold runs (`**Điều 1. …**`), as markdown does.
 WEB_BOLD = re.compile(r"^\*\*\S[^\n]*\*\*\s*$", re.M)
+# A type's title and the subject under it, two bold blocks of the page set on one line with
+# nothing between (`**NGHỊ ĐỊNH****Về hợp đồng …**`): the title is a line of its own. Only a
+# type's title: the pages also split bold runs inside words (`**V****ề việc s****ắp xếp**`).
+GLUED_BOLD = re.compile(r"^\*\*(\P{Ll}+?)\*\*\*\*(?=\S)")
 
 # In text extracted from a PDF by the usual tools, a new page starts with a
 # line that begins with a space, and a lone page number may stand at its top.
@@ -172,8 +176,8 @@ def _extract_text(path: Path, data: bytes, digest: str) -> Source:
             if flavour == "plain" and pages[-1] and _starts_text_page(piece, pages[-1], page_no):
                 page_no += 1
                 pages.append([])
-            line = Line(page=page_no, line_no=len(pages[-1]) + 1, text=piece.rstrip(), source_line=idx)
-            pages[-1].append(line)
+            for part in _web_blocks(piece) if flavour == "web" else (piece,):
+                pages[-1].append(Line(page=page_no, line_no=len(pages[-1]) + 1, text=part.rstrip(), source_line=idx))
     if not any(pages):
         raise EmptyDocument(str(path), "file holds no text")
     return Source(
@@ -183,6 +187,14 @@ def _extract_text(path: Path, data: bytes, digest: str) -> Source:
         flavour=flavour,
         pages=tuple(Page(number=i + 1, lines=tuple(ls)) for i, ls in enumerate(p for p in pages if p)),
     )
+
+
+def _web_blocks(piece: str) -> tuple[str, ...]:
+    """A web line as its blocks: a type's title glued to the bold run after it is split off."""
+    glued = GLUED_BOLD.match(piece) if piece.startswith("**") else None
+    if glued is None or not vocab.doc_type_of(glued.group(1)):
+        return (piece,)
+    return f"**{glued.group(1)}**", piece[glued.end() - 2:]
 
 
 def _at_least(n: int, pattern: re.Pattern, text: str) -> bool:

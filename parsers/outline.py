@@ -101,7 +101,9 @@ class _Builder:
         header_line = _is_header_line(text) or bool(
             self.phase == HEADER and self.part is not None and vocab.may_hold_date(text) and vocab.PLACE_DATE_LOOSE.match(text))
         # A date line under the number of a part that has none yet is its own (`Số: …`, `V/v …`, then the date).
-        own_date = (self.part is not None and not self.has_date and self.phase != CLOSING
+        # Never in the body, nor a block: `Căn cứ Luật … ngày 18 tháng 02 năm 2025;` is a basis, and
+        # `Nghị định này có hiệu lực thi hành từ ngày …` an article's text, not a place and date.
+        own_date = (self.part is not None and not self.has_date and self.phase in (HEADER, PREAMBLE) and block is None
                     and vocab.may_hold_date(text) and vocab.PLACE_DATE_LOOSE.match(text) and not vocab.DOC_NUMBER.match(text))
         # A header read column by column puts the issuer (left) before the national title (right):
         # lines in capitals just before a header line open the part with them.

@@ -267,3 +267,19 @@ def test_a_letters_addressee_ends_where_its_body_begins(parsed_pages):
     addressee = next(n for n in outline if n["kind"] == "addressee")
     assert [n["text"] for n in outline if n["parent_id"] == addressee["node_id"]] == \
         ["UBND các xã, phường;", "Các đơn vị, cơ sở giáo dục trực thuộc."]
+
+
+def test_a_type_title_glued_to_its_subject_is_read_as_both(parsed_pages):
+    """`**NGHỊ ĐỊNH****Về hợp đồng …**`: the page set the title and the subject as one line. The title names the
+    type, the subject is the title; the bases below are bases, and a basis's date is no date of the decree."""
+    by_name = {page.name: rows for page, rows in parsed_pages.items()}
+    for name, doc_type, subject in (
+            ("355bcc582867074b.txt", "Nghị định", "Về hợp đồng thực hiện nhiệm vụ của công chức"),
+            ("88be0fbbe795796d.txt", "Nghị quyết", "Về việc sắp xếp các đơn vị hành chính cấp xã của tỉnh Lai Châu năm 2025")):
+        rows = by_name[name]
+        doc = rows["documents"][0]
+        assert (doc["doc_type"], doc["doc_type_source"], doc["title"]) == (doc_type, "title", subject)
+        assert rows["legal_bases"][0]["text"].startswith("Căn cứ ")
+    decree = by_name["355bcc582867074b.txt"]
+    assert decree["legal_bases"][0]["text"] == "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;"
+    assert (decree["documents"][0]["place"], decree["documents"][0]["issued_year"]) == (None, None)
