@@ -445,12 +445,17 @@ def _has_letters(text: str) -> bool:
     return len(list(islice(filter(str.isalpha, text), 2))) == 2  # stops at the second letter
 
 
+def _short(text: str, typical: float) -> bool:
+    """Shorter than a full line of the text: a paragraph's last line, a heading, a name."""
+    return len(text) < 0.75 * typical
+
+
 def _closes(prev: Line, typical: float) -> bool:
     """Could a paragraph end with this line?"""
     text = prev.text
     return (
         text.endswith(vocab.TERMINAL_PUNCTUATION)
-        or len(text) < 0.75 * typical
+        or _short(text, typical)
         or vocab.is_caps(text)
     )
 
@@ -512,7 +517,7 @@ def _ends_address(text: str, following: str, typical: float) -> bool:
         return True
     if text.endswith(",") or text.endswith(" và"):
         return False
-    return len(text) < 0.75 * typical <= len(following) or bool(vocab.LETTER_BODY_OPENING.match(following))
+    return (_short(text, typical) and not _short(following, typical)) or bool(vocab.LETTER_BODY_OPENING.match(following))
 
 
 # The blocks that open a paragraph wherever they stand indented, and their first words (a plain test first).

@@ -286,11 +286,9 @@ def _read_cells(cells, indices, dpi: int, path: str, psm: str) -> dict[int, list
 
 def tesseract_words(image: bytes | str, dpi: int, path: str, psm: str = "3"):
     """Run Tesseract on a page image (bytes) or a list file of images (a path); its words."""
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one thread per process: the pages give the parallelism
     source, data = ("stdin", image) if isinstance(image, bytes) else (image, None)
     try:
-        proc = subprocess.run([TESSERACT, source, "stdout", "-l", LANGUAGE, "--dpi", str(dpi), "--psm", psm, "tsv"],
-                              input=data, capture_output=True, env=env, timeout=600)
+        proc = _tesseract([source, "stdout", "-l", LANGUAGE, "--dpi", str(dpi), "--psm", psm, "tsv"], data, timeout=600)
     except FileNotFoundError:
         raise OcrUnavailable(path, f"a scan, and OCR needs Tesseract, which is not installed: apt-get install {PACKAGES}") from None
     except subprocess.TimeoutExpired:
@@ -301,12 +299,15 @@ def tesseract_words(image: bytes | str, dpi: int, path: str, psm: str = "3"):
     return parse_tsv(proc.stdout.decode("utf-8"))
 
 
+def _tesseract(args: list[str], data: bytes | None, timeout: float) -> subprocess.CompletedProcess:
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one thread per process: the pages give the parallelism
+    return subprocess.run([TESSERACT, *args], input=data, capture_output=True, env=env, timeout=timeout)
+
+
 def _tesseract_text(image, path: str, args: list[str]) -> str:
     """Tesseract's output on a small image (a word cut from a page); "" where it cannot read it."""
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:
-        proc = subprocess.run([TESSERACT, "stdin", "stdout", *args], input=_png(image), capture_output=True,
-                              env=env, timeout=60)
+        proc = _tesseract(["stdin", "stdout", *args], _png(image), timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else ""
@@ -703,11 +704,13 @@ def _reading_order(rows: list[list[Word]], scan: PageScan) -> list[list[Word]]:
         # A stamp's specks (`&`, `¬` read with no confidence) in the gutter would close it.
         return [w for w in row if not (_speck(w) or _doubtful(w))] or row
 
-    lines = [TextLine(" ".join(w.text for w in row), min(w.x0 for w in row), min(w.top for w in row),
-                      max(w.x1 for w in row), max(w.bottom for w in row),
-                      tuple({"text": w.text, "x0": w.x0, "x1": w.x1, "size": statistics.median(v.bottom - v.top for v in row)}
-                            for w in row))
-             for row in map(ink, rows)]
+    def text_line(row: list[Word]) -> TextLine:
+        size = statistics.median(w.bottom - w.top for w in row)  # the row's font size, in pixels as its boxes
+        return TextLine(" ".join(w.text for w in row), min(w.x0 for w in row), min(w.top for w in row),
+                        max(w.x1 for w in row), max(w.bottom for w in row),
+                        tuple({"text": w.text, "x0": w.x0, "x1": w.x1, "size": size} for w in row))
+
+    lines = [text_line(ink(row)) for row in rows]
     tables = [(t["xs"][0], t["ys"][0], t["xs"][-1], t["ys"][-1]) for t in scan.tables]
     out: list[list[Word]] = []
     i = 0
