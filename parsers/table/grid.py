@@ -4,7 +4,11 @@ A grid lists, row by row, a cell where one starts and None where a cell from
 the left or from above covers the place. Spans follow from the boxes: a cell
 spans the columns whose left edges fall inside it, and the rows whose tops do.
 A table that runs on over the next page (a grid at the top of it, with as many
-columns) is one table; the header rows it repeats there are dropped.
+columns) is one table; the header rows it prints again are dropped, at the top
+of a page or wherever they stand (a typesetter may print the header above the
+part of a row it carries over). Where the header names a row-number column
+(`TT`, `STT`), a page's first row whose number cell is empty is the rest of the
+row the page broke, and is joined to it, as the task-table reader does.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ def tables_of_pages(pages: list[Page], skip: set[int] = frozenset()) -> list[mod
             if id(grid) in skip or not grid.rows:
                 continue
             last = runs[-1][-1] if runs else None
-            if (last is not None and last[0].page == grid.page - 1 and _width(last[0]) == _width(grid)
+            if (last is not None and last[0].page == grid.page - 1 and column_count(last[0]) == column_count(grid)
                     and page.height and grid.bbox[1] <= CONTINUES_WITHIN * page.height):
                 runs[-1].append((grid, page))
             else:
@@ -46,7 +50,8 @@ def _same_words(row: list[str], first: list[str]) -> bool:
             and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_ROW_RATIO)
 
 
-def _width(grid: TableGrid) -> int:
+def column_count(grid: TableGrid) -> int:
+    """How many columns the grid has: the cells of its widest row."""
     return max(len(r) for r in grid.rows)
 
 
@@ -54,6 +59,7 @@ def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
     rows: list[list[tuple[str, tuple[Line, ...], dict]]] = []
     header: list[str] | None = None
     header_rows = 0
+    row_no: int | None = None  # the column of row numbers (`TT`, `STT`), where the header names one
     for k, (grid, page) in enumerate(run):
         placed = _placed(grid, page)
         texts = [[c[0] for c in row] for row in placed]
@@ -61,30 +67,78 @@ def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
             header_rows = roles.header_row_count(texts)
             header = [" ".join(t.split()) for row in texts[:header_rows] for t in row]
             first_row = texts[0] if texts else []
+            row_no = _row_no_column(placed[:header_rows])
         elif header_rows == 0 and texts and _same_words(texts[0], first_row):
             # A row printed again at the top of the next page is the header, whatever its words name
             # (`Thành viên | Đơn vị được kiểm tra`); a scan reads it twice a little differently.
             header_rows = 1
             header = [" ".join(t.split()) for t in first_row]
-            placed = placed[1:]
-        else:
-            # the header printed again on this page: as many rows as the first, the same words
-            again = [" ".join(t.split()) for row in texts[:header_rows] for t in row]
-            if header_rows and (again == header or (header_rows == 1 and texts and _same_words(texts[0], first_row))):
-                placed = placed[header_rows:]
+            row_no = _row_no_column(placed[:1])
+            placed, texts = placed[1:], texts[1:]
         for row in placed:
             for _text, _lines, extra in row:
                 extra["page"] = grid.page
-        rows.extend(placed)
+        kept = placed[:header_rows] if k == 0 else []
+        first_data = True
+        i = len(kept)
+        while i < len(placed):
+            if header_rows and _repeats_header(texts[i:i + header_rows], header, first_row, header_rows):
+                i += header_rows  # the header printed again: at the top of a page, or above a row it breaks
+                continue
+            row = placed[i]
+            if first_data and k > 0 and rows and _carries_on(rows[-1], row, row_no):
+                rows[-1] = _joined(rows[-1], row)  # the row broken by the page ends here
+            else:
+                kept.append(row)
+            first_data = False
+            i += 1
+        rows.extend(kept)
     if not rows or not any(text.strip() for row in rows for text, _l, _x in row):
         return None
     lines = tuple(dict.fromkeys(l for row in rows for _t, cell_lines, _x in row for l in cell_lines))
     return model.build(run[0][0].source, rows, header_rows, lines)
 
 
+def _row_no_column(header: list[list[tuple[str, tuple[Line, ...], dict]]]) -> int | None:
+    return next((x["col"] for row in header for text, _l, x in row if roles.header_role(text) == "row_no"), None)
+
+
+def _repeats_header(texts: list[list[str]], header: list[str], first_row: list[str], header_rows: int) -> bool:
+    """Are these rows the header printed again: the same words, or, for a header of one row, words alike?"""
+    if len(texts) < header_rows:
+        return False
+    again = [" ".join(t.split()) for row in texts for t in row]
+    return again == header or (header_rows == 1 and _same_words(texts[0], first_row))
+
+
+def _carries_on(last: list, row: list, row_no: int | None) -> bool:
+    """Does a page's first row carry on the last row of the page before? Where the rows are numbered:
+    when its number cell is empty and the last row's is not, and each of its filled cells stands under
+    a cell of the last row (a group's title across the table is no such row; a group cell spanning down
+    to the last row leaves its place empty on the new page)."""
+    if row_no is None:
+        return False
+    last_cells = {x["col"]: text for text, _l, x in last}
+    cells = {x["col"]: text for text, _l, x in row}
+    return (row_no in cells and not cells[row_no].strip() and bool((last_cells.get(row_no) or "").strip())
+            and any(text.strip() for text in cells.values())
+            and all(col in last_cells for col, text in cells.items() if text.strip()))
+
+
+def _joined(last: list, row: list) -> list:
+    """The two parts of a broken row as one: each cell's text and lines run on; the cell keeps the page
+    and box where it begins."""
+    more = {x["col"]: (text, lines) for text, lines, x in row}
+    joined = []
+    for text, lines, extra in last:
+        b, lines_b = more.get(extra["col"], ("", ()))
+        joined.append((f"{text}\n{b}" if text.strip() and b.strip() else text or b, lines + lines_b, extra))
+    return joined
+
+
 def _placed(grid: TableGrid, page: Page) -> list[list[tuple[str, tuple[Line, ...], dict]]]:
     """The grid's cells as (text, lines, extras) with their column, spans and box."""
-    n = _width(grid)
+    n = column_count(grid)
     lefts = sorted({round(c.x0) for row in grid.rows for c in row if c is not None})
     tops = sorted({round(c.top) for row in grid.rows for c in row if c is not None})
     out = []
