@@ -243,10 +243,11 @@ def _opens_with_group_label(text: str) -> bool:
 
 def _group_row_title(texts: list[str | None], width: int) -> str | None:
     """A row spanning the table whose first cell is a group's label (`I. NÂNG CAO …`, or `I` | `TITLE`):
-    its title; None for any other row."""
+    its title; None for any other row. Without rules a short title shows no span: it stands in the one
+    column it fits (`` | `I. Kinh tế số` | ``), the row's only filled cell."""
     filled = [t for t in texts if t and t.strip()]
     spans = sum(t is None for t in texts) + (width - len(texts))
-    if not filled or not spans or len(filled) > 2 or not _opens_with_group_label(filled[0]):
+    if not filled or not (spans or len(filled) == 1) or len(filled) > 2 or not _opens_with_group_label(filled[0]):
         return None
     flat = [" ".join(t.split()) for t in filled]
     return flat[0] if len(flat) == 1 else f"{flat[0].rstrip('.')}. {flat[1]}"

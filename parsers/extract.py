@@ -32,7 +32,7 @@ from .columns import split_columns, text_lines
 from . import ocr, vocab
 from .layout_text import is_layout, read_pages
 from .records import Line, Page, Source, TableCell, TableGrid
-from .unruled import unruled_tables
+from .unruled import carry_rows_across_pages, unruled_tables
 
 # Yearly plans run to a few dozen pages; the largest seen is under 2 MB as
 # PDF. Past these, a file is something else (a scanned archive, a data dump).
@@ -287,6 +287,7 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
         raise
     except Exception as exc:  # pdfminer raises many kinds of error on broken files
         raise _pdf_error(path, exc) from None
+    pages = carry_rows_across_pages(pages)
     issues: list = []
     if not scans and not any(p.lines for p in pages):
         # No text anywhere and no page image pdfplumber could see (drawn in a form, or as vector

@@ -12,6 +12,12 @@ any; else at the wider vertical gaps that separate rows (a cell's padding),
 else at each entry of the first column. A cell holds the characters of its
 row's lines that fall between its column's gutters.
 
+A row across the table at the foot of a page (a group's title: `III. Cải cách
+tổ chức bộ máy`) has no line below it that keeps to the columns, and the page
+alone cannot tell it from text after the table; where the next page opens with
+the table again, it is a row of the table; so is one at the head of a page
+whose table the page before began (carry_rows_across_pages).
+
 Prose is never taken for a table: its word spaces are narrow and never line
 up from one line to the next, so no line of prose seeds a table, and a
 paragraph crosses every gutter.
@@ -19,11 +25,14 @@ paragraph crosses every gutter.
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 import unicodedata
 
+from . import vocab
 from .columns import TextLine
-from .records import TableCell, TableGrid
+from .records import Line, Page, TableCell, TableGrid
+from .table.grid import CONTINUES_WITHIN, column_count
 
 # A gap between characters this many times the font size separates two cells
 # of a line: word spaces, even stretched in a justified line, stay narrower;
@@ -238,3 +247,72 @@ def _crosses(line: TextLine, bounds: list[float]) -> bool:
         if any(a["x1"] <= b <= z["x0"] and z["x0"] - a["x1"] < CELL_GAP_EM * a.get("size", 10.0) for a, z in zip(ink, ink[1:])):
             return True
     return False
+
+
+def carry_rows_across_pages(pages: list[Page]) -> list[Page]:
+    """Pages whose table runs on over the next page, with the lines the page break set apart from its
+    grid (found from the words) as rows across it: those at the foot of the page below its last grid,
+    and those at the head of the next page above its first. Such lines are up to MAX_SPANNING_RUN, within
+    the grid's width, set as close as its rows; a page number is not one of them."""
+    out = list(pages)
+    for k in range(len(out) - 1):
+        page, after = out[k], out[k + 1]
+        if not page.tables or not after.tables or not after.height:
+            continue
+        grid = max(page.tables, key=lambda g: g.bbox[3])  # the lowest on its page, and the highest on the next
+        following = min(after.tables, key=lambda g: g.bbox[1])
+        if column_count(grid) != column_count(following) or following.bbox[1] > CONTINUES_WITHIN * after.height:
+            continue
+        if grid.source == "unruled":
+            foot = [l for l in page.lines if l.top is not None and l.top >= grid.bbox[3]]
+            rows = _rows_across(grid, page, foot, grid.bbox[3] - foot[0].top if foot else 0.0)
+            if rows:
+                grown = dataclasses.replace(grid, bbox=(*grid.bbox[:3], round(foot[-1].bottom, 2)), rows=grid.rows + rows)
+                out[k] = _with_grid(page, grid, grown)
+        if following.source == "unruled":
+            head = [l for l in after.lines if l.bottom is not None and l.bottom <= following.bbox[1]]
+            rows = _rows_across(following, after, head, following.bbox[1] - head[-1].bottom if head else 0.0)
+            if rows:
+                grown = dataclasses.replace(following, bbox=(following.bbox[0], round(head[0].top, 2),
+                                                             *following.bbox[2:]), rows=rows + following.rows)
+                out[k + 1] = _with_grid(after, following, grown)
+    return out
+
+
+def _with_grid(page: Page, old: TableGrid, new: TableGrid) -> Page:
+    return dataclasses.replace(page, tables=tuple(new if g is old else g for g in page.tables))
+
+
+def _rows_across(grid: TableGrid, page: Page, lines: list[Line], gap: float) -> tuple:
+    """`lines` beside the grid (`gap` away) as rows across it, or () where they are not the table's."""
+    lines = [l for l in lines if not vocab.PAGE_NUMBER.match(l.text)]
+    x0, top, x1, bottom = grid.bbox
+    if not lines or len(lines) > MAX_SPANNING_RUN or any(l.x0 < x0 - 1 or l.x1 > x1 + 1 for l in lines):
+        return ()
+    height = max(l.bottom - l.top for l in lines)
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:])]
+    if abs(gap) > MAX_LEADING * height or any(g > MAX_LEADING * height for g in gaps):
+        return ()
+    inside = [l for l in page.lines if l.top is not None and top <= l.top and l.bottom <= bottom]
+    return tuple(_row_across(grid, run, column_count(grid)) for run in _runs(inside, lines))
+
+
+def _runs(inside: list[Line], foot: list[Line]) -> list[list[Line]]:
+    """Lines beside a grid in rows: as _row_breaks cuts rows, where a gap is clearly wider than the leading
+    inside a cell (the least gap between the table's lines)."""
+    gaps = [b.top - a.bottom for a, b in zip(inside, inside[1:]) if b.top > a.bottom]
+    low = min(gaps, default=0.0)
+    height = statistics.median(l.bottom - l.top for l in foot)
+    runs = [[foot[0]]]
+    for a, b in zip(foot, foot[1:]):
+        if b.top - a.bottom > low + 0.3 * height:
+            runs.append([b])
+        else:
+            runs[-1].append(b)
+    return runs
+
+
+def _row_across(grid: TableGrid, lines: list[Line], n: int) -> tuple:
+    cell = TableCell("\n".join(l.text for l in lines), grid.bbox[0], round(lines[0].top, 2), grid.bbox[2],
+                     round(lines[-1].bottom, 2))
+    return (cell,) + (None,) * (n - 1)
