@@ -23,6 +23,8 @@
    tilted, specked 200 dpi images, as tests/scangen.py makes them): Tesseract
    seconds per page (median, one worker) at 200 and 300 dpi, and the whole
    scan read by 1 and by 2 workers. No cache: every page is read.
+Last, the goals line, and the time of a plain Python loop: the machine's speed
+moves from day to day, and figures of two days compare only beside it.
 """
 
 from __future__ import annotations
@@ -313,6 +315,20 @@ def ocr_figures(pages: int) -> None:
 
 SECTIONS = ("pdf", "text", "legaldb", "flattened", "batch", "dask", "memory", "ocr")
 
+# A fixed piece of plain Python, timed beside the figures: this machine's speed moves from day to day
+# (one commit's flattened search measured 105 ms on one day and 203 ms on another), and the figures of
+# two runs compare only beside it.
+REFERENCE_STEPS = 10_000_000
+
+
+def reference_seconds() -> float:
+    """Process seconds of a plain loop of REFERENCE_STEPS additions, best of three."""
+    def loop() -> None:
+        total = 0
+        for k in range(REFERENCE_STEPS):
+            total += k
+    return best_process_time(3, loop)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -344,6 +360,8 @@ def main() -> None:
         goals.append(f"--engine dask at {dask_ratio:.2f} of --workers 2 (goal >= 0.8)")
     if goals:
         print("\nGoals: " + "; ".join(goals))
+        print(f"This machine, as the figures were taken: a plain Python loop of {REFERENCE_STEPS:,} additions "
+              f"{reference_seconds():.2f} s (process time)")
 
 
 if __name__ == "__main__":
