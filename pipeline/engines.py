@@ -8,6 +8,10 @@ allows) yields a `Lost` instead of a result.
 
 - `LocalEngine(workers)`: one process does it all (`workers=1`), or a pool of
   processes on this machine; a worker dies with the process that started it.
+  A worker that dies (killed for its memory, or by a crash in a library) takes
+  the pool down with it: the jobs it may have been running are run again, each
+  alone in a process of its own, and one that dies there too is `Lost`; the
+  others go on in a new pool.
 - `DaskEngine(workers, scheduler)`: `dask.distributed`. With no scheduler
   address, a local cluster of `workers` processes (one thread each) is started
   on first use and stopped at the end; with `tcp://HOST:PORT`, the jobs go to
@@ -26,7 +30,8 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
@@ -81,6 +86,12 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+# Jobs sent to a local pool per worker before their results are back: one more than the worker runs
+# keeps it busy while this process takes a result and sends the next; the more are in flight, the more
+# are run again alone when a worker dies.
+IN_FLIGHT_PER_WORKER = 2
+
+
 class LocalEngine:
     """This process (one worker), or a pool of processes on this machine."""
 
@@ -106,9 +117,53 @@ class LocalEngine:
             for index, job in enumerate(jobs):
                 yield index, fn(job)
             return
+        pending = list(range(len(jobs)))
+        while pending:
+            suspects, pending = yield from self._pool(fn, jobs, pending, workers)
+            for i in suspects:
+                yield i, self._alone(fn, jobs[i])
+
+    @staticmethod
+    def _pool(fn, jobs: Sequence[Any], order: list[int], workers: int):
+        """Run the jobs `order` names in a pool, a few at a time (so that the jobs a dying worker may have
+        held are known: those in flight), yielding each result as it ends. Returns the jobs in flight when
+        a worker died, and those not yet sent; both empty when all ended."""
+        queue = iter(order)
+        unsent: list[int] = []
         with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
                                  initargs=(os.getpid(),)) as pool:
-            yield from enumerate(pool.map(fn, jobs, chunksize=1))
+            in_flight = {}
+
+            def send_next() -> bool:
+                for i in queue:
+                    try:
+                        in_flight[pool.submit(fn, jobs[i])] = i
+                    except BrokenProcessPool:
+                        unsent.append(i)
+                        return False
+                    break
+                return True
+
+            broken = not all(send_next() for _ in range(IN_FLIGHT_PER_WORKER * workers))
+            while in_flight and not broken:
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=in_flight.get):
+                    if isinstance(future.exception(), BrokenProcessPool):
+                        broken = True
+                        continue
+                    yield in_flight.pop(future), future.result()
+                    broken = broken or not send_next()
+        return sorted(in_flight.values()), unsent + list(queue)
+
+    @staticmethod
+    def _alone(fn, job: Any) -> Any:
+        """A job run again in a process of its own: its result, or `Lost` when that process dies too."""
+        with ProcessPoolExecutor(max_workers=1, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+            try:
+                return pool.submit(fn, job).result()
+            except BrokenProcessPool:
+                return Lost("its worker process died while parsing it, and again when it was parsed alone "
+                            "(killed for its memory? a crash in a library?)")
 
 
 # ------------------------------------------------------------------ a Dask cluster

@@ -264,7 +264,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("source_path", STR, "The file (its path, or its URL)."),
         col("sha256", STR, "SHA-256 of its bytes; null when unreadable."),
         col("stage", STR, "extract, clean, outline or internal (a parser bug, or a cluster's failure)."),
-        col("code", STR, "unreadable, not_pdf, encrypted, no_text_layer, empty, encoding, too_large, damaged_text, not_a_document, ocr_unavailable, internal_error; on a cluster, worker_lost (its worker died each time it was tried) and cache_not_shared (the workers write where this machine cannot read)."),
+        col("code", STR, "unreadable, not_pdf, encrypted, no_text_layer, empty, encoding, too_large, damaged_text, not_a_document, ocr_unavailable, internal_error; worker_lost (its worker process died each time it was tried: in a local pool, on a cluster) and cache_not_shared (the workers write where this machine cannot read)."),
         col("message", STR, "The reason, in one line."),
     ),
 }

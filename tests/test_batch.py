@@ -1,8 +1,10 @@
-"""A folder of plans: bad files recorded not fatal, incremental re-runs, workers, a killed run."""
+"""A folder of plans: bad files recorded not fatal, incremental re-runs, workers, a killed worker, a killed run."""
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import shutil
 import signal
 import subprocess
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.batch import run_batch
+from pipeline.engines import LocalEngine, Lost
 from pipeline.load import load_tables, read_table, table_files
 from pipeline.schemas import SCHEMAS
 
@@ -119,6 +122,41 @@ def test_workers_do_not_change_the_result(tmp_path):
     two = run_batch([raw], tmp_path / "two", workers=2)
     assert [(r.path, r.status) for r in one.results] == [(r.path, r.status) for r in two.results]
     assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "two")
+
+
+def test_a_worker_killed_while_it_parses_leaves_the_run_whole(tmp_path):
+    """A worker of the pool killed (as the system kills one for its memory) breaks the pool; the documents
+    it may have held are parsed again, and the tables are those of one process, byte for byte."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in GOOD + sorted((FIXTURES / "legal-db").glob("*.txt"))[::5]:
+        shutil.copy(f, raw / f.name)
+    one = run_batch([raw], tmp_path / "one", workers=1)
+    killed: list[int] = []
+
+    def kill_a_worker(_path: str) -> None:
+        workers = multiprocessing.active_children()
+        if not killed and workers:
+            killed.append(workers[0].pid)
+            os.kill(workers[0].pid, signal.SIGKILL)
+
+    two = run_batch([raw], tmp_path / "two", workers=2, on_done=kill_a_worker)
+    assert killed and not two.failed
+    assert [(r.path, r.status) for r in one.results] == [(r.path, r.status) for r in two.results]
+    assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "two")
+
+
+def _double_or_die(job: int) -> int:
+    """A job that kills its own worker on 3, as a crash in a library or the system's memory killer would."""
+    if job == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return 2 * job
+
+
+def test_a_job_whose_worker_dies_every_time_is_lost_and_the_others_end():
+    results = dict(LocalEngine(2).map(_double_or_die, list(range(8))))
+    assert isinstance(results.pop(3), Lost)
+    assert results == {job: 2 * job for job in range(8) if job != 3}
 
 
 def test_a_killed_run_leaves_the_previous_tables(tmp_path):
