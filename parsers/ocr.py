@@ -575,9 +575,7 @@ I_LIKE = str.maketrans("", "", "IHLl|")  # strokes a numeral's I may be read as
 # Titles a whole line may be: a type's title (`KẾ HOẠCH`), `PHỤ LỤC`, or a signer's
 # title above the signature. A capitals line that is one of them but for its marks
 # (`KÉ HOẠCH`, `TRƯỜNG BẠN` under a stamp) is it.
-SIGNER_TITLE_LINES = ("TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC",
-                      "BỘ TRƯỞNG", "THỨ TRƯỞNG", "THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "TRƯỞNG PHÒNG", "CHÁNH VĂN PHÒNG")
-TITLES = (*vocab.DOC_TYPES, "PHỤ LỤC", *SIGNER_TITLE_LINES)
+TITLES = (*vocab.DOC_TYPES, "PHỤ LỤC", *vocab.SIGNER_TITLE_LINES)
 
 
 def _bare(text: str) -> str:

@@ -154,6 +154,11 @@ SIGNER_TITLES = re.compile(
     r"TỔNG\s+KIỂM\s+TOÁN\s+NHÀ\s+NƯỚC|VIỆN\s+TRƯỞNG)\b[\p{Lu}\s,]*$"
 )
 
+# The signers' titles most often printed as a line of their own, written out whole: what a scan's
+# line is restored to where OCR misread a mark of it (ocr.TITLES). Each is one SIGNER_TITLES matches.
+SIGNER_TITLE_LINES = ("TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC",
+                      "BỘ TRƯỞNG", "THỨ TRƯỞNG", "THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "TRƯỞNG PHÒNG", "CHÁNH VĂN PHÒNG")
+
 # A signer's name: two to five capitalised words, nothing else.
 SIGNER_NAME = re.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
 

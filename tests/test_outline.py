@@ -78,3 +78,9 @@ def test_numbering_error_of_the_document_itself_is_reported():
 def test_prose_that_opens_like_a_basis_stays_in_the_body():
     tree = _tree(FIXTURES / "dong-thap-552-2025-doi-moi-cong-nghe.txt")
     assert [n.text[:30] for n in tree.nodes if n.kind == "basis"] == ["Căn cứ Nghị quyết số 57-NQ/TW "]
+
+
+def test_each_signer_title_a_scan_is_restored_to_is_read_as_a_signer_title():
+    """The whole-line titles OCR corrections restore and the pattern the outline reads signers' titles
+    with are one vocabulary: a restored line that the outline did not take for a title would be body text."""
+    assert [t for t in vocab.SIGNER_TITLE_LINES if not vocab.SIGNER_TITLES.match(t)] == []
