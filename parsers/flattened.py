@@ -41,6 +41,7 @@ from numba import njit
 
 from . import vocab
 from .clean import normalise
+from .glyphs import OTHER_WIDTH, TIMES_WIDTHS
 from .records import Issue, Line
 
 # ---------------------------------------------------------------- records
@@ -191,20 +192,7 @@ ITEM_OPENING = re.compile(r"^(?:\d{1,3}\s*[.)]|[-–+•])")  # a line opening a
 NUMBER_LABEL = re.compile(r"^(?P<n>\d{1,3})\s*[.)]?(?:\s|$)")
 WORD = re.compile(r"\p{L}+|\d+")
 
-# Plans are typeset in Times New Roman (Nghị định 30/2020/NĐ-CP): a line's
-# width is measured with its advance widths (thousandths of an em), in which
-# capitals and acronyms (`HĐND – UBND`) take far more room than their count
-# of characters says.
-GLYPH_WIDTHS: dict[str, int] = {
-    **dict(zip("abcdefghijklmnopqrstuvwxyz", [444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778,
-                                             500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444])),
-    **dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", [722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889,
-                                             722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722, 722, 611])),
-    **{d: 500 for d in "0123456789"},
-    " ": 250, ".": 250, ",": 250, ";": 278, ":": 278, "-": 333, "–": 500, "—": 1000, "/": 278, "(": 333, ")": 333,
-    "%": 833, '"': 408, "“": 444, "”": 444, "…": 1000, "đ": 500, "Đ": 722, "&": 778, "+": 564,
-}
-GLYPH_DEFAULT = 500
+# A line's width is measured with its characters' Times New Roman widths (glyphs.py).
 GLYPH_AVERAGE = 450  # an average character of Vietnamese text: widths are counted in these
 
 # ------------------------------------------------------------------ costs
@@ -350,8 +338,8 @@ def _glyph_units(text: str) -> int:
     """The advance widths of `text` set in Times New Roman, in thousandths of an em."""
     total = 0
     for ch in text:
-        w = GLYPH_WIDTHS.get(ch)
-        total += w if w is not None else GLYPH_WIDTHS.get(unicodedata.normalize("NFD", ch)[0], GLYPH_DEFAULT)
+        w = TIMES_WIDTHS.get(ch)
+        total += w if w is not None else TIMES_WIDTHS.get(unicodedata.normalize("NFD", ch)[0], OTHER_WIDTH)
     return total
 
 

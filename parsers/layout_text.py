@@ -44,6 +44,7 @@ from functools import lru_cache
 import regex as re
 
 from . import vocab
+from .glyphs import HORN, HORN_WIDTHS, OTHER_WIDTH, TIMES_WIDTHS
 from .table.roles import role_of
 from .records import Line, Page, TableCell, TableGrid
 
@@ -119,30 +120,9 @@ CLOSING_OPENER = re.compile(r"^Nơi\s+nhận\b")
 MAX_HEADER_BLOCK = 6
 
 
-# How wide text is set: administrative documents are set in Times New Roman (the
-# font Nghị định 30/2020/NĐ-CP names for them), whose letters differ in width (`i`
-# is a third of `m`), so a line's count of characters says less of how far it
-# runs than the sum of its letters' widths. Widths in thousandths of the font
-# size (the font's own metrics), Vietnamese letters by their base letter (`ố` as
-# `o`); the unit below makes a width read in characters of average width, as
-# the tool's columns count.
-TIMES_WIDTHS = {
-    " ": 250, "!": 333, '"': 408, "#": 500, "$": 500, "%": 833, "&": 778, "'": 180, "(": 333, ")": 333, "*": 500,
-    "+": 564, ",": 250, "-": 333, ".": 250, "/": 278, ":": 278, ";": 278, "<": 564, "=": 564, ">": 564, "?": 444,
-    "@": 921, "[": 333, "\\": 278, "]": 333, "_": 500, "|": 200, "–": 500, "…": 1000,
-    **dict.fromkeys("0123456789", 500),
-    "A": 722, "B": 667, "C": 667, "D": 722, "E": 611, "F": 556, "G": 722, "H": 722, "I": 333, "J": 389, "K": 722,
-    "L": 611, "M": 889, "N": 722, "O": 722, "P": 556, "Q": 722, "R": 667, "S": 556, "T": 611, "U": 722, "V": 722,
-    "W": 944, "X": 722, "Y": 722, "Z": 611,
-    "a": 444, "b": 500, "c": 444, "d": 500, "e": 444, "f": 333, "g": 500, "h": 500, "i": 278, "j": 278, "k": 500,
-    "l": 278, "m": 778, "n": 500, "o": 500, "p": 500, "q": 500, "r": 333, "s": 389, "t": 278, "u": 500, "v": 500,
-    "w": 722, "x": 500, "y": 500, "z": 444,
-}
-# A horn (`ơ`, `ư`) widens its letter (Liberation Serif, Times New Roman's metric twin: `ơ` 528, `ư` 541).
-HORN = "\u031b"
-HORN_WIDTHS = {"o": 528, "u": 541, "O": 760, "U": 760}
+# How wide text is set (glyphs.py): the sum of its letters' Times New Roman widths, read in the unit
+# below, a character of average width, as the tool's columns count.
 AVERAGE_WIDTH = 420  # of a character of Vietnamese text, spaces included (419 in the known plan, 407 in a web plan)
-OTHER_WIDTH = 500
 # How far a line may run past its column's widest line of its own, in those units, and still be
 # taken as the column's: the widths read from the font are near the set ones, not the same.
 WIDTH_SLACK = 0.5
