@@ -71,12 +71,15 @@ class _Builder:
         self.addressee: _Draft | None = None  # a letter's `Kính gửi:` whose list of addressees follows
         self.dated = False  # the part's header has shown its number or its date
         self.has_date = False  # … its date
+        self.subject_echo: list[str] = []  # the subject's words a paragraph right after it would repeat
 
     # -- making nodes -------------------------------------------------------
     def add(self, parent: _Draft, kind: str, para: Paragraph | None, text: str = "", label: str | None = None) -> _Draft:
         node = _Draft(len(self.nodes), parent.node_id, kind, label, label_number(kind, label), None, text,
                       list(para.lines) if para else [])
         self.nodes.append(node)
+        if kind != "subject":
+            self.subject_echo = []  # a repeat stands right after the subject, or nowhere
         return node
 
     def warn(self, code: str, message: str, page: int | None, node_id: int | None = None) -> None:
@@ -233,9 +236,16 @@ class _Builder:
     def feed_preamble(self, para: Paragraph) -> None:
         part, text = self.part, para.text
         has_subject = any(n.kind == "subject" and n.parent_id == part.node_id for n in self.nodes)
+        echo, self.subject_echo = self.subject_echo, []
         if not has_subject:
             self.add(part, "subject", para, text)
             part.text = text
+            self.subject_echo = text.split()
+        elif echo and text.split() == echo[:len(text.split())]:
+            # The subject printed again, in one paragraph or more, right after it (a legal-database page
+            # sets it glued to the type's title, then on lines of its own): the subject still.
+            self.add(part, "subject", para, text)
+            self.subject_echo = echo[len(text.split()):]
         elif vocab.is_caps(text) and vocab.AUTHORITY_WORDS.search(text):
             self.add(part, "authority", para, text)
         elif vocab.IMPLEMENTATION.match(text):

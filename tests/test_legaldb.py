@@ -283,3 +283,26 @@ def test_a_type_title_glued_to_its_subject_is_read_as_both(parsed_pages):
     decree = by_name["355bcc582867074b.txt"]
     assert decree["legal_bases"][0]["text"] == "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;"
     assert (decree["documents"][0]["place"], decree["documents"][0]["issued_year"]) == (None, None)
+
+
+# A type's title, then the subject, in one line of bold runs (`**NGHỊ ĐỊNH****Về …**`).
+GLUED_TITLE = regex.compile(r"^\*\*(NGHỊ ĐỊNH|NGHỊ QUYẾT|QUYẾT ĐỊNH|THÔNG TƯ|CHỈ THỊ|KẾ HOẠCH|THÔNG BÁO|LUẬT)"
+                            r"\*\*\*\*(.*\p{L}.*)$")
+
+
+def test_a_subject_printed_again_below_its_glued_title_is_the_subject(parsed_pages):
+    """Such a page prints the subject again on lines of its own below the glued line: those lines are the
+    subject's, not sentences of a preamble."""
+    glued = {}
+    for page in PAGES:
+        for line in page.read_text(encoding="utf-8").splitlines()[:40]:
+            if m := GLUED_TITLE.match(line.strip()):
+                glued[page] = _norm(m.group(2)).split()
+                break
+    assert len(glued) >= 3
+    for page, subject in glued.items():
+        nodes = parsed_pages[page]["outline"]
+        subjects = [n["text"].split() for n in nodes if n["kind"] == "subject"]
+        repeats = [n for n in nodes if n["kind"] == "preamble" and n["text"].split() == subject[:len(n["text"].split())]]
+        assert not repeats, (page.name, repeats[0]["text"])
+        assert sum(subjects, []) == subject * 2, page.name
