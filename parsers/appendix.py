@@ -454,8 +454,8 @@ def _rows_of_table(table: model.Table, keys: list[str]) -> list[RawRow]:
     first cell is a group's label is a group row."""
     out = []
     for index, row in enumerate(table.rows()):
-        if index < table.header_rows or not row:
-            continue
+        if index < table.header_rows or not row or all(c.is_header for c in row):
+            continue  # the header, or the header printed again further down
         lines = tuple(l for c in row for l in c.lines)
         filled = [c.text for c in row if c.text.strip()]
         spans_table = len(row) < len(keys) or any(c.col_span > 1 for c in row)

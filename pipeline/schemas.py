@@ -159,7 +159,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("col", INT, "0-based column."),
         col("row_span", INT, "Rows the cell covers."),
         col("col_span", INT, "Columns the cell covers."),
-        col("is_header", pa.bool_(), "True for a cell of the header rows."),
+        col("is_header", pa.bool_(), "True for a cell of the header rows, and of a header printed again further down (a table of several lists, each under its header)."),
         col("header", STR, "The column's header path: `Cơ quan / Chủ trì` under a two-row header."),
         col("text", STR, "The cell's words, NFC, one space between words, emphasis marks stripped."),
         col("page", INT, "Page of the cell's first line."),

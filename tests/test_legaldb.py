@@ -306,3 +306,20 @@ def test_a_subject_printed_again_below_its_glued_title_is_the_subject(parsed_pag
         repeats = [n for n in nodes if n["kind"] == "preamble" and n["text"].split() == subject[:len(n["text"].split())]]
         assert not repeats, (page.name, repeats[0]["text"])
         assert sum(subjects, []) == subject * 2, page.name
+
+
+HEADER_CELL = "Nội dung công việc"
+
+
+def test_a_header_printed_above_each_list_of_a_table_is_a_header_each_time(parsed_pages):
+    """Procedure workflows (`Quy trình nội bộ …`) are one table of several lists, each under the header
+    printed again (`Bước thực hiện | Nội dung công việc | …`), sometimes in the row its title ends: each
+    print is a header row, and no task row holds the header's words."""
+    pages = {page: page.read_text(encoding="utf-8").splitlines().count(f"**{HEADER_CELL}**") for page in PAGES}
+    pages = {page: printed for page, printed in pages.items() if printed >= 3}
+    assert len(pages) >= 3
+    for page, printed in pages.items():
+        rows = parsed_pages[page]
+        header_rows = {(c["table_id"], c["row"]) for c in rows["table_cells"] if c["is_header"] and c["text"] == HEADER_CELL}
+        assert len(header_rows) == printed, page.name
+        assert not [r for r in rows["appendix_rows"] if HEADER_CELL in (r["task"] or "")], page.name

@@ -65,10 +65,11 @@ class Table:
 
 
 def build(source: str, rows: list[list[tuple[str, tuple[Line, ...], dict]]], header_rows: int,
-          lines: tuple[Line, ...]) -> Table:
+          lines: tuple[Line, ...], repeats: set[int] = frozenset()) -> Table:
     """A table from rows of (text, lines, extras) cells placed left to right; extras may give
     `col`, `row_span`, `col_span`, `page`, `box`. A row with fewer cells than the widest row has its
-    last cell span the rest (a group row `I. …` across the table)."""
+    last cell span the rest (a group row `I. …` across the table). The first `header_rows` rows are the
+    header, and so are the rows `repeats` names (the header printed again further down)."""
     n_cols = max((max((x.get("col", i) + x.get("col_span", 1) for i, (_t, _l, x) in enumerate(r)), default=0)
                   for r in rows), default=0)
     cells = []
@@ -78,6 +79,6 @@ def build(source: str, rows: list[list[tuple[str, tuple[Line, ...], dict]]], hea
             span = extra.get("col_span", 1)
             if "col" not in extra and i == len(row) - 1 and col + span < n_cols:
                 span = n_cols - col
-            cells.append(Cell(r, col, text, cell_lines, extra.get("row_span", 1), span, r < header_rows,
+            cells.append(Cell(r, col, text, cell_lines, extra.get("row_span", 1), span, r < header_rows or r in repeats,
                               extra.get("page", cell_lines[0].page if cell_lines else None), extra.get("box")))
     return Table(source, tuple(cells), len(rows), n_cols, header_rows, lines)

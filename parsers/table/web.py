@@ -139,5 +139,37 @@ def to_table(items: list[WebCell | None]) -> model.Table:
             rows[-1].append(item)
     rows = [r for r in rows if r]
     header_rows = roles.header_row_count([[c.text for c in r] for r in rows])
+    repeats: set[int] = set()
+    if header_rows == 1:
+        rows, repeats = _header_repeats(rows)
     lines = tuple(l for r in rows for c in r for l in c.lines)
-    return model.build("web", [[(c.text, c.lines, {}) for c in r] for r in rows], header_rows, lines)
+    return model.build("web", [[(c.text, c.lines, {}) for c in r] for r in rows], header_rows, lines, repeats)
+
+
+# A cell of a header printed again that names no role (`Bước thực hiện` over the steps) is short.
+REPEAT_CELL_MAX_WORDS = 4
+
+
+def _header_repeats(rows: list[list[WebCell]]) -> tuple[list[list[WebCell]], set[int]]:
+    """A table of several lists, each under a header of its own (`Bước thực hiện | Nội dung công việc |
+    Đơn vị thực hiện | Thời gian thực hiện` above each procedure's steps): the rows that print the header
+    again, its words or others naming two or more of its columns, are header rows. Where the page lost the row
+    break before such a header, it is cut from the row it ends (`Quy trình số 02 …` | `Bước thực hiện`
+    | …). Returns the rows, so cut, and the indices of the repeats."""
+    width = len(rows[0])
+    named = {roles.header_role(c.text) for c in rows[0]} - {None}
+    out, repeats = [rows[0]], set()
+    for row in rows[1:]:
+        if len(row) > width and _repeats_header(row[-width:], named):
+            out.append(row[:-width])
+            row = row[-width:]
+        if len(row) == width and _repeats_header(row, named):
+            repeats.add(len(out))
+        out.append(row)
+    return out, repeats
+
+
+def _repeats_header(cells: list[WebCell], named: set[str]) -> bool:
+    found = [roles.header_role(c.text) for c in cells]
+    return (len(set(found) & named) >= 2
+            and all(r is not None or len(c.text.split()) <= REPEAT_CELL_MAX_WORDS for r, c in zip(found, cells)))
