@@ -30,7 +30,8 @@ import regex as re
 from .vocab import roman_to_int
 
 KINDS = frozenset(
-    {"date", "before", "month", "quarter", "half", "year", "range", "period", "recurring", "event", "unknown"}
+    {"date", "before", "month", "quarter", "half", "year", "range", "period", "recurring", "event", "duration",
+     "unknown"}
 )
 
 # Years a plan can speak of. A number outside is a typo or no year at all, and
@@ -188,6 +189,11 @@ EVENT_PATTERNS = [
 ]
 
 
+# Units of a length of time, after its number: how long a step may take (`07 ngày`, `04 giờ làm việc`,
+# `0,5 ngày`, `Không quá 17 ngày kể từ ngày nhận được hồ sơ`), as a procedure's steps give it. No date.
+DURATION_UNITS = ["ngày làm việc", "giờ làm việc", "ngày", "giờ", "tuần", "tháng", "năm"]
+
+
 def _words(words) -> str:
     """One alternation of whole words, longest first, spaces as `\\s+`."""
     ordered = sorted(words, key=len, reverse=True)
@@ -196,6 +202,7 @@ def _words(words) -> str:
 
 RECURRING = re.compile(rf"{WORD_START}(?:{_words(RECURRING_WORDS)})(?!\p{{L}})", re.I)
 EVENT = re.compile(rf"{WORD_START}(?:{'|'.join(EVENT_PATTERNS)})(?!\p{{L}})", re.I)
+DURATION = re.compile(rf"(?<![\p{{L}}\p{{N}}.,/])[0-9]+(?:[.,][0-9]+)?\s*(?:{_words(DURATION_UNITS)})(?!\p{{L}})", re.I)
 
 # What stands right before a group: a joining word, a narrowing word, or both
 # (`trong cuối năm`), up to the group.
@@ -425,6 +432,9 @@ def _read_piece(text: str, shown: str, year: int | None) -> list[tuple[str, str,
         # period in its own right (`Báo cáo Quý IV/2021`); a lone number is not.
         dated = [g for g in groups if not g.atoms[0].bare]
         if not dated:
+            duration = DURATION.search(text)
+            if duration:
+                return [("", "duration", None, None, raw)]  # the whole cell says it: `Không quá 17 ngày …`
             return [("", "unknown", None, None, raw)]
         anchors = [_Anchor(dated[-1], 0, dated[-1].start, "within", False)]
 

@@ -95,6 +95,22 @@ def test_real_deadline_cells(path, cell, plan_year, expected):
     assert read(cell, plan_year) == expected
 
 
+# How long a step of a procedure may take, as the legal-database pages' procedure tables give it.
+DURATION_CELLS = [
+    ("f7f2733d47a603dc", "04 giờ làm việc"),
+    ("2ff42266d5aa9fd1", "0,5 ngày"),
+    ("77dca8a7aeea79a1", "35 ngày"),
+    ("54c3026bc7bb5cb7", "07 ngày làm việc"),
+    ("ff4de67291d44c52", "Không quá 17 ngày kể từ ngày nhận được hồ sơ hợp lệ."),
+]
+
+
+@pytest.mark.parametrize("page, cell", DURATION_CELLS, ids=[c[1][:30] for c in DURATION_CELLS])
+def test_a_length_of_time_is_a_duration_with_no_date(page, cell):
+    assert cell in flat(FIXTURES / "legal-db" / f"{page}.txt"), "the wording must be the document's own"
+    assert read(cell, 2025) == [("duration", None, None, "")]
+
+
 def test_two_milestones_keep_their_own_raw_text_and_order():
     cell = "- Ban hành Kế hoạch trong tháng 01/2021. - Báo cáo kết quả thực hiện Kế hoạch trong quý IV năm 2021."
     assert milestones(cell, 2021) == [
