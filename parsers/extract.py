@@ -46,9 +46,12 @@ WEB_CELL_MARK = re.compile(r"^\|\s*$", re.M)
 # Some pages of the same sites keep no cell marks but bold runs (`**Điều 1. …**`), as markdown does.
 WEB_BOLD = re.compile(r"^\*\*\S[^\n]*\*\*\s*$", re.M)
 # A type's title and the subject under it, two bold blocks of the page set on one line with
-# nothing between (`**NGHỊ ĐỊNH****Về hợp đồng …**`): the title is a line of its own. Only a
-# type's title: the pages also split bold runs inside words (`**V****ề việc s****ắp xếp**`).
-GLUED_BOLD = re.compile(r"^\*\*(\P{Ll}+?)\*\*\*\*(?=\S)")
+# nothing between (`**NGHỊ ĐỊNH****Về hợp đồng …**`): the title is a line of its own; so is a
+# heading's label and its title (`**Chương II****CHUẨN BỊ DỰ ÁN**`, where the label would read
+# `IIC`). Only these: the pages also split bold runs inside words (`**V****ề việc s****ắp xếp**`).
+GLUED_BOLD = re.compile(r"^\*\*([^*]+?)\*\*\*\*(?=\S)")
+# Headings whose label stands on a line of its own, its title on the next (`Chương II` / `CHUẨN BỊ …`).
+LABEL_LINE_KINDS = frozenset({"division", "chapter", "subchapter"})
 
 # In text extracted from a PDF by the usual tools, a new page starts with a
 # line that begins with a space, and a lone page number may stand at its top.
@@ -190,11 +193,17 @@ def _extract_text(path: Path, data: bytes, digest: str) -> Source:
 
 
 def _web_blocks(piece: str) -> tuple[str, ...]:
-    """A web line as its blocks: a type's title glued to the bold run after it is split off."""
+    """A web line as its blocks: a type's title, or a heading's label, glued to the bold run after it is
+    split off."""
     glued = GLUED_BOLD.match(piece) if piece.startswith("**") else None
-    if glued is None or not vocab.doc_type_of(glued.group(1)):
+    if glued is None or not (vocab.doc_type_of(glued.group(1)) or _label_alone(glued.group(1))):
         return (piece,)
     return f"**{glued.group(1)}**", piece[glued.end() - 2:]
+
+
+def _label_alone(text: str) -> bool:
+    block = vocab.match_block(" ".join(text.split()))
+    return block is not None and block[0] in LABEL_LINE_KINDS and not block[2]
 
 
 def _at_least(n: int, pattern: re.Pattern, text: str) -> bool:

@@ -72,6 +72,7 @@ class _Builder:
         self.dated = False  # the part's header has shown its number or its date
         self.has_date = False  # … its date
         self.subject_echo: list[str] = []  # the subject's words a paragraph right after it would repeat
+        self.last_through_part: dict[str, _Draft] = {}  # kind numbered through the part -> its last node
 
     # -- making nodes -------------------------------------------------------
     def add(self, parent: _Draft, kind: str, para: Paragraph | None, text: str = "", label: str | None = None) -> _Draft:
@@ -91,6 +92,7 @@ class _Builder:
         self.stack = []
         self.signature = self.recipients = self.addressee = None
         self.dated = self.has_date = False
+        self.last_through_part = {}
         return self.part
 
     # -- the walk ------------------------------------------------------------
@@ -310,14 +312,17 @@ class _Builder:
         sibling = next((n for n in reversed(self.stack) if n.kind == kind), None)
         page = para.page_start
         doubt = None  # (code, message) about this node's number, warned once the node exists
+        # The node this one's number follows: its open sibling, or for a kind numbered through the part,
+        # the last one placed under an earlier parent.
+        before = sibling if sibling is not None else self.last_through_part.get(kind)
         if kind in vocab.NUMBERED_KINDS and number is not None:
-            if sibling is not None and number != 1 and sibling.number is not None:
-                if number != sibling.number + 1:
+            if before is not None and number != 1 and before.number is not None:
+                if number != before.number + 1:
                     code = "letter_gap" if kind == "point" else "numbering_gap"
-                    if number <= sibling.number:
+                    if number <= before.number:
                         code = "numbering_out_of_order"
-                    doubt = (code, f"{kind} {label!r} follows {sibling.label!r}")
-            elif sibling is None and number != 1:
+                    doubt = (code, f"{kind} {label!r} follows {before.label!r}")
+            elif before is None and number != 1:
                 doubt = ("numbering_starts_late", f"{kind} run starts at {label!r}")
         if sibling is not None and (number != 1 or kind not in vocab.NUMBERED_KINDS):
             # continue the run: close everything opened after the sibling
@@ -330,6 +335,8 @@ class _Builder:
         parent = self.stack[-1] if self.stack else self.part
         node = self.add(parent, kind, para, rest, label)
         self.stack.append(node)
+        if kind in vocab.NUMBERED_THROUGH_PART:
+            self.last_through_part[kind] = node
         if doubt:
             self.warn(*doubt, page, node.node_id)
 

@@ -214,6 +214,11 @@ BLOCK_PATTERNS: list[tuple[str, re.Pattern]] = [
 # Kinds that are numbered in sequence; each is checked against its siblings.
 NUMBERED_KINDS = ("division", "chapter", "subchapter", "article", "section", "item", "subitem", "point")
 
+# Kinds numbered through the whole part, across the chapters and sections between (`Điều 3` ends
+# Chương I, `Điều 4` opens Chương II); the others start again under each parent (`Mục 1` in each
+# chapter, clause `1.` in each article).
+NUMBERED_THROUGH_PART = frozenset({"division", "chapter", "article"})
+
 # Depth of each kind in the body of a part; a node's parent is the nearest open
 # node of a smaller depth. Chapters hold articles (decrees); sections hold items.
 DEPTH = {

@@ -234,6 +234,8 @@ def test_tables_of_every_kind(parsed_pages):
 
 # `Chương I`, `**CHƯƠNG II: …`, and `**Chương` / `III**` where the page wraps the label.
 CHAPTER = re.compile(r"(?m)^\**\s*(?:Chương|CHƯƠNG)\s+[IVXLC]+\b")
+CHAPTER_LABEL = re.compile(r"(?m)^\**\s*(?:Chương|CHƯƠNG)\s+([IVXLC]+)(?=\b|\*)")
+ARTICLE_LABEL = re.compile(r"(?m)^\**\s*Điều\s+(\d+)\s*\.")
 
 
 def test_normative_structure(parsed_pages):
@@ -242,6 +244,8 @@ def test_normative_structure(parsed_pages):
     for page, rows in parsed_pages.items():
         chapters = [n for n in rows["outline"] if n["kind"] == "chapter"]
         assert len(chapters) == len(CHAPTER.findall(page.read_text(encoding="utf-8"))), page.name
+        # the numeral as the page prints it, also where its title's bold run is glued on (`**Chương II****CHUẨN …`)
+        assert [c["label"] for c in chapters] == CHAPTER_LABEL.findall(page.read_text(encoding="utf-8")), page.name
         assert all(c["title"] for c in chapters), page.name
         for article in rows["articles"]:
             assert article["chapter"] is None or article["chapter"] in {c["label"] for c in chapters}
@@ -323,3 +327,14 @@ def test_a_header_printed_above_each_list_of_a_table_is_a_header_each_time(parse
         header_rows = {(c["table_id"], c["row"]) for c in rows["table_cells"] if c["is_header"] and c["text"] == HEADER_CELL}
         assert len(header_rows) == printed, page.name
         assert not [r for r in rows["appendix_rows"] if HEADER_CELL in (r["task"] or "")], page.name
+
+
+def test_articles_are_numbered_through_the_chapters(parsed_pages):
+    """`Điều 3` ends Chương I and `Điều 4` opens Chương II: a run of articles goes on across chapters, and
+    a page whose articles run 1, 2, 3 … without a break is warned of no article's number."""
+    through = [page for page in PAGES if CHAPTER.search(text := page.read_text(encoding="utf-8"))
+               and (numbers := [int(n) for n in ARTICLE_LABEL.findall(text)]) and numbers == list(range(1, len(numbers) + 1))]
+    assert len(through) >= 5
+    for page in through:
+        warned = [w["message"] for w in parsed_pages[page]["warnings"] if w["message"].startswith("article ")]
+        assert not warned, (page.name, warned[:3])
