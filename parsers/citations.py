@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, replace
 
 import regex as re
@@ -345,6 +346,8 @@ BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 CLAUSE_STOPS = re.compile(r"[();.\n]")
 # Characters between two citations that a list puts side by side: `; `, ` và `.
 LISTING_GAP = 5
+# Numbers of one type, code and day from this many up: a series an issuer signed that day (conflicting_numbers).
+SERIES_MIN = 3
 # What stands between two items of one list: the second shares the first's type
 # (`văn bản số 16495/BTC-PTHT ngày 22/10/2025, số 13021/BTC-PTHT …`) …
 LIST_GAP = re.compile(r"\s*(?:[,;]|(?:[,;]\s*)?(?:và|hoặc))\s*\**\s*")
@@ -433,20 +436,35 @@ def conflicting_numbers(citations: list[Citation]) -> list[tuple[Citation, Citat
     25/10/2017) are two documents issued the same day, not one document mistyped: such pairs are left out.
     Side by side is read from the offsets of consecutive citations, so citations should come in text order
     (the citations of several texts, one text after another, also do).
+
+    A registry numbers an issuer's documents one after another, and one issuer often signs several on one
+    day: numbers in a row (`78/NĐ-CP` and `79/NĐ-CP` of 01/04/2025), or SERIES_MIN numbers or more of one
+    type, code and day (`73/QĐ-UB` … `78/QĐ-UB` of 21/08/2000, one decision per commune), are documents
+    of their own, not one document mistyped; a typo gives two numbers, rarely in a row (`133` / `113`).
     """
     listed_together = {
         _conflict_key(a, b) for a, b in zip(citations, citations[1:]) if 0 <= b.start - a.end <= LISTING_GAP
     }
+    numbers_of: dict[tuple, set[str]] = defaultdict(set)
+    for c in citations:
+        if c.issued_date and c.number:
+            numbers_of[c.doc_type, c.code, c.issued_date].add(c.number)
     pairs, seen = [], set()
     for i, a in enumerate(citations):
         for b in citations[i + 1:]:
             if (a.issued_date and a.issued_date == b.issued_date and a.doc_type == b.doc_type
-                    and a.code == b.code and a.number and b.number and a.number != b.number):
+                    and a.code == b.code and a.number and b.number and a.number != b.number
+                    and len(numbers_of[a.doc_type, a.code, a.issued_date]) < SERIES_MIN
+                    and not _in_a_row(a.number, b.number)):
                 key = _conflict_key(a, b)
                 if key not in seen and key not in listed_together:
                     seen.add(key)
                     pairs.append((a, b))
     return pairs
+
+
+def _in_a_row(a: str, b: str) -> bool:
+    return a.isdigit() and b.isdigit() and abs(int(a) - int(b)) == 1
 
 
 def _conflict_key(a: Citation, b: Citation):

@@ -9,7 +9,7 @@ import datetime
 import unicodedata
 from functools import lru_cache
 
-from parsers.citations import Citation, conflicting_numbers, find_citations
+from parsers.citations import SERIES_MIN, Citation, conflicting_numbers, find_citations
 
 from .conftest import FIXTURES, KNOWN_TXT
 
@@ -209,6 +209,18 @@ def test_numbers_listed_side_by_side_are_two_documents():
         "chức và quản lý")
     assert [c.number for c in citations] == ["18", "19"]
     assert conflicting_numbers(citations) == []
+
+
+def test_a_series_signed_on_one_day_is_no_conflict():
+    """A page lists decisions `73/QĐ-UB` to `78/QĐ-UB`, all of 21/08/2000 and of one subject (one per unit),
+    and decrees `78/NĐ-CP` and `79/NĐ-CP`, both of 01/04/2025: documents of their own, not typos."""
+    text = (FIXTURES / "legal-db" / "329d9e978debfeec.txt").read_text(encoding="utf-8")
+    citations = find_citations(text)
+    day = datetime.date(2000, 8, 21)
+    assert len({c.number for c in citations if c.code == "QĐ-UB" and c.issued_date == day}) >= SERIES_MIN
+    assert {"78", "79"} <= {c.number for c in citations if c.code == "NĐ-CP" and c.issued_date == datetime.date(2025, 4, 1)}
+    pairs = conflicting_numbers(citations)
+    assert not [(a.number, b.number) for a, b in pairs if a.issued_date in (day, datetime.date(2025, 4, 1))]
 
 
 def test_2025_plans_have_no_conflicts():
