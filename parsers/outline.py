@@ -54,6 +54,10 @@ def label_number(kind: str, label: str | None) -> int | None:
     return int(label) if label.isdigit() else None
 
 
+# Headings whose title a page may print twice (`**Chương II****CHUẨN BỊ DỰ ÁN**`, then `**CHUẨN BỊ DỰ ÁN**`).
+ECHOED_HEADINGS = frozenset({"division", "chapter", "subchapter", "section", "article"})
+
+
 class _Builder:
     def __init__(self, path: str, flavour: str = "pdf"):
         self.path = path
@@ -71,7 +75,10 @@ class _Builder:
         self.addressee: _Draft | None = None  # a letter's `Kính gửi:` whose list of addressees follows
         self.dated = False  # the part's header has shown its number or its date
         self.has_date = False  # … its date
-        self.subject_echo: list[str] = []  # the subject's words a paragraph right after it would repeat
+        # A subject or a heading's title that a page prints twice (a legal-database page glues it to the
+        # type's title or the heading's label, then sets it again on lines of its own): the node, and the
+        # words of it that paragraphs right after it may still repeat. Their lines are that node's.
+        self.echo: tuple[_Draft, list[str]] | None = None
         self.last_through_part: dict[str, _Draft] = {}  # kind numbered through the part -> its last node
 
     # -- making nodes -------------------------------------------------------
@@ -79,8 +86,7 @@ class _Builder:
         node = _Draft(len(self.nodes), parent.node_id, kind, label, label_number(kind, label), None, text,
                       list(para.lines) if para else [])
         self.nodes.append(node)
-        if kind != "subject":
-            self.subject_echo = []  # a repeat stands right after the subject, or nowhere
+        self.echo = None  # a repeat stands right after what it repeats, or nowhere
         return node
 
     def warn(self, code: str, message: str, page: int | None, node_id: int | None = None) -> None:
@@ -101,6 +107,13 @@ class _Builder:
             self.feed_table(para)
             return
         text = para.text
+        if self.echo is not None:
+            node, words = self.echo
+            if text.split() and text.split() == words[:len(text.split())]:
+                node.lines.extend(para.lines)  # printed again: the lines are the node's, the words once
+                self.echo = (node, words[len(text.split()):]) if len(words) > len(text.split()) else None
+                return
+            self.echo = None
         doc_type = vocab.doc_type_of(text)
         block = vocab.match_block(text)
         header_line = _is_header_line(text) or bool(
@@ -220,6 +233,7 @@ class _Builder:
                     and vocab.is_caps(text) and self.nodes[-1] is parent):
                 parent.title = text  # `Chương I` / `QUY ĐỊNH CHUNG`: the title on the line below
                 parent.lines.extend(para.lines)
+                self.echo = (parent, text.split())
                 return
             self.add(parent, "para", para, text)
 
@@ -238,16 +252,10 @@ class _Builder:
     def feed_preamble(self, para: Paragraph) -> None:
         part, text = self.part, para.text
         has_subject = any(n.kind == "subject" and n.parent_id == part.node_id for n in self.nodes)
-        echo, self.subject_echo = self.subject_echo, []
         if not has_subject:
-            self.add(part, "subject", para, text)
+            subject = self.add(part, "subject", para, text)
             part.text = text
-            self.subject_echo = text.split()
-        elif echo and text.split() == echo[:len(text.split())]:
-            # The subject printed again, in one paragraph or more, right after it (a legal-database page
-            # sets it glued to the type's title, then on lines of its own): the subject still.
-            self.add(part, "subject", para, text)
-            self.subject_echo = echo[len(text.split()):]
+            self.echo = (subject, text.split())
         elif vocab.is_caps(text) and vocab.AUTHORITY_WORDS.search(text):
             self.add(part, "authority", para, text)
         elif vocab.IMPLEMENTATION.match(text):
@@ -335,6 +343,8 @@ class _Builder:
         parent = self.stack[-1] if self.stack else self.part
         node = self.add(parent, kind, para, rest, label)
         self.stack.append(node)
+        if kind in ECHOED_HEADINGS and rest:
+            self.echo = (node, rest.split())
         if kind in vocab.NUMBERED_THROUGH_PART:
             self.last_through_part[kind] = node
         if doubt:
