@@ -337,8 +337,10 @@ def _is_damaged_word(word: str) -> bool:
     Damage shows in the common words of the language: a letter no Vietnamese
     text is written with (`nƣớc`), or a marked capital inside a lower-case word
     (`quyÕt`, TCVN3 read as Latin-1). A capitalised word is a name (`Bhăng`,
-    `Dliê`, `Plông`: minority and place names keep their own spelling), and two
-    syllables run together (`củaxã`) are a typing slip, not damage."""
+    `Dliê`, `Plông`: minority and place names keep their own spelling), and
+    syllables run together (`củaxã`, `sốcủacác`) are a typing slip, not damage; so
+    is a word in capitals run into a capitalised one (`NAMĐộc`: the national title
+    and the motto glued by a page)."""
     if not vocab.VIETNAMESE_LETTERS.issuperset(word):
         return True
     if word.isupper() or vocab.VIETNAMESE_MARKED.isdisjoint(word):
@@ -346,16 +348,28 @@ def _is_damaged_word(word: str) -> bool:
     if word[0].isupper() and word[1:].islower():
         return False
     if not word.islower():
-        return any(ch.isupper() and ch in vocab.VIETNAMESE_MARKED for ch in word[1:])
-    return len(word) > 1 and not vocab.SYLLABLE.match(word) and not _two_syllables(word)
+        return any(ch.isupper() and ch in vocab.VIETNAMESE_MARKED and not _capitals_then_word(word, k)
+                   for k, ch in enumerate(word) if k)
+    return len(word) > 1 and not vocab.SYLLABLE.match(word) and not _syllables(word)
 
 
 # vocab.SYLLABLE on each line of a text of one word a line.
 SYLLABLE_LINE = re.compile(vocab.SYLLABLE.pattern, re.MULTILINE)
 
 
-def _two_syllables(word: str) -> bool:
-    return any(vocab.SYLLABLE.match(word[:k]) and vocab.SYLLABLE.match(word[k:]) for k in range(1, len(word)))
+# Syllables a word run together from others may hold: a typing slip joins a few, never a sentence.
+MAX_RUN_SYLLABLES = 4
+
+
+def _syllables(word: str, most: int = MAX_RUN_SYLLABLES) -> bool:
+    """Is the word two to `most` syllables run together? (`củaxã`, `sốcủacác`)"""
+    return most >= 2 and any(vocab.SYLLABLE.match(word[:k]) and (vocab.SYLLABLE.match(word[k:]) or _syllables(word[k:], most - 1))
+                             for k in range(1, len(word)))
+
+
+def _capitals_then_word(word: str, k: int) -> bool:
+    """Does the word run a word in capitals (before k) into a capitalised one (from k)? (`NAMĐộc`)"""
+    return word[:k].isupper() and word[k].isupper() and word[k + 1:].islower()
 
 
 # --------------------------------------------------------------------- join

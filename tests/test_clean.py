@@ -94,3 +94,13 @@ def test_a_few_damaged_words_in_sound_text_are_warned_not_refused():
     damaged = sorted({i.message.split("'")[1] for i in cleaned.issues if i.code == "damaged_word"})
     assert damaged == ["cǜ", "cǜng", "kǶ", "ngǜ"]
     assert not [i for i in clean(extract(KNOWN_TXT)).issues]
+
+
+@pytest.mark.parametrize("page, word", [
+    ("ff9aace5b310314d", "NAMĐộc"),  # the national title run into the motto by the page
+    ("ee18506c3853f01d", "sốcủacác"),  # three syllables typed without spaces
+])
+def test_words_run_together_are_no_damage(page, word):
+    cleaned = clean(extract(FIXTURES / "legal-db" / f"{page}.txt"))
+    assert word in " ".join(p.text for p in cleaned.paragraphs) + " ".join(r.line.text for r in cleaned.residual)
+    assert not [i for i in cleaned.issues if i.code == "damaged_word" and f"'{word}'" in i.message]
