@@ -54,6 +54,9 @@ MAX_SPANNING_RUN = 3
 MAX_LEADING = 2.5
 # A table's cells share one font size; a line set larger is not one of them.
 SIZE_TOLERANCE = 0.15
+# A gap between two rows is wider than the leading inside a cell by at least this share of a line's
+# height (the cells' padding).
+ROW_PADDING = 0.3
 # A table has at least this many lines, this many of them seeds.
 MIN_LINES, MIN_SEEDS = 3, 2
 
@@ -179,8 +182,8 @@ def _row_breaks(lines: list[TextLine], column_of, rules: list[float]) -> list[in
     low = min(gaps)
     height = statistics.median(l.bottom - l.top for l in lines)
     # Padding between rows makes their gaps clearly wider than the leading inside a cell.
-    if max(gaps) - low > 0.3 * height:
-        cut = low + 0.3 * height
+    if max(gaps) - low > ROW_PADDING * height:
+        cut = low + ROW_PADDING * height
         return [0] + [k for k in range(1, len(lines)) if gaps[k - 1] > cut]
     return [k for k in range(len(lines)) if k == 0 or 0 in column_of(lines[k])]
 
@@ -264,35 +267,42 @@ def carry_rows_across_pages(pages: list[Page]) -> list[Page]:
         if column_count(grid) != column_count(following) or following.bbox[1] > CONTINUES_WITHIN * after.height:
             continue
         if grid.source == "unruled":
-            foot = [l for l in page.lines if l.top is not None and l.top >= grid.bbox[3]]
-            rows = _rows_across(grid, page, foot, grid.bbox[3] - foot[0].top if foot else 0.0)
-            if rows:
-                grown = dataclasses.replace(grid, bbox=(*grid.bbox[:3], round(foot[-1].bottom, 2)), rows=grid.rows + rows)
+            foot = _beside(page, lambda l: l.top >= grid.bbox[3])
+            if foot and _of_the_table(grid, foot, foot[0].top - grid.bbox[3]):
+                grown = dataclasses.replace(grid, bbox=(*grid.bbox[:3], round(foot[-1].bottom, 2)),
+                                            rows=grid.rows + _rows_across(grid, page, foot))
                 out[k] = _with_grid(page, grid, grown)
         if following.source == "unruled":
-            head = [l for l in after.lines if l.bottom is not None and l.bottom <= following.bbox[1]]
-            rows = _rows_across(following, after, head, following.bbox[1] - head[-1].bottom if head else 0.0)
-            if rows:
-                grown = dataclasses.replace(following, bbox=(following.bbox[0], round(head[0].top, 2),
-                                                             *following.bbox[2:]), rows=rows + following.rows)
+            head = _beside(after, lambda l: l.bottom <= following.bbox[1])
+            if head and _of_the_table(following, head, following.bbox[1] - head[-1].bottom):
+                grown = dataclasses.replace(following, bbox=(following.bbox[0], round(head[0].top, 2), *following.bbox[2:]),
+                                            rows=_rows_across(following, after, head) + following.rows)
                 out[k + 1] = _with_grid(after, following, grown)
     return out
+
+
+def _beside(page: Page, where) -> list[Line]:
+    """The page's lines `where` says, a page number aside."""
+    return [l for l in page.lines if l.top is not None and where(l) and not vocab.PAGE_NUMBER.match(l.text)]
 
 
 def _with_grid(page: Page, old: TableGrid, new: TableGrid) -> Page:
     return dataclasses.replace(page, tables=tuple(new if g is old else g for g in page.tables))
 
 
-def _rows_across(grid: TableGrid, page: Page, lines: list[Line], gap: float) -> tuple:
-    """`lines` beside the grid (`gap` away) as rows across it, or () where they are not the table's."""
-    lines = [l for l in lines if not vocab.PAGE_NUMBER.match(l.text)]
-    x0, top, x1, bottom = grid.bbox
-    if not lines or len(lines) > MAX_SPANNING_RUN or any(l.x0 < x0 - 1 or l.x1 > x1 + 1 for l in lines):
-        return ()
+def _of_the_table(grid: TableGrid, lines: list[Line], gap: float) -> bool:
+    """Are these lines beside the grid (`gap` away) the table's: a few, within its width, set as close?"""
+    x0, _top, x1, _bottom = grid.bbox
+    if len(lines) > MAX_SPANNING_RUN or any(l.x0 < x0 - 1 or l.x1 > x1 + 1 for l in lines):
+        return False
     height = max(l.bottom - l.top for l in lines)
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:])]
-    if abs(gap) > MAX_LEADING * height or any(g > MAX_LEADING * height for g in gaps):
-        return ()
+    return gap <= MAX_LEADING * height and all(g <= MAX_LEADING * height for g in gaps)
+
+
+def _rows_across(grid: TableGrid, page: Page, lines: list[Line]) -> tuple:
+    """`lines` beside the grid as rows across it."""
+    _x0, top, _x1, bottom = grid.bbox
     inside = [l for l in page.lines if l.top is not None and top <= l.top and l.bottom <= bottom]
     return tuple(_row_across(grid, run, column_count(grid)) for run in _runs(inside, lines))
 
@@ -305,7 +315,7 @@ def _runs(inside: list[Line], foot: list[Line]) -> list[list[Line]]:
     height = statistics.median(l.bottom - l.top for l in foot)
     runs = [[foot[0]]]
     for a, b in zip(foot, foot[1:]):
-        if b.top - a.bottom > low + 0.3 * height:
+        if b.top - a.bottom > low + ROW_PADDING * height:
             runs.append([b])
         else:
             runs[-1].append(b)
