@@ -109,11 +109,12 @@ class _Builder:
         text = para.text
         if self.echo is not None:
             node, words = self.echo
-            if text.split() and text.split() == words[:len(text.split())]:
-                node.lines.extend(para.lines)  # printed again: the lines are the node's, the words once
-                self.echo = (node, words[len(text.split()):]) if len(words) > len(text.split()) else None
-                return
+            said = text.split()
             self.echo = None
+            if said and said == words[:len(said)]:
+                node.lines.extend(para.lines)  # printed again: the lines are the node's, the words once
+                self.echo = (node, words[len(said):]) if len(words) > len(said) else None
+                return
         doc_type = vocab.doc_type_of(text)
         block = vocab.match_block(text)
         header_line = _is_header_line(text) or bool(
