@@ -32,7 +32,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
@@ -305,24 +305,33 @@ def _find_headers(lines: Sequence[Line]) -> tuple[tuple[str, ...], list[tuple[in
     first = _header_words(text)
     spans = [(0, end)] if end else []
 
-    def best_from(i: int) -> tuple[float, int]:
+    first_count = Counter(first)
+
+    def best_from(i: int, floor: float) -> tuple[float, int]:
+        """The lines from i most like the header: (similarity, end). Exact where it reaches `floor`; below
+        it, no more than the true best. A span is compared in full only where the words the two share,
+        in any order (an upper bound of the similarity), could beat both the best so far and the floor."""
         best, j = (0.0, i), i
         words: list[str] = []  # the words of lines [i, j): a word never runs from one line into the next
+        count: Counter = Counter()
         while j < len(lines) and j - i < end + 3 and is_header(j):
             if j not in line_words:
                 line_words[j] = _header_words(texts[j])
             words = words + line_words[j]
+            count.update(line_words[j])
             j += 1
-            ratio = difflib.SequenceMatcher(None, first, words).ratio()
-            if ratio > best[0] + 1e-9:
-                best = (ratio, j)
+            bound = 2 * sum((first_count & count).values()) / (len(first) + len(words))
+            if bound > best[0] + 1e-9 and bound >= floor:
+                ratio = difflib.SequenceMatcher(None, first, words).ratio()
+                if ratio > best[0] + 1e-9:
+                    best = (ratio, j)
         return best
 
     i = end
     while first and i < len(lines):
-        ratio, j = best_from(i)
+        ratio, j = best_from(i, HEADER_SIMILARITY)
         # A body line of header words (`hiện`) just before a repeat is not part of it.
-        if ratio >= HEADER_SIMILARITY and ratio >= best_from(i + 1)[0]:
+        if ratio >= HEADER_SIMILARITY and ratio >= best_from(i + 1, ratio)[0]:
             spans.append((i, j))
             i = j
         else:
@@ -387,42 +396,38 @@ class _Flow:
     `huyện`); two cells side by side do not (`Phòng Tư pháp` / `Văn phòng`)."""
 
     def __init__(self, lines: list[list[str]]):
-        key_of: dict[str, str] = {}
-        all_keys: list[str] = []
-        firsts: list[str] = []
-        pairs: list[tuple[str, str]] = []
-        line_keys = []
+        # Each word's key (_Flow.key) as an id, in the order the keys first appear; each line's words as ids.
+        self.ids: dict[str, int] = {}
+        id_of: dict[str, int] = {}
+        self.line_ids = []
         for words in lines:
-            keys = [key_of[w] if w in key_of else key_of.setdefault(w, self.key(w)) for w in words]
-            line_keys.append(keys)
-            all_keys += keys
-            firsts += keys[:-1]
-            pairs += zip(keys, keys[1:])
-        # Counted in one go, in the order the lines give them (the order of the keys' ids).
-        self.words, self.firsts, self.pairs = Counter(all_keys), Counter(firsts), Counter(pairs)
-        self.total = sum(self.words.values()) + 0.5 * (len(self.words) + 1)
-        # The counts by key id (for __call__, and as arrays for the search's kernel, _flow_k); each line's words as key ids.
-        self.ids = {key: k for k, key in enumerate(self.words)}
-        id_of = {word: self.ids[key] for word, key in key_of.items()}
-        self.line_ids = [[id_of[w] for w in words] for words in lines]
-        self.counts = list(self.words.values())
-        self.first_counts = [self.firsts[key] for key in self.words]
-        self.pair_counts = {(self.ids[a], self.ids[b]): n for (a, b), n in self.pairs.items()}
-        pairs_by_code = sorted((a * len(self.ids) + b, n) for (a, b), n in self.pair_counts.items())
-        self.table = _FlowTable(np.array(self.counts, np.float64), np.array(self.first_counts, np.float64),
-                                np.array([code for code, _ in pairs_by_code], np.int64),
-                                np.array([n for _, n in pairs_by_code], np.float64), len(self.ids), self.total)
+            row = []
+            for w in words:
+                k = id_of.get(w)
+                if k is None:
+                    k = id_of[w] = self.ids.setdefault(self.key(w), len(self.ids))
+                row.append(k)
+            self.line_ids.append(row)
+        keys = len(self.ids)
+        flat = np.fromiter(chain.from_iterable(self.line_ids), np.int64)
+        leads_on = np.ones(flat.size, np.bool_)  # a word another follows in its line: a pair's first
+        leads_on[np.cumsum([len(row) for row in self.line_ids]) - 1] = False
+        at = np.flatnonzero(leads_on)
+        pair_codes, pair_counts = np.unique(flat[at] * keys + flat[at + 1], return_counts=True)
+        self.total = flat.size + 0.5 * (keys + 1)
+        self.table = _FlowTable(np.bincount(flat, minlength=keys).astype(np.float64),
+                                np.bincount(flat[at], minlength=keys).astype(np.float64),
+                                pair_codes, pair_counts.astype(np.float64), keys, self.total)
 
     @staticmethod
     def key(word: str) -> str:
         word = word.strip(".,;:()“”\"").lower()
         return "0" if any(ch.isdigit() for ch in word) else word  # numbers and codes: one word
 
-    def __call__(self, a: int, b: int) -> float:
-        """The pointwise mutual information of two words (their key ids, as in line_ids), smoothed and bounded."""
-        p_b = (self.counts[b] + 0.5) / self.total
-        p_b_after_a = (self.pair_counts.get((a, b), 0) + FLOW_SMOOTHING * p_b) / (self.first_counts[a] + FLOW_SMOOTHING)
-        return max(FLOW_FLOOR, min(FLOW_CEILING, math.log(p_b_after_a / p_b)))
+    def between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The pointwise mutual information of each pair of words (key ids, as in line_ids), smoothed and bounded."""
+        t = self.table
+        return _flows_k(t.words, t.firsts, t.pair_codes, t.pair_counts, t.keys, t.total, a, b)
 
 
 @dataclass(slots=True)
@@ -570,6 +575,7 @@ def _candidates(body: _Body, roles: tuple[str, ...]) -> tuple[list[tuple[int, in
     tails: dict[tuple, bool] = {}  # (word before the last or None, last word) -> ends on a word that leads on
     cue_patterns = list(CUES.values())
     no_cues = [0] * len(CUES)
+    found_in = _cue_spans(body.words, cue_patterns)
     forms = [ROLE_FORMS.get(role) for role in roles]
     has_forms = any(form is not None for form in forms)
     p_line, p_start, p_end, p_text, p_width, p_shape, p_opening = [], [], [], [], [], [], []
@@ -590,8 +596,8 @@ def _candidates(body: _Body, roles: tuple[str, ...]) -> tuple[list[tuple[int, in
             line_tokens.append(ids)
         token_before = list(accumulate(map(len, line_tokens), initial=0))
         flat_tokens = [t for ids in line_tokens for t in ids]
-        found = [[m.span() for m in p.finditer(text)] for p in cue_patterns]
-        any_cue = any(found)
+        found = found_in[i]
+        any_cue = found is not None
         before = units[i]
         bounds = body.bounds[i]
         for k, a in enumerate(bounds[:-1]):
@@ -658,6 +664,31 @@ def _candidates(body: _Body, roles: tuple[str, ...]) -> tuple[list[tuple[int, in
     )
     pieces.graph = _graph(body, nodes, pieces)
     return nodes, pieces
+
+
+# Joins a table's lines into one text for the cue patterns: no pattern matches it, so no
+# match runs from one line into the next, and as a non-word character it bounds a word (`\b`)
+# as a line's end does.
+LINE_SEPARATOR = "\x00"
+
+
+def _cue_spans(lines: list[list[str]], patterns: list[re.Pattern]) -> list[list[list[tuple[int, int]]] | None]:
+    """Per line (its words joined by single spaces), each cue's matches as spans in the line; None: no cue.
+    Each pattern runs once over the whole table rather than once per line: a call costs more than a line's text."""
+    texts = [" ".join(words) for words in lines]
+    line_starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+    whole = LINE_SEPARATOR.join(texts)
+    found: list[list[list[tuple[int, int]]] | None] = [None] * len(texts)
+    for c, pattern in enumerate(patterns):
+        i = 0
+        for m in pattern.finditer(whole):
+            s, e = m.span()
+            while line_starts[i + 1] <= s:
+                i += 1
+            if found[i] is None:
+                found[i] = [[] for _ in patterns]
+            found[i][c].append((s - line_starts[i], e - line_starts[i]))
+    return found
 
 
 def _space_and_per(measure) -> tuple[int, int]:
@@ -747,8 +778,8 @@ def _graph(body: _Body, nodes, pieces: _Pieces) -> "_Graph":
         np.array([0.0 if f is None else f for f in firsts], np.float64), np.array([f is not None for f in firsts], np.bool_),
         np.array([ids[i][a] for i, a in nodes[:-1]] + [0], np.int64),
         np.array(pieces.starts, np.int64),
-        np.array([FLOW_WEIGHT * body.flow(ids[i][-1], ids[i + 1][0]) if i + 1 < n_lines else 0.0
-                  for i in range(n_lines)], np.float64),
+        np.append(FLOW_WEIGHT * body.flow.between(np.array([row[-1] for row in ids[:-1]], np.int64),
+                                                  np.array([row[0] for row in ids[1:]], np.int64)), 0.0),
         np.array([0.0 if f is None else f for f in body.follow], np.float64),
         np.array([f is not None for f in body.follow], np.bool_),
         np.array([i + 1 < n_lines and not body.breaks[i + 1] for i in range(n_lines)], np.bool_),
@@ -976,6 +1007,14 @@ def _flow_k(words, firsts, pair_codes, pair_counts, keys, total, a, b):
     pair = pair_counts[k] if k < pair_codes.size and pair_codes[k] == code else 0.0
     p_b_after_a = (pair + FLOW_SMOOTHING * p_b) / (firsts[a] + FLOW_SMOOTHING)
     return max(FLOW_FLOOR, min(FLOW_CEILING, math.log(p_b_after_a / p_b)))
+
+
+@njit(cache=True)
+def _flows_k(words, firsts, pair_codes, pair_counts, keys, total, a, b):
+    out = np.empty(a.size)
+    for k in range(a.size):
+        out[k] = _flow_k(words, firsts, pair_codes, pair_counts, keys, total, a[k], b[k])
+    return out
 
 
 @njit(cache=True, inline='always')
