@@ -411,7 +411,7 @@ class _Flow:
         keys = len(self.ids)
         flat = np.fromiter(chain.from_iterable(self.line_ids), np.int64)
         leads_on = np.ones(flat.size, np.bool_)  # a word another follows in its line: a pair's first
-        leads_on[np.cumsum([len(row) for row in self.line_ids]) - 1] = False
+        leads_on[np.cumsum([len(row) for row in self.line_ids], dtype=np.int64) - 1] = False
         at = np.flatnonzero(leads_on)
         pair_codes, pair_counts = np.unique(flat[at] * keys + flat[at + 1], return_counts=True)
         self.total = flat.size + 0.5 * (keys + 1)
