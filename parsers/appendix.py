@@ -466,10 +466,17 @@ def _rows_of_table(table: model.Table, keys: list[str]) -> list[RawRow]:
         cells: dict[str, str | None] = {}
         for cell in row:
             if cell.col < len(keys):
-                key = keys[cell.col]
+                key = _key_of(cell, keys, len(filled) > 1)
                 cells[key] = f"{cells[key]}\n{cell.text}" if cells.get(key) else cell.text
         out.append(RawRow(cells=cells, lines=lines, table_row=index))
     return out
+
+
+def _key_of(cell: model.Cell, keys: list[str], beside_others: bool) -> str:
+    """The column key a cell's text goes under: its first column's; but a label spanning the task column
+    with values beside it (`Tổng thời gian giải quyết TTHC` | `56 giờ làm việc`) is the row's task."""
+    spanned = keys[cell.col:cell.col + cell.col_span]
+    return "task" if beside_others and len(spanned) > 1 and "task" in spanned else keys[cell.col]
 
 
 def _table_of_rows(source: str, keys: tuple[str, ...], raw: list[RawRow], header: tuple[Line, ...],

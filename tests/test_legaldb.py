@@ -343,3 +343,71 @@ def test_articles_are_numbered_through_the_chapters(parsed_pages):
     for page in through:
         warned = [w["message"] for w in parsed_pages[page]["warnings"] if w["message"].startswith("article ")]
         assert not warned, (page.name, warned[:3])
+
+
+TOTAL_LABEL_LINE = regex.compile(r"^\*\*\s*Tổng\s+thời\s+gian\b")
+DURATION_CELL = regex.compile(r"^(?:\d+(?:[.,]\d+)?\s+(?:ngày|giờ)|Không\s+tính)")
+
+
+def totals_of(page: Path) -> list[tuple[str, str]]:
+    """The page's totals rows as it prints them: a bold label cell `**Tổng thời gian …**`, then, past the
+    `|` lines, its value cell (`**56 giờ làm việc**`): (label, value), each cell's words on one line."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+
+    def cell_from(i: int) -> tuple[str, int]:
+        words = []
+        while i < len(lines) and lines[i].strip() != "|":
+            words.append(_norm(lines[i]))
+            i += 1
+        return " ".join(words), i
+
+    found = []
+    for i, line in enumerate(lines):
+        if TOTAL_LABEL_LINE.match(line) and i and lines[i - 1].strip() == "|":
+            label, j = cell_from(i)
+            while j < len(lines) and lines[j].strip() == "|":
+                j += 1
+            value, _ = cell_from(j)
+            if DURATION_CELL.match(value):
+                found.append((label, value))
+    return found
+
+
+def test_a_totals_row_puts_its_value_under_the_time_column(parsed_pages):
+    """Procedure workflows end each list with a totals row: its label spans the first columns, its value
+    (`56 giờ làm việc`, `Không tính thời gian`) stands in the column of the steps' times, whatever the
+    page shows of the cells the label spans (none, or a row break). The appendix row reads the label as
+    its task and the value as its deadline: never an agency."""
+    pages = {page: totals for page in PAGES if (totals := totals_of(page))}
+    assert len(pages) >= 5 and sum(map(len, pages.values())) >= 30
+    for page, totals in pages.items():
+        doc = parsed_pages[page]
+        cells = doc["table_cells"]
+        # Each table's column of times: where most of its cells read as a length of time.
+        times = Counter((c["table_id"], c["col"]) for c in cells if DURATION_CELL.match(_norm(c["text"])))
+        time_column = {}
+        for (table, col), n in times.items():
+            if n > times.get((table, time_column.get(table)), 0):
+                time_column[table] = col
+        by_row = {}
+        for c in cells:
+            by_row.setdefault((c["table_id"], c["row"]), []).append(c)
+        labels = {label for label, _ in totals}
+        found = Counter()
+        for cell in cells:
+            if _norm(cell["text"]) not in labels:
+                continue
+            for other in by_row[cell["table_id"], cell["row"]]:
+                if DURATION_CELL.match(_norm(other["text"])):
+                    found[_norm(cell["text"]), _norm(other["text"])] += 1
+                    assert other["col"] == time_column[cell["table_id"]], (page.name, other["text"])
+                    assert cell["col"] == 0 and cell["col_span"] == other["col"], (page.name, cell["text"])
+        assert not Counter(totals) - found, (page.name, Counter(totals) - found)
+        rows = doc["appendix_rows"]
+        assert not [r for r in rows if DURATION_CELL.match(r["lead_agency"] or "")], page.name
+        task_tables = {r["table_id"] for r in rows}
+        for label, value in totals:
+            if not {c["table_id"] for c in cells if _norm(c["text"]) == label} & task_tables:
+                continue  # a table of no tasks (a procedure's form: `1 | Cơ sở pháp lý`) gives no rows
+            assert any(_norm(r["task"] or "") == label and _norm(r["deadline_text"] or "") == value for r in rows), \
+                (page.name, label, value)

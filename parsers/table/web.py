@@ -11,11 +11,13 @@ appendix heading (`PHỤ LỤC`).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import regex as re
 
 from .. import vocab
+from ..dates import DURATION
 from ..records import Line
 from . import model, roles
 
@@ -26,7 +28,8 @@ LAYOUT_CELL = re.compile(
     r"^(?:CỘNG\s+H(?:ÒA|OÀ)\s+XÃ|Độc\s+lập\s*[-–—]|Số\s*:|Nơi\s+nhận\s*:|(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*\.?\s+\p{Lu}{2}|"
     r"Số\s+hiệu\s*:|Loại\s+văn\s+bản\s*:|Kính\s+gửi\s*:)"
 )
-# A cell that is only a label (`Kính gửi:`): the next cell is its value, layout too.
+# A cell that is only a label (`Kính gửi:`): the next cell is its value, layout too; but not a totals
+# row's label (`Tổng thời gian thực hiện TTHC:`, TOTAL_LABEL), whose value is the table's.
 LABEL_CELL = re.compile(r"^[\p{L} /]{2,30}:$")
 SIGNATURE_OPENS = re.compile(r"^Nơi\s+nhận\s*:", re.M)
 # An appendix heading in running text, where the page's appendices begin.
@@ -111,7 +114,8 @@ def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False,
             if current:
                 current.append(None)
             continue
-        value_of_label, label_before = label_before, bool(LABEL_CELL.match(" ".join(item.text.split())))
+        flat = " ".join(item.text.split())
+        value_of_label, label_before = label_before, bool(LABEL_CELL.match(flat)) and not TOTAL_LABEL.match(flat)
         if any(APPENDIX_HEADING.match(t) for t in item.text.split("\n")):
             close()
             pieces.append(("heading", [item]))
@@ -143,7 +147,84 @@ def to_table(items: list[WebCell | None]) -> model.Table:
     if header_rows == 1:
         rows, repeats = _header_repeats(rows)
     lines = tuple(l for r in rows for c in r for l in c.lines)
-    return model.build("web", [[(c.text, c.lines, {}) for c in r] for r in rows], header_rows, lines, repeats)
+    placed, repeats = _place_totals(rows, header_rows, repeats)
+    return model.build("web", placed, header_rows, lines, repeats)
+
+
+# A totals row: its label (`Tổng thời gian giải quyết TTHC`, `Tổng cộng`) spans the leading columns,
+# its values (`56 giờ làm việc`, `1.500.000.000`) stand under the columns they belong to.
+TOTAL_LABEL = re.compile(r"^(?:Tổng|TỔNG|Cộng|CỘNG)\b")
+# The shapes of a value, to find the column a totals row's value belongs to: the one whose cells are
+# most often of its shape (a procedure's steps last `04 giờ làm việc`; its fees are `10.000 đồng`).
+VALUE_SHAPES: list[tuple[str, re.Pattern]] = [
+    ("duration", re.compile(rf"^(?:{DURATION.pattern})|^Không\s+(?:tính|quy\s+định)", re.I)),
+    ("number", re.compile(r"^[\d.,]*\d\s*(?:%|\p{Ll}[\p{Ll}/ ]*)?$")),  # `100`, `69,87%`, `95.000.000 đồng/năm`
+]
+
+
+# What opens the next list of a table (`B. LĨNH VỰC DI SẢN VĂN HÓA`, `Quy trình số 02`, `2. Thủ tục …`,
+# `b) Trường hợp …`), or its header: after a totals row's values, a row of its own whose break the page lost.
+NEXT_LIST = re.compile(r"^(?:Quy\s+trình\b|(?:[IVXLC]+|[A-ZĐ]|\d+(?:\.\d+)*)[.)]\s|\p{Ll}\)\s|Số\s+TT\b|STT\b|TT\b|Bước\b)")
+
+
+def _shape(text: str) -> str | None:
+    flat = " ".join(text.split())
+    return next((name for name, pattern in VALUE_SHAPES if pattern.match(flat)), None)
+
+
+def _place_totals(rows: list[list[WebCell]], header_rows: int, repeats: set[int]) -> tuple[list[list], set[int]]:
+    """The rows as model.build takes them, a totals row placed: its label from the first column up to its
+    values, each value under the column most of whose cells share its shape (_profile; the last such, where
+    several do). Where the page lost the row break after the values, the next list that follows them is a
+    row of its own (`… | 03 ngày làm việc | B. LĨNH VỰC DI SẢN VĂN HÓA`); where it showed the empty cells
+    between label and values as a row break, the label's row and the values' are one. Returns the rows and
+    the indices of the header's repeats among them."""
+    width = max(len(r) for r in rows)
+    profile = None
+    out: list[list] = []
+    moved: set[int] = set()
+    k = 0
+    while k < len(rows):
+        index, row = k, rows[k]
+        if index in repeats:
+            moved.add(len(out))
+        k += 1
+        is_total = index >= header_rows and TOTAL_LABEL.match(row[0].text) is not None
+        if (is_total and len(row) == 1 and k < len(rows) and len(rows[k]) < width
+                and _shape(rows[k][0].text) is not None):
+            row = row + rows[k]  # the label's empty cells, shown as a row break (see the module docstring)
+            k += 1
+        plain = [(c.text, c.lines, {}) for c in row]
+        if not is_total or len(row) < 2 or _shape(row[1].text) is None:
+            out.append(plain)
+            continue
+        shapes = [_shape(c.text) for c in row]
+        end = 1
+        while end < len(row) and (shapes[end] is not None or not row[end].text.strip()):
+            end += 1
+        if (end == len(row) == width) or (end < len(row) and not NEXT_LIST.match(row[end].text)):
+            out.append(plain)  # a totals row of every column, or with cells of another kind: as it stands
+            continue
+        if profile is None:
+            profile = _profile(rows[header_rows:], width)
+        values = range(1, end)
+        starts = range(1, width - len(values) + 1)
+        start = max(starts, key=lambda s: (sum(profile[s + v - 1].get(shapes[v], 0.0) for v in values), s))
+        out.append([(row[0].text, row[0].lines, {"col": 0, "col_span": start})]
+                   + [(row[v].text, row[v].lines, {"col": start + v - 1}) for v in values])
+        if end < len(row):
+            out.append(plain[end:])
+    return out, moved
+
+
+def _profile(rows: list[list[WebCell]], width: int) -> list[dict[str, float]]:
+    """Per column, the share of each value shape among the cells of the rows of the table's usual width
+    (the most common; the widest where several are), whose cells stand in their columns one by one."""
+    usual = max(Counter(len(r) for r in rows if len(r) > 1).items(), key=lambda item: (item[1], item[0]),
+                default=(width, 0))[0]
+    full = [r for r in rows if len(r) == usual]
+    return [{name: sum(_shape(r[c].text) == name for r in full) / max(1, len(full)) for name, _ in VALUE_SHAPES}
+            if c < usual else {} for c in range(width)]
 
 
 # A cell of a header printed again that names no role (`Bước thực hiện` over the steps) is short.
