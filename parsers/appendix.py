@@ -447,11 +447,14 @@ def read_appendices(cleaned: Cleaned, outline: Outline) -> list[Appendix]:
 
 # A row whose first filled cell is a group's label: `I. …`, `I` | `TITLE`, or `A` | `TITLE` above Roman groups.
 GROUP_LABEL_TOKEN = re.compile(r"^(?:[IVXLC]+|[A-Z])\s*[.)]?$")
+# The title of one list of a table of several (`Quy trình số 02 2. Quy trình nội bộ giải quyết TTHC: …`,
+# a procedure's workflow among others): alone on its row, the title of the group of rows below it.
+LIST_TITLE = re.compile(r"^Quy\s+trình\s+số\b")
 
 
 def _rows_of_table(table: model.Table, keys: list[str]) -> list[RawRow]:
     """A task table's data rows as raw rows: cells by column key; a row narrower than the header whose
-    first cell is a group's label is a group row."""
+    first cell is a group's label, or a list's title alone on its row, is a group row."""
     out = []
     for index, row in enumerate(table.rows()):
         if index < table.header_rows or not row or all(c.is_header for c in row):
@@ -459,7 +462,8 @@ def _rows_of_table(table: model.Table, keys: list[str]) -> list[RawRow]:
         lines = tuple(l for c in row for l in c.lines)
         filled = [c.text for c in row if c.text.strip()]
         spans_table = len(row) < len(keys) or any(c.col_span > 1 for c in row)
-        if filled and spans_table and _opens_with_group_label(filled[0]):
+        list_title = len(row) == 1 and bool(filled) and LIST_TITLE.match(filled[0]) is not None
+        if filled and spans_table and (_opens_with_group_label(filled[0]) or list_title):
             title = filled[0] if len(filled) == 1 else f"{filled[0].rstrip('.')}. " + " ".join(filled[1:])
             out.append(RawRow(cells={GROUP_ROW: title}, lines=lines, table_row=index))
             continue

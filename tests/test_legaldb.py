@@ -411,3 +411,27 @@ def test_a_totals_row_puts_its_value_under_the_time_column(parsed_pages):
                 continue  # a table of no tasks (a procedure's form: `1 | Cơ sở pháp lý`) gives no rows
             assert any(_norm(r["task"] or "") == label and _norm(r["deadline_text"] or "") == value for r in rows), \
                 (page.name, label, value)
+
+
+LIST_TITLE_CELL = regex.compile(r"^Quy\s+trình\s+số\b")
+
+
+def test_a_list_title_alone_on_its_row_is_the_group_of_the_rows_below(parsed_pages):
+    """A table of several procedures' workflows gives each list a title row (`Quy trình số 02 2. Quy trình
+    nội bộ giải quyết TTHC: …`): the group title of the step rows below it, never a step row of its own."""
+    seen = 0
+    for page in PAGES:
+        doc = parsed_pages[page]
+        rows = doc["appendix_rows"]
+        task_tables = {r["table_id"] for r in rows}
+        titles = [_norm(c["text"]) for c in doc["table_cells"]
+                  if c["table_id"] in task_tables and LIST_TITLE_CELL.match(_norm(c["text"]))]
+        if not titles:
+            continue
+        seen += len(titles)
+        groups = {_norm(r["group_title"] or "") for r in rows}
+        assert all(any(title in group for group in groups) for title in titles), page.name
+        cells = [_norm(text or "") for r in rows for text in (r["task"], r["lead_agency"], r["deadline_text"])]
+        cells += [_norm(other["text"]) for r in rows for other in r["other_cells"]]
+        assert not [text for text in cells if LIST_TITLE_CELL.match(text)], page.name
+    assert seen >= 10
