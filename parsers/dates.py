@@ -31,7 +31,7 @@ from .vocab import roman_to_int
 
 KINDS = frozenset(
     {"date", "before", "month", "quarter", "half", "year", "range", "period", "recurring", "event", "duration",
-     "unknown"}
+     "none", "unknown"}
 )
 
 # Years a plan can speak of. A number outside is a typo or no year at all, and
@@ -194,6 +194,11 @@ EVENT_PATTERNS = [
 DURATION_UNITS = ["ngày làm việc", "giờ làm việc", "ngày", "giờ", "tuần", "tháng", "năm"]
 
 
+# A cell that says no time is set for the step or counted against it (`Không tính thời gian` for the
+# step that hands the result back, `Không quy định`): a statement, not a date the reader failed to read.
+NO_TIME_PHRASES = ["không tính thời gian", "không quy định", "không quy định thời gian", "không xác định thời hạn"]
+
+
 def _words(words) -> str:
     """One alternation of whole words, longest first, spaces as `\\s+`."""
     ordered = sorted(words, key=len, reverse=True)
@@ -203,6 +208,7 @@ def _words(words) -> str:
 RECURRING = re.compile(rf"{WORD_START}(?:{_words(RECURRING_WORDS)})(?!\p{{L}})", re.I)
 EVENT = re.compile(rf"{WORD_START}(?:{'|'.join(EVENT_PATTERNS)})(?!\p{{L}})", re.I)
 DURATION = re.compile(rf"(?<![\p{{L}}\p{{N}}.,/])[0-9]+(?:[.,][0-9]+)?\s*(?:{_words(DURATION_UNITS)})(?!\p{{L}})", re.I)
+NO_TIME = re.compile(rf"^\W*(?:{_words(NO_TIME_PHRASES)})\W*$", re.I)
 
 # What stands right before a group: a joining word, a narrowing word, or both
 # (`trong cuối năm`), up to the group.
@@ -432,6 +438,8 @@ def _read_piece(text: str, shown: str, year: int | None) -> list[tuple[str, str,
         # period in its own right (`Báo cáo Quý IV/2021`); a lone number is not.
         dated = [g for g in groups if not g.atoms[0].bare]
         if not dated:
+            if NO_TIME.match(text):
+                return [("", "none", None, None, raw)]
             duration = DURATION.search(text)
             if duration:
                 return [("", "duration", None, None, raw)]  # the whole cell says it: `Không quá 17 ngày …`

@@ -111,6 +111,20 @@ def test_a_length_of_time_is_a_duration_with_no_date(page, cell):
     assert read(cell, 2025) == [("duration", None, None, "")]
 
 
+# A step for which no time is set or counted, as the same tables say it.
+NO_TIME_CELLS = [
+    ("77dca8a7aeea79a1", "Không tính thời gian"),
+    ("55f3a3d0d7e08b45", "Không quy định"),
+]
+
+
+@pytest.mark.parametrize("page, cell", NO_TIME_CELLS, ids=[c[1] for c in NO_TIME_CELLS])
+def test_no_time_set_is_said_not_unknown(page, cell):
+    assert cell in flat(FIXTURES / "legal-db" / f"{page}.txt"), "the wording must be the document's own"
+    assert read(cell, 2025) == [("none", None, None, "")]
+    assert read(f"{cell} kể từ ngày 01/3/2025", 2025)[0][0] != "none"  # more than the statement: read as a date
+
+
 def test_two_milestones_keep_their_own_raw_text_and_order():
     cell = "- Ban hành Kế hoạch trong tháng 01/2021. - Báo cáo kết quả thực hiện Kế hoạch trong quý IV năm 2021."
     assert milestones(cell, 2021) == [

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import regex as re
 
 from .. import vocab
-from ..dates import DURATION
+from ..dates import DURATION, NO_TIME
 from ..records import Line
 from . import model, roles
 
@@ -157,7 +157,7 @@ TOTAL_LABEL = re.compile(r"^(?:Tổng|TỔNG|Cộng|CỘNG)\b")
 # The shapes of a value, to find the column a totals row's value belongs to: the one whose cells are
 # most often of its shape (a procedure's steps last `04 giờ làm việc`; its fees are `10.000 đồng`).
 VALUE_SHAPES: list[tuple[str, re.Pattern]] = [
-    ("duration", re.compile(rf"^(?:{DURATION.pattern})|^Không\s+(?:tính|quy\s+định)", re.I)),
+    ("duration", re.compile(rf"^(?:{DURATION.pattern})|{NO_TIME.pattern}", re.I)),
     ("number", re.compile(r"^[\d.,]*\d\s*(?:%|\p{Ll}[\p{Ll}/ ]*)?$")),  # `100`, `69,87%`, `95.000.000 đồng/năm`
 ]
 
