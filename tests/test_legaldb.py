@@ -435,3 +435,18 @@ def test_a_list_title_alone_on_its_row_is_the_group_of_the_rows_below(parsed_pag
         cells += [_norm(other["text"]) for r in rows for other in r["other_cells"]]
         assert not [text for text in cells if LIST_TITLE_CELL.match(text)], page.name
     assert seen >= 10
+
+
+def test_no_task_row_is_the_header_printed_again(parsed_pages):
+    """A header printed again above a list, whatever its width of words (`Mức độ Dịch vụ công`), is a
+    header row: no appendix row reads two or more of its table's header cells as its task, lead or deadline."""
+    for page in PAGES:
+        doc = parsed_pages[page]
+        header = {}
+        for c in doc["table_cells"]:
+            if c["is_header"]:
+                header.setdefault(c["table_id"], set()).add(_norm(c["text"]))
+        for row in doc["appendix_rows"]:
+            named = [text for text in (row["task"], row["lead_agency"], row["deadline_text"])
+                     if text and _norm(text) in header.get(row["table_id"], ())]
+            assert len(named) < 2, (page.name, row["row_id"], named)

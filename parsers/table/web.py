@@ -239,18 +239,22 @@ def _header_repeats(rows: list[list[WebCell]]) -> tuple[list[list[WebCell]], set
     | …). Returns the rows, so cut, and the indices of the repeats."""
     width = len(rows[0])
     named = {roles.header_role(c.text) for c in rows[0]} - {None}
+    own = [roles.fold(c.text) for c in rows[0]]
     out, repeats = [rows[0]], set()
     for row in rows[1:]:
-        if len(row) > width and _repeats_header(row[-width:], named):
+        if len(row) > width and _repeats_header(row[-width:], named, own):
             out.append(row[:-width])
             row = row[-width:]
-        if len(row) == width and _repeats_header(row, named):
+        if len(row) == width and _repeats_header(row, named, own):
             repeats.add(len(out))
         out.append(row)
     return out, repeats
 
 
-def _repeats_header(cells: list[WebCell], named: set[str]) -> bool:
+def _repeats_header(cells: list[WebCell], named: set[str], own: list[str]) -> bool:
+    """Do these cells name two or more of the header's columns, every other cell short or the header's
+    own words in its place (`Mức độ Dịch vụ công`)?"""
     found = [roles.header_role(c.text) for c in cells]
     return (len(set(found) & named) >= 2
-            and all(r is not None or len(c.text.split()) <= REPEAT_CELL_MAX_WORDS for r, c in zip(found, cells)))
+            and all(r is not None or len(c.text.split()) <= REPEAT_CELL_MAX_WORDS or roles.fold(c.text) == mine
+                    for r, c, mine in zip(found, cells, own)))
