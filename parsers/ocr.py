@@ -41,9 +41,12 @@ OCR_DPI = 200
 TESSERACT = "tesseract"
 LANGUAGE = "vie"
 DIGITS_LANGUAGE = "eng"  # Debian's tesseract-ocr package brings it
+# Digits alone, read with the English model, not the Vietnamese one: limited to digits it reads a hand's
+# `4` and `1` where the Vietnamese model drops them, and a row number's `2` the other reads as `3`.
+DIGITS_CONFIG = ("-l", DIGITS_LANGUAGE, "-c", "tessedit_char_whitelist=0123456789")
 PACKAGES = "tesseract-ocr tesseract-ocr-vie"  # the Debian packages that give TESSERACT and LANGUAGE
 # Bumped when what the cache holds would change (rendering, deskew, table finding, Tesseract's options).
-OCR_CACHE_VERSION = "12"
+OCR_CACHE_VERSION = "13"
 # Where set, this folder caches OCR for every run (one cache for many output folders).
 CACHE_ENV = "PLAN_OCR_CACHE"
 
@@ -71,6 +74,12 @@ MAX_SKEW_DEGREES = 5.0
 
 # Pixels a cell is cut inside its rules' centre lines (at OCR_DPI, about 0.8 mm).
 CELL_INSET = 6
+# A table's row-number column (`TT`, `STT`) is narrow: a cell no wider than this share of its table,
+# read as a few marks, is read again for digits alone, where the Vietnamese model reads a `1` as `|`
+# or a `2` as `3`. Marks a lone `1` is read as, where even the digits' reading finds nothing.
+NUMBER_COLUMN_SHARE = 0.09
+NUMBER_CELL_MARKS = 3
+ONE_LOOKALIKES = frozenset({"|", "]", "[", "!"})  # not `I`: a group's Roman numeral stands in that column too
 
 # Images: a file whose resolution is not recorded is taken as an A4 page
 # (the documents' paper) scanned across its width (portrait) or height.
@@ -221,7 +230,7 @@ def _run(path: str, sha256: str, numbers: list[int], images, cache, dpi: int, wo
         for number, image, width, height in _only(images(), set(todo)):
             prepared, cells, skew, tables = prepare(image)
             png = _png(prepared)
-            cell_pngs = [(_png(im), x, y) for im, x, y in cells]
+            cell_pngs = [(_png(im), x, y, narrow) for im, x, y, narrow in cells]
             del image, prepared, cells
             future = pool.submit(read_page, png, cell_pngs, dpi, path)
             pending[number] = (future, width, height, 72 / dpi, skew, tables)
@@ -247,7 +256,7 @@ def _png(image) -> bytes:
     return buffer.getvalue()
 
 
-def read_page(png: bytes, cells: list[tuple[bytes, int, int]], dpi: int, path: str) -> tuple[Word, ...]:
+def read_page(png: bytes, cells: list[tuple[bytes, int, int, bool]], dpi: int, path: str) -> tuple[Word, ...]:
     """A page's words: the page read as a whole (its tables cut out), then each table cell as one block of text."""
     words = list(ocr_slots.reread(png, tesseract_words(png, dpi, path),
                                   lambda image: _read_digits(image, path), lambda image: _read_chars(image, path)))
@@ -258,8 +267,13 @@ def read_page(png: bytes, cells: list[tuple[bytes, int, int]], dpi: int, path: s
         empty = [i for i in range(len(cells)) if i not in found]
         if empty:
             found.update(_read_cells(cells, empty, dpi, path, psm="7"))
+        numbers = [i for i, cell_words in found.items() if cells[i][3] and _may_be_number(cell_words)]
+        if numbers:
+            digits = _read_cells(cells, numbers, dpi, path, psm="7", config=DIGITS_CONFIG)
+            for i in numbers:
+                found[i] = _as_number(found[i], digits.get(i, []))
         for i, cell_words in sorted(found.items()):
-            _png_bytes, x, y = cells[i]
+            _png_bytes, x, y, _narrow = cells[i]
             for w in cell_words:
                 # A negative key: no cell line shares its name with a line of the page.
                 words.append(Word(w.text, w.conf, w.x0 + x, w.top + y, w.x1 + x, w.bottom + y,
@@ -267,7 +281,26 @@ def read_page(png: bytes, cells: list[tuple[bytes, int, int]], dpi: int, path: s
     return tuple(words)
 
 
-def _read_cells(cells, indices, dpi: int, path: str, psm: str) -> dict[int, list[Word]]:
+def _may_be_number(words: list[Word]) -> bool:
+    """Are a narrow cell's words a few marks and no letter (`|`, `3`): a row's number, maybe misread?"""
+    text = "".join(w.text for w in words)
+    return 0 < len(text) <= NUMBER_CELL_MARKS and not any(ch.isalpha() for ch in text)
+
+
+def _as_number(words: list[Word], digits: list[Word]) -> list[Word]:
+    """A narrow cell's words, given what the digits' reading found in it: those digits as one word, or `1`
+    for a lone mark a `1` looks like where it found none; the words as read where neither holds."""
+    text, read = "".join(w.text for w in words), "".join(w.text for w in digits)
+    if not read.isdigit():
+        read = "1" if text in ONE_LOOKALIKES else ""
+    if not read or read == text:
+        return words
+    first, last = words[0], words[-1]
+    return [Word(read, min(w.conf for w in words), first.x0, min(w.top for w in words), last.x1,
+                 max(w.bottom for w in words), first.line_key)]
+
+
+def _read_cells(cells, indices, dpi: int, path: str, psm: str, config: tuple[str, ...] = ()) -> dict[int, list[Word]]:
     """One Tesseract process reads the given cells (one image each, through a list file); words by cell."""
     indices = list(indices)
     found: dict[int, list[Word]] = {}
@@ -279,16 +312,18 @@ def _read_cells(cells, indices, dpi: int, path: str, psm: str) -> dict[int, list
             names.append(str(name))
         listing = Path(tmp) / "cells.txt"
         listing.write_text("\n".join(names) + "\n", encoding="utf-8")
-        for w in tesseract_words(str(listing), dpi, path, psm=psm):
+        for w in tesseract_words(str(listing), dpi, path, psm=psm, config=config):
             found.setdefault(indices[w.line_key // 10**9 - 1], []).append(w)
     return found
 
 
-def tesseract_words(image: bytes | str, dpi: int, path: str, psm: str = "3"):
-    """Run Tesseract on a page image (bytes) or a list file of images (a path); its words."""
+def tesseract_words(image: bytes | str, dpi: int, path: str, psm: str = "3", config: tuple[str, ...] = ()):
+    """Run Tesseract on a page image (bytes) or a list file of images (a path); its words. `config`: other
+    options (the model and characters: DIGITS_CONFIG), in place of the Vietnamese model."""
     source, data = ("stdin", image) if isinstance(image, bytes) else (image, None)
+    options = list(config) or ["-l", LANGUAGE]
     try:
-        proc = _tesseract([source, "stdout", "-l", LANGUAGE, "--dpi", str(dpi), "--psm", psm, "tsv"], data, timeout=600)
+        proc = _tesseract([source, "stdout", *options, "--dpi", str(dpi), "--psm", psm, "tsv"], data, timeout=600)
     except FileNotFoundError:
         raise OcrUnavailable(path, f"a scan, and OCR needs Tesseract, which is not installed: apt-get install {PACKAGES}") from None
     except subprocess.TimeoutExpired:
@@ -314,9 +349,7 @@ def _tesseract_text(image, path: str, args: list[str]) -> str:
 
 
 def _read_digits(image, path: str) -> str:
-    # The English model, not the Vietnamese one: limited to digits it reads a
-    # hand's `4` and `1` where the Vietnamese model drops them.
-    return _tesseract_text(image, path, ["-l", DIGITS_LANGUAGE, "--psm", "7", "-c", "tessedit_char_whitelist=0123456789"]).strip()
+    return _tesseract_text(image, path, [*DIGITS_CONFIG, "--psm", "7"]).strip()
 
 
 def _read_chars(image, path: str) -> list[tuple[str, int, int]]:
@@ -349,7 +382,8 @@ def prepare(image):
     """The page made ready for Tesseract: the page image, its tables' cells, the angle, the tables.
 
     The image is cleaned and straightened. Each ruled table is cut out of the
-    page image and its cells are handed over one by one (image, left, top):
+    page image and its cells are handed over one by one (image, left, top, in a
+    narrow column that may number the rows):
     read with the page, a table's short cell lines at uneven heights are
     joined into wrong lines and words, and its rules read as `|` and `I`.
     """
@@ -374,14 +408,16 @@ def prepare(image):
         clean[cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7))) > 0] = paper
         grey = grey.copy()
         for table in tables:
+            table_width = table["xs"][-1] - table["xs"][0]
             for x0, top, x1, bottom in _cell_boxes(table).values():
+                narrow = x1 - x0 <= NUMBER_COLUMN_SHARE * table_width
                 # Inside the rules' centres by a rule's width: a rule bent or thickened
                 # by the scan leaves no stroke at the cell's edge to read as `|`.
                 x0, top, x1, bottom = x0 + CELL_INSET, top + CELL_INSET, x1 - CELL_INSET, bottom - CELL_INSET
                 crop = clean[top:bottom, x0:x1]
                 if crop.size and (crop < 128).any():
                     framed = cv2.copyMakeBorder(crop, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=paper)
-                    cells.append((Image.fromarray(framed), x0 - 12, top - 12))
+                    cells.append((Image.fromarray(framed), x0 - 12, top - 12, narrow))
             xs, ys = table["xs"], table["ys"]
             grey[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1] = paper
     return Image.fromarray(grey), cells, skew, tables
