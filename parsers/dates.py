@@ -186,6 +186,7 @@ EVENT_PATTERNS = [
     r"đột\s+xuất",  # ad hoc
     r"theo\s+(?:kế\s+hoạch|chỉ\s+đạo|yêu\s+cầu|hướng\s+dẫn|quyết\s+định|nghị\s+quyết|"
     r"thời\s+gian|tiến\s+độ|lộ\s+trình|văn\s+bản|thông\s+báo|đề\s+nghị)",  # Theo kế hoạch của cấp trên
+    r"trong\s+thời\s+gian(?=\s+\p{L})",  # Trong thời gian thông báo tuyển dụng …; not `trong thời gian 05 ngày`
 ]
 
 
@@ -209,6 +210,16 @@ RECURRING = re.compile(rf"{WORD_START}(?:{_words(RECURRING_WORDS)})(?!\p{{L}})",
 EVENT = re.compile(rf"{WORD_START}(?:{'|'.join(EVENT_PATTERNS)})(?!\p{{L}})", re.I)
 DURATION = re.compile(rf"(?<![\p{{L}}\p{{N}}.,/])[0-9]+(?:[.,][0-9]+)?\s*(?:{_words(DURATION_UNITS)})(?!\p{{L}})", re.I)
 NO_TIME = re.compile(rf"^\W*(?:{_words(NO_TIME_PHRASES)})\W*$", re.I)
+# A column's header that gives the unit of its numbers (`Thời gian thực hiện (ngày làm việc)`), and a
+# cell of that column that is a number alone (`0,5`, `8,25`): a length of time in that unit.
+HEADER_UNIT = re.compile(rf"\(\s*(?P<unit>{_words(DURATION_UNITS)})\s*\)", re.I)
+BARE_NUMBER = re.compile(r"^[0-9]+(?:[.,][0-9]+)?$")
+
+
+def header_unit(header: str) -> str | None:
+    """The unit of time a column's header gives its numbers in, or None."""
+    m = HEADER_UNIT.search(header)
+    return " ".join(m.group("unit").lower().split()) if m else None
 
 # What stands right before a group: a joining word, a narrowing word, or both
 # (`trong cuối năm`), up to the group.
@@ -248,7 +259,7 @@ class Milestone:
     raw: str  # the part of the cell text this milestone came from
 
 
-def milestones(text: str, plan_year: int | None = None) -> list[Milestone]:
+def milestones(text: str, plan_year: int | None = None, unit: str | None = None) -> list[Milestone]:
     """The milestones of one deadline cell, in the order the cell gives them.
 
     `plan_year` is the year of the plan; a period without a year (`Quý II`,
@@ -258,12 +269,16 @@ def milestones(text: str, plan_year: int | None = None) -> list[Milestone]:
     a `before` milestone has only an end. An impossible date (`31/02/2021`,
     `29/02/2021`, a two-digit year) makes the milestone `unknown`, and so does
     wording this module does not know. Never raises; empty text gives [].
+    `unit`: the unit of time the cell's column gives its numbers in (header_unit): a number alone is then
+    a duration.
     """
     if not isinstance(text, str):
         return []
     shown = " ".join(unicodedata.normalize("NFC", text).translate(_DROP_INVISIBLE).split())
     if not ALNUM.search(shown):
         return []
+    if unit and BARE_NUMBER.match(shown):
+        return [Milestone(1, "", "duration", None, None, shown)]
     parsed = shown.translate(_FOR_PARSING)
     year = plan_year if isinstance(plan_year, int) and FIRST_YEAR <= plan_year <= LAST_YEAR else None
     found: list[Milestone] = []

@@ -13,7 +13,8 @@ from dataclasses import replace
 from .agencies import agency_id, agency_rows
 from .appendix import split_agencies
 from .citations import conflicting_numbers, find_citations
-from .dates import milestones
+from .dates import header_unit, milestones
+from .table.roles import role_of
 from .targets import find_targets
 
 # Outline nodes that stand for appendix rows; their words are read from the rows.
@@ -42,12 +43,15 @@ def normalise(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
     out["appendix_rows"] = rows
     out["agencies"] = agency_rows(names)
 
+    # A deadline column whose header gives the unit of its numbers (`Thời gian (ngày làm việc)`).
+    units = {c["table_id"]: unit for c in tables.get("table_cells", [])
+             if c["is_header"] and (unit := header_unit(c["text"])) and role_of(c["text"]) == "deadline"}
     out["milestones"] = []
     warnings = list(tables["warnings"])
     for row in rows:
         if not row["deadline_text"]:
             continue
-        for m in milestones(row["deadline_text"], plan_year):
+        for m in milestones(row["deadline_text"], plan_year, units.get(row["table_id"])):
             out["milestones"].append({"doc_id": doc_id, "row_id": row["row_id"], "seq": m.seq, "action": m.action,
                                       "kind": m.kind, "start": m.start, "end": m.end, "raw": m.raw})
             if m.kind == "unknown":

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.dates import KINDS, Milestone, milestones, to_json_lines
+from parsers.dates import KINDS, Milestone, header_unit, milestones, to_json_lines
 
 from .conftest import FIXTURES, KNOWN_TXT
 
@@ -123,6 +123,31 @@ def test_no_time_set_is_said_not_unknown(page, cell):
     assert cell in flat(FIXTURES / "legal-db" / f"{page}.txt"), "the wording must be the document's own"
     assert read(cell, 2025) == [("none", None, None, "")]
     assert read(f"{cell} kể từ ngày 01/3/2025", 2025)[0][0] != "none"  # more than the statement: read as a date
+
+
+def test_during_an_event_is_an_event_and_during_a_length_of_time_a_duration():
+    cell = "Trong thời gian thông báo tuyển dụng của cơ quan có thẩm quyền tuyển dụng"
+    assert cell in flat(FIXTURES / "legal-db" / "77dca8a7aeea79a1.txt"), "the wording must be the document's own"
+    assert read(cell, 2025) == [("event", None, None, "")]
+    assert read("Trong thời gian 05 ngày làm việc", 2025) == [("duration", None, None, "")]
+
+
+def test_a_number_alone_is_a_duration_in_the_unit_its_column_header_gives():
+    """A procedure's table gives its steps' times as numbers under `Thời gian thực hiện (ngày làm việc)`."""
+    page = flat(FIXTURES / "legal-db" / "a0079a10826a1d45.txt")
+    for header in ("Thời gian thực hiện (ngày làm việc)", "Thời gian (ngày làm việc)"):
+        assert header in page
+        assert header_unit(header) == "ngày làm việc"
+    assert header_unit("Thời gian thực hiện") is None and header_unit("Kinh phí (triệu đồng)") is None
+    for cell in ("0,25", "8,25", "2"):
+        assert f" {cell} " in page
+        assert read_with_unit(cell, "ngày làm việc") == [("duration", None, None, "")]
+        assert read(cell, 2025)[0][0] == "unknown"  # no unit given: a number alone says nothing
+    assert read_with_unit("Quý I/2025", "ngày làm việc")[0][0] == "quarter"  # only a number alone takes it
+
+
+def read_with_unit(text: str, unit: str) -> list[tuple]:
+    return [(m.kind, m.start, m.end, m.action) for m in milestones(text, 2025, unit)]
 
 
 def test_two_milestones_keep_their_own_raw_text_and_order():
