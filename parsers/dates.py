@@ -30,8 +30,8 @@ import regex as re
 from .vocab import roman_to_int
 
 KINDS = frozenset(
-    {"date", "before", "month", "quarter", "half", "year", "range", "period", "recurring", "event", "duration",
-     "none", "unknown"}
+    {"date", "before", "from", "month", "quarter", "half", "year", "range", "period", "recurring", "event",
+     "duration", "none", "unknown"}
 )
 
 # Years a plan can speak of. A number outside is a typo or no year at all, and
@@ -534,9 +534,8 @@ def _member(atoms: list[_Atom], role: str, year: int | None) -> tuple[str, date 
     except ValueError:
         return UNKNOWN
     if len(atoms) == 1:
-        if role == "from":
-            return UNKNOWN  # `từ tháng 3/2021` and no end: an open span
-        kind = KIND_OF_UNIT[atoms[0].unit]
+        # `từ tháng 3/2021` and no end: a span open at its end, from the period's first day
+        kind = "from" if role == "from" else KIND_OF_UNIT[atoms[0].unit]
     else:
         if role in ("before", "by"):
             return UNKNOWN  # a deadline on a span has no one reading either
@@ -552,6 +551,8 @@ def _member(atoms: list[_Atom], role: str, year: int | None) -> tuple[str, date 
         return kind, None, first if atoms[0].unit == "day" else first - timedelta(days=1)
     if role == "by":
         return kind, None, last
+    if kind == "from":
+        return kind, first, None
     return kind, first, last
 
 

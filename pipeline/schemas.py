@@ -174,9 +174,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("row_id", STR, "The appendix row (`appendix_rows.row_id`)."),
         col("seq", INT, "1-based order within the cell."),
         col("action", STR, "The words before the period (Ban hành Kế hoạch); empty when none."),
-        col("kind", STR, "date, before, month, quarter, half, year, range, period, recurring, event, duration (how long a step may take: `07 ngày làm việc`), none (the cell says no time is set or counted: `Không tính thời gian`, `Không quy định`) or unknown."),
+        col("kind", STR, "date, before, from (a span open at its end: `từ năm 2026`), month, quarter, half, year, range, period, recurring, event, duration (how long a step may take: `07 ngày làm việc`), none (the cell says no time is set or counted: `Không tính thời gian`, `Không quy định`) or unknown."),
         col("start", DATE, "First day of the period (inclusive); null for before, event, duration, none and unknown."),
-        col("end", DATE, "Last day of the period (inclusive); null for event, duration, none and unknown."),
+        col("end", DATE, "Last day of the period (inclusive); null for from, event, duration, none and unknown."),
         col("raw", STR, "The words the milestone was read from."),
     ),
     "citations": table(
