@@ -575,7 +575,8 @@ def _candidates(body: _Body, roles: tuple[str, ...]) -> tuple[list[tuple[int, in
     tails: dict[tuple, bool] = {}  # (word before the last or None, last word) -> ends on a word that leads on
     cue_patterns = list(CUES.values())
     no_cues = [0] * len(CUES)
-    found_in = _cue_spans(body.words, cue_patterns)
+    texts = [" ".join(words) for words in body.words]
+    found_in = _cue_spans(texts, cue_patterns)
     forms = [ROLE_FORMS.get(role) for role in roles]
     has_forms = any(form is not None for form in forms)
     p_line, p_start, p_end, p_text, p_width, p_shape, p_opening = [], [], [], [], [], [], []
@@ -585,7 +586,7 @@ def _candidates(body: _Body, roles: tuple[str, ...]) -> tuple[list[tuple[int, in
     units, space, per = body.units, *_space_and_per(body.measure)
     for i, words in enumerate(body.words):
         n = len(words)
-        text = " ".join(words)
+        text = texts[i]
         offsets = list(accumulate((len(w) + 1 for w in words), initial=0))  # word k starts at offsets[k]
         line_tokens = []
         for w in words:
@@ -672,10 +673,10 @@ def _candidates(body: _Body, roles: tuple[str, ...]) -> tuple[list[tuple[int, in
 LINE_SEPARATOR = "\x00"
 
 
-def _cue_spans(lines: list[list[str]], patterns: list[re.Pattern]) -> list[list[list[tuple[int, int]]] | None]:
-    """Per line (its words joined by single spaces), each cue's matches as spans in the line; None: no cue.
-    Each pattern runs once over the whole table rather than once per line: a call costs more than a line's text."""
-    texts = [" ".join(words) for words in lines]
+def _cue_spans(texts: list[str], patterns: list[re.Pattern]) -> list[list[list[tuple[int, int]]] | None]:
+    """Per line's text (its words joined by single spaces), each cue's matches as spans in the line; None: no
+    cue. Each pattern runs once over the whole table rather than once per line: a call costs more than a
+    line's text."""
     line_starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
     whole = LINE_SEPARATOR.join(texts)
     found: list[list[list[tuple[int, int]]] | None] = [None] * len(texts)
