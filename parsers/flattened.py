@@ -530,7 +530,12 @@ def _most_agreed(bounds: list[tuple[float, float]]) -> tuple[float, float, int]:
 @dataclass(slots=True)
 class _Pieces:
     """The pieces the search may place (words [start, end) of a line), every node's one after another,
-    and what the kernels read of them. Node k's pieces are [starts[k], starts[k + 1])."""
+    and what the kernels read of them. Node k's pieces are [starts[k], starts[k + 1]).
+
+    A slot is a word's place in the table: line i's words hold slots line_slot[i] … line_slot[i] + n - 1,
+    and slot line_slot[i] + n stands for the line's end. A piece runs from the slot of its first word to
+    the slot past its last, so what its words add up to (width, tokens, characters) is the difference of a
+    running total at those two slots."""
 
     line: list[int]
     start: list[int]
@@ -539,132 +544,166 @@ class _Pieces:
     width: list[float]  # under the body's measure
     shape: list[int]  # index in SHAPE_NAMES
     opening: list[int]  # index in OPENING_NAMES
-    tokens: list[list[int]]  # token ids: its words' (WORD), then `<cue>` for each cue found
     number: list[int]  # its leading number label; -1: none
     open_end: list[bool]  # it ends on a word that leads on
     end_node: list[int]
     starts: list[int]
     names: list[str]  # token id -> token
     node_item: list[bool]  # [node] -> its first words open an item (ITEM_OPENING)
-    token_ids: np.ndarray  # every piece's token ids, one after another
+    token_ids: np.ndarray  # every piece's token ids (its words', then `<cue>` for each cue found), one after another
     token_starts: np.ndarray  # [piece] -> its first in `token_ids`; [piece + 1]: past its last
     cues: np.ndarray  # [piece, cue] -> times seen (at most CUE_CAP)
     shapes: np.ndarray
     openings: np.ndarray
     off_form: np.ndarray  # [piece, column] -> not of the column's form (ROLE_FORMS)
+    node_slot: np.ndarray  # [node] -> the slot of its first word
+    first_slot: np.ndarray  # [piece] -> the slot of its first word
+    end_slot: np.ndarray  # [piece] -> the slot past its last word
     graph: "_Graph | None" = None  # rebuilt when the measure changes (_graph)
+
+
+def _running(values, dtype=np.int64) -> np.ndarray:
+    """The running totals before each value and after the last: [0, v0, v0 + v1, …]."""
+    return np.fromiter(accumulate(values, initial=0), dtype)
 
 
 def _candidates(body: _Body, roles: tuple[str, ...]) -> tuple[list[tuple[int, int]], _Pieces]:
     """The search's nodes (line, word index) and the pieces that begin at each.
 
-    What a piece's regexes read is read once where pieces share it: how a
-    piece opens depends on its first two words (and whether more follow),
-    whether it ends on a word that leads on on its last two; what it opens
-    with is read on the longest piece of its node, and only where that match
-    runs past a shorter piece's end is the shorter one read again (no opening
-    pattern looks at the end of the text); and a cue's matches are those of
-    the whole line that lie inside the piece, read again only where one
-    straddles the piece's edge (no cue pattern looks at the ends either)."""
+    Where each piece starts and ends, its width, its tokens and its cues are
+    array arithmetic over the slots (_Pieces). What a piece's regexes read is
+    read once where pieces share it: how a piece opens depends on its first
+    two words (and whether more follow), whether it ends on a word that leads
+    on on its last two; what it opens with is read on the longest piece of
+    its node, and only where that match runs past a shorter piece's end is
+    the shorter one read again (no opening pattern looks at the end of the
+    text); and a cue's matches are found once in the whole table, a piece's
+    being those inside it, read again only where one straddles the piece's
+    edge (no cue pattern looks at the ends either)."""
     nodes = [(i, a) for i, b in enumerate(body.bounds) for a in b[:-1]] + [(len(body.lines), 0)]
-    first_node = list(accumulate((len(b) - 1 for b in body.bounds), initial=0))
-    n_lines, last = len(body.lines), len(nodes) - 1
+    n_lines = len(body.lines)
     vocab = {f"<{cue}>": k for k, cue in enumerate(CUES)}  # a cue as a word among its piece's words (_estimate)
     word_tokens: dict[str, list[int]] = {}
+    for words in body.words:
+        for w in words:
+            if w not in word_tokens:
+                word_tokens[w] = [vocab[t] if t in vocab else vocab.setdefault(t, len(vocab))
+                                  for t in ("0" if x.isdigit() else x.lower() for x in WORD.findall(w))]
+    # The lines' text joined by LINE_SEPARATOR: a piece is a stretch of it.
+    whole = LINE_SEPARATOR.join(" ".join(words) for words in body.words)
+    slot_word = [w for words in body.words for w in chain(words, (None,))]
+    # Before each slot: the characters of `whole` (each word and the space or separator after it), the tokens.
+    slot_char = _running(0 if w is None else len(w) + 1 for w in slot_word)
+    slot_token = _running(0 if w is None else len(word_tokens[w]) for w in slot_word)
+    tokens = np.fromiter(chain.from_iterable(word_tokens[w] for w in slot_word if w is not None), np.int64)
+
+    per_line = np.array([len(b) - 1 for b in body.bounds], np.int64)  # each line's nodes
+    line_slot = _running(len(words) + 1 for words in body.words)
+    bound_word = np.fromiter(chain.from_iterable(body.bounds), np.int64)  # each line's bounds, one after another
+    first_bound = _running((per_line + 1).tolist())
+    first_node = _running(per_line.tolist())
+    n_nodes = int(first_node[-1])
+    node_line = np.repeat(np.arange(n_lines), per_line)
+    node_bound = first_bound[node_line] + np.arange(n_nodes) - first_node[node_line]  # the node's bound in bound_word
+    node_slot = line_slot[node_line] + bound_word[node_bound]
+
+    # A node's pieces end at each later bound of its line, in order.
+    count = first_bound[node_line + 1] - 1 - node_bound
+    starts = _running(count.tolist())
+    piece_node = np.repeat(np.arange(n_nodes), count)
+    end_bound = node_bound[piece_node] + 1 + np.arange(int(starts[-1])) - starts[piece_node]
+    line, start, end = node_line[piece_node], bound_word[node_bound[piece_node]], bound_word[end_bound]
+    first_slot = node_slot[piece_node]
+    end_slot = line_slot[line] + end
+    begin, stop = slot_char[first_slot], slot_char[end_slot] - 1  # the piece in `whole`
+    begin_l, stop_l = begin.tolist(), stop.tolist()
+    text = [whole[s:e] for s, e in zip(begin_l, stop_l)]
+
+    node_item, node_opening, node_opening_end = [], [], []  # per node; of its longest piece, to its line's end
+    other = OPENING_NAMES.index("other")
+    for s, e in zip(slot_char[node_slot].tolist(), (slot_char[line_slot[node_line + 1] - 1] - 1).tolist()):
+        rest = whole[s:e]
+        node_item.append(bool(ITEM_OPENING.match(rest)))  # reads no further than the first two words
+        m = OPENING_PATTERN.match(rest)
+        node_opening.append(OPENING_NAMES.index(m.lastgroup) if m else other)
+        node_opening_end.append(m.end() if m else -1)
+    opening_end = np.array(node_opening_end, np.int64)[piece_node]
+    opening = np.array(node_opening, np.int64)[piece_node]
+    for g in np.flatnonzero(opening_end > stop - begin).tolist():  # the node's match runs past this piece's end
+        opening[g] = OPENING_NAMES.index(_first_branch(OPENING_PATTERN, text[g]))
+
+    shape_index = {name: k for k, name in enumerate(SHAPE_NAMES)}
     heads: dict[tuple, tuple[int, int]] = {}  # (first word, second or None, more follow) -> (shape, number label)
     tails: dict[tuple, bool] = {}  # (word before the last or None, last word) -> ends on a word that leads on
-    cue_patterns = list(CUES.values())
-    no_cues = [0] * len(CUES)
-    texts = [" ".join(words) for words in body.words]
-    found_in = _cue_spans(texts, cue_patterns)
-    forms = [ROLE_FORMS.get(role) for role in roles]
-    has_forms = any(form is not None for form in forms)
-    p_line, p_start, p_end, p_text, p_width, p_shape, p_opening = [], [], [], [], [], [], []
-    p_tokens, p_number, p_open_end, p_end_node, p_cues, p_off_form, starts, node_item = [], [], [], [], [], [], [0], []
-    shape_index = {name: k for k, name in enumerate(SHAPE_NAMES)}
-    opening_index = {name: k for k, name in enumerate(OPENING_NAMES)}
-    units, space, per = body.units, *_space_and_per(body.measure)
-    for i, words in enumerate(body.words):
-        n = len(words)
-        text = texts[i]
-        offsets = list(accumulate((len(w) + 1 for w in words), initial=0))  # word k starts at offsets[k]
-        line_tokens = []
-        for w in words:
-            ids = word_tokens.get(w)
-            if ids is None:
-                ids = word_tokens[w] = [vocab[t] if t in vocab else vocab.setdefault(t, len(vocab))
-                                        for t in ("0" if x.isdigit() else x.lower() for x in WORD.findall(w))]
-            line_tokens.append(ids)
-        token_before = list(accumulate(map(len, line_tokens), initial=0))
-        flat_tokens = [t for ids in line_tokens for t in ids]
-        found = found_in[i]
-        any_cue = found is not None
-        before = units[i]
-        bounds = body.bounds[i]
-        for k, a in enumerate(bounds[:-1]):
-            node_item.append(bool(ITEM_OPENING.match(" ".join(words[a:a + 2]))))
-            begin = offsets[a]
-            longest = OPENING_PATTERN.match(text[begin:])  # the node's longest piece: to the line's end
-            for k2 in range(k + 1, len(bounds)):
-                b = bounds[k2]
-                stop = offsets[b] - 1
-                piece = text[begin:stop]
-                head = (words[a], words[a + 1] if b > a + 1 else None, b > a + 2)
-                got = heads.get(head)
-                if got is None:
-                    number = NUMBER_LABEL.match(piece)
-                    got = heads[head] = (shape_index[_first_branch(SHAPE_PATTERN, piece)],
-                                         int(number.group("n")) if number else -1)
-                tail = (words[b - 2] if b - 2 >= a else None, words[b - 1])
-                open_end = tails.get(tail)
-                if open_end is None:
-                    open_end = tails[tail] = bool(CONNECTIVE_END.search(piece))
-                if longest is None:
-                    opening = "other"
-                elif longest.end() <= stop - begin:
-                    opening = longest.lastgroup
-                else:
-                    opening = _first_branch(OPENING_PATTERN, piece)
-                cues, cue_tokens = no_cues, []
-                if any_cue:
-                    cues = []
-                    for p, spans in zip(cue_patterns, found):
-                        inside = 0
-                        for s, e in spans:
-                            if s < begin < e or s < stop < e:  # a match across the piece's edge: read the piece itself
-                                inside = len(p.findall(piece))
-                                break
-                            if s >= begin and e <= stop:
-                                inside += 1
-                        cues.append(min(CUE_CAP, inside))
-                    cue_tokens = [c for c, times in enumerate(cues) for _ in range(times)]
-                p_line.append(i)
-                p_start.append(a)
-                p_end.append(b)
-                p_text.append(piece)
-                p_width.append((before[b] - before[a] + (b - a - 1) * space) / per)
-                p_shape.append(got[0])
-                p_number.append(got[1])
-                p_opening.append(opening_index[opening])
-                p_open_end.append(open_end)
-                p_end_node.append(first_node[i] + k2 if b < n else first_node[i + 1] if i + 1 < n_lines else last)
-                p_cues.append(cues)
-                p_tokens.append(flat_tokens[token_before[a]:token_before[b]] + cue_tokens)
-                if has_forms:  # a form is one label (`12`, `IV.`): never a piece of three words or more
-                    p_off_form.append([form is not None and (b - a > 2 or not form.match(piece)) for form in forms])
-            starts.append(len(p_line))
-    count = len(p_line)
+    shape, number, open_end = [], [], []
+    for piece, a, b in zip(text, first_slot.tolist(), end_slot.tolist()):
+        head = (slot_word[a], slot_word[a + 1] if b > a + 1 else None, b > a + 2)
+        got = heads.get(head)
+        if got is None:
+            label = NUMBER_LABEL.match(piece)
+            got = heads[head] = (shape_index[_first_branch(SHAPE_PATTERN, piece)], int(label.group("n")) if label else -1)
+        shape.append(got[0])
+        number.append(got[1])
+        tail = (slot_word[b - 2] if b - 2 >= a else None, slot_word[b - 1])
+        ends_open = tails.get(tail)
+        if ends_open is None:
+            ends_open = tails[tail] = bool(CONNECTIVE_END.search(piece))
+        open_end.append(ends_open)
+
+    cues = _cues(whole, text, begin, stop)
+    # A piece's tokens: its words', then each cue as often as it was seen.
+    word_count, cue_count = slot_token[end_slot] - slot_token[first_slot], cues.sum(axis=1)
+    token_starts = _running((word_count + cue_count).tolist())
+    token_ids = np.empty(int(token_starts[-1]), np.int64)
+    at, rank = _segments(word_count)
+    token_ids[token_starts[at] + rank] = tokens[slot_token[first_slot][at] + rank]
+    at, rank = _segments(cue_count)
+    token_ids[token_starts[at] + word_count[at] + rank] = np.repeat(np.tile(np.arange(len(CUES)), len(text)), cues.ravel())
+
+    off_form = np.zeros((len(text), len(roles)), np.bool_)
+    for c, role in enumerate(roles):
+        form = ROLE_FORMS.get(role)
+        if form is not None:  # a form is one label (`12`, `IV.`): never a piece of three words or more
+            short = end - start <= 2
+            off_form[:, c] = ~short
+            off_form[short, c] = [not form.match(text[g]) for g in np.flatnonzero(short).tolist()]
+
     pieces = _Pieces(
-        p_line, p_start, p_end, p_text, p_width, p_shape, p_opening, p_tokens, p_number, p_open_end, p_end_node,
-        starts, list(vocab), node_item,
-        np.array([t for ids in p_tokens for t in ids], np.int64),
-        np.array(list(accumulate(map(len, p_tokens), initial=0)), np.int64),
-        np.array(p_cues, np.float64).reshape(count, len(CUES)),
-        np.array(p_shape, np.int64), np.array(p_opening, np.int64),
-        np.array(p_off_form, np.bool_).reshape(count, len(roles)) if has_forms else np.zeros((count, len(roles)), np.bool_),
-    )
+        line.tolist(), start.tolist(), end.tolist(), text, [], shape, opening.tolist(), number, open_end,
+        (piece_node + end_bound - node_bound[piece_node]).tolist(), starts.tolist(), list(vocab), node_item,
+        token_ids, token_starts, cues.astype(np.float64), np.array(shape, np.int64), opening, off_form,
+        node_slot, first_slot, end_slot)
+    _measure_pieces(body, pieces)
     pieces.graph = _graph(body, nodes, pieces)
     return nodes, pieces
+
+
+def _segments(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For segments of these lengths laid end to end: each element's segment and its rank within it."""
+    at = np.repeat(np.arange(lengths.size), lengths)
+    return at, np.arange(at.size) - _running(lengths.tolist())[at]
+
+
+def _cues(whole: str, text: list[str], begin: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """[piece, cue] -> how many of the cue's matches lie inside the piece (at most CUE_CAP).
+
+    Each pattern runs once over the whole table: a call costs more than a line's text. Its matches
+    never overlap, so their starts and ends both rise, and those inside [begin, stop) are the ones from
+    the first starting at or after begin to the last ending at or before stop. A match across either
+    edge would be cut by the piece: that piece is read again."""
+    out = np.zeros((len(text), len(CUES)), np.int64)
+    for c, pattern in enumerate(CUES.values()):
+        spans = np.array([m.span() for m in pattern.finditer(whole)], np.int64).reshape(-1, 2)
+        if not spans.size:
+            continue
+        s, e = spans[:, 0], spans[:, 1]
+        lo = np.searchsorted(s, begin, "left")
+        hi = np.searchsorted(e, stop, "right")
+        out[:, c] = np.maximum(hi - lo, 0)
+        across = ((lo > 0) & (e[np.maximum(lo - 1, 0)] > begin)) | ((hi < s.size) & (s[np.minimum(hi, s.size - 1)] < stop))
+        for g in np.flatnonzero(across).tolist():
+            out[g, c] = len(pattern.findall(text[g]))
+    return np.minimum(out, CUE_CAP)
 
 
 # Joins a table's lines into one text for the cue patterns: no pattern matches it, so no
@@ -673,23 +712,12 @@ def _candidates(body: _Body, roles: tuple[str, ...]) -> tuple[list[tuple[int, in
 LINE_SEPARATOR = "\x00"
 
 
-def _cue_spans(texts: list[str], patterns: list[re.Pattern]) -> list[list[list[tuple[int, int]]] | None]:
-    """Per line's text (its words joined by single spaces), each cue's matches as spans in the line; None: no
-    cue. Each pattern runs once over the whole table rather than once per line: a call costs more than a
-    line's text."""
-    line_starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
-    whole = LINE_SEPARATOR.join(texts)
-    found: list[list[list[tuple[int, int]]] | None] = [None] * len(texts)
-    for c, pattern in enumerate(patterns):
-        i = 0
-        for m in pattern.finditer(whole):
-            s, e = m.span()
-            while line_starts[i + 1] <= s:
-                i += 1
-            if found[i] is None:
-                found[i] = [[] for _ in patterns]
-            found[i][c].append((s - line_starts[i], e - line_starts[i]))
-    return found
+def _measure_pieces(body: _Body, pieces: _Pieces) -> None:
+    """Each piece's width under the body's measure: its words' units and its spaces' over an average character's."""
+    space, per = _space_and_per(body.measure)
+    units = np.fromiter(chain.from_iterable(body.units), np.int64)  # per slot, its line's units before it
+    end, first = pieces.end_slot, pieces.first_slot
+    pieces.width = ((units[end] - units[first] + (end - first - 1) * space) / per).tolist()
 
 
 def _space_and_per(measure) -> tuple[int, int]:
@@ -770,28 +798,33 @@ def _graph(body: _Body, nodes, pieces: _Pieces) -> "_Graph":
     n_lines = len(body.lines)
     ids = body.flow.line_ids
     space, per = _space_and_per(body.measure)
-    units = MEASURE_UNITS[body.measure][0]
-    firsts = [None if item else (space + units(body.words[i][a])) / per  # measure(" " + the node's first word)
-              for (i, a), item in zip(nodes, pieces.node_item)] + [None]
+    units = np.fromiter(chain.from_iterable(body.units), np.int64)  # per slot, its line's units before it
+    key = np.fromiter(chain.from_iterable(chain(row, (0,)) for row in ids), np.int64)  # per slot, its word's key
+    node_line = np.array([i for i, _ in nodes], np.int64)
+    node_word = np.array([a for _, a in nodes], np.int64)
+    node_has_first = ~np.array(pieces.node_item + [True], np.bool_)
+    slot = np.append(pieces.node_slot, 0)
+    breaks = np.array(body.breaks + [False], np.bool_)
+    follow = [0.0 if f is None else f for f in body.follow]
     return _Graph(
-        np.array([i for i, _ in nodes], np.int64), np.array([a for _, a in nodes], np.int64),
-        np.array([a == 0 and i < n_lines and body.breaks[i] for i, a in nodes], np.bool_),
-        np.array([0.0 if f is None else f for f in firsts], np.float64), np.array([f is not None for f in firsts], np.bool_),
-        np.array([ids[i][a] for i, a in nodes[:-1]] + [0], np.int64),
+        node_line, node_word, (node_word == 0) & breaks[node_line],
+        # measure(" " + the node's first word); 0 where it opens an item
+        np.where(node_has_first, (space + units[slot + 1] - units[slot]) / per, 0.0), node_has_first,
+        np.where(node_line < n_lines, key[slot], 0),
         np.array(pieces.starts, np.int64),
         np.append(FLOW_WEIGHT * body.flow.between(np.array([row[-1] for row in ids[:-1]], np.int64),
                                                   np.array([row[0] for row in ids[1:]], np.int64)), 0.0),
-        np.array([0.0 if f is None else f for f in body.follow], np.float64),
+        np.array(follow, np.float64),
         np.array([f is not None for f in body.follow], np.bool_),
-        np.array([i + 1 < n_lines and not body.breaks[i + 1] for i in range(n_lines)], np.bool_),
+        np.append(~breaks[1:n_lines], False),
         np.array(pieces.start, np.int64) > 0,
-        np.array(pieces.end, np.int64) == np.array([len(body.words[i]) for i in pieces.line], np.int64),
+        np.array(pieces.end, np.int64) == np.array([len(words) for words in body.words], np.int64)[pieces.line],
         np.array(pieces.end_node, np.int64),
         pieces.shapes == SHAPE_NAMES.index("roman"),
         np.array(pieces.number, np.int64),
         np.array(pieces.width, np.float64),
         np.array(pieces.open_end, np.bool_),
-        np.array([ids[i][e - 1] for i, e in zip(pieces.line, pieces.end)], np.int64),
+        key[pieces.end_slot - 1],
     )
 
 
@@ -1331,13 +1364,11 @@ def _estimate(body: _Body, model: _Model, pieces: _Pieces, steps: _Steps, learn_
     numbered, shape_priors, opening_priors, presence_priors = _priors(model.roles)
     shapes = [[[0] * len(SHAPE_NAMES) for _ in range(K)] for _ in KINDS]
     openings = [[[0] * len(OPENING_NAMES) for _ in range(K)] for _ in KINDS]
-    words: list[list[int]] = [[] for _ in range(K)]  # per column, the token ids of its pieces
     wraps: list[list[tuple[float, float | None]]] = [[] for _ in range(K)]  # per whole line: its width, with the next word
     cands, cols, kinds = steps.cand, steps.col, steps.kind
     for k, (cand, col, kind) in enumerate(zip(cands, cols, kinds)):
         shapes[kind][col][pieces.shape[cand]] += 1
         openings[kind][col][pieces.opening[cand]] += 1
-        words[col] += pieces.tokens[cand]
         line = pieces.line[cand]
         if pieces.start[cand] == 0 and pieces.end[cand] == len(body.words[line]):
             goes_on = k + 1 < len(cands) and kinds[k + 1] == LINE and body.follow[line] is not None
@@ -1345,7 +1376,7 @@ def _estimate(body: _Body, model: _Model, pieces: _Pieces, steps: _Steps, learn_
             wraps[col].append((width, width + body.follow[line] if goes_on else None))
     odds = model.word_odds
     if learn_words:
-        odds = _word_odds(words, len(pieces.names))
+        odds = _word_odds(_token_counts(pieces, cands, cols, K))
     rows = _rows(steps)
     row_kinds = []
     for r in rows:
@@ -1371,18 +1402,27 @@ def _estimate(body: _Body, model: _Model, pieces: _Pieces, steps: _Steps, learn_
     )
 
 
-def _word_odds(words: list[list[int]], size: int) -> np.ndarray | None:
-    """[column, token id] -> log(P(word | column) / P(word)), damped and bounded, from the token ids each column
-    holds; 0 for a token no column holds. None when the columns hold no token at all."""
-    counts = np.array([np.bincount(np.array(w, np.int64), minlength=size) for w in words], np.int64).reshape(len(words), size)
+def _token_counts(pieces: _Pieces, cands: list[int], cols: list[int], K: int) -> np.ndarray:
+    """[column, token id] -> how often the pieces placed in the column hold the token."""
+    size = len(pieces.names)
+    col_of = np.full(len(pieces.line), -1, np.int64)  # [piece] -> its column; -1: not placed
+    col_of[cands] = cols
+    token_col = np.repeat(col_of, np.diff(pieces.token_starts))
+    placed = token_col >= 0
+    return np.bincount(token_col[placed] * size + pieces.token_ids[placed], minlength=K * size).reshape(K, size)
+
+
+def _word_odds(counts: np.ndarray) -> np.ndarray | None:
+    """[column, token id] -> log(P(word | column) / P(word)), damped and bounded, from how often each column
+    holds each token; 0 for a token no column holds. None when the columns hold no token at all."""
     total = counts.sum(axis=0)
     seen = np.flatnonzero(total)
     if not seen.size:
         return None
     n_total = int(total.sum())
     bg = (total[seen] + 0.5) / (n_total + 0.5 * (seen.size + 1))
-    odds = np.zeros((len(words), size))
-    for col in range(len(words)):
+    odds = np.zeros(counts.shape)
+    for col in range(counts.shape[0]):
         n_c = int(counts[col].sum())
         ratios = (counts[col, seen] + WORD_SMOOTHING * bg) / (n_c + WORD_SMOOTHING) / bg
         odds[col, seen] = [max(-WORD_CLIP, min(WORD_CLIP, math.log(x))) for x in ratios.tolist()]
@@ -1427,10 +1467,7 @@ def segment_table(lines: Sequence[Line]) -> FlatTable:
             measure = max(MEASURES, key=lambda m: _agreement(body, pieces, steps, m))
             if measure is not body.measure:
                 _measure_with(body, measure)
-                # Only the widths depend on the measure: the rest of each piece stands.
-                space, per = _space_and_per(measure)
-                pieces.width = [(body.units[i][b] - body.units[i][a] + (b - a - 1) * space) / per
-                                for i, a, b in zip(pieces.line, pieces.start, pieces.end)]
+                _measure_pieces(body, pieces)  # only the widths depend on the measure: the rest of each piece stands
                 pieces.graph = _graph(body, nodes, pieces)
         if n + 1 < PASSES:
             model = _estimate(body, model, pieces, steps, learn_words=n >= 1)
