@@ -27,8 +27,8 @@ from .load import load_tables
 from .schemas import SCHEMAS
 
 # Milestone kinds that carry a date and so get a bar on the timeline;
-# `before` has only an end and is drawn as a mark there.
-DATED_KINDS = frozenset({"date", "before", "month", "quarter", "half", "year", "range", "period", "recurring"})
+# `before` has only an end and is drawn as a mark there, `from` only a start and is drawn as a mark there.
+DATED_KINDS = frozenset({"date", "before", "from", "month", "quarter", "half", "year", "range", "period", "recurring"})
 # Long periods are drawn lighter, so that the short deadlines stand out on top of them.
 LONG_KINDS = frozenset({"half", "year", "range", "period", "recurring"})
 
@@ -403,8 +403,7 @@ def _list(items: list[str]) -> str:
 def _milestone_list(milestones: list[dict]) -> str:
     items = []
     for m in milestones:
-        dated = m["kind"] in DATED_KINDS and m["end"] is not None
-        span = f" {_date(m['start'])} – {_date(m['end'])}" if dated else ""
+        span = f" {_date(m['start'])} – {_date(m['end'])}" if _dated(m) else ""
         action = f'<br><span class="muted">{_e(m["action"])}</span>' if m["action"] else ""
         items.append(f'<li class="ms-{_e(m["kind"])}"><span class="kind">{_e(m["kind"])}</span>{span}{action}</li>')
     return f'<ul class="milestones">{"".join(items)}</ul>' if items else ""
@@ -552,19 +551,24 @@ class _Bar:
 
 def _timeline_section(rows: list[dict], milestones: list[dict], flags: Flags) -> str:
     row_of = {r["row_id"]: r for r in rows}
-    dated = [m for m in milestones if m["kind"] in DATED_KINDS and m["end"] is not None and m["row_id"] in row_of]
+    dated = [m for m in milestones if _dated(m) and m["row_id"] in row_of]
     undated = [m for m in milestones if m not in dated]
     if not dated:
         return _section("timeline", "Timeline", '<p class="muted">No dated deadline in the appendix.</p>')
     svg = _timeline_svg(rows, dated, row_of, flags.rows)
     intro = ('<p>One lane per lead agency of the appendix; a bar from the start to the end of each dated '
-             'deadline, a diamond for “before” (only an end). Hover a bar for its details, click it to go to '
+             'deadline, a diamond for “before” (only an end), a triangle for “from” (only a start). Hover a bar for its details, click it to go to '
              'its appendix row.</p>')
     legend = ('<p class="legend"><span class="sw short"></span> month, quarter, date '
               '<span class="sw long"></span> half year, year, range, period, recurring '
-              '<span class="sw mark"></span> before</p>')
+              '<span class="sw mark"></span> before <span class="sw from"></span> from</p>')
     return _section("timeline", f"Timeline ({len(dated)} dated deadlines)",
                     intro + legend + f'<div class="chart">{svg}</div>' + _undated_note(undated, row_of))
+
+
+def _dated(m: dict) -> bool:
+    """Has the milestone a day to draw: an end, or a start (`from`)?"""
+    return m["kind"] in DATED_KINDS and (m["end"] is not None or m["start"] is not None)
 
 
 def _undated_note(undated: list[dict], row_of: dict) -> str:
@@ -619,6 +623,9 @@ def _bar(m: dict, row: dict, x) -> _Bar:
     if m["start"] is None:  # before: a mark at its end
         at = x(m["end"] + dt.timedelta(days=1))
         return _Bar(m, row, at, at, label, False, (at - 7, at + 8 + label_w))
+    if m["end"] is None:  # from: a mark at its start, pointing on
+        at = x(m["start"])
+        return _Bar(m, row, at, at, label, False, (at, at + 12 + label_w))
     x0, x1 = x(m["start"]), max(x(m["end"] + dt.timedelta(days=1)), x(m["start"]) + 3)
     inside = x1 - x0 >= label_w + 2
     return _Bar(m, row, x0, x1, label, inside, (x0, x1 if inside else x1 + label_w))
@@ -663,6 +670,10 @@ def _bar_svg(bar: _Bar, y: float, flagged: bool) -> str:
         shape = (f'<path data-milestone="{key}" class="mark{marked}" d="M{bar.x0:.1f},{y} l7,{BAR_H / 2} l-7,{BAR_H / 2} '
                  f'l-7,-{BAR_H / 2} z"><title>{tip}</title></path>')
         text = f'<text class="bar-label" x="{bar.x0 + 9:.1f}" y="{mid + 4}">{html.escape(bar.label)}</text>'
+    elif m["end"] is None:
+        shape = (f'<path data-milestone="{key}" class="mark from{marked}" d="M{bar.x0:.1f},{y} l10,{BAR_H / 2} '
+                 f'l-10,{BAR_H / 2} z"><title>{tip}</title></path>')
+        text = f'<text class="bar-label" x="{bar.x0 + 12:.1f}" y="{mid + 4}">{html.escape(bar.label)}</text>'
     else:
         kind = "long" if m["kind"] in LONG_KINDS else "short"
         shape = (f'<rect data-milestone="{key}" class="bar {kind}{marked}" x="{bar.x0:.1f}" y="{y}" '
@@ -731,13 +742,14 @@ svg .axis-bg { fill: #eef1f5; }
 svg .year { font-weight: bold; } svg .month, svg .axis-note, svg .none { fill: #666; }
 svg .grid { stroke: #dde2e8; } svg .year-line { stroke: #8a96a6; }
 svg .bar.short { fill: #2c5d9c; } svg .bar.long { fill: #a9c3e3; }
-svg .mark { fill: #b03a2e; }
+svg .mark { fill: #b03a2e; } svg .mark.from { fill: #1e7b4f; }
 svg .flagged { stroke: #c0392b; stroke-width: 2; }
 svg .in-short { fill: #fff; }
 svg a:hover rect, svg a:hover path { stroke: #000; }
 .legend .sw { display: inline-block; width: 22px; height: 10px; margin: 0 4px 0 14px; vertical-align: middle; }
 .legend .short { background: #2c5d9c; } .legend .long { background: #a9c3e3; }
 .legend .mark { background: #b03a2e; width: 10px; transform: rotate(45deg); }
+.legend .from { background: #1e7b4f; width: 10px; clip-path: polygon(0 0, 100% 50%, 0 100%); }
 #outline-tools button { margin: 0 6px 6px 0; }
 """
 

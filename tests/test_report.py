@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import struct
 import subprocess
 from html.parser import HTMLParser
@@ -23,7 +24,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = ROOT / "test-artifacts" / "report-known-plan.png"
-DATED_KINDS = {"date", "before", "month", "quarter", "half", "year", "range", "period", "recurring"}
+DATED_KINDS = {"date", "before", "from", "month", "quarter", "half", "year", "range", "period", "recurring"}
 
 
 class Dom(HTMLParser):
@@ -103,7 +104,7 @@ def test_the_known_plan_in_chromium(browser, known_report, tmp_path):
     assert any(tag == "svg" and attrs.get("id") == "timeline" for tag, attrs, _ in dom.elements)
 
     milestones = tables["milestones"]
-    dated = milestones[milestones["kind"].isin(DATED_KINDS) & milestones["end"].notna()]
+    dated = milestones[milestones["kind"].isin(DATED_KINDS) & (milestones["end"].notna() | milestones["start"].notna())]
     bars = dom.having("data-milestone", in_svg=True)
     assert len(dated) > 0 and len(bars) >= len(dated)
     assert {f"{m.row_id}/{m.seq}" for m in dated.itertuples()} <= {b["data-milestone"] for b in bars}
@@ -212,3 +213,27 @@ def test_the_page_lists_every_table_with_its_cells(tmp_path):
     header_words = set(tables["table_cells"].query("is_header and table_id == @mine.table_id.iloc[0]").text)
     assert {"Mã TTHC", "Căn cứ pháp lý"} <= header_words
     assert {"Mã TTHC", "Căn cứ pháp lý"} <= {t.strip() for t in dom.texts}
+
+
+def test_a_period_with_no_end_is_a_mark_at_its_start(tmp_path):
+    """`Triển khai từ năm 2026` (a plan's appendix on a legal-database page): kind `from`, drawn where it starts."""
+    page_path = ROOT / "tests" / "fixtures" / "legal-db" / "646f0a00d4174382.txt"
+    run_batch([page_path], tmp_path / "out", workers=1)
+    tables = load_tables(tmp_path / "out")
+    doc_id = tables["documents"].doc_id.iloc[0]
+    milestones = tables["milestones"]
+    starting = milestones[(milestones.doc_id == doc_id) & (milestones.kind == "from")]
+    assert len(starting) >= 1 and starting.end.isna().all() and starting.start.notna().all()
+
+    page = render_report(tables, doc_id)
+    dom = Dom(page)
+    marks = {m["data-milestone"]: m for m in dom.having("data-milestone", in_svg=True)}
+    for m in starting.itertuples():
+        mark = marks[f"{m.row_id}/{m.seq}"]
+        assert mark["class"].split()[:2] == ["mark", "from"]
+    undated = re.search(r"Not on the chart, no date to draw:(.*?)</p>", page)
+    assert undated is None or "(from:" not in undated.group(1)
+    # Each mark stands at its start: the later start further right.
+    xs = {m.start: float(marks[f"{m.row_id}/{m.seq}"]["d"][1:].split(",")[0]) for m in starting.itertuples()}
+    days = sorted(xs)
+    assert [xs[d] for d in days] == sorted(xs[d] for d in days)
