@@ -456,18 +456,27 @@ def _rows_of_table(table: model.Table, keys: list[str]) -> list[RawRow]:
     """A task table's data rows as raw rows: cells by column key; a row narrower than the header whose
     first cell is a group's label, or a list's title alone on its row, is a group row."""
     out = []
+    spanning: dict[int, int] = {}  # column -> the last row a cell spanning rows covers
     for index, row in enumerate(table.rows()):
+        # The columns a cell above spans down over, the row having none of its own there.
+        merged = {col for col, last in spanning.items() if last >= index} - {
+            col for c in row for col in range(c.col, c.col + c.col_span)}
+        for cell in row:
+            for col in range(cell.col, cell.col + cell.col_span):
+                spanning[col] = cell.row + cell.row_span - 1
         if index < table.header_rows or not row or all(c.is_header for c in row):
             continue  # the header, or the header printed again further down
         lines = tuple(l for c in row for l in c.lines)
         filled = [c.text for c in row if c.text.strip()]
-        spans_table = len(row) < len(keys) or any(c.col_span > 1 for c in row)
+        laid_from_left = all(c.col == k for k, c in enumerate(row))  # not placed under the columns it reads like
+        spans_table = (len(row) < len(keys) and laid_from_left) or any(c.col_span > 1 for c in row)
         list_title = len(row) == 1 and bool(filled) and LIST_TITLE.match(filled[0]) is not None
         if filled and spans_table and (_opens_with_group_label(filled[0]) or list_title):
             title = filled[0] if len(filled) == 1 else f"{filled[0].rstrip('.')}. " + " ".join(filled[1:])
             out.append(RawRow(cells={GROUP_ROW: title}, lines=lines, table_row=index))
             continue
-        cells: dict[str, str | None] = {}
+        # A column a cell above spans down over is merged with the row above (None), as in a PDF's table.
+        cells: dict[str, str | None] = {keys[col]: None for col in merged if col < len(keys)}
         for cell in row:
             if cell.col < len(keys):
                 key = _key_of(cell, keys, len(filled) > 1)

@@ -336,6 +336,12 @@ def _holds_period(text: str) -> bool:
     return bool(_next_atom(text, 0) or RECURRING.search(text) or EVENT.search(text))
 
 
+def holds_time(text: str) -> bool:
+    """Does the text name a time (a period, a recurrence, an event, a duration, no time at all)? What
+    milestones() would read something of, without reading it."""
+    return _holds_period(text) or bool(DURATION.search(text) or NO_TIME.match(text))
+
+
 # ---------------------------------------------------------------------------
 # Atoms and groups
 # ---------------------------------------------------------------------------

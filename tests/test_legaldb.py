@@ -20,6 +20,7 @@ import regex
 from pipeline.run import parse_document
 
 from .conftest import FIXTURES
+from .tablesrc import web_tables
 
 PAGES = sorted((FIXTURES / "legal-db").glob("*.txt"))
 
@@ -450,3 +451,55 @@ def test_no_task_row_is_the_header_printed_again(parsed_pages):
             named = [text for text in (row["task"], row["lead_agency"], row["deadline_text"])
                      if text and _norm(text) in header.get(row["table_id"], ())]
             assert len(named) < 2, (page.name, row["row_id"], named)
+
+
+SPANNING_PAGE = FIXTURES / "legal-db" / "646f0a00d4174382.txt"
+
+
+def test_rows_under_cells_spanning_rows_keep_the_cells_above(parsed_pages, tmp_path):
+    """A national plan's task table (`STT | Cơ quan chủ trì | Cơ quan phối hợp | Thuộc nhóm nhiệm vụ | Nội
+    dung nhiệm vụ | Chỉ tiêu đạt được | Thời hạn hoàn thành`) whose first four columns span the tasks of
+    each group: the rows under them hold only their task, target and deadline. Each appendix row has the
+    task and the deadline its page row ends with, and the lead agency of the last row above it that gives one."""
+    lines = SPANNING_PAGE.read_text(encoding="utf-8").split("\n")
+    start = lines.index("**PHỤ LỤC I**")
+    end = lines.index("**PHỤ LỤC II**")  # the next appendix, and its table
+    region = tmp_path / "appendix-1.txt"  # the first appendix alone: its title, then its table's `|` lines
+    region.write_text("\n".join(lines[start:end]).rstrip("|\n") + "\n|\n", encoding="utf-8")
+    table = max(web_tables(region), key=len)
+    width = len(table[0])
+    expected, lead = [], None
+    for cells in table[1:]:
+        if len(cells) >= width - 1:
+            lead = cells[-6]  # a row of its own agencies, with or without its number
+        if len(cells) >= 3:
+            expected.append((_norm(cells[-3]), _norm(lead), _norm(cells[-1])))
+    rows = parsed_pages[SPANNING_PAGE]["appendix_rows"]
+    got = [(_norm(r["task"] or ""), _norm(r["lead_agency"] or ""), _norm(r["deadline_text"] or "")) for r in rows]
+    assert len(expected) >= 30 and sum(len(c) < width for c in table[1:]) >= 20
+    assert got[:len(expected)] == expected
+
+
+BROKEN_ROWS_PAGE = FIXTURES / "legal-db" / "ea34a356cafcb1aa.txt"
+DECISION_CELL = regex.compile(r"^(?:Quyết\s+định|Được\s+công\s+bố|\d+/QĐ)")  # `431/QĐ-UBND ngày …`: the page's own shorthand
+
+
+def test_a_row_the_page_broke_at_an_empty_cell_is_one_row(parsed_pages):
+    """A list of procedures (`STT | Tên TTHC | Mã TTHC | Lĩnh vực | Quyết định công bố | VBQPPL | Ghi chú`)
+    whose procedures without a code show the empty code cell as a row break: `7 | Thủ tục hỗ trợ đầu tư …`,
+    then `Du lịch | Quyết định số 1106/QĐ-UBND | …`. Each numbered procedure is one row, its field under
+    `Lĩnh vực` and its decision under `Quyết định công bố`."""
+    doc = parsed_pages[BROKEN_ROWS_PAGE]
+    headers = {(c["table_id"], c["col"]): _norm(c["text"]) for c in doc["table_cells"] if c["is_header"]}
+    table = next(t for (t, _), text in headers.items() if text == "Lĩnh vực")
+    column = {text.split("[")[0]: col for (t, col), text in headers.items() if t == table}
+    rows: dict[int, dict[int, str]] = {}
+    for c in doc["table_cells"]:
+        if c["table_id"] == table and not c["is_header"]:
+            rows.setdefault(c["row"], {})[c["col"]] = _norm(c["text"])
+    numbered = [cells for cells in rows.values() if cells.get(0, "").isdigit() and 1 not in {len(cells)}]
+    broken = [cells for cells in numbered if column["Mã TTHC"] not in cells]  # the procedures without a code
+    assert len(numbered) >= 20 and len(broken) >= 10
+    for cells in numbered:
+        assert cells.get(column["Lĩnh vực"]) and not cells[column["Lĩnh vực"]].startswith(("Quyết định", "Nghị quyết")), cells
+        assert DECISION_CELL.search(cells.get(column["Quyết định công bố"], "")), cells

@@ -11,13 +11,16 @@ appendix heading (`PHỤ LỤC`).
 
 from __future__ import annotations
 
+import math
 from collections import Counter
+from functools import lru_cache
+from itertools import accumulate
 from dataclasses import dataclass
 
 import regex as re
 
 from .. import vocab
-from ..dates import DURATION, NO_TIME
+from ..dates import DURATION, NO_TIME, holds_time
 from ..records import Line
 from . import model, roles
 
@@ -148,6 +151,7 @@ def to_table(items: list[WebCell | None]) -> model.Table:
         rows, repeats = _header_repeats(rows)
     lines = tuple(l for r in rows for c in r for l in c.lines)
     placed, repeats = _place_totals(rows, header_rows, repeats)
+    placed, repeats = _place_narrow(placed, header_rows, repeats)
     return model.build("web", placed, header_rows, lines, repeats)
 
 
@@ -225,6 +229,305 @@ def _profile(rows: list[list[WebCell]], width: int) -> list[dict[str, float]]:
     full = [r for r in rows if len(r) == usual]
     return [{name: sum(_shape(r[c].text) == name for r in full) / max(1, len(full)) for name, _ in VALUE_SHAPES}
             if c < usual else {} for c in range(width)]
+
+
+# A row narrower than its table: the page writes no cell where one above spans down over the row (an
+# HTML rowspan), wherever that column stands (`STT`, the lead agency and the task group over several tasks
+# at the left; a shared legal basis at the right; a shared unit in the middle). Its cells stand in the
+# columns they read like: each column is learned from the table's rows of full width, by the words and
+# marks of its cells (_features) and by what its header names, and the cells are laid in order over the
+# columns where they fit best together, the cell above each column skipped spanning down over the row.
+# Laid otherwise than from the left, a row must fit better by NARROW_MARGIN (log-odds). Not so placed: a
+# section's label and title (`II` | `LĨNH VỰC …`) and a totals row, laid from the left, the last cell
+# spanning the rest. The page also shows an empty cell as a row break: a row so broken is joined again
+# (_join_broken).
+NARROW_MARGIN = 3.0
+MIN_FULL_ROWS = 2  # rows of full width needed to learn the columns from
+# What a column's header says its cells hold, counted as if ROLE_PRIOR_ROWS rows had shown it: a deadline
+# column holds times, a row-number column labels.
+ROLE_MARKS: dict[str, tuple[str, ...]] = {"deadline": ("<when:True>",), "row_no": ("<opens:label>",)}
+ROLE_PRIOR_ROWS = 2
+GAP_COST = 1.0  # per run of columns a row skips: cells spanning down stand side by side
+SPAN_ON = 1.0  # per skipped column whose cell above spans rows already: a shared cell goes on more than it ends
+CELL_SMOOTHING = 5.0  # pseudo-count of the table-wide distribution in each column's
+CELL_CLIP = 3.0  # bound on a feature's log-odds: no single word decides a column
+WORDS_WEIGHT = 3.0  # a cell's words together weigh as much as one of its marks at most
+LENGTHS = ((1, "1"), (3, "2-3"), (8, "4-8"), (20, "9-20"))  # a cell's length in words, as a feature
+# A row's number or a section's label alone in its cell, by its form: sections and rows are numbered apart.
+LABEL_FORMS: list[tuple[str, re.Pattern]] = [
+    ("roman", re.compile(r"^[IVXLC]+[.)]?$")),
+    ("letter", re.compile(r"^[A-ZĐ][.)]?$")),
+    ("number", re.compile(r"^\d{1,3}[.)]?$")),
+    ("dotted", re.compile(r"^(?:[IVXLC]+|[A-ZĐ]|\d{1,3})(?:\.\d{1,3})+[.)]?$")),  # `1.2`, `III.1.2`
+]
+ITEM_BREAK = re.compile(r"[;,\n]|\s[-–+•]\s")  # between the items of a list (`Sở Công Thương; Ban Quản lý …`)
+CELL_WORD = re.compile(r"[\p{L}\d][\p{L}\d./,%-]*")  # a word, a number or a code (`2.002709`, `31/12/2025`)
+
+
+@lru_cache(maxsize=4096)
+def _features(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """What a cell's column is read from: its words (numbers as one), and its marks: its value shape, how it
+    opens, its length, whether it reads as a time (a deadline, a duration)."""
+    flat = " ".join(text.split())
+    words = {("0" if w[:1].isdigit() else w) for w in CELL_WORD.findall(flat.lower())}
+    n = len(flat.split())
+    opens = ("empty" if not flat else "label" if _label_form(flat) else "dash" if flat[0] in "-–+•"
+             else "digit" if flat[0].isdigit() else "upper" if flat[0].isupper() else "other")
+    items = sum(1 for part in ITEM_BREAK.split(text) if part.strip()[:1].isupper())  # a list of names, or one
+    length = next((name for most, name in LENGTHS if n <= most), "20+")
+    marks = {f"<shape:{_shape(flat)}>", f"<length:{length}>", f"<opens:{opens}>", f"<when:{holds_time(flat)}>",
+             f"<items:{min(items, 2)}>"}
+    return frozenset(words), frozenset(marks)
+
+
+class _Columns:
+    """Each column's words and marks (_features), counted over cells known to stand in it, and over what
+    its header says it holds (ROLE_MARKS)."""
+
+    def __init__(self, rows: list[list], width: int, header: list[str | None]):
+        words = [Counter() for _ in range(width)]
+        marks = [Counter() for _ in range(width)]
+        for c, role in enumerate(header):
+            for mark in ROLE_MARKS.get(role, ()):
+                marks[c][mark] += ROLE_PRIOR_ROWS
+        for row in rows:
+            for c, (text, _, _) in enumerate(row):
+                cell_words, cell_marks = _features(text)
+                words[c].update(cell_words)
+                marks[c].update(cell_marks)
+        self.words, self.marks = _Odds(words), _Odds(marks)
+        self.known: dict[str, list[float]] = {}
+
+    def fits(self, text: str) -> list[float]:
+        """How well a cell reads as one of each column: its marks' log-odds, and its words' on average (a long
+        cell's many words weigh no more than a short one's few), each bounded by CELL_CLIP."""
+        found = self.known.get(text)
+        if found is None:
+            words, marks = _features(text)
+            found = self.known[text] = [
+                sum(self.marks.of(c, m) for m in marks)
+                + (WORDS_WEIGHT * sum(self.words.of(c, w) for w in words) / len(words) if words else 0.0)
+                for c in range(len(self.marks.columns))]
+        return found
+
+
+class _Odds:
+    """log P(feature | column) / P(feature) from counts per column, each column's smoothed towards the
+    table's, bounded by CELL_CLIP; each read once."""
+
+    def __init__(self, columns: list[Counter]):
+        self.columns = columns
+        self.table = sum(columns, Counter())
+        self.sizes = [c.total() for c in columns]
+        self.size, self.kinds = self.table.total(), len(self.table)
+        self.known: dict[tuple[int, str], float] = {}
+
+    def of(self, c: int, feature: str) -> float:
+        odds = self.known.get((c, feature))
+        if odds is None:
+            bg = (self.table[feature] + 0.5) / (self.size + 0.5 * (self.kinds + 1))
+            ratio = (self.columns[c][feature] + CELL_SMOOTHING * bg) / (self.sizes[c] + CELL_SMOOTHING) / bg
+            odds = self.known[c, feature] = max(-CELL_CLIP, min(CELL_CLIP, math.log(ratio)))
+        return odds
+
+
+def _place_narrow(rows: list[list], header_rows: int, repeats: set[int]) -> tuple[list[list], set[int]]:
+    """The rows, each narrower than the table placed in the columns its cells read like (see NARROW_MARGIN),
+    the cell above a column it skips spanning down over it; a row the page broke at an empty cell joined
+    again (_join_broken). Returns the rows and the indices of the header's repeats among them."""
+    width = max((len(r) for r in rows), default=0)
+    data = [k for k in range(header_rows, len(rows)) if k not in repeats]
+    full = [rows[k] for k in data if len(rows[k]) == width and not any(x for _, _, x in rows[k])]
+    if len(full) < MIN_FULL_ROWS:
+        return rows, repeats
+    # The form of the table's row numbers: the commonest of its full rows' first cells that is a label.
+    row_label = max(Counter(_label_form(r[0][0]) for r in full).items(), key=lambda item: (item[0] is not None, item[1]))[0]
+    if not any(_narrow(rows[k], width, row_label) for k in data):
+        return rows, repeats
+    last_header = rows[header_rows - 1] if header_rows else []
+    header = [roles.header_role(t) for t, _, _ in last_header] if len(last_header) == width else [None] * width
+    columns = _Columns(full, width, header)
+    out, repeats, joined = _join_broken(rows, header_rows, repeats, width, row_label, columns)
+    above: list[dict | None] = [None] * width  # per column, the extras of the one-column data cell over it
+    for k, row in enumerate(out):
+        if k < header_rows or k in repeats:
+            above = [None] * width
+            continue
+        cols = None
+        if k in joined:
+            above = [None] * width  # its skipped columns are empty cells: nothing above spans down
+        elif _narrow(row, width, row_label):
+            cols = _best_columns(row, width, columns, {c: above[c].get("row_span", 1) > 1
+                                                       for c in range(width) if above[c] is not None})
+        spanned_down: set[int] = set()
+        if cols is not None:
+            row[:] = [(text, lines, {**extra, "col": c}) for (text, lines, extra), c in zip(row, cols)]
+            spanned_down = {c for c in set(range(width)) - set(cols) if above[c] is not None}
+            for c in spanned_down:
+                above[c]["row_span"] = above[c].get("row_span", 1) + 1
+        covering: list[dict | None] = [above[c] if c in spanned_down else None for c in range(width)]
+        for i, (_, _, extra) in enumerate(row):
+            col, span = extra.get("col", i), extra.get("col_span", 1)
+            if "col" not in extra and i == len(row) - 1:
+                span = width - col  # model.build: the last cell of a row laid from the left spans the rest
+            for x in range(col, min(width, col + span)):
+                covering[x] = extra if span == 1 else None
+        above = covering
+    return out, repeats
+
+
+def _join_broken(rows: list[list], header_rows: int, repeats: set[int], width: int, row_label: str | None,
+                 columns: _Columns) -> tuple[list[list], set[int], set[int]]:
+    """The rows with each row the page broke at an empty cell joined again: a row opening with the table's
+    row number (`7` | `Thủ tục hỗ trợ đầu tư …`) and the next, which opens with none (`Du lịch` | `Quyết
+    định số 1106/QĐ-UBND` | …), together no wider than the table. The first part keeps its columns from
+    the left; the second stands in the columns after it where its cells fit best; the columns between, the
+    empty cells, stay empty. Returns the rows, the indices of the header's repeats among them, and those
+    of the rows joined."""
+    out: list[list] = []
+    moved: set[int] = set()
+    joined: set[int] = set()
+    last_number = None  # the number of the last row that opened with one
+    k = 0
+    while k < len(rows):
+        row = list(rows[k])
+        if k >= header_rows and _label_form(row[0][0]) == row_label and row_label == "number":
+            previous, last_number = last_number, _number(row[0][0])
+        else:
+            previous = None
+        nxt = rows[k + 1] if k + 1 < len(rows) else None
+        if k in repeats:
+            moved.add(len(out))
+        if (k >= header_rows and nxt is not None and k not in repeats and k + 1 not in repeats
+                and 2 <= len(row) < width and 1 <= len(nxt) < width and len(row) + len(nxt) <= width
+                and not any(x for _, _, x in row + nxt) and row_label is not None
+                and _label_form(row[0][0]) == row_label and _label_form(nxt[0][0]) is None
+                and not _totals_row(nxt) and not NEXT_LIST.match(nxt[0][0])):  # nor a section's title
+            n = len(row)
+            scores = [columns.fits(text) for text, _, _ in row + nxt]
+
+            def fit(cells: range, cols) -> float:
+                return sum(scores[i][c] for i, c in zip(cells, cols))
+
+            first, second = range(n), range(n, len(scores))
+            cols = _in_order(scores[n:], range(n, width))
+            # Joined, the first part stands from the left, its number first, and the second after it. The number
+            # must go on from the last row's, or start a run (a number that does not is a cell of figures, not a
+            # row's opening), and the second part read better after it than from the left.
+            if (last_number == 1 or previous is not None and last_number == previous + 1) and fit(second, cols) >= fit(second, range(len(nxt))):
+                joined.add(len(out))
+                out.append([(t, l, {**x, "col": c}) for (t, l, x), c in zip(row + nxt, list(first) + list(cols))])
+                k += 2
+                continue
+        out.append(row)
+        k += 1
+    return out, moved, joined
+
+
+def _number(text: str) -> int | None:
+    digits = re.match(r"\d+", text.strip())
+    return int(digits.group()) if digits else None
+
+
+def _narrow(row: list, width: int, row_label: str | None) -> bool:
+    """Is the row one of a table's data rows, narrower than the table, that _place_narrow places?"""
+    return (2 <= len(row) < width and not any(x for _, _, x in row)
+            and not _section_row(row, row_label) and not _totals_row(row))
+
+
+def _in_order(scores: list[list[float]], columns: range) -> list[int]:
+    """The columns, in order, one per cell, where the cells fit best (scores[cell][column])."""
+    n, cols = len(scores), list(columns)
+    best = [[-math.inf] * len(cols) for _ in range(n)]
+    back = [[-1] * len(cols) for _ in range(n)]
+    for j in range(len(cols) - n + 1):
+        best[0][j] = scores[0][cols[j]]
+    for i in range(1, n):
+        lead, at = -math.inf, -1
+        for j in range(i, len(cols) - n + i + 1):
+            if best[i - 1][j - 1] > lead:
+                lead, at = best[i - 1][j - 1], j - 1
+            best[i][j], back[i][j] = lead + scores[i][cols[j]], at
+    j = max(range(n - 1, len(cols)), key=lambda j: best[n - 1][j])
+    out = [j]
+    for i in range(n - 1, 0, -1):
+        out.append(back[i][out[-1]])
+    return [cols[j] for j in reversed(out)]
+
+
+def _label_form(text: str) -> str | None:
+    flat = " ".join(text.split())
+    return next((name for name, pattern in LABEL_FORMS if pattern.match(flat)), None)
+
+
+def _section_row(row: list, row_label: str | None) -> bool:
+    """A label and a title (`II` | `LĨNH VỰC TRỒNG TRỌT`, `B.` | `BỘ XÂY DỰNG`): a section of the table, its title
+    spanning the row; but not where the label has the form that numbers the table's rows (`2` | `Triển khai …`:
+    a row whose other cells span down from the row above). `row_label`: that form."""
+    form = _label_form(row[0][0]) if len(row) == 2 else None
+    return form is not None and form != row_label
+
+
+def _totals_row(row: list) -> bool:
+    """A totals row that _place_totals left as it stands: its label's columns are not the ones its words read like."""
+    return TOTAL_LABEL.match(row[0][0]) is not None
+
+
+def _best_columns(row: list, width: int, columns: _Columns, spannable: dict[int, bool]) -> list[int] | None:
+    """The columns, in order, where the row's cells fit best together, if that beats laying them from the
+    left by NARROW_MARGIN; else from the left. A column the row skips is one a cell above spans down over,
+    so only the `spannable` ones (under a one-column data cell; True where that cell spans rows already)
+    may be skipped; None where no way to lay the row skips only those (model.build then lays it from the
+    left, its last cell spanning the rest). Each run of skipped columns costs GAP_COST (cells spanning
+    down stand side by side: one run is the rule, more the exception); each skipped column whose span
+    goes on gains SPAN_ON (a run of rows sharing a cell goes on more often than it ends).
+
+    A dynamic programme over (cell, column): a cell's column and the one before it decide the run
+    of skipped columns between them."""
+    n = len(row)
+    scores = [columns.fits(text) for text, _, _ in row]
+
+    # Over the columns before each: how many cannot be skipped, how many continue a span.
+    blocked = list(accumulate((c not in spannable for c in range(width)), initial=0))
+    going_on = list(accumulate((spannable.get(c, False) for c in range(width)), initial=0))
+
+    def between(a: int, b: int) -> float | None:
+        """What skipping the columns strictly between a and b adds; None where one of them cannot be skipped."""
+        if b - a == 1:
+            return 0.0
+        if blocked[b] - blocked[a + 1]:
+            return None
+        return -GAP_COST + SPAN_ON * (going_on[b] - going_on[a + 1])
+
+    # best[i][c]: the best total of cells 0..i with cell i in column c; back[i][c]: cell i - 1's column.
+    best = [[-math.inf] * width for _ in range(n)]
+    back = [[-1] * width for _ in range(n)]
+    for c in range(width - n + 1):
+        gap = between(-1, c)
+        if gap is not None:
+            best[0][c] = gap + scores[0][c]
+    for i in range(1, n):
+        for c in range(i, width - n + i + 1):
+            for prev in range(i - 1, c):
+                gap = between(prev, c)
+                if gap is not None and best[i - 1][prev] + gap + scores[i][c] > best[i][c]:
+                    best[i][c], back[i][c] = best[i - 1][prev] + gap + scores[i][c], prev
+    ends = [(best[n - 1][c] + gap, c) for c in range(n - 1, width)
+            if best[n - 1][c] > -math.inf and (gap := between(c, width)) is not None]
+    if not ends:
+        return None
+    total, end = max(ends)
+    cols = [end]
+    for i in range(n - 1, 0, -1):
+        cols.append(back[i][cols[-1]])
+    cols.reverse()
+    left = list(range(n))
+    tail = between(n - 1, width)
+    if tail is None:  # the row cannot stand from the left with the columns after it spanned down
+        laid_left = sum(scores[i][i] for i in range(n)) - GAP_COST  # as model.build lays it: its last cell spans the rest
+        return cols if total - laid_left >= NARROW_MARGIN else None
+    laid_left = sum(scores[i][i] for i in range(n)) + tail
+    return cols if cols != left and total - laid_left >= NARROW_MARGIN else left
 
 
 # A cell of a header printed again that names no role (`Bước thực hiện` over the steps) is short.
