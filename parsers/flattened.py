@@ -329,6 +329,9 @@ def _find_headers(lines: Sequence[Line]) -> tuple[tuple[str, ...], list[tuple[in
 
     i = end
     while first and i < len(lines):
+        if not is_header(i):
+            i += 1  # best_from would find nothing: a repeat opens with a line of header words
+            continue
         ratio, j = best_from(i, HEADER_SIMILARITY)
         # A body line of header words (`hiện`) just before a repeat is not part of it.
         if ratio >= HEADER_SIMILARITY and ratio >= best_from(i + 1, ratio)[0]:
