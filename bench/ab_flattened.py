@@ -1,0 +1,49 @@
+"""The flattened search of this working copy against another revision of it, timed in turns.
+
+    .venv/bin/python bench/ab_flattened.py REF [RUNS]
+
+Loads parsers/flattened.py as it stands at REF beside the working copy
+(bench/check_flattened.py's `revision`) and runs `segment_table` on the known
+plan's appendix RUNS times each (30 by default), the two in turns, a garbage
+collection before each run: the machine's speed moves by more than a change
+makes within minutes, and runs taken in turns share its slow and fast spells.
+Prints the best and the median process time of each and their ratios.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from check_flattened import current, revision  # noqa: E402
+from tests.test_flattened import appendix_lines  # noqa: E402
+
+
+def main() -> None:
+    ref = sys.argv[1] if len(sys.argv) > 1 else "main"
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    old, lines = revision(ref), appendix_lines()
+    old.segment_table(lines)  # compiled kernels loaded, regexes read
+    current.segment_table(lines)
+    times: dict[str, list[float]] = {ref: [], "working copy": []}
+    for _ in range(runs):
+        for name, module in ((ref, old), ("working copy", current)):
+            gc.collect()
+            started = time.process_time()
+            module.segment_table(lines)
+            times[name].append(time.process_time() - started)
+    for name, spent in times.items():
+        print(f"{name:14} best {min(spent) * 1000:6.1f} ms, median {statistics.median(spent) * 1000:6.1f} ms ({runs} runs)")
+    a, b = times[ref], times["working copy"]
+    print(f"working copy / {ref}: best {min(b) / min(a):.2f}, median {statistics.median(b) / statistics.median(a):.2f}")
+
+
+if __name__ == "__main__":
+    main()
