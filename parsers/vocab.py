@@ -309,6 +309,8 @@ def doc_type_of(text: str) -> tuple[str, str, str] | None:
 @lru_cache(maxsize=65536)
 def is_caps(text: str) -> bool:
     """True for a line written in capitals (headings, bodies, titles)."""
+    if text[1:].islower():
+        return False  # body text: a capital at most at its start, so never 90 % of two letters or more
     letters = list(filter(str.isalpha, text))
     return len(letters) >= 2 and sum(map(str.isupper, letters)) / len(letters) > 0.9
 
