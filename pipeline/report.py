@@ -349,10 +349,12 @@ def _appendix_section(rows: list[dict], milestones: list[dict], flags: Flags) ->
         by_row.setdefault(m["row_id"], []).append(m)
     body, group = [], object()
     for row in rows:
-        if (row["appendix_no"], row["group_no"]) != group:
-            group = (row["appendix_no"], row["group_no"])
-            title = f'{_e(_roman(row["group_no"]))}. {_e(row["group_title"])}'
-            body.append(f'<tr class="group"><th colspan="9">{title}</th></tr>')
+        if (row["appendix_no"], row["group_no"], row["group_title"]) != group:
+            # Groups may be numbered (`II. …`) or only titled (a column `Thuộc nhóm nhiệm vụ` spanning its tasks).
+            group = (row["appendix_no"], row["group_no"], row["group_title"])
+            title = ". ".join(_e(part) for part in (_roman(row["group_no"]), _s(row["group_title"])) if part)
+            if title:
+                body.append(f'<tr class="group"><th colspan="9">{title}</th></tr>')
         body.append(_appendix_row(row, by_row.get(row["row_id"], []), row["row_id"] in flags.rows))
     columns = [("Group", 4), ("No.", 3), ("Task", 21), ("Products", 19), ("Lead agency", 11),
                ("Partner agencies", 12), ("Deadline as printed", 11), ("Milestones", 14), ("Page", 5)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import re
 import struct
@@ -10,6 +11,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline.batch import run_batch
@@ -237,3 +239,25 @@ def test_a_period_with_no_end_is_a_mark_at_its_start(tmp_path):
     xs = {m.start: float(marks[f"{m.row_id}/{m.seq}"]["d"][1:].split(",")[0]) for m in starting.itertuples()}
     days = sorted(xs)
     assert [xs[d] for d in days] == sorted(xs[d] for d in days)
+
+
+def test_every_group_of_the_appendix_heads_its_rows(tmp_path):
+    """A national plan whose tasks are grouped by a column (`Thuộc nhóm nhiệm vụ`) spanning them, its
+    groups titled and not numbered: each group heads its rows on the page, in order."""
+    page_path = ROOT / "tests" / "fixtures" / "legal-db" / "646f0a00d4174382.txt"
+    run_batch([page_path], tmp_path / "out", workers=1)
+    tables = load_tables(tmp_path / "out")
+    doc_id = tables["documents"].doc_id.iloc[0]
+    rows = tables["appendix_rows"][tables["appendix_rows"].doc_id == doc_id]
+    groups = []
+    for key in zip(rows.appendix_no, rows.group_no, rows.group_title):
+        if not groups or groups[-1] != key:
+            groups.append(key)
+    numerals = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+    titled = [title if pd.isna(no) else f"{numerals[int(no)]}. {title}" for _, no, title in groups if isinstance(title, str)]
+    assert len(titled) >= 10 and len(set(titled)) >= 8
+
+    page = render_report(tables, doc_id)
+    headings = [" ".join(re.sub(r"<[^>]+>", "", h).split())
+                for h in re.findall(r'<tr class="group"><th colspan="9">(.*?)</th></tr>', page)]
+    assert [html.unescape(h) for h in headings] == [" ".join(t.split()) for t in titled]
