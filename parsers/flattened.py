@@ -445,6 +445,7 @@ class _Body:
     measure: Callable[[str], float] = _glyph_width
     follow: list[float | None] | None = None  # what the next line's first word adds were it wrapped on; None: an item
     units: list[list[int]] | None = None  # per line, its words' units under the measure added up: [0, w0, w0 + w1, …]
+    slot_units: np.ndarray | None = None  # the same, the lines one after another: per slot (_Pieces), its line's units before it
     flow: _Flow | None = None
 
 
@@ -486,6 +487,7 @@ def _measure_with(body: _Body, measure) -> None:
     space = units(" ")
     body.measure = measure
     body.units = [list(accumulate(map(units, words), initial=0)) for words in body.words]
+    body.slot_units = np.fromiter(chain.from_iterable(body.units), np.int64)
     n = len(body.lines)
     body.follow = [(space + units(body.words[i + 1][0])) / per  # measure(" " + the next line's first word)
                    if i + 1 < n and not body.breaks[i + 1] and not body.item_opens[i + 1] else None for i in range(n)]
@@ -718,8 +720,7 @@ LINE_SEPARATOR = "\x00"
 def _measure_pieces(body: _Body, pieces: _Pieces) -> None:
     """Each piece's width under the body's measure: its words' units and its spaces' over an average character's."""
     space, per = _space_and_per(body.measure)
-    units = np.fromiter(chain.from_iterable(body.units), np.int64)  # per slot, its line's units before it
-    end, first = pieces.end_slot, pieces.first_slot
+    units, end, first = body.slot_units, pieces.end_slot, pieces.first_slot
     pieces.width = ((units[end] - units[first] + (end - first - 1) * space) / per).tolist()
 
 
@@ -801,7 +802,7 @@ def _graph(body: _Body, nodes, pieces: _Pieces) -> "_Graph":
     n_lines = len(body.lines)
     ids = body.flow.line_ids
     space, per = _space_and_per(body.measure)
-    units = np.fromiter(chain.from_iterable(body.units), np.int64)  # per slot, its line's units before it
+    units = body.slot_units
     key = np.fromiter(chain.from_iterable(chain(row, (0,)) for row in ids), np.int64)  # per slot, its word's key
     node_line = np.array([i for i, _ in nodes], np.int64)
     node_word = np.array([a for _, a in nodes], np.int64)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from dataclasses import dataclass
 
 import regex as re
 
@@ -391,17 +391,17 @@ def _join_broken(rows: list[list], header_rows: int, repeats: set[int], width: i
     k = 0
     while k < len(rows):
         row = list(rows[k])
-        if k >= header_rows and _label_form(row[0][0]) == row_label and row_label == "number":
+        numbered = k >= header_rows and row_label == "number" and _label_form(row[0][0]) == "number"
+        if numbered:
             previous, last_number = last_number, _number(row[0][0])
         else:
             previous = None
         nxt = rows[k + 1] if k + 1 < len(rows) else None
         if k in repeats:
             moved.add(len(out))
-        if (k >= header_rows and nxt is not None and k not in repeats and k + 1 not in repeats
+        if (numbered and nxt is not None and k not in repeats and k + 1 not in repeats
                 and 2 <= len(row) < width and 1 <= len(nxt) < width and len(row) + len(nxt) <= width
-                and not any(x for _, _, x in row + nxt) and row_label is not None
-                and _label_form(row[0][0]) == row_label and _label_form(nxt[0][0]) is None
+                and not any(x for _, _, x in row + nxt) and _label_form(nxt[0][0]) is None
                 and not _totals_row(nxt) and not NEXT_LIST.match(nxt[0][0])):  # nor a section's title
             n = len(row)
             scores = [columns.fits(text) for text, _, _ in row + nxt]
