@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, islice
 
+import re as std_re
+
 import regex as re
 
 from . import site, vocab
@@ -33,8 +35,9 @@ HEADING_MARK = re.compile(r"^#+\s*")
 SPACE_BEFORE_CLOSE = re.compile(r"\s+([.,;:!?)\]”…])(?=\s|$|[.,;:)\]])")
 SPACE_AFTER_OPEN = re.compile(r"([(\[“])\s+")
 # Where either of the two can match at all: a space before a closing mark or after an opening one. Once
-# the whitespace is single spaces, plain substring tests find them, several times faster than a search.
-MARK_SPACINGS = tuple(" " + mark for mark in ".,;:!?)]”…") + tuple(mark + " " for mark in "([“")
+# the whitespace is single spaces, this finds them; the standard library's engine runs a plain pattern
+# like it twice as fast as `regex`, and several times as fast as a substring test per mark.
+MARK_SPACING = std_re.compile(r" [.,;:!?)\]”…]|[(\[“] ")
 WHITESPACE = re.compile(r"\s+")
 
 # Share of damaged words past which no row of the document can be trusted.
@@ -76,7 +79,7 @@ def normalise(text: str, flavour: str = "plain") -> str:
             text = " ".join(text.split())
     else:
         text = WHITESPACE.sub(" ", text).strip()
-    if any(pair in text for pair in MARK_SPACINGS):
+    if MARK_SPACING.search(text):
         # A function, not the template `\1`: regex reads a template afresh on every call.
         text = SPACE_BEFORE_CLOSE.sub(_mark, text)
         text = SPACE_AFTER_OPEN.sub(_mark, text)
@@ -273,7 +276,10 @@ def _check_damage(source: Source, lines: list[Line]):
     # so of each): they are most words, and one search of them all, a word a line, finds them. Only lines
     # holding a damaged word are read again.
     texts = [line.text for line in lines]
-    words = set(vocab.WORD.findall("\n".join(set(" ".join(texts).split()))))
+    # A run of letters alone is one word as it stands (str.isalpha is \p{L}); only the others are searched.
+    runs = set(" ".join(texts).split())
+    words = {run for run in runs if run.isalpha()}
+    words.update(vocab.WORD.findall("\n".join(run for run in runs if not run.isalpha())))
     distinct = len(words)
     words.difference_update(SYLLABLE_LINE.findall("\n".join(words)))
     bad = {word for word in words if _is_damaged_word(word)}

@@ -1429,7 +1429,8 @@ def _word_odds(counts: np.ndarray) -> np.ndarray | None:
     for col in range(counts.shape[0]):
         n_c = int(counts[col].sum())
         ratios = (counts[col, seen] + WORD_SMOOTHING * bg) / (n_c + WORD_SMOOTHING) / bg
-        odds[col, seen] = [max(-WORD_CLIP, min(WORD_CLIP, math.log(x))) for x in ratios.tolist()]
+        # math.log, not np.log: numpy's own logarithm differs from the C library's in the last bit of some values.
+        odds[col, seen] = np.clip(np.fromiter(map(math.log, ratios.tolist()), np.float64, seen.size), -WORD_CLIP, WORD_CLIP)
     return odds
 
 

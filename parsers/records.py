@@ -8,11 +8,16 @@ line keeps its page, its line number on that page and (from a PDF) its box.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of the input, as extraction gave it."""
+class Line(NamedTuple):
+    """One line of the input, as extraction gave it.
+
+    A named tuple, where the other records are frozen dataclasses: a document
+    makes one per line of its input, and a tuple is made in a third of the
+    time (a frozen dataclass sets each field through object.__setattr__).
+    Immutable, compared and hashed by its fields, alike."""
 
     page: int  # 1-based page number
     line_no: int  # 1-based line number on its page

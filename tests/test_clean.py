@@ -26,7 +26,7 @@ def test_normalise_nfc_spaces_and_emphasis():
 def test_decomposed_input_gives_the_same_paragraphs():
     source = extract(KNOWN_TXT)
     nfd_pages = tuple(
-        Page(p.number, tuple(replace(l, text=unicodedata.normalize("NFD", l.text)) for l in p.lines)) for p in source.pages
+        Page(p.number, tuple(l._replace(text=unicodedata.normalize("NFD", l.text)) for l in p.lines)) for p in source.pages
     )
     nfd = replace(source, pages=nfd_pages)
     assert [p.text for p in clean(nfd).paragraphs] == [p.text for p in clean(source).paragraphs]
