@@ -36,8 +36,9 @@ SPACE_BEFORE_CLOSE = re.compile(r"\s+([.,;:!?)\]”…])(?=\s|$|[.,;:)\]])")
 SPACE_AFTER_OPEN = re.compile(r"([(\[“])\s+")
 # Where either of the two can match at all: a space before a closing mark or after an opening one. Once
 # the whitespace is single spaces, this finds them; the standard library's engine runs a plain pattern
-# like it twice as fast as `regex`, and several times as fast as a substring test per mark.
-MARK_SPACING = std_re.compile(r" [.,;:!?)\]”…]|[(\[“] ")
+# like it twice as fast as `regex`, and several times as fast as a substring test per mark. Each branch
+# opens with one character, which the engine then scans for alone: a third faster than `[(\[“] `.
+MARK_SPACING = std_re.compile(r" [.,;:!?)\]”…]|\( |\[ |“ ")
 WHITESPACE = re.compile(r"\s+")
 
 # Share of damaged words past which no row of the document can be trusted.
