@@ -19,7 +19,7 @@ from parsers.tables import project
 
 from .sources import discover_url, is_url
 
-PARSER_VERSION = "0.4.8"  # 0.4.8: web rows under cells spanning rows placed in their columns, rows broken at an empty cell joined; 0.4.7: milestone kind from; 0.4.6: durations in the unit a column header gives, events of `trong thời gian …`; 0.4.5: a header printed again with its own long words; 0.4.4: milestone kind none; 0.4.3: a list title alone on its row is a group; 0.4.2: totals rows of web tables placed (label spanning, values under their column); 0.4.1: PDF tables over pages joined, group rows at page breaks, headers printed again, a subject printed twice, durations; 0.4.0: every document type, tables and table_cells, scans read by OCR; 0.3.0: citations read anew (types, codes, issuers, lists), cited_id; 0.2.0: appendix_rows.other_cells
+PARSER_VERSION = "0.4.9"  # 0.4.9: web narrow rows placed the same in every process (odds summed in sorted order); 0.4.8: web rows under cells spanning rows placed in their columns, rows broken at an empty cell joined; 0.4.7: milestone kind from; 0.4.6: durations in the unit a column header gives, events of `trong thời gian …`; 0.4.5: a header printed again with its own long words; 0.4.4: milestone kind none; 0.4.3: a list title alone on its row is a group; 0.4.2: totals rows of web tables placed (label spanning, values under their column); 0.4.1: PDF tables over pages joined, group rows at page breaks, headers printed again, a subject printed twice, durations; 0.4.0: every document type, tables and table_cells, scans read by OCR; 0.3.0: citations read anew (types, codes, issuers, lists), cited_id; 0.2.0: appendix_rows.other_cells
 INPUT_SUFFIXES = (".pdf", ".txt", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 

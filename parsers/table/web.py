@@ -265,9 +265,11 @@ CELL_WORD = re.compile(r"[\p{L}\d][\p{L}\d./,%-]*")  # a word, a number or a cod
 
 
 @lru_cache(maxsize=4096)
-def _features(text: str) -> tuple[frozenset[str], frozenset[str]]:
+def _features(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """What a cell's column is read from: its words (numbers as one), and its marks: its value shape, how it
-    opens, its length, whether it reads as a time (a deadline, a duration)."""
+    opens, its length, whether it reads as a time (a deadline, a duration). Each set in sorted order: their
+    odds are added up in it, and a set of strings is iterated in an order that changes from one process to
+    the next (string hashing is seeded), which moved a near tie's sum, and a cell, between runs."""
     flat = " ".join(text.split())
     words = {("0" if w[:1].isdigit() else w) for w in CELL_WORD.findall(flat.lower())}
     n = len(flat.split())
@@ -277,7 +279,7 @@ def _features(text: str) -> tuple[frozenset[str], frozenset[str]]:
     length = next((name for most, name in LENGTHS if n <= most), "20+")
     marks = {f"<shape:{_shape(flat)}>", f"<length:{length}>", f"<opens:{opens}>", f"<when:{holds_time(flat)}>",
              f"<items:{min(items, 2)}>"}
-    return frozenset(words), frozenset(marks)
+    return tuple(sorted(words)), tuple(sorted(marks))
 
 
 class _Columns:
