@@ -349,11 +349,23 @@ def _find_headers(lines: Sequence[Line]) -> tuple[tuple[str, ...], list[tuple[in
 @lru_cache(maxsize=1 << 14)  # a table's words, and the lines measured twice (_agreement, _measure_with)
 def _glyph_units(text: str) -> int:
     """The advance widths of `text` set in Times New Roman, in thousandths of an em."""
-    total = 0
-    for ch in text:
-        w = TIMES_WIDTHS.get(ch)
-        total += w if w is not None else TIMES_WIDTHS.get(unicodedata.normalize("NFD", ch)[0], OTHER_WIDTH)
-    return total
+    try:
+        return sum(map(CHAR_UNITS.__getitem__, text))
+    except KeyError:
+        for ch in set(text) - CHAR_UNITS.keys():
+            CHAR_UNITS[ch] = _char_units(ch)
+        return sum(map(CHAR_UNITS.__getitem__, text))
+
+
+def _char_units(ch: str) -> int:
+    """A character's advance width; a letter the table lacks (`ệ`) is as wide as its base letter (`e`)."""
+    w = TIMES_WIDTHS.get(ch)
+    return w if w is not None else TIMES_WIDTHS.get(unicodedata.normalize("NFD", ch)[0], OTHER_WIDTH)
+
+
+# Each character's advance width (_char_units), filled as characters are met: a table, not a memo of
+# any text's (what a character measures never changes), so that a word is summed without a call a letter.
+CHAR_UNITS: dict[str, int] = dict(TIMES_WIDTHS)
 
 
 def _glyph_width(text: str) -> float:

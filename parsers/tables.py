@@ -64,8 +64,10 @@ def _tables(doc_id: str, outline: Outline, appendices: list[Appendix], source):
     found += [(a.node_id, a.table) for a in appendices if a.table is not None and a.node_id not in dict(found)]
     taken = {node_id for node_id, _ in found}
     read = {id(g) for a in appendices for g in a.grids}
-    holder = {(l.page, l.line_no): n.node_id for n in outline.nodes for l in n.lines}
+    holder = None  # (page, line) -> the node holding the line; wanted only where a page has a grid of its own
     for table in tables_of_pages(list(source.pages), read):
+        if holder is None:
+            holder = {(l.page, l.line_no): n.node_id for n in outline.nodes for l in n.lines}
         first = next((holder[(l.page, l.line_no)] for l in table.lines if (l.page, l.line_no) in holder), None)
         if first is not None and first not in taken:
             found.append((first, table))
