@@ -78,6 +78,7 @@ def _tables(doc_id: str, outline: Outline, appendices: list[Appendix], source):
     appendix_parts = [p.node_id for p in parts if p.kind == "appendix"]
     order = {n.node_id: i for i, n in enumerate(outline.nodes)}
     table_rows, cell_rows, ids = [], [], {}
+    lone_cells = {node_id: table.cells[0].flat for node_id, table in found if len(table.cells) == 1}
     for seq, (node_id, table) in enumerate(sorted(found, key=lambda f: order[f[0]]), start=1):
         table_id = f"{doc_id}:t{seq:02d}"
         ids[node_id] = table_id
@@ -89,7 +90,7 @@ def _tables(doc_id: str, outline: Outline, appendices: list[Appendix], source):
             "part": "appendix" if part.kind == "appendix" else "body",
             "appendix_no": appendix_parts.index(part.node_id) + 1 if part.kind == "appendix" else None,
             # a table read into appendix rows is a task table, whatever its header says to the roles
-            "caption": _caption(outline, by_id, node),
+            "caption": _caption(outline, by_id, node, lone_cells),
             "kind": "tasks" if node_id in task_tables else kind_of([role_of(h) for h in headers]),
             "n_rows": table.n_rows, "n_cols": table.n_cols, "header_rows": table.header_rows,
             "page_start": table.page_start, "page_end": table.page_end, "source": table.source, "node_id": node_id,
@@ -111,13 +112,15 @@ def _root(by_id: dict[int, Node], node: Node) -> Node:
     return node
 
 
-def _caption(outline: Outline, by_id: dict[int, Node], node: Node) -> str | None:
+def _caption(outline: Outline, by_id: dict[int, Node], node: Node, lone_cells: dict[int, str]) -> str | None:
     """The heading lines above a table: the nearest heading before it under the same parent (a line in
-    capitals, `DANH MỤC …`), else its parent's title, else the subject of the appendix it opens."""
+    capitals, `DANH MỤC …`), else its parent's title, else the subject of the appendix it opens. A table
+    of one cell (`lone_cells`: its node's id -> its text) is a heading too, where a page sets its heading
+    in a cell of its own (`II. DANH MỤC THỦ TỤC HÀNH CHÍNH BỊ BÃI BỎ` between two lists)."""
     siblings = outline.children(node.parent_id)
-    before = [s for s in siblings if s.node_id < node.node_id and s.kind != "table"]
+    before = [s for s in siblings if s.node_id < node.node_id and (s.kind != "table" or s.node_id in lone_cells)]
     for s in reversed(before[-3:]):
-        text = s.title or s.text
+        text = lone_cells.get(s.node_id) or s.title or s.text
         if text and (vocab.is_caps(text) or vocab.CAPTION.match(text)):
             return text
     parent = by_id.get(node.parent_id)

@@ -503,3 +503,71 @@ def test_a_row_the_page_broke_at_an_empty_cell_is_one_row(parsed_pages):
     for cells in numbered:
         assert cells.get(column["Lĩnh vực"]) and not cells[column["Lĩnh vực"]].startswith(("Quyết định", "Nghị quyết")), cells
         assert DECISION_CELL.search(cells.get(column["Quyết định công bố"], "")), cells
+
+
+# The first cell of a list's header, as pages set it: the row's number.
+NUMBER_HEADERS = {"STT", "Stt", "TT", "Số TT", "Số thứ tự"}
+
+
+def _cells_of_page(page: Path) -> list[tuple[str, bool]]:
+    """The page's `|` cells in order, each its text (emphasis out) and whether the page sets it all in
+    bold; a `|` `|` (a row break or an empty cell) stands between two cells as ("", False). Not the cells
+    of a signature block, which are no table's: from a cell holding `Nơi nhận` up to the next appendix
+    heading (a line opening `PHỤ LỤC`)."""
+    cells, stretch, signature = [], [], False
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if _norm(line).startswith("PHỤ LỤC"):
+            signature = False
+        if line.strip() != "|":
+            stretch.append(line.strip())
+            continue
+        raw = " ".join(l for l in stretch if l)
+        signature = signature or "Nơi nhận" in _norm(raw)
+        if not signature:
+            cells.append((_norm(raw), raw.startswith("**") and raw.endswith("**") and len(raw) > 4))
+        stretch = []
+    return cells
+
+
+def _headings_before_headers(page: Path) -> list[tuple[str, list[str]]]:
+    """Where the page sets a heading in a cell of its own right before a list's header (`**II. DANH MỤC
+    THỦ TỤC HÀNH CHÍNH BỊ BÃI BỎ**` | `**Số TT**` | `**Mã TTHC**` | …): the heading, and the header's cells
+    (the bold cells from the number's up to the first that is not bold)."""
+    cells = _cells_of_page(page)
+    found = []
+    for k in range(len(cells) - 1):
+        (heading, bold), (number, number_bold) = cells[k], cells[k + 1]
+        if bold and number_bold and number in NUMBER_HEADERS and len(heading.split()) > 4:
+            header = []
+            for text, in_bold in cells[k + 1:]:
+                if not (text and in_bold):
+                    break
+                header.append(text)
+            found.append((heading, header))
+    return found
+
+
+def test_a_heading_set_in_the_cell_before_a_header_is_no_header_cell(parsed_pages):
+    """Procedure lists open with their heading in a cell of its own right before the header (`DANH MỤC THỦ
+    TỤC HÀNH CHÍNH …` | `STT` | `Tên thủ tục hành chính` | …), and where the page lost the break after it,
+    the heading and the header read as one row: every header cell then stood one column off its cells, and a
+    second list in the same run (`II. DANH MỤC THỦ TỤC HÀNH CHÍNH BỊ BÃI BỎ` | `Số TT` | `Mã TTHC` | …) was
+    read as rows of the first. Each such header is a table's header, its cells in order from the first
+    column; the heading is no header cell; a second list is a table of its own under its heading."""
+    pages = {page: found for page in PAGES if (found := _headings_before_headers(page))}
+    assert len(pages) >= 10
+    for page, found in pages.items():
+        doc = parsed_pages[page]
+        header_cells = {}
+        for c in doc["table_cells"]:
+            if c["is_header"] and c["row"] == 0:
+                header_cells.setdefault(c["table_id"], {})[c["col"]] = _norm(c["text"])
+        headers = [[row[col] for col in sorted(row)] for row in header_cells.values()]
+        for heading, header in found:
+            assert not any(heading in row for row in headers), (page.name, heading)
+            assert any(row[:len(header)] == header for row in headers), (page.name, header, headers)
+    lists = [(page, heading) for page, found in pages.items() for heading, _ in found[1:] if "BÃI BỎ" in heading]
+    assert lists
+    for page, heading in lists:
+        captions = [t["caption"] for t in parsed_pages[page]["tables"]]
+        assert heading in captions, (page.name, heading, captions)

@@ -20,8 +20,9 @@ import regex as re
 # `Mã TTHC` before `thủ tục`, `Thời hạn giải quyết` before `giải pháp`).
 ROLES: list[tuple[str, tuple[str, ...]]] = [
     ("row_no", ("^stt$", "^tt$", "^số tt$", "^số thứ tự$", "^thứ tự$", "^thứ tự công việc$")),
-    ("procedure_code", ("mã tthc", "mã thủ tục", "mã số thủ tục", "mã hồ sơ")),
-    ("procedure_name", ("tên thủ tục", "thủ tục hành chính")),
+    # TTHC: thủ tục hành chính, as lists of procedures abbreviate it in their headers (`Mã số TTHC`, `Tên TTHC`)
+    ("procedure_code", ("mã tthc", "mã số tthc", "mã thủ tục", "mã số thủ tục", "mã hồ sơ")),
+    ("procedure_name", ("tên thủ tục", "tên tthc", "thủ tục hành chính")),
     ("legal_basis", ("căn cứ pháp lý", "căn cứ")),
     ("partners", ("phối hợp",)),
     ("lead", ("chủ trì", "đơn vị thực hiện", "cơ quan thực hiện", "người thực hiện", "đơn vị/ người thực hiện",

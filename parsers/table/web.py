@@ -106,7 +106,7 @@ def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False,
         cells = [c for c in current if c is not None]
         filled = [c for c in cells if c.text.strip()]
         if len(filled) >= 2 or (filled and in_appendix):
-            pieces.append(("table", list(current)))
+            pieces.extend(_tables_of_run(list(current), in_appendix))
         elif cells:
             pieces.append(("text", cells))
         current.clear()
@@ -134,6 +134,80 @@ def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False,
             current.append(item)
     close()
     return pieces
+
+
+# Two tables the page sets one after the other, with nothing between them but a heading (`II. DANH MỤC THỦ
+# TỤC HÀNH CHÍNH BỊ BÃI BỎ`), read as one run of cells: the second opens with a header of its own, as lists
+# open theirs: with the number column (`STT`, `Số TT`), its cells set in bold, every one, naming two or more
+# columns and no value. A header that repeats the first table's, every column of it (_repeats_header), goes
+# on with it (a list of procedures under one header, printed again). A heading in the header's row, where
+# the page lost the break after it, is a cell of its own between the two tables; so is a heading run into
+# the first table's header.
+
+
+def _tables_of_run(items: list[WebCell | None], in_appendix: bool) -> list[tuple[str, list[WebCell | None]]]:
+    """A table's items as pieces ("table", items), one for each table that opens with a header of its own
+    (see above), and a heading run into such a header's row as a lone cell is (split_run): a table of one
+    cell in an appendix, text elsewhere."""
+    rows = _item_rows(items)
+    lone = "table" if in_appendix else "text"
+    top = [items[i] for i in rows[0]]
+    if _header_at(top) == 1:  # the table's own heading, run into its header
+        return [(lone, [top[0]])] + _tables_of_run(items[rows[0][1]:], in_appendix)
+    texts = [[items[i].text for i in row] for row in rows]
+    header_rows = roles.header_row_count(texts)
+    if not header_rows or len(rows) <= header_rows:
+        return [("table", items)]
+    named = {roles.header_role(c.text) for c in top} - {None}
+    own = [roles.fold(c.text) for c in top]
+    for k in range(header_rows, len(rows)):
+        cells = [items[i] for i in rows[k]]
+        at = _header_at(cells, k > header_rows)
+        if at is None or (len(cells) - at >= len(top) and _repeats_header(cells[at:at + len(top)], named, own)):
+            continue  # no header, or the table's own printed again, every column of it
+        heading = [(lone, [cells[at - 1]])] if at else []
+        return [("table", items[:rows[k][at - len(heading)]])] + heading + _tables_of_run(items[rows[k][at]:], in_appendix)
+    return [("table", items)]
+
+
+def _item_rows(items: list[WebCell | None]) -> list[list[int]]:
+    """The rows of a run's items, as to_table makes them: each row the indices of its cells."""
+    rows: list[list[int]] = [[]]
+    for i, item in enumerate(items):
+        if item is None:
+            if rows[-1]:
+                rows.append([])
+        else:
+            rows[-1].append(i)
+    return [r for r in rows if r]
+
+
+def _header_at(cells: list[WebCell], from_start: bool = True) -> int | None:
+    """Where in this row a list's header (see above) begins: at its first cell, or (the page having lost the
+    break before it) after a heading (_heading), itself after the row's own cells or not; None where it
+    holds none. `from_start`: whether a header at the row's first cell counts."""
+    for at in range(0 if from_start else 1, len(cells) - 1):
+        if at and not _heading(cells[at - 1]):
+            continue
+        header = [c for c in cells[at:] if c.text.strip()]
+        if (len(header) >= 2 and roles.header_role(header[0].text) == "row_no"
+                and sum(roles.header_role(c.text) is not None for c in header) >= 2
+                and all(_in_bold(c) and _shape(c.text) is None for c in header)):
+            return at
+    return None
+
+
+def _heading(cell: WebCell) -> bool:
+    """A title (`**QUY TRÌNH NỘI BỘ, …**` over `*(Kèm theo Quyết định …)*`): it opens in bold, longer than a
+    column's name, no value."""
+    return (len(cell.text.split()) > REPEAT_CELL_MAX_WORDS and cell.lines[0].text.strip().startswith("**")
+            and _shape(cell.text) is None)
+
+
+def _in_bold(cell: WebCell) -> bool:
+    """Is the whole cell set in bold (`**Số** **TT**`, `**Tên VBQPPL quy định` / `việc bãi bỏ TTHC**`)?"""
+    raw = " ".join(l.text.strip() for l in cell.lines).strip()
+    return len(raw) > 4 and raw.startswith("**") and raw.endswith("**")
 
 
 def to_table(items: list[WebCell | None]) -> model.Table:
