@@ -28,6 +28,8 @@ from . import site, vocab
 from .errors import DamagedText
 from .records import Issue, Line, Paragraph, Residual, Source
 
+is_caps, match_block = vocab.is_caps, vocab.match_block  # read for every line: bound once
+
 # Web text marks emphasis with `*` and `**`; the words are what counts.
 EMPHASIS = re.compile(r"\*+")
 # ... and headings with `#` (`## QUYẾT ĐỊNH`).
@@ -486,8 +488,9 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
                       indent: float = INDENT_POINTS) -> bool:
     """Does `line` open a new paragraph after the lines of `group`?"""
     prev = group[-1]
-    if (prev.text.endswith(BROKEN_CODE_ENDS) and BROKEN_CODE.search(prev.text, max(0, len(prev.text) - 3))
-            and line.text[:1].isupper()):
+    before, text = prev.text, line.text  # read once: each test below reads them
+    if (before.endswith(BROKEN_CODE_ENDS) and BROKEN_CODE.search(before, max(0, len(before) - 3))
+            and text[:1].isupper()):
         return False  # `Số: 3783/QĐ-` / `UBND`: a number's code broken after its hyphen
     # The next three tests each say yes on their own, in any order: the blank line, the cheapest and in web
     # text the most common, is read first.
@@ -496,37 +499,43 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
     if (line.page == prev.page and line.top is not None and prev.bottom is not None
             and line.top - prev.bottom > BLANK_LINE_GAP * (prev.bottom - prev.top)):
         return True  # an empty line's height between them (a title, then the body)
-    if group[0].text.startswith("(") and prev.text.endswith(")"):
+    first = group[0].text
+    if first.startswith("(") and before.endswith(")"):
         return True  # `(Kèm theo … )`, `(Chi tiết tại phụ lục …)` end where they close
-    if len(group) == 1 and vocab.match_block(prev.text) and vocab.match_block(line.text):
+    if len(group) == 1 and match_block(before) and match_block(text):
         return True  # a one-line numbered heading (`7. Công tác chỉ đạo …`) then its first point
-    if _standalone(prev.text):
+    if _standalone(before):
         return True
-    if _standalone(line.text):
+    if _standalone(text):
         # In web text a bold heading may wrap onto a line that reads like a
         # title (`VII. CHẾ ĐỘ` / `BÁO CÁO`); only a blank line sets a title apart.
-        wrapped_heading = blank_lines_count and vocab.is_caps(prev.text) and vocab.doc_type_of(line.text)
+        wrapped_heading = blank_lines_count and is_caps(before) and vocab.doc_type_of(text)
         if not wrapped_heading:
             return True
-    if _has_letters(prev.text) and _has_letters(line.text) and vocab.is_caps(prev.text) != vocab.is_caps(line.text):
-        # A heading meets body text; a lone acronym (`QPPL.`) wrapped onto a
-        # line of its own is too short to count as a heading.
-        caps_line = prev.text if vocab.is_caps(prev.text) else line.text
-        if sum(ch.isalpha() for ch in caps_line) >= 6:
-            return True
-    if (group[0].text.startswith("Kính") and vocab.LETTER_ADDRESSEE.match(group[0].text) and line.text[:1].isupper()
-            and _ends_address(prev.text, line.text, typical)):
+    caps_before = None  # is_caps(before), where read
+    if _has_letters(before) and _has_letters(text):
+        caps_before = is_caps(before)
+        if caps_before != is_caps(text):
+            # A heading meets body text; a lone acronym (`QPPL.`) wrapped onto a
+            # line of its own is too short to count as a heading.
+            caps_line = before if caps_before else text
+            if sum(ch.isalpha() for ch in caps_line) >= 6:
+                return True
+    if (first.startswith("Kính") and vocab.LETTER_ADDRESSEE.match(first) and text[:1].isupper()
+            and _ends_address(before, text, typical)):
         return True  # `Kính gửi: Thuế tỉnh Ninh Bình` / `Cục Thuế nhận được …`: the letter's body begins
     margin = margins.get(line.page)
     indented = line.x0 is not None and margin is not None and line.x0 - margin > indent
-    if not _closes(prev, typical):
+    ends_sentence = before.endswith(vocab.TERMINAL_PUNCTUATION)
+    closes = ends_sentence or _short(before, typical) or (caps_before if caps_before is not None else is_caps(before))
+    if not closes:  # _closes(prev)
         # A legal basis or a proposal (`Căn cứ …`, `Theo đề nghị …`) set at a first-line indent, or an
         # appendix's heading set apart (`Phụ lục I`), opens its paragraph whatever ended the line before:
         # a scan reads a `;` as `,`, a closing `./.` as `./`, or loses them.
-        return indented and line.text.startswith(SET_APART_OPENINGS) and _set_apart(line.text)
-    if vocab.match_block(line.text):
+        return indented and text.startswith(SET_APART_OPENINGS) and _set_apart(text)
+    if match_block(text):
         return True
-    return indented and prev.text.endswith(vocab.TERMINAL_PUNCTUATION)
+    return indented and ends_sentence
 
 
 def _ends_address(text: str, following: str, typical: float) -> bool:
