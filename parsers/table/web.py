@@ -138,8 +138,9 @@ def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False,
 
 # Two tables the page sets one after the other, with nothing between them but a heading (`II. DANH MỤC THỦ
 # TỤC HÀNH CHÍNH BỊ BÃI BỎ`), read as one run of cells: the second opens with a header of its own, as lists
-# open theirs: with the number column (`STT`, `Số TT`), its cells set in bold, every one, naming two or more
-# columns and no value. A header that repeats the first table's, every column of it (_repeats_header), goes
+# open theirs: with the number column (`STT`, `Số TT`), its cells set in bold, every one, none a value (a
+# data row is never all in bold; a totals row holds values). A header that repeats the first table's, every
+# column of it (_repeats_header), goes
 # on with it (a list of procedures under one header, printed again). A heading in the header's row, where
 # the page lost the break after it, is a cell of its own between the two tables; so is a heading run into
 # the first table's header.
@@ -155,12 +156,12 @@ def _tables_of_run(items: list[WebCell | None], in_appendix: bool) -> list[tuple
     if _header_at(top) == 1:  # the table's own heading, run into its header
         return [(lone, [top[0]])] + _tables_of_run(items[rows[0][1]:], in_appendix)
     texts = [[items[i].text for i in row] for row in rows]
-    header_rows = roles.header_row_count(texts)
-    if not header_rows or len(rows) <= header_rows:
+    header_rows = roles.header_row_count(texts) or int(_header_at(top) == 0)
+    if len(rows) <= header_rows:
         return [("table", items)]
     named = {roles.header_role(c.text) for c in top} - {None}
     own = [roles.fold(c.text) for c in top]
-    for k in range(header_rows, len(rows)):
+    for k in range(max(header_rows, 1), len(rows)):  # a table without a header may run into a list's too
         cells = [items[i] for i in rows[k]]
         at = _header_at(cells, k > header_rows)
         if at is None or (len(cells) - at >= len(top) and _repeats_header(cells[at:at + len(top)], named, own)):
@@ -191,7 +192,6 @@ def _header_at(cells: list[WebCell], from_start: bool = True) -> int | None:
             continue
         header = [c for c in cells[at:] if c.text.strip()]
         if (len(header) >= 2 and roles.header_role(header[0].text) == "row_no"
-                and sum(roles.header_role(c.text) is not None for c in header) >= 2
                 and all(_in_bold(c) and _shape(c.text) is None for c in header)):
             return at
     return None
