@@ -560,21 +560,24 @@ def test_each_list_opens_a_table_under_its_own_header(parsed_pages):
     run of cells, and where the page lost the break after a heading, the heading and the header read as one
     row: every header cell then stood one column off its cells, and a second list (`II. DANH MỤC THỦ TỤC
     HÀNH CHÍNH BỊ BÃI BỎ` | `Số TT` | `Mã TTHC` | …, or a second table of figures) was read as rows of the
-    first. Each list's header is the first row of a table, its cells in order from the first column; a
+    first. Each list's header is the header row of a table, its first, its cells in order from the first
+    column (a list's header is known by its number column and bold cells, whatever names its columns); a
     heading is in no header's row (a cell of its own: a table of one cell in an appendix); an abolished
     list is a table captioned by its heading."""
     pages = {page: found for page in PAGES if (found := _list_headers(page))}
     assert len(pages) >= 12 and sum(heading is not None for found in pages.values() for heading, _ in found) >= 12
     for page, found in pages.items():
         doc = parsed_pages[page]
-        first_rows = {}
+        first_rows, flagged = {}, {}
         for c in doc["table_cells"]:
             if c["row"] == 0:
                 first_rows.setdefault(c["table_id"], {})[c["col"]] = _norm(c["text"])
+                flagged.setdefault(c["table_id"], set()).add(c["is_header"])
+        headers = [[row[col] for col in sorted(row)] for table, row in first_rows.items() if flagged[table] == {True}]
         first_rows = [[row[col] for col in sorted(row)] for row in first_rows.values()]
         for heading, header in found:
             assert not any(heading in row and len(row) > 1 for row in first_rows if heading), (page.name, heading)
-            assert any(row[:len(header)] == header for row in first_rows), (page.name, header, first_rows)
+            assert any(row[:len(header)] == header for row in headers), (page.name, header, first_rows)
     lists = [(page, heading) for page, found in pages.items() for heading, _ in found[1:] if heading and "BÃI BỎ" in heading]
     assert lists
     for page, heading in lists:

@@ -219,7 +219,7 @@ def to_table(items: list[WebCell | None]) -> model.Table:
         else:
             rows[-1].append(item)
     rows = [r for r in rows if r]
-    header_rows = roles.header_row_count([[c.text for c in r] for r in rows])
+    header_rows = roles.header_row_count([[c.text for c in r] for r in rows]) or int(_header_at(rows[0]) == 0)
     repeats: set[int] = set()
     if header_rows == 1:
         rows, repeats = _header_repeats(rows)
