@@ -23,7 +23,8 @@ ROLES: list[tuple[str, tuple[str, ...]]] = [
     # TTHC: thủ tục hành chính, as lists of procedures abbreviate it in their headers (`Mã số TTHC`, `Tên TTHC`)
     ("procedure_code", ("mã tthc", "mã số tthc", "mã thủ tục", "mã số thủ tục", "mã hồ sơ")),
     ("procedure_name", ("tên thủ tục", "tên tthc", "thủ tục hành chính")),
-    ("legal_basis", ("căn cứ pháp lý", "căn cứ")),
+    # VBQPPL: văn bản quy phạm pháp luật, the legal documents a procedure rests on (`Tên VBQPPL quy định …`)
+    ("legal_basis", ("căn cứ pháp lý", "căn cứ", "vbqppl", "văn bản quy phạm pháp luật")),
     ("partners", ("phối hợp",)),
     ("lead", ("chủ trì", "đơn vị thực hiện", "cơ quan thực hiện", "người thực hiện", "đơn vị/ người thực hiện",
               "đơn vị/người thực hiện", "đơn vị đầu mối", "cơ quan đầu mối", "đơn vị chịu trách nhiệm",
