@@ -49,7 +49,6 @@ def web_tables(path: Path) -> list[list[list[str]]]:
     row: list[str] = []
     cell: list[str] = []
     previous_bar = False
-    previous_blank = False
     for raw in path.read_text(encoding="utf-8").split("\n"):
         line = raw.strip()
         if line == "|":
@@ -62,7 +61,7 @@ def web_tables(path: Path) -> list[list[list[str]]]:
             else:
                 row.append(_cell_text(cell))
             cell = []
-            previous_bar, previous_blank = True, False
+            previous_bar = True
             continue
         if rows is not None:
             if not line:
@@ -71,7 +70,6 @@ def web_tables(path: Path) -> list[list[list[str]]]:
                         rows.append(row)
                     tables.append(rows)
                     rows, row, cell = None, [], []
-                previous_blank = True
                 continue
             cell.append(line)
             previous_bar = False

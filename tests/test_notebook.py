@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.batch import run_batch
 
-from .conftest import FIXTURES, KNOWN_PDF, WEB_PLANS
+from .conftest import KNOWN_PDF, WEB_PLANS
 
 
 def test_explore_notebook_runs(tmp_path):
