@@ -155,8 +155,7 @@ def _tables_of_run(items: list[WebCell | None], in_appendix: bool) -> list[tuple
     top = [items[i] for i in rows[0]]
     if _header_at(top) == 1:  # the table's own heading, run into its header
         return [(lone, [top[0]])] + _tables_of_run(items[rows[0][1]:], in_appendix)
-    texts = [[items[i].text for i in row] for row in rows]
-    header_rows = roles.header_row_count(texts) or int(_header_at(top) == 0)
+    header_rows = _header_rows([[items[i] for i in row] for row in rows[:2]])
     if len(rows) <= header_rows:
         return [("table", items)]
     named = {roles.header_role(c.text) for c in top} - {None}
@@ -171,8 +170,14 @@ def _tables_of_run(items: list[WebCell | None], in_appendix: bool) -> list[tuple
     return [("table", items)]
 
 
+def _header_rows(rows: list[list[WebCell]]) -> int:
+    """How many of the table's leading rows are its header: as the roles read the names (roles.header_row_count),
+    or else one, a list's header (_header_at) whatever names its columns."""
+    return roles.header_row_count([[c.text for c in r] for r in rows]) or int(bool(rows) and _header_at(rows[0]) == 0)
+
+
 def _item_rows(items: list[WebCell | None]) -> list[list[int]]:
-    """The rows of a run's items, as to_table makes them: each row the indices of its cells."""
+    """The rows of a run's items, each the indices of its cells: a None ends a row (see Run)."""
     rows: list[list[int]] = [[]]
     for i, item in enumerate(items):
         if item is None:
@@ -211,15 +216,8 @@ def _in_bold(cell: WebCell) -> bool:
 
 
 def to_table(items: list[WebCell | None]) -> model.Table:
-    rows: list[list[WebCell]] = [[]]
-    for item in items:
-        if item is None:
-            if rows[-1]:
-                rows.append([])
-        else:
-            rows[-1].append(item)
-    rows = [r for r in rows if r]
-    header_rows = roles.header_row_count([[c.text for c in r] for r in rows]) or int(_header_at(rows[0]) == 0)
+    rows = [[items[i] for i in row] for row in _item_rows(items)]
+    header_rows = _header_rows(rows)
     repeats: set[int] = set()
     if header_rows == 1:
         rows, repeats = _header_repeats(rows)
