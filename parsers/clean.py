@@ -512,7 +512,6 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
         wrapped_heading = blank_lines_count and is_caps(before) and vocab.doc_type_of(text)
         if not wrapped_heading:
             return True
-    caps_before = None  # is_caps(before), where read
     if _has_letters(before) and _has_letters(text):
         caps_before = is_caps(before)
         if caps_before != is_caps(text):
@@ -526,16 +525,14 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
         return True  # `Kính gửi: Thuế tỉnh Ninh Bình` / `Cục Thuế nhận được …`: the letter's body begins
     margin = margins.get(line.page)
     indented = line.x0 is not None and margin is not None and line.x0 - margin > indent
-    ends_sentence = before.endswith(vocab.TERMINAL_PUNCTUATION)
-    closes = ends_sentence or _short(before, typical) or (caps_before if caps_before is not None else is_caps(before))
-    if not closes:  # _closes(prev)
+    if not _closes(prev, typical):
         # A legal basis or a proposal (`Căn cứ …`, `Theo đề nghị …`) set at a first-line indent, or an
         # appendix's heading set apart (`Phụ lục I`), opens its paragraph whatever ended the line before:
         # a scan reads a `;` as `,`, a closing `./.` as `./`, or loses them.
         return indented and text.startswith(SET_APART_OPENINGS) and _set_apart(text)
     if match_block(text):
         return True
-    return indented and ends_sentence
+    return indented and before.endswith(vocab.TERMINAL_PUNCTUATION)
 
 
 def _ends_address(text: str, following: str, typical: float) -> bool:
