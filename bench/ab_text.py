@@ -14,6 +14,7 @@ spells. Prints each side's best and median MB/s and their ratios.
 
 from __future__ import annotations
 
+import io
 import statistics
 import subprocess
 import sys
@@ -50,7 +51,7 @@ def main() -> None:
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
-        with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")
         sides = {ref: Path(tmp), "working copy": ROOT}
         workers = {name: subprocess.Popen([sys.executable, "-c", WORKER, str(tree), str(ROOT / "tests" / "fixtures")],
