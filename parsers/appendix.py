@@ -526,8 +526,10 @@ def _table_of_rows(source: str, keys: tuple[str, ...], raw: list[RawRow], header
 def attach(outline: Outline, appendices: list[Appendix]) -> Outline:
     """The outline with each task table's lines handed to header, group and row nodes.
 
-    An appendix part's table text gives way to them; a `table` node keeps only
-    the lines no row claimed (a caption row above the header, say)."""
+    An appendix part's table text gives way to them, but for the lines no row
+    claimed: text beside the table (a heading between two of its lists, a part
+    of text after it) stays a paragraph of the appendix. A `table` node keeps
+    only the lines no row claimed (a caption row above the header, say)."""
     if not appendices:
         return outline
     # An appendix whose table is no task table keeps its text: its grid is then read as a table of its own.
@@ -538,6 +540,9 @@ def attach(outline: Outline, appendices: list[Appendix]) -> Outline:
     kept = []
     for n in outline.nodes:
         if n.kind == "table_text" and n.parent_id in holders:
+            rest = tuple(l for l in n.lines if (l.page, l.line_no) not in claimed_by_rows[n.parent_id])
+            if rest:
+                kept.append(replace(n, kind="para", text=join_lines(l.text for l in rest), lines=rest))
             continue
         if n.kind == "table" and n.node_id in holders:
             n = replace(n, lines=tuple(l for l in n.lines if (l.page, l.line_no) not in claimed_by_rows[n.node_id]))

@@ -13,6 +13,7 @@ indented first line in a PDF, after a line that could end a paragraph.
 
 from __future__ import annotations
 
+import math
 import statistics
 import unicodedata
 from bisect import bisect_right
@@ -390,13 +391,15 @@ def _join(lines: list[Line], source: Source, breaks_after: set[int], joins_after
         return []
     typical = _typical_length(lines)
     margins = _left_margins(source)
+    middles = {page.number: page.width / 2 for page in source.pages if page.width}
     indent = INDENT_CHARACTERS if source.flavour == "layout" else INDENT_POINTS
     blank_lines_count = source.flavour == "web" or _blank_lines_meaningful(lines)
     paragraphs: list[list[Line]] = [[lines[0]]]
     for i in range(1, len(lines)):
         line = lines[i]
         if (i - 1) not in joins_after and (
-                (i - 1) in breaks_after or _starts_paragraph(paragraphs[-1], line, typical, margins, blank_lines_count, indent)):
+                (i - 1) in breaks_after or _starts_paragraph(paragraphs[-1], line, typical, margins, blank_lines_count, indent,
+                                                                middles)):
             paragraphs.append([line])
         else:
             paragraphs[-1].append(line)
@@ -485,8 +488,8 @@ def _closes(prev: Line, typical: float) -> bool:
 
 
 def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: dict[int, float], blank_lines_count: bool,
-                      indent: float = INDENT_POINTS) -> bool:
-    """Does `line` open a new paragraph after the lines of `group`?"""
+                      indent: float = INDENT_POINTS, middles: dict[int, float] | None = None) -> bool:
+    """Does `line` open a new paragraph after the lines of `group`? `middles`: each PDF page's middle."""
     prev = group[-1]
     before, text = prev.text, line.text  # read once: each test below reads them
     if (before.endswith(BROKEN_CODE_ENDS) and BROKEN_CODE.search(before, max(0, len(before) - 3))
@@ -499,6 +502,12 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
     if (line.page == prev.page and line.top is not None and prev.bottom is not None
             and line.top - prev.bottom > BLANK_LINE_GAP * (prev.bottom - prev.top)):
         return True  # an empty line's height between them (a title, then the body)
+    if (middles and prev.x0 is not None and line.x0 is not None and prev.x0 >= middles.get(prev.page, math.inf)
+            and line.x0 < middles.get(line.page, -math.inf)):
+        # A line begun right of its page's middle (a signature's, the signer's name, a date set right) never
+        # runs on into one begun left of it (a footnote, the text below a block of two columns, on this
+        # page or the next).
+        return True
     first = group[0].text
     if first.startswith("(") and before.endswith(")"):
         return True  # `(Kèm theo … )`, `(Chi tiết tại phụ lục …)` end where they close

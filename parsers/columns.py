@@ -9,7 +9,9 @@ the characters' positions and each column is given back as lines of its own.
 
 A two-column block is a run of consecutive lines through which one vertical
 strip of whitespace runs, with characters on both sides of it on at least two
-lines. Lines wholly on one side of the strip (`- Lưu: VT.` on the left, the
+lines, or on one where both columns also hold lines of their own (`Nơi nhận:`
+beside a one-line `CHỦ TỊCH`, then the recipients left and the signer's name
+right). Lines wholly on one side of the strip (`- Lưu: VT.` on the left, the
 signer's name on the right) belong to the block as long as it runs. Prose
 never has such a strip: its word spaces are narrow and never line up from one
 line to the next. A run with two or more strips is a table, not a block of two
@@ -31,7 +33,8 @@ STRIP_EM = 0.8
 # signature leaves three or four blank lines above the name, a page rarely
 # more within one block).
 MAX_LEADING = 6.0
-# Lines that must have characters on both sides of the strip.
+# Lines that must have characters on both sides of the strip; one is enough where each side also has
+# a line of its own.
 MIN_TWO_SIDED = 2
 
 
@@ -78,6 +81,11 @@ class _Strip:
     x0: float
     x1: float
     two_sided: int = 1
+    left_only: int = 0  # lines wholly left of the strip
+    right_only: int = 0
+
+    def two_columns(self) -> bool:
+        return self.two_sided >= MIN_TWO_SIDED or (self.two_sided >= 1 and self.left_only and self.right_only)
 
 
 def _narrow(strip: _Strip, line: TextLine, line_gaps: list[tuple[float, float]], min_width: float) -> _Strip | None:
@@ -94,8 +102,9 @@ def _narrow(strip: _Strip, line: TextLine, line_gaps: list[tuple[float, float]],
             best = (lo, hi)
     if best is None:
         return None
-    both = line.x0 < best[0] and line.x1 > best[1]
-    return _Strip(best[0], best[1], strip.two_sided + both)
+    left, right = line.x1 <= best[0], line.x0 >= best[1]
+    return _Strip(best[0], best[1], strip.two_sided + (not left and not right), strip.left_only + left,
+                  strip.right_only + right)
 
 
 def find_blocks(lines: list[TextLine], blocked: list[tuple[float, float, float, float]] = ()) -> list[tuple[int, int, float]]:
@@ -125,7 +134,7 @@ def find_blocks(lines: list[TextLine], blocked: list[tuple[float, float, float, 
                 break
             strips = kept
             j += 1
-        real = [s for s in strips if s.two_sided >= MIN_TWO_SIDED]
+        real = [s for s in strips if s.two_columns()]
         if len(real) == 1:
             # Lines past the last two-sided one still belong to the block only
             # while they stay on their side; that is what the loop checked.

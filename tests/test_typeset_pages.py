@@ -1,0 +1,83 @@
+"""Legal-database pages typeset as their issuers' PDFs (tests/pagegen.py), read back through the PDF path.
+
+The pages are chosen by what their web reading holds (a signature of one
+line, an appendix with text beside its table), the first few of each kind in
+name order; the truth is the page's own: the site's metadata table
+(tests/test_legaldb.site_metadata) and every line of the PDF.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from functools import lru_cache
+from itertools import islice
+from pathlib import Path
+
+import pytest
+
+from pipeline.run import parse_document
+
+from .conftest import FIXTURES
+from .pagegen import typeset
+from .test_legaldb import _facts, site_metadata
+
+PAGES = sorted((FIXTURES / "legal-db").glob("*.txt"))
+SAMPLE = 5  # pages of each kind
+OUT = Path(tempfile.mkdtemp(prefix="typeset-pages-"))
+
+
+@lru_cache(maxsize=None)
+def _web(page: Path) -> dict:
+    return parse_document(page)
+
+
+@lru_cache(maxsize=None)
+def _pdf(page: Path) -> dict:
+    return parse_document(typeset(page, OUT / f"{page.stem}.pdf"))
+
+
+def _signs_with_one_line(page: Path) -> bool:
+    """Signed under one title line (`CHỦ TỊCH`, `THỦ TƯỚNG`) and a name, which the site names too."""
+    kinds = [n["kind"] for n in _web(page)["outline"]]
+    return (kinds.count("signature") == 1 and "signer_title" not in kinds and "signer" in kinds
+            and bool(site_metadata(page).get("signer")))
+
+
+def _text_after_appendix_table(page: Path) -> list[str]:
+    """The texts that follow a task table in its appendix (headings of the next list, text after it)."""
+    rows = _web(page)
+    task_nodes = {t["node_id"] for t in rows["tables"] if t["kind"] == "tasks" and t["part"] == "appendix"}
+    outline = rows["outline"]
+    return [n["text"] for k, node in enumerate(outline) if node["node_id"] in task_nodes
+            for n in outline[k + 1:] if n["parent_id"] == node["parent_id"] and n["kind"] != "table" and n["text"]]
+
+
+ONE_LINE_SIGNATURES = list(islice(filter(_signs_with_one_line, PAGES), SAMPLE))
+TEXT_BESIDE_TABLES = list(islice(filter(_text_after_appendix_table, PAGES), SAMPLE))
+
+
+@pytest.mark.parametrize("page", ONE_LINE_SIGNATURES, ids=lambda p: p.stem)
+def test_a_signature_of_one_line_gives_its_signer(page):
+    """The closing set as two columns, `Nơi nhận:` beside a one-line title, the name below it on the right:
+    the signer is the site's, and the header's facts are the site's too."""
+    meta = site_metadata(page)
+    ours = _facts(_pdf(page)["documents"][0])
+    for field in ("number", "signer", "date"):
+        if meta.get(field):
+            assert "".join(ours[field].split()).casefold() == "".join(meta[field].split()).casefold(), field
+
+
+@pytest.mark.parametrize("page", TEXT_BESIDE_TABLES, ids=lambda p: p.stem)
+def test_text_beside_an_appendix_table_is_read(page):
+    """Headings between an appendix's lists and the text after its table are paragraphs of the appendix:
+    no line of the PDF is left unclaimed, and the web page's text after the table is in the outline."""
+    rows = _pdf(page)
+    assert [r["text"] for r in rows["residual"] if r["reason"] == "unclaimed"] == []
+    assert rows["documents"][0]["coverage"] == 1.0
+    outline = " ".join(" ".join(n["text"] for n in rows["outline"]).split())
+    for text in _text_after_appendix_table(page):
+        assert " ".join(text.split())[:60] in outline
+
+
+def test_the_samples_are_there():
+    assert len(ONE_LINE_SIGNATURES) == SAMPLE and len(TEXT_BESIDE_TABLES) == SAMPLE
