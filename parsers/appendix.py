@@ -28,6 +28,7 @@ from . import vocab
 from .clean import Cleaned, join_lines, normalise
 from .records import Issue, Line, Node, Outline, TableGrid
 from .table import model
+from .table.grid import tables_of_pages
 from .table.roles import header_role, kind_of, role_of
 
 # The roles an appendix row has columns for; a column of any other role (or of none) is kept
@@ -438,6 +439,8 @@ def read_appendices(cleaned: Cleaned, outline: Outline) -> list[Appendix]:
                                        region[0].page),)))
             continue
         table, raw = _table_of_rows(table_source, roles, raw, tuple(header), printed)
+        if source.flavour != "plain":
+            table, raw = _as_printed(grids, source, table, raw)
         rows, groups, row_issues = build_rows(raw)
         out.append(Appendix(part.node_id, table, tuple(roles), tuple(rows), tuple(groups), tuple(header),
                             tuple(unclaimed), tuple(issues) + tuple(row_issues),
@@ -483,6 +486,25 @@ def _rows_of_table(table: model.Table, keys: list[str]) -> list[RawRow]:
                 cells[key] = f"{cells[key]}\n{cell.text}" if cells.get(key) else cell.text
         out.append(RawRow(cells=cells, lines=lines, table_row=index))
     return out
+
+
+def _as_printed(grids: list[TableGrid], source, table: model.Table, raw: list[RawRow]):
+    """The PDF's grids as one table, each cell as printed (a group's numeral and its title in cells of their
+    own, every header row), where they make one table whose rows hold every row read: each row then
+    marked with the table row its first line is in. Else the table of the rows read."""
+    pages = [replace(p, tables=tuple(g for g in p.tables if any(g is x for x in grids)))
+             for p in source.pages if any(g.page == p.number for g in grids)]
+    printed = tables_of_pages(pages)
+    if len(printed) != 1:
+        return table, raw
+    row_of = {(l.page, l.line_no): c.row for c in printed[0].cells for l in c.lines}
+    marked = []
+    for r in raw:
+        at = [row_of[l.page, l.line_no] for l in r.lines if (l.page, l.line_no) in row_of]
+        if not at:
+            return table, raw
+        marked.append(replace(r, table_row=min(at)))
+    return printed[0], marked
 
 
 def _key_of(cell: model.Cell, keys: list[str], beside_others: bool) -> str:

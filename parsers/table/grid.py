@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import difflib
 
+import regex as re
+
 from ..records import Line, Page, TableGrid
 from . import model, roles
 
@@ -60,6 +62,7 @@ def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
     header: list[str] | None = None
     header_rows = 0
     row_no: int | None = None  # the column of row numbers (`TT`, `STT`), where the header names one
+    task: int | None = None  # else the task column, whose cells open with the rows' numbers (`1. Triển khai …`)
     for k, (grid, page) in enumerate(run):
         placed = _placed(grid, page)
         texts = [[c[0] for c in row] for row in placed]
@@ -68,12 +71,14 @@ def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
             header = [" ".join(t.split()) for row in texts[:header_rows] for t in row]
             first_row = texts[0] if texts else []
             row_no = _row_no_column(placed[:header_rows])
+            task = _column_of(placed[:header_rows], "task")
         elif header_rows == 0 and texts and _same_words(texts[0], first_row):
             # A row printed again at the top of the next page is the header, whatever its words name
             # (`Thành viên | Đơn vị được kiểm tra`); a scan reads it twice a little differently.
             header_rows = 1
             header = [" ".join(t.split()) for t in first_row]
             row_no = _row_no_column(placed[:1])
+            task = _column_of(placed[:1], "task")
             placed, texts = placed[1:], texts[1:]
         for row in placed:
             for _text, _lines, extra in row:
@@ -86,7 +91,8 @@ def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
                 i += header_rows  # the header printed again: at the top of a page, or above a row it breaks
                 continue
             row = placed[i]
-            if first_data and k > 0 and rows and _carries_on(rows[-1], row, row_no):
+            numbered = task is not None and any(NUMBERED.match(text) for r in rows for text, _l, x in r if x["col"] == task)
+            if first_data and k > 0 and rows and _carries_on(rows[-1], row, row_no, task, numbered):
                 rows[-1] = _joined(rows[-1], row)  # the row broken by the page ends here
             else:
                 kept.append(row)
@@ -100,7 +106,15 @@ def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
 
 
 def _row_no_column(header: list[list[tuple[str, tuple[Line, ...], dict]]]) -> int | None:
-    return next((x["col"] for row in header for text, _l, x in row if roles.header_role(text) == "row_no"), None)
+    return _column_of(header, "row_no")
+
+
+def _column_of(header: list[list[tuple[str, tuple[Line, ...], dict]]], role: str) -> int | None:
+    return next((x["col"] for row in header for text, _l, x in row if roles.header_role(text) == role), None)
+
+
+# A cell opening with a row's number: `1. Triển khai …`, `12) …`.
+NUMBERED = re.compile(r"^\s*\d{1,3}\s*[.)]")
 
 
 def _repeats_header(texts: list[list[str]], header: list[str], first_row: list[str], header_rows: int) -> bool:
@@ -111,17 +125,22 @@ def _repeats_header(texts: list[list[str]], header: list[str], first_row: list[s
     return again == header or (header_rows == 1 and _same_words(texts[0], first_row))
 
 
-def _carries_on(last: list, row: list, row_no: int | None) -> bool:
+def _carries_on(last: list, row: list, row_no: int | None, task: int | None = None, numbered: bool = False) -> bool:
     """Does a page's first row carry on the last row of the page before? Where the rows are numbered:
-    when its number cell is empty and the last row's is not, and each of its filled cells stands under
-    a cell of the last row (a group's title across the table is no such row; a group cell spanning down
-    to the last row leaves its place empty on the new page)."""
-    if row_no is None:
-        return False
+    when its number cell is empty and the last row's is not. Else, by its task cell (`task`: their
+    column): when it is empty, or, where the tasks open with their numbers (`numbered`), when it does
+    not. And each of its filled cells stands under a cell of the last row (a group's title across the
+    table is no such row; a group cell spanning down to the last row leaves its place empty on the new
+    page)."""
     last_cells = {x["col"]: text for text, _l, x in last}
     cells = {x["col"]: text for text, _l, x in row}
-    return (row_no in cells and not cells[row_no].strip() and bool((last_cells.get(row_no) or "").strip())
-            and any(text.strip() for text in cells.values())
+    if row_no is not None:
+        goes_on = row_no in cells and not cells[row_no].strip() and bool((last_cells.get(row_no) or "").strip())
+    elif task is not None and task in cells:
+        goes_on = not cells[task].strip() or (numbered and not NUMBERED.match(cells[task]))
+    else:
+        return False
+    return (goes_on and any(text.strip() for text in cells.values())
             and all(col in last_cells for col, text in cells.items() if text.strip()))
 
 
