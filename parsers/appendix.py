@@ -26,10 +26,10 @@ import regex as re
 
 from . import vocab
 from .clean import Cleaned, join_lines, normalise
-from .records import Issue, Line, Node, Outline, TableGrid
+from .records import Issue, Line, Node, Outline, Page, TableGrid
 from .table import model
-from .table.grid import tables_of_pages
-from .table.roles import header_role, kind_of, role_of
+from .table.grid import grid_runs, tables_of_pages
+from .table.roles import header_role, kind_of, opens_list, role_of
 
 # The roles an appendix row has columns for; a column of any other role (or of none) is kept
 # under its header in `other_cells`.
@@ -427,7 +427,7 @@ def read_appendices(cleaned: Cleaned, outline: Outline) -> list[Appendix]:
             continue
         if source.flavour != "plain":
             pages = sorted({l.page for l in region})
-            grids = [g for p in pages for g in source.pages[p - 1].tables]
+            grids = _task_grids([source.pages[p - 1] for p in pages])
             roles, raw, header, unclaimed, issues, printed = _read_pdf(grids, region)
             table_source = grids[0].source if grids else "ruled"
         else:
@@ -486,6 +486,26 @@ def _rows_of_table(table: model.Table, keys: list[str]) -> list[RawRow]:
                 cells[key] = f"{cells[key]}\n{cell.text}" if cells.get(key) else cell.text
         out.append(RawRow(cells=cells, lines=lines, table_row=index))
     return out
+
+
+def _task_grids(pages: list[Page]) -> list[TableGrid]:
+    """The grids of an appendix's pages that hold its task table: the first table whose header (in its
+    first two rows) names two columns or more, and every later one but those under a header of other
+    columns (a workflow, a form, figures), which are tables of their own. All of them where none has
+    such a header."""
+    chosen: list[TableGrid] = []
+    roles = None
+    for run in grid_runs(pages):
+        heads = [[c.text if c is not None else "" for c in row] for row in run[0][0].rows[:2]]
+        # Compared column for column: the rows are read by column, so a grid of other columns is another table;
+        # so is one under a list's header whose words the roles do not know (`Số TT | Mã TTHC | Tên TTHC …`).
+        found = next((_roles_of(h) for h in heads if _is_header(h)),
+                     [] if any(opens_list(h) for h in heads) else None)
+        if roles is None and found:
+            roles = found
+        if roles is not None and found in (None, roles):
+            chosen += [grid for grid, _page in run]
+    return chosen or [g for p in pages for g in p.tables]
 
 
 def _as_printed(grids: list[TableGrid], source, table: model.Table, raw: list[RawRow]):

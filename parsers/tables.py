@@ -62,16 +62,15 @@ def _tables(doc_id: str, outline: Outline, appendices: list[Appendix], source):
     hung from the node that holds its first line."""
     found = list(outline.tables)
     found += [(a.node_id, a.table) for a in appendices if a.table is not None and a.node_id not in dict(found)]
-    taken = {node_id for node_id, _ in found}
+    marked = dict(outline.tables)  # nodes that are tables of the text (web cells) already
     read = {id(g) for a in appendices for g in a.grids}
     holder = None  # (page, line) -> the node holding the line; wanted only where a page has a grid of its own
     for table in tables_of_pages(list(source.pages), read):
         if holder is None:
             holder = {(l.page, l.line_no): n.node_id for n in outline.nodes for l in n.lines}
         first = next((holder[(l.page, l.line_no)] for l in table.lines if (l.page, l.line_no) in holder), None)
-        if first is not None and first not in taken:
-            found.append((first, table))
-            taken.add(first)
+        if first is not None and first not in marked:
+            found.append((first, table))  # one paragraph of an appendix's table text may hold several grids
     by_id = {n.node_id: n for n in outline.nodes}
     task_tables = {a.node_id for a in appendices if a.rows}
     parts = [n for n in outline.nodes if n.parent_id == 0]
@@ -81,7 +80,7 @@ def _tables(doc_id: str, outline: Outline, appendices: list[Appendix], source):
     lone_cells = {node_id: table.cells[0].flat for node_id, table in found if len(table.cells) == 1}
     for seq, (node_id, table) in enumerate(sorted(found, key=lambda f: order[f[0]]), start=1):
         table_id = f"{doc_id}:t{seq:02d}"
-        ids[node_id] = table_id
+        ids.setdefault(node_id, table_id)  # an appendix's rows are of the first table hung from its node
         node = by_id[node_id]
         part = node if node.parent_id == 0 else _ancestor(by_id, node, "appendix") or _root(by_id, node)
         headers = table.headers()

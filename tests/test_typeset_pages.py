@@ -19,7 +19,7 @@ from pipeline.run import parse_document
 
 from .conftest import FIXTURES
 from .pagegen import typeset
-from .test_legaldb import _facts, site_metadata
+from .test_legaldb import NUMBER_HEADERS, _facts, site_metadata
 
 PAGES = sorted((FIXTURES / "legal-db").glob("*.txt"))
 SAMPLE = 5  # pages of each kind
@@ -52,7 +52,27 @@ def _text_after_appendix_table(page: Path) -> list[str]:
             for n in outline[k + 1:] if n["parent_id"] == node["parent_id"] and n["kind"] != "table" and n["text"]]
 
 
+def appendix_headers(rows: dict, parts: tuple[str, ...] = ("appendix",)) -> list[tuple[str, ...]]:
+    """The header of each list among the tables of these parts, cell by cell: a first row that opens with
+    the number column (`STT`, `Số TT`)."""
+    out = []
+    for table in rows["tables"]:
+        if table["part"] in parts and table["header_rows"]:
+            cells = sorted((c for c in rows["table_cells"] if c["table_id"] == table["table_id"] and c["row"] == 0),
+                           key=lambda c: c["col"])
+            header = tuple(" ".join(c["text"].split()) for c in cells)
+            if header and header[0] in NUMBER_HEADERS:
+                out.append(header)
+    return out
+
+
+def _lists_under_headers_of_their_own(page: Path) -> bool:
+    """An appendix of two lists or more, under different headers (new and abolished procedures, a workflow)."""
+    return len(set(appendix_headers(_web(page)))) >= 2
+
+
 ONE_LINE_SIGNATURES = list(islice(filter(_signs_with_one_line, PAGES), SAMPLE))
+LISTS = list(islice(filter(_lists_under_headers_of_their_own, PAGES), SAMPLE))
 TEXT_BESIDE_TABLES = list(islice(filter(_text_after_appendix_table, PAGES), SAMPLE))
 
 
@@ -79,5 +99,15 @@ def test_text_beside_an_appendix_table_is_read(page):
         assert " ".join(text.split())[:60] in outline
 
 
+@pytest.mark.parametrize("page", LISTS, ids=lambda p: p.stem)
+def test_each_list_of_an_appendix_is_a_table_under_its_own_header(page):
+    """The lists of an appendix, each under its own header, are tables of their own in the PDF too, not
+    rows of the first one: every header the web page's tables open with opens a table of the PDF's.
+    (A form printed in an appendix, with a national header of its own, opens a part of the PDF's.)"""
+    printed = appendix_headers(_pdf(page), ("appendix", "body"))
+    for header in appendix_headers(_web(page)):
+        assert header in printed
+
+
 def test_the_samples_are_there():
-    assert len(ONE_LINE_SIGNATURES) == SAMPLE and len(TEXT_BESIDE_TABLES) == SAMPLE
+    assert len(ONE_LINE_SIGNATURES) == len(TEXT_BESIDE_TABLES) == len(LISTS) == SAMPLE

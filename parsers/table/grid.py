@@ -27,6 +27,12 @@ CONTINUES_WITHIN = 0.2  # of the page's height
 def tables_of_pages(pages: list[Page], skip: set[int] = frozenset()) -> list[model.Table]:
     """Every table of these pages, grids that run over a page break joined; grids whose id is in `skip`
     (read elsewhere) left out."""
+    return [table for run in grid_runs(pages, skip) if (table := _table(run)) is not None]
+
+
+def grid_runs(pages: list[Page], skip: set[int] = frozenset()) -> list[list[tuple[TableGrid, Page]]]:
+    """The grids of these pages, each run of them one table: a grid at the top of a page with as many
+    columns as the last grid of the page before goes on from it."""
     runs: list[list[tuple[TableGrid, Page]]] = []
     for page in pages:
         for grid in page.tables:
@@ -38,7 +44,7 @@ def tables_of_pages(pages: list[Page], skip: set[int] = frozenset()) -> list[mod
                 runs[-1].append((grid, page))
             else:
                 runs.append([(grid, page)])
-    return [table for run in runs if (table := _table(run)) is not None]
+    return runs
 
 
 # Two readings of one printed row agree this far (difflib's ratio over the row's folded words) at least.
@@ -67,7 +73,7 @@ def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
         placed = _placed(grid, page)
         texts = [[c[0] for c in row] for row in placed]
         if k == 0:
-            header_rows = roles.header_row_count(texts)
+            header_rows = roles.header_row_count(texts) or int(bool(texts) and roles.opens_list(texts[0]))
             header = [" ".join(t.split()) for row in texts[:header_rows] for t in row]
             first_row = texts[0] if texts else []
             row_no = _row_no_column(placed[:header_rows])

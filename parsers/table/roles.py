@@ -95,6 +95,13 @@ def header_role(cell: str) -> str | None:
     return role_of(cell) if len(cell.split()) <= HEADER_MAX_WORDS else None
 
 
+def opens_list(cells: list[str]) -> bool:
+    """A list's header whatever names its columns: a row that opens with the number column's name (`STT`,
+    `Số TT`) and names others beside it, none of them a number (`STT | Họ và tên | Chức vụ | Mẫu chữ ký`)."""
+    filled = [c for c in cells if c.strip()]
+    return len(filled) >= 2 and header_role(filled[0]) == "row_no" and not any(c.strip().isdigit() for c in filled)
+
+
 def header_row_count(rows: list[list[str]]) -> int:
     """How many leading rows are the header: a row in which two or more cells name a role, and a
     second such row under it (`Cơ quan` over `Chủ trì | Phối hợp`). 0 for a table with no header."""
