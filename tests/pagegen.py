@@ -193,7 +193,7 @@ def _closing_block(raw: _Lines, group: list[dict], width: float) -> Table:
 
 
 def typeset(path: Path, out: Path) -> Path:
-    doc = BaseDocTemplate(str(out), pagesize=A4, title=path.stem)
+    doc = BaseDocTemplate(str(out), pagesize=A4, title=path.stem, invariant=1)  # the same bytes on every run
     portrait = Frame(MARGIN, MARGIN, A4[0] - 2 * MARGIN, A4[1] - 2 * MARGIN)
     land = Frame(MARGIN, MARGIN, landscape(A4)[0] - 2 * MARGIN, landscape(A4)[1] - 2 * MARGIN)
     doc.addPageTemplates([PageTemplate("portrait", [portrait], pagesize=A4),

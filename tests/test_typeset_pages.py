@@ -8,6 +8,8 @@ name order; the truth is the page's own: the site's metadata table
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from functools import lru_cache
 from itertools import islice
@@ -24,6 +26,7 @@ from .test_legaldb import NUMBER_HEADERS, _facts, site_metadata
 PAGES = sorted((FIXTURES / "legal-db").glob("*.txt"))
 SAMPLE = 5  # pages of each kind
 OUT = Path(tempfile.mkdtemp(prefix="typeset-pages-"))
+atexit.register(shutil.rmtree, OUT, True)
 
 
 @lru_cache(maxsize=None)
