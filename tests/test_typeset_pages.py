@@ -55,7 +55,7 @@ def _text_after_appendix_table(page: Path) -> list[str]:
             for n in outline[k + 1:] if n["parent_id"] == node["parent_id"] and n["kind"] != "table" and n["text"]]
 
 
-def appendix_headers(rows: dict, parts: tuple[str, ...] = ("appendix",)) -> list[tuple[str, ...]]:
+def list_headers(rows: dict, parts: tuple[str, ...] = ("appendix",)) -> list[tuple[str, ...]]:
     """The header of each list among the tables of these parts, cell by cell: a first row that opens with
     the number column (`STT`, `Số TT`)."""
     out = []
@@ -71,7 +71,7 @@ def appendix_headers(rows: dict, parts: tuple[str, ...] = ("appendix",)) -> list
 
 def _lists_under_headers_of_their_own(page: Path) -> bool:
     """An appendix of two lists or more, under different headers (new and abolished procedures, a workflow)."""
-    return len(set(appendix_headers(_web(page)))) >= 2
+    return len(set(list_headers(_web(page)))) >= 2
 
 
 ONE_LINE_SIGNATURES = list(islice(filter(_signs_with_one_line, PAGES), SAMPLE))
@@ -107,8 +107,8 @@ def test_each_list_of_an_appendix_is_a_table_under_its_own_header(page):
     """The lists of an appendix, each under its own header, are tables of their own in the PDF too, not
     rows of the first one: every header the web page's tables open with opens a table of the PDF's.
     (A form printed in an appendix, with a national header of its own, opens a part of the PDF's.)"""
-    printed = appendix_headers(_pdf(page), ("appendix", "body"))
-    for header in appendix_headers(_web(page)):
+    printed = list_headers(_pdf(page), ("appendix", "body"))
+    for header in list_headers(_web(page)):
         assert header in printed
 
 
