@@ -94,8 +94,6 @@ class Appendix:
 
 # `I. Cải cách thể chế`, `II. HOÀN THIỆN CƠ CHẾ …`: a task group's Roman numeral and title.
 GROUP_LABEL = re.compile(r"^(?P<roman>[IVXLC]+)\s*[.)]\s*(?P<title>.*)$", re.S)
-# `1. Triển khai …`: a task's number in its cell.
-ROW_LABEL = re.compile(r"^(?P<no>\d{1,3})\s*[.)]\s*(?P<rest>.*)$", re.S)
 # The key of a raw row that is a whole-width group row, not a task row.
 GROUP_ROW = "group_row"
 # How far, in points, a PDF line's middle may stand outside a grid row's box and still be the row's.
@@ -274,8 +272,8 @@ def _continues(cells: dict[str, str | None], rows: list[RawRow]) -> bool:
     task = cells.get("task")
     if task == "":
         return True
-    numbered = any(ROW_LABEL.match(r.cells.get("task") or "") for r in rows)
-    return numbered and task is not None and not ROW_LABEL.match(task)
+    numbered = any(vocab.ROW_LABEL.match(r.cells.get("task") or "") for r in rows)
+    return numbered and task is not None and not vocab.ROW_LABEL.match(task)
 
 
 def _merge(row: RawRow, more: dict[str, str | None], lines: list[Line]) -> RawRow:
@@ -367,7 +365,7 @@ def build_rows(raw_rows: list[RawRow]) -> tuple[list[AppendixRow], list[Group], 
         task_lines = _cell_lines(cells.get("task"))
         row_no = None
         task = _text(task_lines) or None
-        if task and (m := ROW_LABEL.match(task)):
+        if task and (m := vocab.ROW_LABEL.match(task)):
             row_no, task = int(m.group("no")), normalise(m.group("rest")) or None
         if cells.get("row_no"):
             digits = ROW_NO_DIGITS.match(cells["row_no"])

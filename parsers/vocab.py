@@ -167,6 +167,10 @@ SIGNER_NAME = re.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
 OBJECTIVE_SECTION_TITLES = [re.compile(r"MỤC\s+TIÊU", re.I), re.compile(r"MỤC\s+ĐÍCH", re.I)]
 TASK_SECTION_TITLES = [re.compile(r"NHIỆM\s+VỤ", re.I), re.compile(r"GIẢI\s+PHÁP", re.I)]
 
+# `1. Triển khai …`: a task's number opening its cell (the appendix reader splits it off; a PDF table whose
+# tasks open with it tells a row carried over a page break by a task cell that does not).
+ROW_LABEL = re.compile(r"^(?P<no>\d{1,3})\s*[.)]\s*(?P<rest>.*)$", re.S)
+
 # A table's caption in running text: `Bảng 1. …`, `Biểu số 02 …`, `Danh mục …`.
 CAPTION = re.compile(r"^(?:Bảng|Biểu|Danh\s+mục|DANH\s+MỤC)\b")
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import difflib
 
-import regex as re
-
+from .. import vocab
 from ..records import Line, Page, TableGrid
 from . import model, roles
 
@@ -97,8 +96,7 @@ def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
                 i += header_rows  # the header printed again: at the top of a page, or above a row it breaks
                 continue
             row = placed[i]
-            numbered = task is not None and any(NUMBERED.match(text) for r in rows for text, _l, x in r if x["col"] == task)
-            if first_data and k > 0 and rows and _carries_on(rows[-1], row, row_no, task, numbered):
+            if first_data and k > 0 and rows and _carries_on(rows[-1], row, row_no, task, _numbered(rows, task)):
                 rows[-1] = _joined(rows[-1], row)  # the row broken by the page ends here
             else:
                 kept.append(row)
@@ -119,8 +117,10 @@ def _column_of(header: list[list[tuple[str, tuple[Line, ...], dict]]], role: str
     return next((x["col"] for row in header for text, _l, x in row if roles.header_role(text) == role), None)
 
 
-# A cell opening with a row's number: `1. Triển khai …`, `12) …`.
-NUMBERED = re.compile(r"^\s*\d{1,3}\s*[.)]")
+
+def _numbered(rows: list, task: int | None) -> bool:
+    """Do the task cells of these rows open with the rows' numbers (one of them is enough)?"""
+    return task is not None and any(vocab.ROW_LABEL.match(text) for r in rows for text, _l, x in r if x["col"] == task)
 
 
 def _repeats_header(texts: list[list[str]], header: list[str], first_row: list[str], header_rows: int) -> bool:
@@ -143,7 +143,7 @@ def _carries_on(last: list, row: list, row_no: int | None, task: int | None = No
     if row_no is not None:
         goes_on = row_no in cells and not cells[row_no].strip() and bool((last_cells.get(row_no) or "").strip())
     elif task is not None and task in cells:
-        goes_on = not cells[task].strip() or (numbered and not NUMBERED.match(cells[task]))
+        goes_on = not cells[task].strip() or (numbered and not vocab.ROW_LABEL.match(cells[task]))
     else:
         return False
     return (goes_on and any(text.strip() for text in cells.values())
