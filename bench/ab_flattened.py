@@ -13,7 +13,6 @@ Prints the best and the median process time of each and their ratios.
 from __future__ import annotations
 
 import gc
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from check_flattened import current, revision  # noqa: E402
+from turns import summary  # noqa: E402
 from tests.test_flattened import appendix_lines  # noqa: E402
 
 
@@ -39,10 +39,7 @@ def main() -> None:
             started = time.process_time()
             module.segment_table(lines)
             times[name].append(time.process_time() - started)
-    for name, spent in times.items():
-        print(f"{name:14} best {min(spent) * 1000:6.1f} ms, median {statistics.median(spent) * 1000:6.1f} ms ({runs} runs)")
-    a, b = times[ref], times["working copy"]
-    print(f"working copy / {ref}: best {min(b) / min(a):.2f}, median {statistics.median(b) / statistics.median(a):.2f}")
+    summary(times, ref, "ms", scale=1000)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,13 @@ spells. Prints each side's best and median MB/s and their ratios.
 from __future__ import annotations
 
 import io
-import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
+
+from turns import summary
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,10 +70,7 @@ def main() -> None:
             for worker in workers.values():
                 worker.stdin.close()
                 worker.wait()
-    for name, got in speeds.items():
-        print(f"{name:14} best {max(got):5.2f} MB/s, median {statistics.median(got):5.2f} MB/s ({runs} runs, process time)")
-    a, b = speeds[ref], speeds["working copy"]
-    print(f"working copy / {ref}: best {max(b) / max(a):.2f}, median {statistics.median(b) / statistics.median(a):.2f}")
+    summary(speeds, ref, "MB/s", best=max)
 
 
 if __name__ == "__main__":
