@@ -6,9 +6,12 @@ declares; the schema is the single source of the columns and their types.
 
 from __future__ import annotations
 
+import math
+
 from . import vocab
 from .appendix import Appendix
 from .table.grid import tables_of_pages
+from .table.model import Table
 from .table.roles import kind_of, role_of
 from .clean import Cleaned, join_lines
 from .header import admit, check_against_site, read_header
@@ -76,9 +79,17 @@ def _tables(doc_id: str, outline: Outline, appendices: list[Appendix], source):
     parts = [n for n in outline.nodes if n.parent_id == 0]
     appendix_parts = [p.node_id for p in parts if p.kind == "appendix"]
     order = {n.node_id: i for i, n in enumerate(outline.nodes)}
+
+    def printed_at(found_table: tuple[int, Table]) -> tuple:
+        """Where a table is printed: its first line (an appendix's task table hangs from the appendix's
+        node, above the lists printed before it), else the first line of its node."""
+        node_id, table = found_table
+        lines = table.lines or by_id[node_id].lines
+        return (min(((l.page, l.line_no) for l in lines), default=(math.inf, math.inf)), order[node_id])
+
     table_rows, cell_rows, ids = [], [], {}
     lone_cells = {node_id: table.cells[0].flat for node_id, table in found if len(table.cells) == 1}
-    for seq, (node_id, table) in enumerate(sorted(found, key=lambda f: order[f[0]]), start=1):
+    for seq, (node_id, table) in enumerate(sorted(found, key=printed_at), start=1):
         table_id = f"{doc_id}:t{seq:02d}"
         ids.setdefault(node_id, table_id)  # an appendix's rows are of the first table hung from its node
         node = by_id[node_id]
