@@ -426,6 +426,8 @@ def read_appendices(cleaned: Cleaned, outline: Outline) -> list[Appendix]:
         if source.flavour != "plain":
             pages = sorted({l.page for l in region})
             grids = _task_grids([source.pages[p - 1] for p in pages])
+            if not grids and any(source.pages[p - 1].tables for p in pages):
+                continue  # tables of other kinds only: each read as a table, the text kept as it is
             roles, raw, header, unclaimed, issues, printed = _read_pdf(grids, region)
             table_source = grids[0].source if grids else "ruled"
         else:
@@ -488,22 +490,33 @@ def _rows_of_table(table: model.Table, keys: list[str]) -> list[RawRow]:
 
 def _task_grids(pages: list[Page]) -> list[TableGrid]:
     """The grids of an appendix's pages that hold its task table: the first table whose header (in its
-    first two rows) names two columns or more, and every later one but those under a header of other
-    columns (a workflow, a form, figures), which are tables of their own. All of them where none has
-    such a header."""
+    first two rows) names a task table's columns, as a web page's table is told one (`kind_of`), and
+    every later one but those under a header of other columns (a workflow, a form, figures), which are
+    tables of their own. None where no table has such a header: a list of procedures, a form, a
+    workflow is read as a table, not into task rows. All of them where no table has a header at all."""
     chosen: list[TableGrid] = []
     roles = None
+    headed = False
     for run in grid_runs(pages):
         heads = [[c.text if c is not None else "" for c in row] for row in run[0][0].rows[:2]]
         # Compared column for column: the rows are read by column, so a grid of other columns is another table;
         # so is one under a list's header whose words the roles do not know (`Số TT | Mã TTHC | Tên TTHC …`).
         found = next((_roles_of(h) for h in heads if _is_header(h)),
                      [] if any(opens_list(h) for h in heads) else None)
-        if roles is None and found:
+        headed = headed or found is not None
+        if roles is None and found and _names_tasks(heads):
             roles = found
         if roles is not None and found in (None, roles):
             chosen += [grid for grid, _page in run]
-    return chosen or [g for p in pages for g in p.tables]
+    return chosen if headed else [g for p in pages for g in p.tables]
+
+
+def _names_tasks(heads: list[list[str]]) -> bool:
+    """Do a table's first rows name a task table's columns (a task or target, and who or when)? The
+    header row, and the row under it where that names the columns a cell above spans."""
+    at = next(k for k, h in enumerate(heads) if _is_header(h) or opens_list(h))
+    rows = heads[at:at + 2] if at + 1 < len(heads) and _is_sub_header(heads[at + 1], _roles_of(heads[at])) else [heads[at]]
+    return kind_of([header_role(c) for row in rows for c in row if c.strip()]) == "tasks"
 
 
 def _as_printed(grids: list[TableGrid], source, table: model.Table, raw: list[RawRow]):

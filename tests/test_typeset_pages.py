@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from parsers.extract import extract
 from pipeline.run import parse_document
 
 from .conftest import FIXTURES
@@ -35,8 +36,13 @@ def _web(page: Path) -> dict:
 
 
 @lru_cache(maxsize=None)
+def _typeset(page: Path) -> Path:
+    return typeset(page, OUT / f"{page.stem}.pdf")
+
+
+@lru_cache(maxsize=None)
 def _pdf(page: Path) -> dict:
-    return parse_document(typeset(page, OUT / f"{page.stem}.pdf"))
+    return parse_document(_typeset(page))
 
 
 def _signs_with_one_line(page: Path) -> bool:
@@ -80,11 +86,34 @@ def _appendix_of_tables(page: Path) -> bool:
     return any(numbers.count(n) > 1 for n in numbers)
 
 
+def _appendix_kinds(rows: dict) -> list[str]:
+    return [t["kind"] for t in sorted(rows["tables"], key=lambda t: t["seq"]) if t["part"] == "appendix"]
+
+
+def _tables_but_no_tasks(page: Path) -> bool:
+    """An appendix of tables none of which is a task table (procedures, a workflow, a form)."""
+    kinds = _appendix_kinds(_web(page))
+    return bool(kinds) and "tasks" not in kinds
+
+
+def _one_list_over_pages(page: Path) -> bool:
+    """An appendix of one list of procedures whose typeset PDF breaks a row over a page: the row's part
+    at the page's foot, its rules stopping short, is a grid right under the table's."""
+    if page.stat().st_size > 40_000 or _appendix_kinds(_web(page)) != ["procedures"]:
+        return False
+    for grids in (p.tables for p in extract(_typeset(page)).pages):
+        if any(len(a.rows[0]) == len(b.rows[0]) and 0 <= b.bbox[1] - a.bbox[3] < 12 for a, b in zip(grids, grids[1:])):
+            return True
+    return False
+
+
 ONE_LINE_SIGNATURES = list(islice(filter(_signs_with_one_line, PAGES), SAMPLE))
 LISTS = list(islice(filter(_lists_under_headers_of_their_own, PAGES), SAMPLE))
 TEXT_BESIDE_TABLES = list(islice(filter(_text_after_appendix_table, PAGES), SAMPLE))
 # All of them under 40 kB, not the first few: what sets the order apart is in the forms and workflows
 # the later pages hold.
+NO_TASKS = list(islice(filter(_tables_but_no_tasks, PAGES), SAMPLE))
+ONE_LIST_OVER_PAGES = list(filter(_one_list_over_pages, PAGES))
 APPENDICES_OF_TABLES = [p for p in PAGES if p.stat().st_size < 40_000 and _appendix_of_tables(p)]
 
 
@@ -139,6 +168,24 @@ def test_tables_are_numbered_in_the_order_printed(page):
     assert _first_appendix_header(_pdf(page)) == _first_appendix_header(_web(page))
 
 
+@pytest.mark.parametrize("page", NO_TASKS, ids=lambda p: p.stem)
+def test_an_appendix_without_a_task_table_gives_no_task_rows(page):
+    """A list of procedures, a workflow, a form: tables of their kinds in the PDF as on the web page, none
+    read into task rows, and no warning of a task table without a header."""
+    rows = _pdf(page)
+    assert rows["appendix_rows"] == []
+    assert "tasks" not in _appendix_kinds(rows)
+    assert not [w for w in rows["warnings"] if w["code"] == "no_table_header"]
+
+
+@pytest.mark.parametrize("page", ONE_LIST_OVER_PAGES, ids=lambda p: p.stem)
+def test_a_row_broken_over_a_page_stays_in_its_table(page):
+    """The row's part at a page's foot, a grid of its own, goes on the table above it: one list, as many
+    rows as the web page's."""
+    web = [t["n_rows"] for t in _web(page)["tables"] if t["part"] == "appendix"]
+    assert [(t["kind"], t["n_rows"]) for t in _pdf(page)["tables"] if t["part"] == "appendix"] == [("procedures", web[0])]
+
+
 def test_the_samples_are_there():
     assert len(ONE_LINE_SIGNATURES) == len(TEXT_BESIDE_TABLES) == len(LISTS) == SAMPLE
-    assert len(APPENDICES_OF_TABLES) >= SAMPLE
+    assert len(APPENDICES_OF_TABLES) >= SAMPLE and len(NO_TASKS) == SAMPLE and len(ONE_LIST_OVER_PAGES) >= 2

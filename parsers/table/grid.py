@@ -21,6 +21,9 @@ from . import model, roles
 
 # A grid whose top stands this far down a page at most continues the table of the page before.
 CONTINUES_WITHIN = 0.2  # of the page's height
+# A grid this close under another of as many columns, on the same page, is the same table: its rules
+# stop short where a row breaks over the page (its part at the foot is found as an unruled grid).
+ADJOINS_WITHIN = 12.0  # points: less than a line of text between them
 
 
 def tables_of_pages(pages: list[Page], skip: set[int] = frozenset()) -> list[model.Table]:
@@ -31,15 +34,16 @@ def tables_of_pages(pages: list[Page], skip: set[int] = frozenset()) -> list[mod
 
 def grid_runs(pages: list[Page], skip: set[int] = frozenset()) -> list[list[tuple[TableGrid, Page]]]:
     """The grids of these pages, each run of them one table: a grid at the top of a page with as many
-    columns as the last grid of the page before goes on from it."""
+    columns as the last grid of the page before goes on from it, and so does one right under it."""
     runs: list[list[tuple[TableGrid, Page]]] = []
     for page in pages:
         for grid in page.tables:
             if id(grid) in skip or not grid.rows:
                 continue
-            last = runs[-1][-1] if runs else None
-            if (last is not None and last[0].page == grid.page - 1 and column_count(last[0]) == column_count(grid)
-                    and page.height and grid.bbox[1] <= CONTINUES_WITHIN * page.height):
+            last = runs[-1][-1][0] if runs else None
+            if last is not None and column_count(last) == column_count(grid) and (
+                    (last.page == grid.page - 1 and page.height and grid.bbox[1] <= CONTINUES_WITHIN * page.height)
+                    or (last.page == grid.page and 0 <= grid.bbox[1] - last.bbox[3] <= ADJOINS_WITHIN)):
                 runs[-1].append((grid, page))
             else:
                 runs.append([(grid, page)])
