@@ -75,6 +75,9 @@ def normalise(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
                     for c in tables.get("table_cells", [])
                     if c["text"] and not c["is_header"] and c["table_id"] not in projected]
     cited_texts += row_texts
+    # A row's cells under columns no role names: the document that set the task (`Văn bản giao nhiệm vụ`),
+    # its legal basis; cited there, not in the texts targets are read from.
+    cited_texts += [(f"appendix_rows:{r['row_id']}", c["text"]) for r in rows for c in r["other_cells"] if c["text"]]
 
     out["citations"], found, offset = [], [], 0
     for where, text in cited_texts:

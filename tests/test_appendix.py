@@ -228,3 +228,25 @@ def test_an_emphasis_mark_alone_in_a_cell_is_layout_counted_once(tmp_path):
     doc = tables["documents"][0]
     assert doc["lines_in_outline"] + len(tables["residual"]) == doc["lines_total"]
     assert len(tables["appendix_rows"]) == 11
+
+
+def test_the_document_that_set_a_task_is_a_cell_of_its_own():
+    """A government notice's list of late tasks (legal-db 74e2ddc7) names, beside each task, the document
+    that set it (`Văn bản giao nhiệm vụ`, whose words hold `nhiệm vụ`): that cell is not run into the task,
+    it stays under its header, and the documents it cites are cited at the row."""
+    rows = parsed(FIXTURES / "legal-db" / "74e2ddc7b11340da.txt")
+    header = "Văn bản giao nhiệm vụ"
+    table = next(t for t in rows["tables"] if t["kind"] == "tasks"
+                 and any(c["table_id"] == t["table_id"] and c["is_header"] and c["text"] == header
+                         for c in rows["table_cells"]))
+    printed = {(c["row"]): c["text"] for c in rows["table_cells"]
+               if c["table_id"] == table["table_id"] and c["header"] == header and not c["is_header"] and c["text"]}
+    task_rows = [r for r in rows["appendix_rows"] if r["table_id"] == table["table_id"]]
+    assert len(task_rows) >= 60 and len(printed) >= 60
+    by_cell = {c["text"] for r in task_rows for c in r["other_cells"] if c["header"] == header}
+    assert set(printed.values()) == by_cell
+    for r in task_rows:
+        for c in r["other_cells"]:
+            assert not " ".join(r["task"].split()).endswith(" ".join(c["text"].split()))  # it was run on after the task
+    cited_at_rows = {c["raw"] for c in rows["citations"] if c["where"].startswith("appendix_rows:")}
+    assert any("71/NQ-CP" in raw for raw in cited_at_rows)

@@ -23,8 +23,11 @@ ROLES: list[tuple[str, tuple[str, ...]]] = [
     # TTHC: thủ tục hành chính, as lists of procedures abbreviate it in their headers (`Mã số TTHC`, `Tên TTHC`)
     ("procedure_code", ("mã tthc", "mã số tthc", "mã thủ tục", "mã số thủ tục", "mã hồ sơ")),
     ("procedure_name", ("tên thủ tục", "tên tthc", "thủ tục hành chính")),
-    # VBQPPL: văn bản quy phạm pháp luật, the legal documents a procedure rests on (`Tên VBQPPL quy định …`)
-    ("legal_basis", ("căn cứ pháp lý", "căn cứ", "vbqppl", "văn bản quy phạm pháp luật")),
+    # VBQPPL: văn bản quy phạm pháp luật, the legal documents a procedure rests on (`Tên VBQPPL quy định …`);
+    # in a list of tasks, the document that set each one (`Văn bản giao nhiệm vụ`, `Văn bản chỉ đạo`): named
+    # before `task`, whose `nhiệm vụ` it holds
+    ("legal_basis", ("căn cứ pháp lý", "căn cứ", "vbqppl", "văn bản quy phạm pháp luật", "văn bản giao",
+                     "văn bản chỉ đạo")),
     ("partners", ("phối hợp",)),
     ("lead", ("chủ trì", "đơn vị thực hiện", "cơ quan thực hiện", "người thực hiện", "đơn vị/ người thực hiện",
               "đơn vị/người thực hiện", "đơn vị đầu mối", "cơ quan đầu mối", "đơn vị chịu trách nhiệm",
