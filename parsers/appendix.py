@@ -96,6 +96,8 @@ class Appendix:
 GROUP_LABEL = re.compile(r"^(?P<roman>[IVXLC]+)\s*[.)]\s*(?P<title>.*)$", re.S)
 # The key of a raw row that is a whole-width group row, not a task row.
 GROUP_ROW = "group_row"
+# Beside it, the group's label where the row printed it in a cell of its own (`A.` | `BỘ XÂY DỰNG`).
+GROUP_ROW_LABEL = "group_row_label"
 # How far, in points, a PDF line's middle may stand outside a grid row's box and still be the row's.
 ROW_SLACK_POINTS = 1.0
 # The key prefix of a column that no role names: `other:Kinh phí (triệu đồng)`.
@@ -151,13 +153,14 @@ def column_key(header: str) -> str:
 
 
 def _is_header(cells: list[str], roles: tuple[str | None, ...] | None = None) -> bool:
-    """Is this row the header (two or more roles, none twice), or, given the header's keys, its repeat?"""
+    """Is this row the header (two roles or more), or, given the header's keys, its repeat? A role may be
+    named twice (`Thời hạn` and `Tiến độ`, a header cell spanning two columns): its cells are then read
+    together, as a web page's are."""
     found = _roles_of(cells)
     if roles is not None:
         return found == list(roles)
     found = [k if k and header_role(c) else None for k, c in zip(found, cells)]
-    known = [r for r in found if r and not r.startswith(OTHER)]
-    return len(known) >= 2 and len(set(known)) == len(known)
+    return len({r for r in found if r and not r.startswith(OTHER)}) >= 2
 
 
 def column_name(key: str) -> str:
@@ -212,10 +215,15 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
                 continue
             group = _group_row_title(texts, len(roles))
             if group is not None:
-                rows.append(RawRow(cells={GROUP_ROW: group}, lines=tuple(mine)))
+                filled = [" ".join(t.split()) for t in texts if t and t.strip()]
+                label = {GROUP_ROW_LABEL: filled[0]} if len(filled) == 2 else {}
+                rows.append(RawRow(cells={GROUP_ROW: group, **label}, lines=tuple(mine)))
                 first_data = False
                 continue
-            cells_by_role = {r: t for r, t in zip(roles, texts) if r}
+            cells_by_role: dict[str, str | None] = {}
+            for r, t in zip(roles, texts):
+                if r:  # a role named twice: its cells joined, as `_rows_of_table` joins a web row's
+                    cells_by_role[r] = f"{cells_by_role[r]}\n{t}" if cells_by_role.get(r) and t else cells_by_role.get(r) or t
             if first_data and g_index > 0 and rows and _continues(cells_by_role, rows):
                 rows[-1] = _merge(rows[-1], cells_by_role, mine)  # the row broken by the page ends here
             else:
@@ -243,10 +251,12 @@ def _opens_with_group_label(text: str) -> bool:
 def _group_row_title(texts: list[str | None], width: int) -> str | None:
     """A row spanning the table whose first cell is a group's label (`I. NÂNG CAO …`, or `I` | `TITLE`):
     its title; None for any other row. Without rules a short title shows no span: it stands in the one
-    column it fits (`` | `I. Kinh tế số` | ``), the row's only filled cell."""
+    column it fits (`` | `I. Kinh tế số` | ``), the row's only filled cell; a table set without its spans
+    leaves the label and the title alone in their cells (`A.` | `BỘ NÔNG NGHIỆP …` | `` | ``)."""
     filled = [t for t in texts if t and t.strip()]
     spans = sum(t is None for t in texts) + (width - len(texts))
-    if not filled or not (spans or len(filled) == 1) or len(filled) > 2 or not _opens_with_group_label(filled[0]):
+    label_alone = len(filled) == 2 and GROUP_LABEL_TOKEN.match(filled[0].strip()) is not None
+    if not filled or not (spans or len(filled) == 1 or label_alone) or len(filled) > 2 or not _opens_with_group_label(filled[0]):
         return None
     flat = [" ".join(t.split()) for t in filled]
     return flat[0] if len(flat) == 1 else f"{flat[0].rstrip('.')}. {flat[1]}"
@@ -474,7 +484,9 @@ def _rows_of_table(table: model.Table, keys: list[str]) -> list[RawRow]:
         laid_from_left = all(c.col == k for k, c in enumerate(row))  # not placed under the columns it reads like
         spans_table = (len(row) < len(keys) and laid_from_left) or any(c.col_span > 1 for c in row)
         list_title = len(row) == 1 and bool(filled) and LIST_TITLE.match(filled[0]) is not None
-        if filled and spans_table and (_opens_with_group_label(filled[0]) or list_title):
+        # a table set without its spans: the label and the title alone in their cells, the others empty
+        label_alone = len(filled) == 2 and row[0].text.strip() == filled[0] and GROUP_LABEL_TOKEN.match(filled[0].strip())
+        if filled and (spans_table or label_alone) and (_opens_with_group_label(filled[0]) or list_title):
             title = filled[0] if len(filled) == 1 else f"{filled[0].rstrip('.')}. " + " ".join(filled[1:])
             out.append(RawRow(cells={GROUP_ROW: title}, lines=lines, table_row=index))
             continue
@@ -557,7 +569,12 @@ def _table_of_rows(source: str, keys: tuple[str, ...], raw: list[RawRow], header
     open_cells: dict[int, list] = {}  # column → [row, cell entry] of the last real cell, to extend its span
     for r in raw:
         index = len(rows)
-        if GROUP_ROW in r.cells:
+        if GROUP_ROW in r.cells and (label := r.cells.get(GROUP_ROW_LABEL)):
+            title = r.cells[GROUP_ROW].removeprefix(f"{label.rstrip('.')}. ")
+            page = {"page": r.lines[0].page} if r.lines else {}
+            rows.append([(label, (), {"col": 0, **page}), (title, r.lines, {"col": 1, "col_span": len(keys) - 1})])
+            open_cells = {}
+        elif GROUP_ROW in r.cells:
             rows.append([(r.cells[GROUP_ROW], r.lines, {"col": 0, "col_span": len(keys)})])
             open_cells = {}
         else:

@@ -186,6 +186,28 @@ def test_a_row_broken_over_a_page_stays_in_its_table(page):
     assert [(t["kind"], t["n_rows"]) for t in _pdf(page)["tables"] if t["part"] == "appendix"] == [("procedures", web[0])]
 
 
+def _task_rows(rows: dict) -> list[tuple]:
+    return [(r["group_no"], r["group_title"], r["row_no"], " ".join((r["task"] or "").split()))
+            for r in rows["appendix_rows"]]
+
+
+# Task tables that the PDF path once read otherwise than the web page: a header naming a role twice
+# (`Thời hạn` and `Tiến độ`; `Văn bản giao nhiệm vụ` beside `Nhiệm vụ`), and group rows whose label and
+# title stand in cells of their own, the others empty (`I` | `CƠ CHẾ, CHÍNH SÁCH` | | |).
+SAME_TASK_ROWS = [("74e2ddc7b11340da", "no groups"), ("ec00bd6f58be7864", "groups")]
+
+
+@pytest.mark.parametrize("stem, grouped", SAME_TASK_ROWS)
+def test_the_pdf_gives_the_web_pages_task_rows(stem, grouped):
+    page = next(p for p in PAGES if p.stem == stem)
+    web = _task_rows(_web(page))
+    assert len(web) >= 20
+    assert _task_rows(_pdf(page)) == web
+    titles = {n["title"] for n in _web(page)["outline"] if n["kind"] == "table_group"}
+    assert bool(titles) == (grouped == "groups")
+    assert not titles & {task for *_, task in web}  # no group's title read as a task
+
+
 def test_the_samples_are_there():
     assert len(ONE_LINE_SIGNATURES) == len(TEXT_BESIDE_TABLES) == len(LISTS) == SAMPLE
     assert len(APPENDICES_OF_TABLES) >= SAMPLE and len(NO_TASKS) == SAMPLE and len(ONE_LIST_OVER_PAGES) >= 2
