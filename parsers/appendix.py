@@ -184,6 +184,7 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
     printed: list[str] = []  # each column's header as printed (`Cơ quan / Chủ trì` under two rows)
     for g_index, grid in enumerate(grids):
         first_data = True
+        lefts = sorted({round(c.x0) for row in grid.rows for c in row if c is not None})
         for cells in grid.rows:
             texts = [c.text if c is not None else None for c in cells]
             boxes = [c for c in cells if c is not None]
@@ -220,11 +221,8 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
                 rows.append(RawRow(cells={GROUP_ROW: group, **label}, lines=tuple(mine)))
                 first_data = False
                 continue
-            cells_by_role: dict[str, str | None] = {}
-            for r, t in zip(roles, texts):
-                if r:  # a role named twice: its cells joined, as `_rows_of_table` joins a web row's
-                    cells_by_role[r] = f"{cells_by_role[r]}\n{t}" if cells_by_role.get(r) and t else cells_by_role.get(r) or t
-            if first_data and g_index > 0 and rows and _continues(cells_by_role, rows):
+            cells_by_role = _by_role(cells, roles, lefts)
+            if first_data and g_index > 0 and rows and _continues(cells_by_role, rows, roles[0]):
                 rows[-1] = _merge(rows[-1], cells_by_role, mine)  # the row broken by the page ends here
             else:
                 if first_data and cells_by_role.get("group") == "":
@@ -233,6 +231,28 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
             first_data = False
     unclaimed = [l for l in region if (l.page, l.line_no) not in used]
     return tuple(r or "" for r in (roles or ())), rows, header_lines, unclaimed, issues, printed
+
+
+def _by_role(cells: tuple, roles: tuple[str | None, ...], lefts: list[int]) -> dict[str, str | None]:
+    """A PDF grid row's texts by column key, as `_rows_of_table` reads a web row: a place no cell of the
+    row covers is merged with the row above (None); one a cell to its left spans is empty, and a label
+    spanning the task column with values beside it (`Tổng thời gian giải quyết TTHC` | `56 giờ`) is the
+    row's task. A role named twice has its cells joined."""
+    out: dict[str, str | None] = {}
+    beside_others = sum(1 for c in cells if c is not None and c.text.strip()) > 1
+    covered: set[int] = set()
+    for k, cell in enumerate(cells[:len(roles)]):
+        if cell is None:
+            continue
+        span = 1 + sum(1 for x in lefts if cell.x0 + 1 < x < cell.x1 - 1)  # the columns whose left edges it holds
+        covered.update(range(k + 1, k + span))
+        key = "task" if beside_others and span > 1 and "task" in roles[k:k + span] else roles[k]
+        if key:
+            out[key] = f"{out[key]}\n{cell.text}" if out.get(key) and cell.text else out.get(key) or cell.text
+    for k, role in enumerate(roles[:len(cells)]):
+        if role and cells[k] is None:
+            out.setdefault(role, "" if k in covered else None)
+    return out
 
 
 def _slack(line: Line) -> float:
@@ -255,6 +275,8 @@ def _group_row_title(texts: list[str | None], width: int) -> str | None:
     leaves the label and the title alone in their cells (`A.` | `BỘ NÔNG NGHIỆP …` | `` | ``)."""
     filled = [t for t in texts if t and t.strip()]
     spans = sum(t is None for t in texts) + (width - len(texts))
+    if len(filled) == 1 and spans and LIST_TITLE.match(filled[0]):
+        return " ".join(filled[0].split())  # the title of the next list of several, as on a web page
     label_alone = len(filled) == 2 and GROUP_LABEL_TOKEN.match(filled[0].strip()) is not None
     if not filled or not (spans or len(filled) == 1 or label_alone) or len(filled) > 2 or not _opens_with_group_label(filled[0]):
         return None
@@ -271,14 +293,17 @@ def _is_sub_header(texts: list[str | None], top: list[str | None]) -> bool:
     return len(filled) >= 2 and all(named) and spanned
 
 
-def _continues(cells: dict[str, str | None], rows: list[RawRow]) -> bool:
+def _continues(cells: dict[str, str | None], rows: list[RawRow], first: str | None = None) -> bool:
     """Does a page's first row carry on the previous page's last row?
 
-    With a row-number column: when that cell is empty. Without one, in a table
-    whose tasks are numbered: when the task cell does not open with a number.
+    With a row-number column: when that cell is empty; so with a first column no role names that
+    labels each row (`Bước thực hiện`: `Bước 1`, `Bước 2`), when it is empty where the last row's was
+    not. Without them, in a table whose tasks are numbered: when the task cell does not open with a number.
     """
     if "row_no" in cells:
         return cells["row_no"] == ""
+    if first and first.startswith(OTHER) and cells.get(first) == "" and rows[-1].cells.get(first):
+        return True
     task = cells.get("task")
     if task == "":
         return True

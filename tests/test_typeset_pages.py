@@ -208,6 +208,23 @@ def test_the_pdf_gives_the_web_pages_task_rows(stem, grouped):
     assert not titles & {task for *_, task in web}  # no group's title read as a task
 
 
+def test_workflows_over_pages_give_the_web_pages_steps():
+    """Procedures' workflows one after another in one table (legal-db 77dca8a7): a list's title spanning
+    the table (`Quy trình số 02 …`) opens a group, a total spanning the task column (`Tổng thời gian giải
+    quyết TTHC` | `190 ngày`) is a row of its own, not the step above again, and a step broken over a page
+    (its `Bước` cell empty at the top of the next) is one row: as many rows as the web page's."""
+    page = next(p for p in PAGES if p.stem == "77dca8a7aeea79a1")
+    web, pdf = _web(page), _pdf(page)
+    assert len(pdf["appendix_rows"]) == len(web["appendix_rows"]) >= 100
+    no_task = [[r["seq"] for r in rows["appendix_rows"] if not r["task"]] for rows in (web, pdf)]
+    assert no_task[1] == no_task[0] and len(no_task[0]) <= 1  # a total whose label stands beside the task column
+    totals = [[r["task"] for r in rows["appendix_rows"] if r["task"] and r["task"].startswith("Tổng thời gian")]
+              for rows in (web, pdf)]
+    assert totals[1] == totals[0] and len(totals[0]) >= 5
+    groups = [[n["title"] for n in rows["outline"] if n["kind"] == "table_group"] for rows in (web, pdf)]
+    assert groups[1] == groups[0] and any(title.startswith("Quy trình số") for title in groups[0])
+
+
 def test_the_samples_are_there():
     assert len(ONE_LINE_SIGNATURES) == len(TEXT_BESIDE_TABLES) == len(LISTS) == SAMPLE
     assert len(APPENDICES_OF_TABLES) >= SAMPLE and len(NO_TASKS) == SAMPLE and len(ONE_LIST_OVER_PAGES) >= 2
