@@ -36,6 +36,9 @@ MAX_LEADING = 6.0
 # Lines that must have characters on both sides of the strip; one is enough where each side also has
 # a line of its own.
 MIN_TWO_SIDED = 2
+# A column is set centred where its lines' middles stand this close (points) while their starts do not;
+# a line below that leaves the middle by more is not the column's.
+CENTRED_WITHIN = 4.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +140,46 @@ def find_blocks(lines: list[TextLine], blocked: list[tuple[float, float, float, 
         real = [s for s in strips if s.two_columns()]
         if len(real) == 1:
             # Lines past the last two-sided one still belong to the block only
-            # while they stay on their side; that is what the loop checked.
+            # while they stay on their side (what the loop checked) and, in a
+            # column set centred, stay centred on it.
             s = real[0]
+            j = _end_of_centred_column(lines, i, j, s)
             blocks.append((i, j, (s.x0 + s.x1) / 2))
             i = j + 1
         else:
             i += 1
     return blocks
+
+
+def _end_of_centred_column(lines: list[TextLine], first: int, last: int, strip: _Strip) -> int:
+    """The block's last line: `last`, or the line before the first one-sided line, past the last
+    two-sided one, that leaves the middle of a column set centred (the issuer and a long `V/v …`
+    subject centred left, then `Kính gửi:` flush with the body's margin below them)."""
+    divide = (strip.x0 + strip.x1) / 2
+    sides: list[str] = []
+    for line in lines[first:last + 1]:
+        sides.append("left" if line.x1 <= strip.x0 else "right" if line.x0 >= strip.x1 else "both")
+    if "both" not in sides:
+        return last
+    last_two_sided = first + len(sides) - 1 - sides[::-1].index("both")
+    for k in range(last_two_sided + 1, last + 1):
+        side = sides[k - first]
+        spans = [_span(line, side, divide) for line in lines[first:k]]
+        spans = [x for x in spans if x is not None]
+        centres, starts = [(a + b) / 2 for a, b in spans], [a for a, _ in spans]
+        centred = (len(spans) >= 3 and max(centres) - min(centres) <= CENTRED_WITHIN
+                   and max(starts) - min(starts) > 2 * CENTRED_WITHIN)
+        line = lines[k]
+        if centred and abs((line.x0 + line.x1) / 2 - statistics.median(centres)) > CENTRED_WITHIN:
+            return k - 1
+    return last
+
+
+def _span(line: TextLine, side: str, divide: float) -> tuple[float, float] | None:
+    """Where a line's characters on one side of the divide begin and end; None if it has none there."""
+    keep = (lambda c: c["x1"] <= divide) if side == "left" else (lambda c: c["x0"] >= divide)
+    ink = [c for c in line.chars if keep(c) and not c["text"].isspace()]
+    return (ink[0]["x0"], ink[-1]["x1"]) if ink else None
 
 
 def _inside(line: TextLine, boxes) -> bool:

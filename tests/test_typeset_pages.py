@@ -225,6 +225,28 @@ def test_workflows_over_pages_give_the_web_pages_steps():
     assert groups[1] == groups[0] and any(title.startswith("Quy trình số") for title in groups[0])
 
 
+def _subject(rows: dict) -> str | None:
+    return next((" ".join(n["text"].split()) for n in rows["outline"] if n["kind"] == "letter_subject"), None)
+
+
+def _addressed_letter(page: Path) -> bool:
+    """A letter with a `V/v …` subject under its number and `Kính gửi:` below the header."""
+    kinds = {n["kind"] for n in _web(page)["outline"]}
+    return {"letter_subject", "addressee"} <= kinds
+
+
+LETTERS = list(islice(filter(_addressed_letter, PAGES), 3 * SAMPLE))
+
+
+@pytest.mark.parametrize("page", LETTERS, ids=lambda p: p.stem)
+def test_kinh_gui_below_the_header_is_not_the_subjects(page):
+    """The subject, centred in the header's left column, may run on below the right column's last line;
+    `Kính gửi:`, flush with the body's margin under it, opens the addressee, not a line of the subject."""
+    pdf = _pdf(page)
+    assert _subject(pdf) == _subject(_web(page))
+    assert any(n["kind"] == "addressee" for n in pdf["outline"])
+
+
 def test_the_samples_are_there():
     assert len(ONE_LINE_SIGNATURES) == len(TEXT_BESIDE_TABLES) == len(LISTS) == SAMPLE
     assert len(APPENDICES_OF_TABLES) >= SAMPLE and len(NO_TASKS) == SAMPLE and len(ONE_LIST_OVER_PAGES) >= 2
