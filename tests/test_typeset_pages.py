@@ -247,6 +247,17 @@ def test_kinh_gui_below_the_header_is_not_the_subjects(page):
     assert any(n["kind"] == "addressee" for n in pdf["outline"])
 
 
+def _addressees(rows: dict) -> list[str]:
+    return [" ".join(n["text"].split()) for n in rows["outline"] if n["kind"] == "addressee_item"]
+
+
+@pytest.mark.parametrize("page", LETTERS, ids=lambda p: p.stem)
+def test_the_letters_body_does_not_run_into_its_last_addressee(page):
+    """`- Các đơn vị … trực thuộc.` ends short, and the body's first paragraph follows flush with the margin
+    (no first-line indent): the addressees are the web page's, the body not among them."""
+    assert _addressees(_pdf(page)) == _addressees(_web(page))
+
+
 def test_the_samples_are_there():
     assert len(ONE_LINE_SIGNATURES) == len(TEXT_BESIDE_TABLES) == len(LISTS) == SAMPLE
     assert len(APPENDICES_OF_TABLES) >= SAMPLE and len(NO_TASKS) == SAMPLE and len(ONE_LIST_OVER_PAGES) >= 2
