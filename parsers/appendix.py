@@ -268,6 +268,12 @@ def _opens_with_group_label(text: str) -> bool:
     return GROUP_LABEL_TOKEN.match(first) is not None and bool(vocab.roman_to_int(first) or len(first) == 1)
 
 
+def _label_and_title(filled: list[str]) -> bool:
+    """Are a row's filled cells a group's label alone and its title (`A.` | `BỘ NÔNG NGHIỆP …`), as a table
+    set without its spans leaves a group row?"""
+    return len(filled) == 2 and GROUP_LABEL_TOKEN.match(filled[0].strip()) is not None
+
+
 def _group_row_title(texts: list[str | None], width: int) -> str | None:
     """A row spanning the table whose first cell is a group's label (`I. NÂNG CAO …`, or `I` | `TITLE`):
     its title; None for any other row. Without rules a short title shows no span: it stands in the one
@@ -277,8 +283,7 @@ def _group_row_title(texts: list[str | None], width: int) -> str | None:
     spans = sum(t is None for t in texts) + (width - len(texts))
     if len(filled) == 1 and spans and LIST_TITLE.match(filled[0]):
         return " ".join(filled[0].split())  # the title of the next list of several, as on a web page
-    label_alone = len(filled) == 2 and GROUP_LABEL_TOKEN.match(filled[0].strip()) is not None
-    if not filled or not (spans or len(filled) == 1 or label_alone) or len(filled) > 2 or not _opens_with_group_label(filled[0]):
+    if not filled or not (spans or len(filled) == 1 or _label_and_title(filled)) or len(filled) > 2 or not _opens_with_group_label(filled[0]):
         return None
     flat = [" ".join(t.split()) for t in filled]
     return flat[0] if len(flat) == 1 else f"{flat[0].rstrip('.')}. {flat[1]}"
@@ -293,7 +298,7 @@ def _is_sub_header(texts: list[str | None], top: list[str | None]) -> bool:
     return len(filled) >= 2 and all(named) and spanned
 
 
-def _continues(cells: dict[str, str | None], rows: list[RawRow], first: str | None = None) -> bool:
+def _continues(cells: dict[str, str | None], rows: list[RawRow], first: str | None) -> bool:
     """Does a page's first row carry on the previous page's last row?
 
     With a row-number column: when that cell is empty; so with a first column no role names that
@@ -510,7 +515,7 @@ def _rows_of_table(table: model.Table, keys: list[str]) -> list[RawRow]:
         spans_table = (len(row) < len(keys) and laid_from_left) or any(c.col_span > 1 for c in row)
         list_title = len(row) == 1 and bool(filled) and LIST_TITLE.match(filled[0]) is not None
         # a table set without its spans: the label and the title alone in their cells, the others empty
-        label_alone = len(filled) == 2 and row[0].text.strip() == filled[0] and GROUP_LABEL_TOKEN.match(filled[0].strip())
+        label_alone = _label_and_title(filled) and row[0].text.strip() == filled[0]
         if filled and (spans_table or label_alone) and (_opens_with_group_label(filled[0]) or list_title):
             title = filled[0] if len(filled) == 1 else f"{filled[0].rstrip('.')}. " + " ".join(filled[1:])
             out.append(RawRow(cells={GROUP_ROW: title}, lines=lines, table_row=index))
@@ -538,20 +543,20 @@ def _task_grids(pages: list[Page]) -> list[TableGrid]:
         heads = [[c.text if c is not None else "" for c in row] for row in run[0][0].rows[:2]]
         # Compared column for column: the rows are read by column, so a grid of other columns is another table;
         # so is one under a list's header whose words the roles do not know (`Số TT | Mã TTHC | Tên TTHC …`).
-        found = next((_roles_of(h) for h in heads if _is_header(h)),
-                     [] if any(opens_list(h) for h in heads) else None)
+        at = next((k for k, h in enumerate(heads) if _is_header(h)), None)
+        found = (_roles_of(heads[at]) if at is not None
+                 else [] if any(opens_list(h) for h in heads) else None)
         headed = headed or found is not None
-        if roles is None and found and _names_tasks(heads):
+        if roles is None and found and _names_tasks(heads, at):
             roles = found
         if roles is not None and found in (None, roles):
             chosen += [grid for grid, _page in run]
     return chosen if headed else [g for p in pages for g in p.tables]
 
 
-def _names_tasks(heads: list[list[str]]) -> bool:
+def _names_tasks(heads: list[list[str]], at: int) -> bool:
     """Do a table's first rows name a task table's columns (a task or target, and who or when)? The
-    header row, and the row under it where that names the columns a cell above spans."""
-    at = next(k for k, h in enumerate(heads) if _is_header(h) or opens_list(h))
+    header row (`heads[at]`), and the row under it where that names the columns a cell above spans."""
     rows = heads[at:at + 2] if at + 1 < len(heads) and _is_sub_header(heads[at + 1], _roles_of(heads[at])) else [heads[at]]
     return kind_of([header_role(c) for row in rows for c in row if c.strip()]) == "tasks"
 

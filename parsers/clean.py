@@ -56,8 +56,6 @@ BLANK_LINE_GAP = 1.2
 # The same in layout text, whose left edges are character columns: 12 points
 # are two characters of 13- or 14-point type (the tool counts ~6 points a character).
 INDENT_CHARACTERS = 2
-# The marks a dash item opens with (`- UBND các xã, phường;`, `+ …`): vocab's bullet and sub-bullet marks.
-DASHES = ("-", "–", "—", "•", "+")
 # How a dash item ends: with its full stop or the `;` of a list, never a `:` that its own words follow.
 ITEM_ENDS = (".", ";")
 
@@ -545,10 +543,11 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
         return indented and text.startswith(SET_APART_OPENINGS) and _set_apart(text)
     if match_block(text):
         return True
-    if (line.x0 is not None and first.startswith(DASHES) and not text.startswith(DASHES) and text[:1].isupper()
-            and before.endswith(ITEM_ENDS) and _short(before, typical)):
+    if (line.x0 is not None and text[:1].isupper() and before.endswith(ITEM_ENDS) and _short(before, typical)
+            and (item := match_block(first)) and item[0] in vocab.BULLET_KINDS):
         # On a page, where only the width breaks lines: a dash item ended short, then a paragraph set flush
-        # with the margin, with no indent (a web text breaks its lines where its source did).
+        # with the margin, with no indent (a web text breaks its lines where its source did). The line is
+        # no dash item itself: match_block(text) said so above.
         return True
     return indented and before.endswith(vocab.TERMINAL_PUNCTUATION)
 

@@ -155,19 +155,17 @@ def _end_of_centred_column(lines: list[TextLine], first: int, last: int, strip: 
     """The block's last line: `last`, or the line before the first one-sided line, past the last
     two-sided one, that leaves the middle of a column set centred (the issuer and a long `V/v …`
     subject centred left, then `Kính gửi:` flush with the body's margin below them)."""
-    divide = (strip.x0 + strip.x1) / 2
-    sides: list[str] = []
-    for line in lines[first:last + 1]:
-        sides.append("left" if line.x1 <= strip.x0 else "right" if line.x0 >= strip.x1 else "both")
-    if "both" not in sides:
+    block = lines[first:last + 1]
+    sides = [0 if line.x1 <= strip.x0 else 1 if line.x0 >= strip.x1 else None for line in block]  # None: both
+    if None not in sides:
         return last
-    last_two_sided = first + len(sides) - 1 - sides[::-1].index("both")
+    last_two_sided = first + len(sides) - 1 - sides[::-1].index(None)
+    # Each line's ink on each side (where it begins and ends), read once for the lines after it.
+    spans = [[_span(line, keep) for line in block] for keep in _sides((strip.x0 + strip.x1) / 2)]
     for k in range(last_two_sided + 1, last + 1):
-        side = sides[k - first]
-        spans = [_span(line, side, divide) for line in lines[first:k]]
-        spans = [x for x in spans if x is not None]
-        centres, starts = [(a + b) / 2 for a, b in spans], [a for a, _ in spans]
-        centred = (len(spans) >= 3 and max(centres) - min(centres) <= CENTRED_WITHIN
+        above = [x for x in spans[sides[k - first]][:k - first] if x is not None]
+        centres, starts = [(a + b) / 2 for a, b in above], [a for a, _ in above]
+        centred = (len(above) >= 3 and max(centres) - min(centres) <= CENTRED_WITHIN
                    and max(starts) - min(starts) > 2 * CENTRED_WITHIN)
         line = lines[k]
         if centred and abs((line.x0 + line.x1) / 2 - statistics.median(centres)) > CENTRED_WITHIN:
@@ -175,9 +173,13 @@ def _end_of_centred_column(lines: list[TextLine], first: int, last: int, strip: 
     return last
 
 
-def _span(line: TextLine, side: str, divide: float) -> tuple[float, float] | None:
-    """Where a line's characters on one side of the divide begin and end; None if it has none there."""
-    keep = (lambda c: c["x1"] <= divide) if side == "left" else (lambda c: c["x0"] >= divide)
+def _sides(divide: float):
+    """Which characters each column keeps: those left of the divide, and those right of it."""
+    return (lambda c: c["x1"] <= divide), (lambda c: c["x0"] >= divide)
+
+
+def _span(line: TextLine, keep) -> tuple[float, float] | None:
+    """Where a line's characters that `keep` takes begin and end; None if it takes none."""
     ink = [c for c in line.chars if keep(c) and not c["text"].isspace()]
     return (ink[0]["x0"], ink[-1]["x1"]) if ink else None
 
@@ -199,7 +201,7 @@ def split_columns(lines: list[TextLine], blocked=()) -> list[TextLine]:
     for first, last, divide in blocks:
         out.extend(lines[i:first])
         band = lines[first:last + 1]
-        for keep in (lambda c: c["x1"] <= divide, lambda c: c["x0"] >= divide):
+        for keep in _sides(divide):
             chars = [c for line in band for c in line.chars if keep(c)]
             if not chars:
                 continue

@@ -17,7 +17,6 @@ from .clean import Cleaned, join_lines
 from .header import admit, check_against_site, read_header
 from .records import Node, Outline, Residual
 
-BULLET_KINDS = ("bullet", "subbullet")
 
 
 def full_text(node: Node) -> str:
@@ -231,7 +230,7 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
             head = by_id[point.parent_id]
             bullets = []
             for b in outline.children(point.node_id):
-                if b.kind in BULLET_KINDS:
+                if b.kind in vocab.BULLET_KINDS:
                     subs = [full_text(s) for s in outline.descendants(b.node_id)]
                     bullets.append(" ".join([b.text, *subs]))
             tasks.append({

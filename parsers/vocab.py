@@ -215,6 +215,9 @@ BLOCK_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("subbullet", re.compile(r"^\+\s*(?=\S)")),
 ]
 
+# The dash items of a list (`- …`, `+ …`), numbered by no label.
+BULLET_KINDS = ("bullet", "subbullet")
+
 # Kinds that are numbered in sequence; each is checked against its siblings.
 NUMBERED_KINDS = ("division", "chapter", "subchapter", "article", "section", "item", "subitem", "point")
 
