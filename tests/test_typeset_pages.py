@@ -61,15 +61,19 @@ def _text_after_appendix_table(page: Path) -> list[str]:
             for n in outline[k + 1:] if n["parent_id"] == node["parent_id"] and n["kind"] != "table" and n["text"]]
 
 
+def _first_row(rows: dict, table_id: str) -> tuple[str, ...]:
+    """A table's first row, cell by cell, its words one space apart."""
+    cells = sorted((c for c in rows["table_cells"] if c["table_id"] == table_id and c["row"] == 0), key=lambda c: c["col"])
+    return tuple(" ".join(c["text"].split()) for c in cells)
+
+
 def list_headers(rows: dict, parts: tuple[str, ...] = ("appendix",)) -> list[tuple[str, ...]]:
     """The header of each list among the tables of these parts, cell by cell: a first row that opens with
     the number column (`STT`, `Số TT`)."""
     out = []
     for table in rows["tables"]:
         if table["part"] in parts and table["header_rows"]:
-            cells = sorted((c for c in rows["table_cells"] if c["table_id"] == table["table_id"] and c["row"] == 0),
-                           key=lambda c: c["col"])
-            header = tuple(" ".join(c["text"].split()) for c in cells)
+            header = _first_row(rows, table["table_id"])
             if header and header[0] in NUMBER_HEADERS:
                 out.append(header)
     return out
@@ -153,9 +157,7 @@ def test_each_list_of_an_appendix_is_a_table_under_its_own_header(page):
 def _first_appendix_header(rows: dict) -> tuple[str, ...]:
     """The first row of the first table of the appendices, cell by cell."""
     first = min((t for t in rows["tables"] if t["part"] == "appendix"), key=lambda t: t["seq"])
-    cells = sorted((c for c in rows["table_cells"] if c["table_id"] == first["table_id"] and c["row"] == 0),
-                   key=lambda c: c["col"])
-    return tuple(" ".join(c["text"].split()) for c in cells)
+    return _first_row(rows, first["table_id"])
 
 
 @pytest.mark.parametrize("page", APPENDICES_OF_TABLES, ids=lambda p: p.stem)
