@@ -22,22 +22,33 @@ learned whether the table was typeset (widths in Times New Roman) or set in
 characters, the column widths, each column's words, first tokens and cell
 lengths, and how often a column is merged with the row above; then the search
 is run again. Nothing is tuned to one plan's widths or rows.
+
+A line of more words than a page's line can hold (MAX_LINE_WORDS) is a cell
+that the extraction set on one line: it is one piece, never cut, its width is
+no evidence, and nothing is learned from it, so that it costs what its words
+cost and leaves the rest of the table read as without it.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
+import os
 import re as std_re
+import stat
+import tempfile
 import unicodedata
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain
-from typing import Callable, NamedTuple, Sequence
+from pathlib import Path
+from typing import Callable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 import regex as re
+from numba import config as numba_config
 from numba import njit
 
 from . import vocab
@@ -94,6 +105,12 @@ NON_SPACE = re.compile(r"\S+")  # a header's words, each tried as a column named
 CUT_BEFORE = re.compile(r"^(?:[\p{Lu}\d]|[-–+•])")
 CUT_AFTER = re.compile(r"[.;:)]$")
 LABEL = re.compile(r"^(?:(?:\d{1,3}|[IVXLC]+)[.)]|[+•])$")
+# A line of more words than a page's line holds (A4 landscape at 8 pt: some 200 characters, 45
+# words; the widest of the tables the tests flatten has 31) is no column's wrapped line but a cell
+# the extraction set on one line (`1, 2, 3, …, 1000`). It is one piece, never cut: a line's pieces are
+# as many as the pairs of its cuts, and their words as many as the triples, so a line of numbers, a
+# cut before each, would cost the cube of its length. Its width says nothing of a column's.
+MAX_LINE_WORDS = 64
 
 # How a piece's first token looks. Cells open with a label or a capital; a
 # wrapped line mostly goes on in lower case.
@@ -413,7 +430,9 @@ class _Flow:
     across lines reads on (`Nghị quyết của` / `Quốc hội`, `Chủ tịch UBND` /
     `huyện`); two cells side by side do not (`Phòng Tư pháp` / `Văn phòng`)."""
 
-    def __init__(self, lines: list[list[str]]):
+    def __init__(self, lines: list[list[str]], learn: list[bool]):
+        """`learn`: per line, whether its words are counted (a cell set on one line, not measured, would
+        outweigh the table: a thousand numbers, one key)."""
         # Each word's key (_Flow.key) as an id, in the order the keys first appear; each line's words as ids.
         self.ids: dict[str, int] = {}
         id_of: dict[str, int] = {}
@@ -427,9 +446,10 @@ class _Flow:
                 row.append(k)
             self.line_ids.append(row)
         keys = len(self.ids)
-        flat = np.fromiter(chain.from_iterable(self.line_ids), np.int64)
+        counted = [row for row, kept in zip(self.line_ids, learn) if kept]
+        flat = np.fromiter(chain.from_iterable(counted), np.int64)
         leads_on = np.ones(flat.size, np.bool_)  # a word another follows in its line: a pair's first
-        leads_on[np.cumsum([len(row) for row in self.line_ids], dtype=np.int64) - 1] = False
+        leads_on[np.cumsum([len(row) for row in counted], dtype=np.int64) - 1] = False
         at = np.flatnonzero(leads_on)
         pair_codes, pair_counts = np.unique(flat[at] * keys + flat[at + 1], return_counts=True)
         self.total = flat.size + 0.5 * (keys + 1)
@@ -457,8 +477,9 @@ class _Body:
     bounds: list[list[int]]  # word indices where a piece may start or end, 0 and len(words) included
     breaks: list[bool]  # a page break (a header) stands before the line
     item_opens: list[bool] = field(default_factory=list)  # the line opens an item (ITEM_OPENING): a break, never a wrap
+    measured: list[bool] = field(default_factory=list)  # at most MAX_LINE_WORDS: its width tells of its column's
     measure: Callable[[str], float] = _glyph_width
-    follow: list[float | None] | None = None  # what the next line's first word adds were it wrapped on; None: an item
+    follow: list[float | None] | None = None  # what the next line's first word adds were it wrapped on; None: no wrap (_measure_with)
     units: list[list[int]] | None = None  # per line, its words' units under the measure added up: [0, w0, w0 + w1, …]
     slot_units: np.ndarray | None = None  # the same, the lines one after another: per slot (_Pieces), its line's units before it
     flow: _Flow | None = None
@@ -482,16 +503,18 @@ def _body(lines: Sequence[Line], spans: list[tuple[int, int]], roles: tuple[str,
         for word in words:
             if word not in looks:
                 looks[word] = (bool(LABEL.match(word)), bool(CUT_BEFORE.match(word)), bool(CUT_AFTER.search(word)))
+        measured = len(words) <= MAX_LINE_WORDS  # else a cell set on one line: one piece
         cuts = [j for j in range(1, len(words)) if (own_numbers or not looks[words[j - 1]][0])
-                and (brk or looks[words[j]][1] or looks[words[j - 1]][2])]
+                and (brk or looks[words[j]][1] or looks[words[j - 1]][2])] if measured else []
         body.lines.append(line)
         body.words.append(words)
         body.bounds.append([0] + cuts + [len(words)])
         body.breaks.append(brk)
+        body.measured.append(measured)
         pending = False
     body.item_opens = [bool(ITEM_OPENING.match(words[0])) for words in body.words]
     _measure_with(body, _glyph_width)
-    body.flow = _Flow(body.words)
+    body.flow = _Flow(body.words, body.measured)
     return body, [lines[k] for k in sorted(in_header)]
 
 
@@ -504,8 +527,11 @@ def _measure_with(body: _Body, measure) -> None:
     body.units = [list(accumulate(map(units, words), initial=0)) for words in body.words]
     body.slot_units = np.fromiter(chain.from_iterable(body.units), np.int64)
     n = len(body.lines)
+    # None where no line wrapped before the next: past a page break, before an item, or before a cell
+    # set on one line (not measured), whose first word then bounds no width.
     body.follow = [(space + units(body.words[i + 1][0])) / per  # measure(" " + the next line's first word)
-                   if i + 1 < n and not body.breaks[i + 1] and not body.item_opens[i + 1] else None for i in range(n)]
+                   if i + 1 < n and not body.breaks[i + 1] and not body.item_opens[i + 1] and body.measured[i + 1]
+                   else None for i in range(n)]
 
 
 def _agreement(body: _Body, pieces: "_Pieces", steps: "_Steps", measure) -> float:
@@ -522,7 +548,7 @@ def _agreement(body: _Body, pieces: "_Pieces", steps: "_Steps", measure) -> floa
         cand, nxt = cands[k], cands[k + 1]
         line = pieces.line[cand]
         if (kinds[k + 1] == LINE and pieces.start[cand] == 0 and pieces.end[cand] == len(body.words[line])
-                and pieces.line[nxt] == line + 1 and not body.item_opens[line + 1]):
+                and pieces.line[nxt] == line + 1 and not body.item_opens[line + 1] and body.measured[line]):
             words = body.words[line]
             width = (sum(map(units, words)) + (len(words) - 1) * space) / per  # measure(" ".join(words))
             wraps[steps.col[k]].append((width, width + (space + units(body.words[line + 1][0])) / per))
@@ -800,6 +826,85 @@ def _cue_weights(role: str) -> tuple[float, ...]:
     return tuple(CUE_WEIGHTS[cue].get(role, 0.0) for cue in CUES)
 
 
+# ------------------------------------------------------- compiled kernels
+# numba keeps a kernel's machine code where it finds a folder it can write to: NUMBA_CACHE_DIR, the
+# module's own __pycache__, the user's cache folder; and with none (a read-only install run by a service
+# account) it refuses to compile at all. The folder is chosen here, once, before the kernels are made:
+# numba picks it as each @njit(cache=True) function is decorated.
+
+CACHE_NAME = "vn-plan-pipeline"  # our folder in the user's cache folder, or in the temporary folder
+
+
+def _writable(folder: Path) -> bool:
+    """numba's own test of a cache folder: made if missing, and a file written in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError:
+        return False
+    return True
+
+
+def _private(folder: Path) -> bool:
+    """Is `folder` ours alone? A cache in a shared temporary folder that another account made could hand
+    us its machine code (numba unpickles what it finds there)."""
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        st = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+
+
+def _fallback_folders() -> Iterator[Path]:
+    """Where to cache when numba finds no place itself: the user's cache folder, then a private temporary one."""
+    user_cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    yield Path(user_cache) / CACHE_NAME / "numba"
+    try:
+        temp = Path(tempfile.gettempdir()) / f"{CACHE_NAME}-numba-{os.getuid()}"
+    except OSError:  # gettempdir finds no writable folder at all
+        return
+    if _private(temp):
+        yield temp
+
+
+def _kernel_cache() -> tuple[bool, str | None]:
+    """Whether the kernels are cached, and where: None for wherever numba finds a place itself."""
+    own = numba_config.CACHE_DIR and _writable(Path(numba_config.CACHE_DIR))
+    if own or _writable(Path(__file__).parent / "__pycache__"):  # the folder as numba names it (inspect.getfile)
+        return True, None
+    folder = next((f for f in _fallback_folders() if _writable(f)), None)
+    return (True, str(folder)) if folder else (False, None)  # nowhere: compiled in each process, not cached
+
+
+@contextmanager
+def _cached_in(folder: str | None):
+    """numba's cache folder set to `folder` while kernels are decorated (None: left as it is): numba reads
+    it once per kernel, as it is decorated, so the setting is undone after, for other modules' kernels."""
+    if folder is None:
+        yield
+        return
+    before = numba_config.CACHE_DIR
+    numba_config.CACHE_DIR = folder
+    try:
+        yield
+    finally:
+        numba_config.CACHE_DIR = before
+
+
+KERNEL_CACHE = _kernel_cache()
+
+
+def _kernel(**options):
+    """numba.njit, its machine code cached where KERNEL_CACHE says."""
+    cache, folder = KERNEL_CACHE
+
+    def compile_(func):
+        with _cached_in(folder):
+            return njit(cache=cache, **options)(func)
+    return compile_
+
+
 # ---------------------------------------------------------------- search
 
 
@@ -821,7 +926,8 @@ def _graph(body: _Body, nodes, pieces: _Pieces) -> "_Graph":
     key = np.fromiter(chain.from_iterable(chain(row, (0,)) for row in ids), np.int64)  # per slot, its word's key
     node_line = np.array([i for i, _ in nodes], np.int64)
     node_word = np.array([a for _, a in nodes], np.int64)
-    node_has_first = ~np.array(pieces.node_item + [True], np.bool_)
+    measured = np.array(body.measured + [False], np.bool_)
+    node_has_first = ~np.array(pieces.node_item + [True], np.bool_) & measured[node_line]  # (as _Body.follow)
     slot = np.append(pieces.node_slot, 0)
     breaks = np.array(body.breaks + [False], np.bool_)
     follow = [0.0 if f is None else f for f in body.follow]
@@ -842,6 +948,7 @@ def _graph(body: _Body, nodes, pieces: _Pieces) -> "_Graph":
         pieces.shapes == SHAPE_NAMES.index("roman"),
         np.array(pieces.number, np.int64),
         np.array(pieces.width, np.float64),
+        measured[pieces.line],
         np.array(pieces.open_end, np.bool_),
         key[pieces.end_slot - 1],
     )
@@ -856,14 +963,15 @@ def _emission_table(model: _Model, pieces: _Pieces) -> np.ndarray:
         pieces.token_ids, pieces.token_starts, odds, np.full(K, learned, np.bool_),
         pieces.cues, np.array([_cue_weights(role) for role in model.roles], np.float64).reshape(K, len(CUES)),
         pieces.off_form, np.array([0.0 if w is None else w for w in model.widths], np.float64),
-        np.array([w is not None for w in model.widths], np.bool_), pieces.graph.cand_width, pieces.shapes, pieces.openings,
+        np.array([w is not None for w in model.widths], np.bool_), pieces.graph.cand_width, pieces.graph.cand_measured,
+        pieces.shapes, pieces.openings,
         np.array([[[table[name] for name in SHAPE_NAMES] for table in kind] for kind in model.shapes], np.float64),
         np.array([[[table[name] for name in OPENING_NAMES] for table in kind] for kind in model.openings], np.float64))
 
 
-@njit(cache=True)
+@_kernel()
 def _emissions_k(tokens, token_starts, odds, learned, cues, cue_weights, off_form, widths, has_width, cand_width,
-                 shape, opening, shape_logp, opening_logp):
+                 cand_measured, shape, opening, shape_logp, opening_logp):
     """How each candidate reads as each kind of piece of each column: its words (their learned odds, or in
     the first passes its cues), its form, its width against the column's, its shape and its opening."""
     n, K = cand_width.size, widths.size
@@ -880,7 +988,8 @@ def _emissions_k(tokens, token_starts, odds, learned, cues, cue_weights, off_for
                     score += cues[g, q] * cue_weights[col, q]
             if off_form[g, col]:
                 score -= FORM_WEIGHT
-            if has_width[col] and cand_width[g] > widths[col] * (1 + WIDTH_TOLERANCE):  # no line is wider than its column
+            # No line is wider than its column (of the lines whose width tells).
+            if has_width[col] and cand_measured[g] and cand_width[g] > widths[col] * (1 + WIDTH_TOLERANCE):
                 score -= OVERFLOW_WEIGHT * (cand_width[g] - widths[col] * (1 + WIDTH_TOLERANCE))
             for kind in range(3):
                 out[g, kind, col] = score + shape_logp[kind, col, shape[g]] + opening_logp[kind, col, opening[g]]
@@ -956,7 +1065,7 @@ def _path(paths: _Paths, nodes, state: int, rank: int) -> tuple[_Steps, list[int
     return _Steps(cand, col, kind, [bool(o) for o in opens]), sorted(skipped.tolist())
 
 
-@njit(cache=True)
+@_kernel()
 def _backtrack(fields, node_line, states, nbest, node, state, rank):
     """The path ending in (state, rank) at `node`, read back: its steps in order, each (piece, column, kind,
     opens a row), and the lines it leaves unplaced."""
@@ -991,7 +1100,7 @@ class _Graph(NamedTuple):
     node_word: np.ndarray  # [node] -> its word index in the line
     node_break: np.ndarray  # [node] -> a page break stands before it
     node_first: np.ndarray  # [node] -> what its first word adds to the line before, had it wrapped on
-    node_has_first: np.ndarray  # [node] -> False: it opens an item, never a wrap
+    node_has_first: np.ndarray  # [node] -> False: it opens an item, never a wrap, or its line is not measured
     node_key: np.ndarray  # [node] -> its first word's key in the flow table
     node_cands: np.ndarray  # [node] -> its first candidate; [node + 1]: past its last
     line_flow: np.ndarray  # [line] -> how the words across the break after it read on (weighted)
@@ -1004,6 +1113,7 @@ class _Graph(NamedTuple):
     cand_roman: np.ndarray
     cand_number: np.ndarray  # its leading number label; -1: none
     cand_width: np.ndarray
+    cand_measured: np.ndarray  # [candidate] -> its width tells of its column's (_Body.measured)
     cand_open_end: np.ndarray
     cand_last_key: np.ndarray  # its last word's key in the flow table
 
@@ -1044,14 +1154,15 @@ BACK_NODE, BACK_STATE, BACK_RANK, BACK_CAND, BACK_COL, BACK_KIND, BACK_OPENS = r
 RUN_LAST, GROUP_SINCE, ROW_KIND, CELLS = 7, 8, 9, 10
 NO_BACK, SKIPPED = -2, -1  # in BACK_CAND: the path's start; a line left unplaced
 # A pool entry: one cell a row holds before a page break, and the entry of the cells it held before it
-# (entry 0: none): in `pool_i` (that entry, the cell's column, its last word), in `pool_f` (the odds that it
-# goes on, its last line's width, its width bounds). A path's cells are one entry: a new cell adds an entry
-# to the row's, rather than a copy of all of them, as most are never read (only after a page break).
-HELD_UP, HELD_COL, HELD_KEY = range(3)
+# (entry 0: none): in `pool_i` (that entry, the cell's column, its last word, whether its last line was
+# measured), in `pool_f` (the odds that it goes on, its last line's width, its width bounds). A path's cells
+# are one entry: a new cell adds an entry to the row's, rather than a copy of all of them, as most are never
+# read (only after a page break).
+HELD_UP, HELD_COL, HELD_KEY, HELD_MEASURED = range(4)
 HELD_ODDS, HELD_WIDTH, HELD_LO, HELD_HI = range(4)
 
 
-@njit(cache=True, inline='always')
+@_kernel(inline='always')
 def _flow_k(words, firsts, pair_codes, pair_counts, keys, total, a, b):
     """_Flow.__call__ on key ids (the arrays of a _FlowTable)."""
     p_b = (words[b] + 0.5) / total
@@ -1062,7 +1173,7 @@ def _flow_k(words, firsts, pair_codes, pair_counts, keys, total, a, b):
     return max(FLOW_FLOOR, min(FLOW_CEILING, math.log(p_b_after_a / p_b)))
 
 
-@njit(cache=True)
+@_kernel()
 def _flows_k(words, firsts, pair_codes, pair_counts, keys, total, a, b):
     out = np.empty(a.size)
     for k in range(a.size):
@@ -1070,10 +1181,13 @@ def _flows_k(words, firsts, pair_codes, pair_counts, keys, total, a, b):
     return out
 
 
-@njit(cache=True, inline='always')
-def _wraps(known, has_known, width, follow, has_follow, lo0, hi0):
+@_kernel(inline='always')
+def _wraps(known, has_known, width, measured, follow, has_follow, lo0, hi0):
     """Score a line of `width` wrapped before a word adding `follow` (none: before an item) in a column of width
-    `known`, its cell's width bounds so far (lo0, hi0): the score, and the bounds after it."""
+    `known`, its cell's width bounds so far (lo0, hi0): the score, and the bounds after it. A line not
+    `measured` (a cell set on one line) neither scores nor bounds."""
+    if not measured:
+        return 0.0, lo0, hi0
     lo = max(lo0, width)
     hi = min(hi0, width + follow) if has_follow else hi0
     score = -ALIKE_WEIGHT * (lo - hi * (1 + WIDTH_TOLERANCE)) if lo > hi * (1 + WIDTH_TOLERANCE) else 0.0
@@ -1084,7 +1198,7 @@ def _wraps(known, has_known, width, follow, has_follow, lo0, hi0):
     return score, lo, max(lo, hi)
 
 
-@njit(cache=True, inline='always')
+@_kernel(inline='always')
 def _reach(node, state, states, count, order, n_order):
     """Make (node, state) a state the node has reached, in the order reached."""
     key = node * states + state
@@ -1094,7 +1208,7 @@ def _reach(node, state, states, count, order, n_order):
         count[key] = 0
 
 
-@njit(cache=True, inline='always')
+@_kernel(inline='always')
 def _admits(node, state, value, states, nbest, slot_f, count):
     """Would a path of `value` be kept at (node, state)?"""
     key = node * states + state
@@ -1102,7 +1216,7 @@ def _admits(node, state, value, states, nbest, slot_f, count):
     return n <= 0 or n < nbest or value > slot_f[key * nbest + n - 1, SCORE]
 
 
-@njit(cache=True, inline='always')
+@_kernel(inline='always')
 def _place(node, state, value, states, nbest, slot_f, slot_i, count, order, n_order):
     """Room for a path of `value` among the best at (node, state), after those scoring as much: its slot, or -1."""
     _reach(node, state, states, count, order, n_order)
@@ -1123,7 +1237,7 @@ def _place(node, state, value, states, nbest, slot_f, slot_i, count, order, n_or
     return base + pos
 
 
-@njit(cache=True, inline='always')
+@_kernel(inline='always')
 def _offer(q, value, s, r, opens, lo, hi, nbest, off_f, off_i, off_n, key_order, n_keys):
     """Add an offer to the key q's best few (kept best first, equal scores in the order offered)."""
     n = off_n[q]
@@ -1145,17 +1259,17 @@ def _offer(q, value, s, r, opens, lo, hi, nbest, off_f, off_i, off_n, key_order,
     off_n[q] = min(n + 1, nbest)
 
 
-@njit(cache=True)
+@_kernel()
 def _grow(pool_i, pool_f):
     """The cell pool, twice as large."""
     n = pool_i.shape[0]
-    i, f = np.empty((2 * n, 3), np.int64), np.empty((2 * n, 4))
+    i, f = np.empty((2 * n, pool_i.shape[1]), np.int64), np.empty((2 * n, pool_f.shape[1]))
     i[:n] = pool_i
     f[:n] = pool_f
     return i, f
 
 
-@njit(cache=True, inline='always')
+@_kernel(inline='always')
 def _held(pool_i, held, col):
     """The entry of the pool that holds column `col`'s cell among the cells `held` stands for; 0: none."""
     while held != 0 and pool_i[held, HELD_COL] != col:
@@ -1163,7 +1277,7 @@ def _held(pool_i, held, col):
     return held
 
 
-@njit(cache=True)
+@_kernel()
 def _lattice(g, m, flow, nbest, beam):
     # Every array read once from its tuple: reading one in the loops would count a reference each time.
     node_line, node_word, node_break, node_first, node_has_first, node_key, node_cands = (
@@ -1172,6 +1286,7 @@ def _lattice(g, m, flow, nbest, beam):
     cand_cut, cand_whole_end, cand_end_node, cand_roman, cand_number, cand_width, cand_open_end, cand_last_key = (
         g.cand_cut, g.cand_whole_end, g.cand_end_node, g.cand_roman, g.cand_number, g.cand_width, g.cand_open_end,
         g.cand_last_key)
+    cand_measured = g.cand_measured
     numbered, widths, has_width, log_end, goes_on, log_present = (
         m.numbered, m.widths, m.has_width, m.log_end, m.goes_on, m.log_present)
     absent_after, absent_between, new_row, cut_row, whole_row, emissions = (
@@ -1190,7 +1305,7 @@ def _lattice(g, m, flow, nbest, beam):
     n_order = np.zeros(n_nodes, np.int64)
     best = np.full(n_nodes, -inf)  # the best score pushed into each node so far (see the pruning below)
     # The cells rows hold before a page break, shared by the paths that carry them; entry 0 holds none.
-    pool_i, pool_f = np.zeros((1024, 3), np.int64), np.empty((1024, 4))
+    pool_i, pool_f = np.zeros((1024, 4), np.int64), np.empty((1024, 4))
     n_pool = 1
     # The offers of a node: key q is (START, column, phase 0): column; (RESUME, column, phase 1): K + column;
     # (LINE, column, phase): 2K + phase * K + column. Each keeps its best few: (score, lo, hi), (state, rank, opens).
@@ -1248,8 +1363,9 @@ def _lattice(g, m, flow, nbest, beam):
                             _offer(K + c2, value + RESUME_FOREIGN, s, r, 0, 0.0, inf,
                                    nbest, off_f, off_i, off_n, key_order, n_keys)
                         else:
-                            fit, lo, hi = _wraps(widths[c2], has_width[c2], pool_f[cell, HELD_WIDTH], first,
-                                                   has_first, pool_f[cell, HELD_LO], pool_f[cell, HELD_HI])
+                            fit, lo, hi = _wraps(widths[c2], has_width[c2], pool_f[cell, HELD_WIDTH],
+                                                 pool_i[cell, HELD_MEASURED], first, has_first,
+                                                 pool_f[cell, HELD_LO], pool_f[cell, HELD_HI])
                             _offer(K + c2, value + pool_f[cell, HELD_ODDS]
                                    + FLOW_WEIGHT * _flow_k(flow_words, flow_firsts, pair_codes, pair_counts, flow_keys, flow_total, pool_i[cell, HELD_KEY], word) + fit, s, r, 0, lo, hi,
                                    nbest, off_f, off_i, off_n, key_order, n_keys)
@@ -1276,7 +1392,7 @@ def _lattice(g, m, flow, nbest, beam):
             can_open = cand_whole_end[cand] and line_can_open[i]
             target = cand_end_node[cand]
             prune = target != last_node  # the last node keeps every path: the runners-up are reported (_margin_issues)
-            roman, number, width = cand_roman[cand], cand_number[cand], cand_width[cand]
+            roman, number, width, measured = cand_roman[cand], cand_number[cand], cand_width[cand], cand_measured[cand]
             connective = CONNECTIVE_WEIGHT if cand_open_end[cand] else 0.0
             for kq in range(n_keys[0]):
                 q = key_order[kq]
@@ -1315,7 +1431,7 @@ def _lattice(g, m, flow, nbest, beam):
                         e += RUN_BONUS if number == run_last + 1 or (number == 1 and group_since) else RUN_BREAK
                         run_last, group_since = number, 0
                     closed = e - connective  # a cell rarely ends on a word that leads on
-                    if width > hi * widen:  # a last line wider than the lines above it
+                    if measured and width > hi * widen:  # a last line wider than the lines above it
                         closed -= ALIKE_WEIGHT * (width - hi * widen)
                     if _admits(target, state, closed, S, nbest, slot_f, count):
                         held = cells
@@ -1324,10 +1440,10 @@ def _lattice(g, m, flow, nbest, beam):
                                 pool_i, pool_f = _grow(pool_i, pool_f)
                             held, n_pool = n_pool, n_pool + 1
                             pool_i[held, HELD_UP], pool_i[held, HELD_COL] = cells, c2
-                            pool_i[held, HELD_KEY] = cand_last_key[cand]
+                            pool_i[held, HELD_KEY], pool_i[held, HELD_MEASURED] = cand_last_key[cand], measured
                             pool_f[held, HELD_ODDS] = goes_on[c2] + connective
                             pool_f[held, HELD_WIDTH] = width
-                            pool_f[held, HELD_LO], pool_f[held, HELD_HI] = max(lo, width), hi
+                            pool_f[held, HELD_LO], pool_f[held, HELD_HI] = max(lo, width) if measured else lo, hi
                         if closed > best[target]:
                             best[target] = closed
                         slot = _place(target, state, closed, S, nbest, slot_f, slot_i, count, order, n_order)
@@ -1338,7 +1454,7 @@ def _lattice(g, m, flow, nbest, beam):
                         slot_i[slot, RUN_LAST], slot_i[slot, GROUP_SINCE] = run_last, group_since
                         slot_i[slot, ROW_KIND], slot_i[slot, CELLS] = row_kind, held
                     if can_open:
-                        fit, lo2, hi2 = _wraps(widths[c2], has_width[c2], width, follow, has_follow, lo, hi)
+                        fit, lo2, hi2 = _wraps(widths[c2], has_width[c2], width, measured, follow, has_follow, lo, hi)
                         opened = e + goes_on[c2] + flow_on + fit
                         if _admits(target, state + 1, opened, S, nbest, slot_f, count):
                             if opened > best[target]:
@@ -1389,7 +1505,7 @@ def _estimate(body: _Body, model: _Model, pieces: _Pieces, steps: _Steps, learn_
         shapes[kind][col][pieces.shape[cand]] += 1
         openings[kind][col][pieces.opening[cand]] += 1
         line = pieces.line[cand]
-        if pieces.start[cand] == 0 and pieces.end[cand] == len(body.words[line]):
+        if pieces.start[cand] == 0 and pieces.end[cand] == len(body.words[line]) and body.measured[line]:
             goes_on = k + 1 < len(cands) and kinds[k + 1] == LINE and body.follow[line] is not None
             width = pieces.width[cand]  # under the body's measure now
             wraps[col].append((width, width + body.follow[line] if goes_on else None))
@@ -1426,6 +1542,9 @@ def _token_counts(pieces: _Pieces, cands: list[int], cols: list[int], K: int) ->
     size = len(pieces.names)
     col_of = np.full(len(pieces.line), -1, np.int64)  # [piece] -> its column; -1: not placed
     col_of[cands] = cols
+    # A cell set on one line (not measured) teaches nothing of its column's words: its thousand
+    # numbers would outweigh every other word the column holds, and move the table's other cells.
+    col_of[~pieces.graph.cand_measured] = -1
     token_col = np.repeat(col_of, np.diff(pieces.token_starts))
     placed = token_col >= 0
     return np.bincount(token_col[placed] * size + pieces.token_ids[placed], minlength=K * size).reshape(K, size)
