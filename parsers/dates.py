@@ -289,17 +289,23 @@ def milestones(text: str, plan_year: int | None = None, unit: str | None = None)
 
 
 def to_json_lines(texts: list[str], plan_year: int | None) -> list[dict]:
-    """One dict per milestone of each text, dates as ISO strings: the rows of `plan-parse dates`."""
+    """One dict per milestone of each text, dates as ISO strings: the rows of `plan-parse dates`.
+
+    `text` is the milestone's own words (the piece of its input it was read
+    from), `input` the number of that input (from 1): a long input of many
+    milestones is not repeated on each of them.
+    """
     return [
         {
-            "text": text,
+            "input": number,
+            "text": m.raw,
             "kind": m.kind,
             "start": m.start.isoformat() if m.start else None,
             "end": m.end.isoformat() if m.end else None,
             "action": m.action,
             "seq": m.seq,
         }
-        for text in texts
+        for number, text in enumerate(texts, 1)
         for m in milestones(text, plan_year)
     ]
 

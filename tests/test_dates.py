@@ -382,13 +382,27 @@ def test_web_text_marks_are_no_words():
 
 def test_to_json_lines():
     assert to_json_lines(["Quý I, II/2021", "Thường xuyên", "  "], 2021) == [
-        {"text": "Quý I, II/2021", "kind": "quarter", "start": "2021-01-01", "end": "2021-03-31", "action": "", "seq": 1},
-        {"text": "Quý I, II/2021", "kind": "quarter", "start": "2021-04-01", "end": "2021-06-30", "action": "", "seq": 2},
-        {"text": "Thường xuyên", "kind": "recurring", "start": "2021-01-01", "end": "2021-12-31", "action": "", "seq": 1},
+        {"input": 1, "text": "Quý I, II/2021", "kind": "quarter", "start": "2021-01-01", "end": "2021-03-31",
+         "action": "", "seq": 1},
+        {"input": 1, "text": "Quý I, II/2021", "kind": "quarter", "start": "2021-04-01", "end": "2021-06-30",
+         "action": "", "seq": 2},
+        {"input": 2, "text": "Thường xuyên", "kind": "recurring", "start": "2021-01-01", "end": "2021-12-31",
+         "action": "", "seq": 1},
     ]
     assert to_json_lines(["Sau khi có văn bản của cấp trên"], None) == [
-        {"text": "Sau khi có văn bản của cấp trên", "kind": "event", "start": None, "end": None, "action": "", "seq": 1}
+        {"input": 1, "text": "Sau khi có văn bản của cấp trên", "kind": "event", "start": None, "end": None,
+         "action": "", "seq": 1}
     ]
+
+
+def test_to_json_lines_gives_each_milestone_its_own_words_not_the_whole_input():
+    """A cell of many milestones: each line holds its own piece, so the output grows with the input, not its square."""
+    cell = " ".join(f"- Báo cáo lần {i} trong tháng {i % 12 + 1:02d}/2021." for i in range(200))
+    rows = to_json_lines([cell], 2021)
+    assert len(rows) == 200
+    assert rows[0]["text"] == "- Báo cáo lần 0 trong tháng 01/2021." and rows[0]["start"] == "2021-01-01"
+    assert rows[199]["text"] == "- Báo cáo lần 199 trong tháng 08/2021."
+    assert sum(len(r["text"]) for r in rows) <= len(cell)
 
 
 # ---------------------------------------------------------------------------
