@@ -43,7 +43,7 @@ from parsers.errors import DocumentError
 from parsers.extract import open_regular
 from parsers.resolve import resolve_citations
 
-from .engines import Lost, make_engine
+from .engines import Limits, Lost, make_engine
 from .run import PARSER_VERSION, discover, parse_document
 from .schemas import SCHEMAS
 from .sources import is_url, local_copy, sha256_url
@@ -64,6 +64,33 @@ CACHE_SUFFIX = ".arrow"
 # time as they are written, so that the batch's memory does not grow with every row of every document.
 WHOLE_BATCH = ("documents", "citations", "agencies")
 PER_DOCUMENT = tuple(name for name in SCHEMAS if name not in WHOLE_BATCH + ("cited_documents", "errors"))
+# The largest cache entry the run reads that its manifest does not list (one a killed run wrote): a
+# document's rows are a few MB; a sparse file of gigabytes under an entry's name is not read.
+MAX_CACHE_ENTRY_BYTES = 256 * 2**20
+
+
+# Errors that say what befell a file in one run, not what its bytes are: the file is tried again by
+# the next run (any other error is remembered for the same bytes, and not parsed again).
+TRANSIENT_ERRORS = frozenset({"input_changed", "input_removed", "worker_lost", "cache_changed", "cache_not_shared",
+                              "timeout", "over_memory"})
+# Of those, the ones that leave another name of the same bytes worth reading in the same run.
+GONE_UNDER_THE_RUN = frozenset({"input_changed", "input_removed"})
+
+
+class InputError(Exception):
+    """An input the run was given is not there or cannot be listed: nothing is written."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+
+class StaleEntry(Exception):
+    """A cache entry the run checked changed before the run wrote its rows."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +210,8 @@ def _store(out: Path, sha: str, rows: dict) -> dict:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        # mkstemp makes it private: cluster workers may run as another user than the batch that reads it.
+        os.chmod(tmp, 0o644)
         os.replace(tmp, folder / f"{sha}{CACHE_SUFFIX}")
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -193,25 +222,29 @@ def _store(out: Path, sha: str, rows: dict) -> dict:
 def _load_cached(out: Path, sha: str, entry: dict | None) -> tuple[dict, dict] | None:
     """The cached rows of the input with SHA-256 `sha` (of the WHOLE_BATCH tables), and their manifest entry; None when there are none to trust.
 
-    An entry the manifest lists must have the size and SHA-256 it gives; one
-    it does not list (written by a run killed before its new version) is used
-    when it reads as the rows of this very file by this parser version.
+    An entry the manifest lists must have the size and SHA-256 it gives (its
+    size checked before it is read); one it does not list (written by a run
+    killed before its new version) is used when it reads as the rows of this
+    very file by this parser version.
     """
-    name = f"{sha}{CACHE_SUFFIX}"
+    name, listed = f"{sha}{CACHE_SUFFIX}", None
     if entry is not None and isinstance(entry.get("cache"), dict):
-        name = entry["cache"].get("file")
-        if not is_plain_name(name):
-            warnings.warn(f"manifest of {out}: ignored the cache name {name!r}: not a plain file name", stacklevel=2)
+        listed = entry["cache"]
+        name = listed.get("file")
+        if not is_plain_name(name) or not isinstance(listed.get("bytes"), int):
+            warnings.warn(f"manifest of {out}: ignored the cache entry {name!r}: not a plain file name and size",
+                          stacklevel=2)
             return None
     path = out / CACHE / name
     try:
-        data = read_file(path)
-    except OSError:
-        data = None
-    if data is None:
+        data = read_file(path, MAX_CACHE_ENTRY_BYTES, None) if listed is None else \
+            read_file(path, listed["bytes"], listed["bytes"])
+    except OSError as exc:
+        if listed is not None and exc.errno == errno.EFBIG:
+            warnings.warn(f"{path}: damaged cache entry ({exc.strerror}); the file is parsed again", stacklevel=2)
         return None
     cache = FileEntry(name, len(data), hashlib.sha256(data).hexdigest()).as_json()
-    if entry is not None and isinstance(entry.get("cache"), dict) and entry["cache"] != cache:
+    if listed is not None and listed != cache:
         warnings.warn(f"{path}: damaged cache entry (it differs from the manifest); the file is parsed again",
                       stacklevel=2)
         return None
@@ -228,12 +261,18 @@ def _load_cached(out: Path, sha: str, entry: dict | None) -> tuple[dict, dict] |
 
 
 def _cached_tables(out: Path, cache: dict, tables) -> dict[str, pa.Table]:
-    """A document's rows of `tables`, from the cache entry this run checked; OSError when it changed since."""
+    """A document's rows of `tables`, from the cache entry this run checked; StaleEntry when it changed since."""
     path = out / CACHE / cache["file"]
-    data = read_file(path)
-    if len(data) != cache["bytes"] or hashlib.sha256(data).hexdigest() != cache["sha256"]:
-        raise OSError(errno.ESTALE, "changed while the run read it; run again", str(path))
-    return decode_tables(data, tables)
+    try:
+        data = read_file(path, cache["bytes"], cache["bytes"])
+    except OSError:
+        raise StaleEntry(cache["file"]) from None
+    if hashlib.sha256(data).hexdigest() != cache["sha256"]:
+        raise StaleEntry(cache["file"])
+    try:
+        return decode_tables(data, tables)
+    except (ValueError, OSError, pa.ArrowException):
+        raise StaleEntry(cache["file"]) from None
 
 
 def _prune_cache(out: Path, keep: set[str]) -> None:
@@ -275,13 +314,23 @@ def _parse_one(job: Job) -> tuple[str, dict | None, dict | None, dict | None]:
                 rows = parse_document(path, ocr_cache=ocr_cache)
         else:
             rows = parse_document(job.name, ocr_cache=ocr_cache)
+        if job.sha is not None and rows["documents"][0]["source_sha256"] != job.sha:
+            return job.key, {"stage": "extract", "code": "input_changed",
+                             "message": "the file changed while the run read it (its bytes are not those the run "
+                                        "began with); run again"}, None, None
         _name_rows(rows, text_name(job.name))
         if job.parent not in (None, os.getpid(), os.getppid()):  # the batch is gone: nothing is written
             os._exit(1)
         cache = _store(Path(job.out), job.sha, rows)
         return job.key, None, cache, {name: len(table_rows) for name, table_rows in rows.items()}
     except DocumentError as exc:
+        if not is_url(job.name) and not os.path.lexists(job.name):
+            return job.key, {"stage": "extract", "code": "input_removed",
+                             "message": "the file was removed while the run read it"}, None, None
         return job.key, _error_of(exc), None, None
+    except MemoryError:  # the worker's own limit (an allocation refused), not a bug of the parser
+        return job.key, {"stage": "internal", "code": "over_memory",
+                         "message": "refused: it needed more memory than the worker may use"}, None, None
     except Exception as exc:  # a parser bug: recorded, never fatal to the batch
         return job.key, {"stage": "internal", "code": "internal_error",
                          "message": f"parser bug: {type(exc).__name__}: {exc}"}, None, None
@@ -322,7 +371,7 @@ def _hash_inputs(given: dict[str, str], engine) -> tuple[dict[str, str | None], 
                                "message": f"cannot read file ({exc.strerror or exc})"}
     for i, result in engine.map(_hash_url, [given[key] for key in urls]):
         if isinstance(result, Lost):
-            unreadable[urls[i]] = {"stage": "extract", "code": "worker_lost", "message": result.message}
+            unreadable[urls[i]] = {"stage": "extract", "code": result.code, "message": result.message}
         elif result[1] is not None:
             unreadable[urls[i]] = result[1]
         else:
@@ -337,7 +386,8 @@ def _known_results(out: Path, old_files: dict, hashes: dict[str, str | None], ke
         entry = old_files.get(key)
         entry = entry if isinstance(entry, dict) and entry.get("sha256") == hashes[key] else None
         error = entry.get("error") if entry and entry.get("status") == "failed" else None
-        if isinstance(error, dict) and all(isinstance(error.get(k), str) for k in ("stage", "code", "message")):
+        if isinstance(error, dict) and all(isinstance(error.get(k), str) for k in ("stage", "code", "message")) \
+                and error["code"] not in TRANSIENT_ERRORS:
             known[key] = (None, error, None, None)  # the same bytes failed before: they fail again
         elif cached := _load_cached(out, hashes[key], entry if entry and entry.get("status") == "ok" else None):
             known[key] = (cached[0], None, cached[1], None)
@@ -355,7 +405,7 @@ def _parse_todo(out: Path, jobs: list[Job], engine, on_result: Callable[[str], N
     for i, result in engine.map(_parse_one, jobs):
         job = jobs[i]
         if isinstance(result, Lost):
-            error = {"stage": "internal", "code": "worker_lost", "message": result.message}
+            error = {"stage": "internal", "code": result.code, "message": result.message}
             fresh[job.key] = (None, error, None, None)
         else:
             key, error, cache, counts = result
@@ -381,6 +431,8 @@ def _write_version(owned, kept: list[tuple[str, dict]], whole: dict[str, list[di
     (pipeline.write.VersionWriter), the documents of a range read from the cache
     in doc_id order: every such table is sorted by doc_id first, so the ranges'
     rows, each range sorted, are the table's rows in its declared order.
+    StaleEntry when a cache entry changed since the run checked it: nothing is
+    made current, and the half-written folder is the next run's to remove.
     """
     bits = bucket_bits(len(kept), docs_per_part)
     ranges: dict[int, list[dict]] = {}
@@ -403,17 +455,122 @@ def _write_version(owned, kept: list[tuple[str, dict]], whole: dict[str, list[di
     return {name: writer.rows.get(name, 0) for name in SCHEMAS}
 
 
+def check_inputs(inputs) -> None:
+    """Every input named is there and, a folder, can be listed; InputError for the first that is not.
+
+    Checked before the output folder is touched: a mistyped name must not
+    commit a version without that name's documents, nor sweep their cache.
+    """
+    for item in inputs:
+        if is_url(item):
+            continue
+        if not item or not os.path.lexists(item):
+            raise InputError(str(item), "no such file or folder")
+        if os.path.isdir(item):
+            try:
+                with os.scandir(item):
+                    pass
+            except OSError as exc:
+                raise InputError(str(item), f"cannot list the folder ({exc.strerror or exc})") from None
+
+
+def _same_bytes(given: dict[str, str], hashes: dict[str, str | None]) -> dict[str, str]:
+    """For each input whose bytes an earlier input (in input order) already has: that input's key.
+
+    Copies, hard links, links to one file: one job per content, so that no two
+    workers parse the same document or write its cache entry at once.
+    """
+    first: dict[str, str] = {}
+    copies: dict[str, str] = {}
+    for key in given:
+        sha = hashes.get(key)
+        if sha is not None:
+            copies.update({key: first[sha]} if sha in first else {})
+            first.setdefault(sha, key)
+    return copies
+
+
+def _promote_copies(copies: dict[str, str], outcomes: dict[str, tuple]) -> list[str]:
+    """Where an input was changed or removed under the run, its first copy becomes the one to parse.
+
+    `copies` is changed in place: the other copies now copy the promoted one.
+    Returns the inputs to parse now; none when no original went away.
+    """
+    promoted = []
+    for original in dict.fromkeys(copies.values()):
+        error = outcomes[original][1]
+        if error is None or error["code"] not in GONE_UNDER_THE_RUN:
+            continue
+        heirs = [key for key, of in copies.items() if of == original]
+        heir = heirs[0]
+        del copies[heir]
+        copies.update({key: heir for key in heirs[1:]})
+        promoted.append(heir)
+    return promoted
+
+
+@dataclass
+class _Assembled:
+    report: BatchReport
+    whole: dict[str, list[dict]]
+    kept: list[tuple[str, dict]]  # (doc_id, cache entry) of each document whose rows the tables hold
+    files: dict[str, dict]  # the manifest's entry of each input
+    cache_keys: dict[str, str]  # cache entry's name -> the key of the input it holds the rows of
+
+
+def _assemble(given: dict[str, str], hashes: dict, outcomes: dict[str, tuple], copies: dict[str, str]) -> _Assembled:
+    """Every input's result, in input order: the batch-wide tables, the documents kept, the manifest's entries.
+
+    `outcomes`: key -> (rows of the WHOLE_BATCH tables, error, cache entry, counts, status) of each
+    input parsed, unchanged or refused; a copy takes the outcome of the input it copies.
+    """
+    done = _Assembled(BatchReport(), {name: [] for name in (*WHOLE_BATCH, "errors")}, [], {}, {})
+    documents: dict[str, dict] = {}  # the key of a parsed input -> its documents row, for its other names
+    for key, given_path in given.items():
+        sha, path = hashes[key], text_name(given_path)
+        original = copies.get(key)
+        rows, error, cache, counts, status = outcomes[original or key]
+        if error is not None:
+            error = {"source_path": path, "sha256": sha, **{k: error[k] for k in ("stage", "code", "message")}}
+            done.whole["errors"].append(error)
+            done.files[key] = {"path": path, "sha256": sha, "status": "failed", "error": error}
+            done.report.results.append(FileResult(given_path, sha, "failed", error=error))
+        elif original is not None:
+            done.files[key] = {"path": path, "sha256": sha, "status": "duplicate",
+                               "same_as": text_name(given[original])}
+            documents[original]["other_paths"] = [*(documents[original].get("other_paths") or []), path]
+            done.report.results.append(FileResult(given_path, sha, "duplicate",
+                                                  summary={"duplicate_of": given[original]}))
+        else:
+            rows = {name: [dict(row) for row in rows[name]] for name in WHOLE_BATCH}  # ours to name
+            _name_rows(rows, path)
+            doc_id = rows["documents"][0]["doc_id"]
+            documents[key] = rows["documents"][0]
+            done.files[key] = {"path": path, "sha256": sha, "status": "ok", "doc_id": doc_id, "cache": cache}
+            done.cache_keys[cache["file"]] = key
+            for name in WHOLE_BATCH:
+                done.whole[name].extend(rows[name])
+            done.kept.append((doc_id, cache))
+            done.report.results.append(FileResult(given_path, sha, status, summary=rows["documents"][0],
+                                                  counts=counts))
+    done.whole["agencies"] = merge_agency_rows(done.whole["agencies"])  # one row per agency across documents
+    done.whole.update(resolve_citations(done.whole))  # citations → cited_documents, across documents
+    return done
+
+
 def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bool = False,
               on_done: Callable[[str], None] | None = None, engine: str = "local",
               scheduler: str | None = None, layout: str = "single",
-              docs_per_part: int = DOCS_PER_PART) -> BatchReport:
+              docs_per_part: int = DOCS_PER_PART, limits: Limits | None = None) -> BatchReport:
     """Parse what is new or changed among `inputs` and write a new version of the tables in `out_dir` if anything changed.
 
-    `inputs`: files, folders, or URLs (pipeline.sources). `out_dir` must be new,
-    empty or a pipeline output (pipeline.store.OutputError otherwise).
+    `inputs`: files, folders, or URLs (pipeline.sources); InputError, before
+    anything is written, when one is not there. `out_dir` must be new, empty
+    or a pipeline output (pipeline.store.OutputError otherwise).
     `engine`: `local` (processes of this machine, `workers` of them) or `dask`
     (pipeline.engines: a local Dask cluster of `workers` processes, or the
     cluster at `scheduler`); the tables are the same whatever the engine.
+    `limits`: the time and memory one file may take (pipeline.engines.Limits).
     `layout`: `single` (one Parquet file per table) or `dataset` (a folder of
     Parquet files per table, about `docs_per_part` documents to a file:
     pipeline.write). `on_done(path)` is called once
@@ -424,7 +581,9 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}: choose one of {', '.join(LAYOUTS)}")
     on_done = on_done or (lambda _name: None)
-    with claim(out_dir) as owned, make_engine(engine, workers, scheduler) as runner:
+    check_inputs(inputs)
+    names = discover(inputs)
+    with make_engine(engine, workers, scheduler, limits) as runner, claim(out_dir) as owned:
         out = owned.out
         (out / CACHE).mkdir(exist_ok=True)
         current = owned.current()
@@ -433,11 +592,13 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
         old_files = old.get("files") if same_parser and not force and isinstance(old.get("files"), dict) else {}
 
         given: dict[str, str] = {}  # key -> the name this run was given
-        for name in discover(inputs):
+        for name in names:
             given.setdefault(input_key(name), str(name))
         hashes, unreadable = _hash_inputs(given, runner)
-        known = {} if force else _known_results(out, old_files, hashes, [k for k in given if k not in unreadable])
-        todo = [key for key in given if key not in known and key not in unreadable]
+        copies = _same_bytes(given, {k: v for k, v in hashes.items() if k not in unreadable})
+        firsts = [key for key in given if key not in unreadable and key not in copies]
+        known = {} if force else _known_results(out, old_files, hashes, firsts)
+        todo = [key for key in firsts if key not in known]
         for key in given:
             if key not in todo:
                 on_done(given[key])
@@ -445,56 +606,44 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
         # Largest files first, so that no big file starts last and keeps one worker busy
         # alone; the tables are assembled in input order below, whatever the order here.
         todo.sort(key=lambda key: -_size(given[key]))
-        jobs = [Job(key, given[key], hashes[key], str(out.resolve()), runner.parent) for key in todo]
-        fresh = _parse_todo(out, jobs, runner, on_done)
+        jobs = {key: Job(key, given[key], hashes[key], str(out.resolve()), runner.parent) for key in todo}
+        outcomes = {key: (*known[key], "unchanged") for key in known}
+        outcomes.update({key: (None, error, None, None, "failed") for key, error in unreadable.items()})
+        outcomes.update({key: (*result, "parsed") for key, result in
+                         _parse_todo(out, list(jobs.values()), runner, on_done).items()})
+        while promoted := _promote_copies(copies, outcomes):  # a copy read where its original went away
+            jobs.update({key: Job(key, given[key], hashes[key], str(out.resolve()), runner.parent) for key in promoted})
+            outcomes.update({key: (*result, "parsed") for key, result in
+                             _parse_todo(out, [jobs[key] for key in promoted], runner, lambda _name: None).items()})
 
-        report = BatchReport()
-        files_entry: dict[str, dict] = {}
-        whole: dict[str, list[dict]] = {name: [] for name in (*WHOLE_BATCH, "errors")}
-        kept: list[tuple[str, dict]] = []  # (doc_id, cache entry) of each document whose rows the tables hold
-        seen_docs: dict[str, str] = {}
-        for key, given_path in given.items():
-            sha, path = hashes[key], text_name(given_path)
-            if key in unreadable:
-                rows, error, cache, counts, status = None, unreadable[key], None, None, "failed"
-            elif key in fresh:
-                rows, error, cache, counts = fresh[key]
-                status = "parsed"
-            else:
-                rows, error, cache, counts = known[key]
-                status = "unchanged"
-            if error is not None:
-                error = {"source_path": path, "sha256": sha, **{k: error[k] for k in ("stage", "code", "message")}}
-                whole["errors"].append(error)
-                files_entry[key] = {"path": path, "sha256": sha, "status": "failed", "error": error}
-                result = FileResult(given_path, sha, "failed", error=error)
-            else:
-                _name_rows(rows, path)
-                doc_id = rows["documents"][0]["doc_id"]
-                files_entry[key] = {"path": path, "sha256": sha, "status": "ok", "doc_id": doc_id}
-                if cache:
-                    files_entry[key]["cache"] = cache
-                if doc_id in seen_docs:
-                    result = FileResult(given_path, sha, "duplicate", summary={"duplicate_of": seen_docs[doc_id]})
+        retried: set[str] = set()
+        while True:  # ends: each input is parsed again at most once, then refused
+            done = _assemble(given, hashes, outcomes, copies)
+            manifest = {"parser_version": PARSER_VERSION, "schemas": schemas_fingerprint(), "files": done.files}
+            if manifest == old and current is not None and not owned.damaged(current, SCHEMAS) \
+                    and layout_of(current) == layout:
+                done.report.rows_per_table = {name: sum(entry.rows or 0 for entry in current.tables.get(name, ()))
+                                              for name in SCHEMAS}
+                break
+            try:
+                done.report.rows_per_table = _write_version(owned, done.kept, done.whole, manifest, layout,
+                                                            docs_per_part)
+                done.report.written = True
+                break
+            except StaleEntry as stale:
+                key = done.cache_keys[stale.name]
+                if key not in retried:  # parsed again, its entry written anew
+                    retried.add(key)
+                    job = jobs.get(key) or Job(key, given[key], hashes[key], str(out.resolve()), runner.parent)
+                    outcomes.update({k: (*result, "parsed") for k, result in
+                                     _parse_todo(out, [job], runner, lambda _name: None).items()})
                 else:
-                    seen_docs[doc_id] = given_path
-                    for name in WHOLE_BATCH:
-                        whole[name].extend(rows[name])
-                    kept.append((doc_id, cache))
-                    result = FileResult(given_path, sha, status, summary=rows["documents"][0], counts=counts)
-            report.results.append(result)
-
-        whole["agencies"] = merge_agency_rows(whole["agencies"])  # one row per agency across documents
-        whole.update(resolve_citations(whole))  # citations → cited_documents, across documents
-        manifest = {"parser_version": PARSER_VERSION, "schemas": schemas_fingerprint(), "files": files_entry}
-        if manifest != old or current is None or owned.damaged(current, SCHEMAS) \
-                or layout_of(current) != layout:
-            report.rows_per_table = _write_version(owned, kept, whole, manifest, layout, docs_per_part)
-            report.written = True
-        else:
-            report.rows_per_table = {name: sum(entry.rows or 0 for entry in current.tables.get(name, ()))
-                                     for name in SCHEMAS}
-        _prune_cache(out, {entry["cache"]["file"] for entry in files_entry.values() if entry.get("cache")})
+                    outcomes[key] = (None, {"stage": "internal", "code": "cache_changed",
+                                            "message": f"its cache entry {stale.name} changed while the run read "
+                                                       "it, and again once parsed anew (another program writes "
+                                                       "the output folder)"}, None, None, "failed")
+        report = done.report
+        _prune_cache(out, {entry["cache"]["file"] for entry in done.files.values() if entry.get("cache")})
         if not report.written:
             owned.sweep_parts()  # what a run killed before its record left, when this run commits none
     report.seconds = time.perf_counter() - started

@@ -18,9 +18,8 @@ import click
 from parsers.errors import DocumentError
 
 from .batch import BatchReport, FileResult, run_batch, text_name
-from .engines import ENGINES
+from .engines import DEFAULT_LIMITS, ENGINES, Limits
 from .run import discover
-from .sources import is_url
 from .write import LAYOUTS
 
 MISUSE = 2  # click's own status for a usage error, kept for every misuse
@@ -105,7 +104,7 @@ def _summary(report: BatchReport, out_dir: Path) -> list[str]:
 @click.option("--out", "out_dir", default="data/processed", show_default=True,
               help="Folder for the tables: new, empty, or written by plan-parse before.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes to parse with  [default: the machine's cores]")
+              help="Processes to parse with, at most the machine's cores  [default: the machine's cores]")
 @click.option("--force", is_flag=True, help="Parse every file again, changed or not.")
 @click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
               help="local: processes of this machine; dask: a Dask cluster (local, or the one at --scheduler).")
@@ -113,47 +112,61 @@ def _summary(report: BatchReport, out_dir: Path) -> list[str]:
               help="With --engine dask: the scheduler of an existing cluster  [default: start a local one]")
 @click.option("--layout", type=click.Choice(LAYOUTS), default="single", show_default=True,
               help="single: one Parquet file per table; dataset: a folder of part files per table.")
+@click.option("--file-timeout", type=click.FloatRange(min=0), default=DEFAULT_LIMITS.seconds, show_default=True,
+              help="Seconds one file may take before it is refused (0: no limit).")
+@click.option("--file-memory", type=click.IntRange(min=0), default=DEFAULT_LIMITS.megabytes, show_default=True,
+              help="MB of memory one file may use before it is refused (0: no limit).")
 def parse(inputs: tuple[str, ...], out_dir: str, workers: int | None, force: bool, engine: str,
-          scheduler: str | None, layout: str) -> None:
+          scheduler: str | None, layout: str, file_timeout: float, file_memory: int) -> None:
     """Parse INPUTS (files, folders, or URLs such as s3://bucket/plans/) into OUT_DIR.
 
     Only new or changed files are parsed; a new version of the tables is
-    written only when something changed. Exit status 1 when any file failed.
+    written only when something changed. Exit status 1 when any file failed;
+    2, with nothing written, when an input is missing or an option is wrong.
     """
-    from .engines import EngineUnavailable
+    from .batch import InputError, check_inputs
+    from .engines import BadScheduler, EngineUnavailable
     from .store import OutputError
 
     if scheduler is not None and engine != "dask":
         _fail("--scheduler is for --engine dask")
-
     if not out_dir:
         _fail("--out is empty: give the folder for the tables")
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        _fail(f"--out {shown(out)} is a file, not a folder: give the folder for the tables")
-    missing = [p for p in inputs if not p or not (is_url(p) or os.path.lexists(p))]
-    for p in missing:
-        click.echo(f"error: {shown(p) if p else repr(p)}: no such file or folder", err=True)
-    present = [p for p in inputs if p not in missing]
     try:
-        total = len(discover(present))
+        if out.exists() and not out.is_dir():
+            _fail(f"--out {shown(out)} is a file, not a folder: give the folder for the tables")
+        check_inputs(inputs)
+    except InputError as exc:
+        _fail(f"{shown(exc.path) if exc.path else repr(exc.path)}: {exc.reason}; nothing was parsed or written")
+    except OSError as exc:  # a name the system cannot take (too long, a loop of links)
+        _fail(f"{shown(exc.filename or out)}: {exc.strerror or exc}")
+    try:
+        total = len(discover(inputs))
     except DocumentError as exc:  # a URL that cannot be listed
         _fail(f"{shown(exc.path)}: {exc.reason}", 1)
-    if not total and not missing:
+    if not total:
         _fail("no .pdf or .txt files found in " + ", ".join(map(shown, inputs)), 1)
 
-    options = dict(workers=workers or os.cpu_count(), force=force, engine=engine, scheduler=scheduler, layout=layout)
+    cores = os.cpu_count() or 1
+    if workers and workers > cores and engine == "local":
+        click.echo(f"note: --workers {workers} is more than this machine's {cores} cores; {cores} are used", err=True)
+        workers = cores
+    options = dict(workers=workers or cores, force=force, engine=engine, scheduler=scheduler, layout=layout,
+                   limits=Limits(file_timeout, file_memory))
     try:
         if sys.stderr.isatty() and total > 1:
             with click.progressbar(length=total, label="parsing", file=sys.stderr, show_pos=True) as bar:
-                report = run_batch(present, out, on_done=lambda _path: bar.update(1), **options)
+                report = run_batch(inputs, out, on_done=lambda _path: bar.update(1), **options)
         else:
-            report = run_batch(present, out, **options)
-    except OutputError as exc:
+            report = run_batch(inputs, out, **options)
+    except (OutputError, BadScheduler) as exc:
         _fail(str(exc))
+    except InputError as exc:  # gone since it was checked
+        _fail(f"{shown(exc.path)}: {exc.reason}; nothing was parsed or written")
     except EngineUnavailable as exc:
-        _fail(str(exc), 1)
-    except OSError as exc:  # the output folder cannot be written: no room, no permission
+        _fail(str(exc))
+    except OSError as exc:  # the output folder cannot be written: no room, no permission, a name too long
         _fail(f"{shown(exc.filename or out)}: {exc.strerror or exc}", 1)
 
     for result in report.results:
@@ -164,7 +177,7 @@ def parse(inputs: tuple[str, ...], out_dir: str, workers: int | None, force: boo
         click.echo(f"error: {shown(result.path)}: {shown(result.error['message'])}", err=True)
     for line in _summary(report, out):
         click.echo(line)
-    if report.failed or missing:
+    if report.failed:
         sys.exit(1)
 
 
@@ -174,7 +187,8 @@ def parse(inputs: tuple[str, ...], out_dir: str, workers: int | None, force: boo
 def dates(texts: tuple[str, ...], year: int | None) -> None:
     """Read Vietnamese deadlines: one JSON object per milestone per line.
 
-    Keys: text (the input), kind, start, end (ISO dates or null), action, seq.
+    Keys: input (which of TEXTS, from 1), text (the milestone's own words), kind, start, end (ISO dates
+    or null), action, seq.
     Put `--` before texts that begin with a dash: `plan-parse dates -- "- Quý I/2021"`.
     """
     import json
@@ -193,7 +207,7 @@ def dates(texts: tuple[str, ...], year: int | None) -> None:
 def report(doc_id: str, data_dir: str, out_file: str, force: bool) -> None:
     """Write the review page of one document (DOC_ID or a unique prefix of it): one self-contained HTML file."""
     from .report import is_review_page, write_report
-    from .store import DamagedTable
+    from .store import DamagedTable, NoTables
 
     if not out_file:
         _fail("--out is empty: give the HTML file to write")
@@ -210,7 +224,7 @@ def report(doc_id: str, data_dir: str, out_file: str, force: bool) -> None:
         written = write_report(data_dir, doc_id, out)
     except KeyError as exc:
         _fail(shown(exc.args[0]), 1)
-    except (DamagedTable, ValueError) as exc:
+    except (DamagedTable, NoTables, ValueError) as exc:
         _fail(shown(exc), 1)
     except OSError as exc:
         _fail(f"{shown(exc.filename or out)}: {exc.strerror or exc}", 1)

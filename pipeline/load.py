@@ -12,6 +12,8 @@ comes from the same run.
 
 from __future__ import annotations
 
+import os
+import stat
 import weakref
 from pathlib import Path
 
@@ -61,6 +63,24 @@ def load_tables(data_dir: str | Path = "data/processed") -> dict[str, pd.DataFra
         return {name: _to_pandas(_read(snapshot, name)) for name in SCHEMAS}
 
 
+def _check_in_place(path: Path, entry) -> None:
+    """A file DuckDB will open itself: the folder's own regular file, of the size its record names.
+
+    Its content is checked by `load_tables`, which reads it whole; here DuckDB
+    reads only what a query needs, so the size stands for the rest.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        raise DamagedTable(f"{path}: {exc.strerror}; run `plan-parse parse` again to rebuild it") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DamagedTable(f"{path}: a link or not a regular file, not a table file of the folder's own; "
+                           "run `plan-parse parse` again to rebuild it")
+    if entry is not None and info.st_size != entry.size:
+        raise DamagedTable(f"{path}: damaged ({info.st_size} bytes, not the {entry.size} bytes its record names); "
+                           "run `plan-parse parse` again to rebuild it")
+
+
 def duckdb_connection(data_dir: str | Path = "data/processed", database: str = ":memory:"):
     """A DuckDB connection with every table of `data_dir` a view of its Parquet files, read in place.
 
@@ -77,9 +97,7 @@ def duckdb_connection(data_dir: str | Path = "data/processed", database: str = "
         for name, schema in SCHEMAS.items():
             files = []
             for path, entry in snapshot.files(name):
-                if entry is not None and path.stat().st_size != entry.size:  # the whole check is load_tables's
-                    raise DamagedTable(f"{path}: damaged ({path.stat().st_size} bytes, not the {entry.size} bytes "
-                                       "its record names); run `plan-parse parse` again to rebuild it")
+                _check_in_place(path, entry)
                 files.append(str(path))
             con.register(name, ds.dataset(files, schema=schema, format="parquet") if files else schema.empty_table())
     except BaseException:

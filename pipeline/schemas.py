@@ -36,6 +36,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         DOC_ID,
         col("source_path", STR, "The file as it was given to the parser."),
         col("source_sha256", STR, "SHA-256 of the file's bytes."),
+        col("other_paths", LIST_STR, "The other names under which the run was given the same bytes (a copy, a hard link, a link, one file named twice), in input order: the file is parsed once, as source_path; null when there are none."),
         col("source_format", STR, "pdf, text, or ocr (a scan or an image file, read by Tesseract)."),
         col("source_flavour", STR, "pdf; plain (text extracted from a PDF); web (text of a legal-database page, cells between `|` lines)."),
         col("doc_type", STR, "Type of the document's first part: Quyết định, Kế hoạch, Công văn …"),
@@ -264,7 +265,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("source_path", STR, "The file (its path, or its URL)."),
         col("sha256", STR, "SHA-256 of its bytes; null when unreadable."),
         col("stage", STR, "extract, clean, outline or internal (a parser bug, or a cluster's failure)."),
-        col("code", STR, "unreadable, not_pdf, encrypted, no_text_layer, empty, encoding, too_large, damaged_text, not_a_document, ocr_unavailable, internal_error; worker_lost (its worker process died each time it was tried: in a local pool, on a cluster) and cache_not_shared (the workers write where this machine cannot read)."),
+        col("code", STR, "unreadable, not_pdf, encrypted, no_text_layer, empty, encoding, too_large, damaged_text, not_a_document, ocr_unavailable, internal_error; worker_lost (its worker process died each time it was tried: in a local pool, on a cluster), cache_not_shared (the workers write where this machine cannot read), timeout and over_memory (it ran over --file-timeout or --file-memory), input_changed and input_removed (changed or removed while the run read it), cache_changed (its cache entry changed under the run, twice). The last six are tried again by the next run; the others are remembered for the same bytes."),
         col("message", STR, "The reason, in one line."),
     ),
 }

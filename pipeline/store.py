@@ -65,7 +65,19 @@ KEEP_VERSIONS = 2  # the current version and the one before: a reader that began
 # What an empty folder may hold all the same: placeholders that version control and file browsers leave.
 PLACEHOLDERS = frozenset({".gitkeep", ".gitignore", ".keep", ".DS_Store", "Thumbs.db", "desktop.ini"})
 
-VERSION_DIR = re.compile(r"^v(\d{6,})$")
+# Version numbers stay below a billion: a record or a folder claiming more was not written by a run (one a
+# second for thirty years), and its number would make a folder name no file system takes.
+MAX_VERSION = 999_999_999
+VERSION_DIR = re.compile(r"^v(\d{6,9})$")
+
+# The largest file the folder's own small files may be: a version record (_current.json, _version.json)
+# or the marker. A record lists a few entries per table; one of a dataset of a million documents is a few
+# MB. Files a record lists (tables, the manifest) and cache entries are checked against the size it gives.
+MAX_RECORD_BYTES = 64 * 2**20
+# A manifest holds a few hundred bytes per input: this is three million inputs.
+MAX_MANIFEST_BYTES = 2**30
+# A table file of the first layout has no record to give its size: the largest a reader takes.
+MAX_LAYOUT_1_TABLE_BYTES = 2 * 2**30
 
 
 def own_temporary(name: str, final: str) -> bool:
@@ -77,8 +89,9 @@ class OutputError(Exception):
     """The output folder cannot be used; the message says why, in one line."""
 
 
-class DamagedTable(Exception):
-    """A table file differs from what its version record says (cut short, changed)."""
+class DamagedTable(ValueError):
+    """A version a reader must not read: a table file that differs from its record (cut short, changed), a file
+    its record leaves out, a folder that is a link, a record missing or not one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,24 +159,54 @@ def is_plain_name(name: object) -> bool:
 
 
 def open_file(path: Path) -> int:
-    """A read-only descriptor of a regular file; OSError for anything else.
+    """A read-only descriptor of a regular file, never through a link; OSError for anything else.
 
     Whoever can write the folder can put a pipe or a device under a name the
-    pipeline reads: opened without waiting and refused, it cannot hang a reader.
+    pipeline reads: opened without waiting and refused, it cannot hang a reader;
+    and a link to a file outside the folder is refused, not read as one of ours.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OSError(errno.ELOOP, "a link, not a file of the folder's own", str(path)) from None
+        raise
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise OSError(errno.EINVAL, "not a regular file", str(path))
     return fd
 
 
-def read_file(path: Path) -> bytes:
-    with os.fdopen(open_file(path), "rb") as fh:
-        return fh.read()
+def read_file(path: Path, limit: int = MAX_RECORD_BYTES, size: int | None = None) -> bytes:
+    """A regular file's bytes, its size checked before a byte is read: at most `limit`, and exactly `size` if given.
+
+    A file of the folder may be anything (a sparse file of terabytes costs no
+    disk); what it holds is read only once its size is what is expected.
+    """
+    fd = open_file(path)
+    with os.fdopen(fd, "rb") as fh:
+        found = os.fstat(fd).st_size
+        if size is not None and found != size:
+            raise OSError(errno.EFBIG, f"{found} bytes, not the {size} bytes its record names", str(path))
+        if found > limit:
+            raise OSError(errno.EFBIG, f"{found} bytes, over the {limit} bytes such a file may be", str(path))
+        data = fh.read(found + 1)  # one byte more: a file that grew while it was read is not taken whole
+        if len(data) != found:
+            raise OSError(errno.ESTALE, "changed while it was read", str(path))
+        return data
+
+
+def real_folder(path: Path) -> bool:
+    """Is `path` a folder itself, not a link to one (which may lead out of the data folder)?"""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def sha256_file(path: Path) -> tuple[int, str]:
+    """The size and SHA-256 of a regular file of the folder (never through a link), read a block at a time."""
     digest, size = hashlib.sha256(), 0
     with os.fdopen(open_file(path), "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -178,9 +221,10 @@ def entry_of(path: Path, rows: int | None = None) -> FileEntry:
 
 
 def matches(path: Path, entry: FileEntry) -> bool:
-    """Is the file there, whole, and the one the record names?"""
+    """Is the file there, whole, the one the record names, and the folder's own (no link in its last two steps)?"""
     try:
-        return path.stat().st_size == entry.size and sha256_file(path) == (entry.size, entry.sha256)
+        return real_folder(path.parent) and os.lstat(path).st_size == entry.size \
+            and sha256_file(path) == (entry.size, entry.sha256)
     except OSError:
         return False
 
@@ -212,7 +256,8 @@ def parse_record(text: str, where: str) -> Version:
     if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("layout") not in (LAYOUT, LAYOUT_SHARED):
         raise ValueError(f"{where}: not a version record of this layout")
     number, previous = raw.get("version"), raw.get("previous")
-    if type(number) is not int or number < 1 or not (previous is None or type(previous) is int):
+    if type(number) is not int or not 1 <= number <= MAX_VERSION \
+            or not (previous is None or (type(previous) is int and 0 <= previous < number)):
         raise ValueError(f"{where}: no valid version number")
     tables = raw.get("tables")
     if not isinstance(tables, dict):
@@ -260,12 +305,21 @@ class Snapshot:
         return [(self.version.path(self.out, table, entry), entry) for entry in self.version.tables.get(table, ())]
 
     def read_bytes(self, path: Path, entry: FileEntry | None) -> bytes:
-        """A table file's bytes, checked against the record; DamagedTable when they differ."""
-        data = read_file(path)
-        if entry is not None and (len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256):
-            raise DamagedTable(f"{path}: damaged ({len(data)} bytes, not the {entry.size} bytes its record "
-                               "names); run `plan-parse parse` again to rebuild it")
+        """A table file's bytes, checked against the record (its size before it is read); DamagedTable when they differ."""
+        try:
+            data = read_file(path, size=entry.size, limit=entry.size) if entry is not None else \
+                read_file(path, MAX_LAYOUT_1_TABLE_BYTES)
+        except OSError as exc:
+            raise DamagedTable(f"{path}: damaged ({exc.strerror or exc}); run `plan-parse parse` again to rebuild it") \
+                from None
+        if entry is not None and hashlib.sha256(data).hexdigest() != entry.sha256:
+            raise DamagedTable(f"{path}: damaged (not the file its record names); run `plan-parse parse` again to "
+                               "rebuild it")
         return data
+
+
+class NoTables(Exception):
+    """The folder holds no version of the tables yet; one line."""
 
 
 class _Pin:
@@ -280,22 +334,57 @@ class _Pin:
             self.fd = None
 
 
+REPAIR = "run `plan-parse parse` into it again to rebuild the tables"
+
+
+def _torn(out: Path, version: Version) -> str | None:
+    """Why a reader must not read `version` (a file left out of its record, a folder that is a link); None if whole."""
+    if version.ignored:
+        return f"{out / CURRENT} names {version.ignored} file(s) that are not plain file names of the folder"
+    folders = {version.folder(out)}
+    if version.shares:
+        folders |= {out / DATASET} | {dataset_folder(out, table) for table, files in version.tables.items()
+                                      if any(f.shared for f in files)}
+    for folder in sorted(folders):
+        if not real_folder(folder):
+            return f"{folder} is missing or is a link, not a folder of its own"
+    return None
+
+
 def pin(data_dir: str | Path, attempts: int = 20) -> tuple[Snapshot, _Pin]:
     """Resolve the current version once and lock it against removal; the caller releases the pin.
 
     A run may switch versions between reading `_current.json` and locking the
     version's record; then the record is gone or unlinked and the current one
-    is resolved again.
+    is resolved again. A folder with no version, a torn version (a file its
+    record leaves out, a folder that is a link, its own record missing or not
+    a file) raise one clear error: a reader never gets part of the tables.
     """
     out = Path(data_dir)
+    if not out.is_dir():
+        raise NoTables(f"{out}: no such folder")
     for _ in range(attempts):
-        version = current_version(out)
-        if version is None:
-            return Snapshot(out, None), _Pin(None)
         try:
-            fd = open_file(version.folder(out) / RECORD)
+            version = current_version(out)
+        except ValueError as exc:
+            raise DamagedTable(f"{exc}; {REPAIR}") from None
+        if version is None:
+            if _looks_like_layout_1(out):
+                return Snapshot(out, None), _Pin(None)
+            raise NoTables(f"{out}: no tables yet (no version of them is written): run `plan-parse parse … --out "
+                           f"{out}` first")
+        torn = _torn(out, version)
+        if torn:
+            raise DamagedTable(f"{torn}; {REPAIR}")
+        record = version.folder(out) / RECORD
+        try:
+            fd = open_file(record)
         except FileNotFoundError:
+            if _still_current(out, version):
+                raise DamagedTable(f"{record} is missing; {REPAIR}") from None
             continue  # removed since `_current.json` was read: a newer version is current
+        except OSError as exc:
+            raise DamagedTable(f"{record}: {exc.strerror or exc}; {REPAIR}") from None
         if fcntl is None:
             return Snapshot(out, version), _Pin(fd)
         try:
@@ -306,6 +395,14 @@ def pin(data_dir: str | Path, attempts: int = 20) -> tuple[Snapshot, _Pin]:
             return Snapshot(out, version), _Pin(fd)
         os.close(fd)
     raise OSError(f"{out}: the current version kept changing while it was read; try again")
+
+
+def _still_current(out: Path, version: Version) -> bool:
+    try:
+        now = current_version(out)
+    except ValueError:
+        return False
+    return now is not None and now.number == version.number
 
 
 @contextmanager
@@ -353,7 +450,7 @@ def _sync_folder(folder: Path) -> None:
 def _looks_like_layout_1(out: Path) -> bool:
     """A folder an earlier release of the pipeline wrote: its manifest is there, in that release's shape."""
     try:
-        manifest = json.loads(read_file(out / MANIFEST).decode("utf-8"))
+        manifest = json.loads(read_file(out / MANIFEST, MAX_LAYOUT_1_TABLE_BYTES).decode("utf-8"))
     except (OSError, ValueError):
         return False
     return isinstance(manifest, dict) and "parser_version" in manifest and isinstance(manifest.get("files"), dict)
@@ -446,10 +543,25 @@ class Claim:
             return None
 
     def damaged(self, version: Version, tables) -> list[str]:
-        """The tables among `tables` that the version lacks, or whose files differ from its record."""
+        """The tables among `tables` that the version lacks, or whose files differ from its record.
+
+        Every table, when the version is torn as a reader would find it (a
+        folder that is a link, a file left out of the record, its own record
+        missing, not a file, or another than `_current.json`): then the next
+        run writes the whole version again.
+        """
+        if _torn(self.out, version) or not self._own_record_agrees(version):
+            return list(tables)
         return [name for name in tables
-                if version.ignored or name not in version.tables
+                if name not in version.tables
                 or not all(matches(version.path(self.out, name, entry), entry) for entry in version.tables[name])]
+
+    def _own_record_agrees(self, version: Version) -> bool:
+        path = version.folder(self.out) / RECORD
+        try:
+            return parse_record(read_file(path).decode("utf-8"), str(path)) == version
+        except (OSError, ValueError, UnicodeDecodeError):
+            return False
 
     def read_manifest(self, version: Version | None) -> dict:
         """The manifest of `version`, checked against its record; {} when there is none or it is damaged."""
@@ -457,8 +569,8 @@ class Claim:
             return {}
         path = version.folder(self.out) / version.manifest.name
         try:
-            data = read_file(path)
-            if len(data) != version.manifest.size or hashlib.sha256(data).hexdigest() != version.manifest.sha256:
+            data = read_file(path, MAX_MANIFEST_BYTES, version.manifest.size)
+            if hashlib.sha256(data).hexdigest() != version.manifest.sha256:
                 raise ValueError("it differs from its record")
             manifest = json.loads(data.decode("utf-8"))
         except (OSError, ValueError) as exc:
@@ -481,8 +593,11 @@ class Claim:
         current = self.current()
         numbers = [current.number if current else 0]
         numbers += [int(m.group(1)) for m in map(VERSION_DIR.match, os.listdir(self.out)) if m]
-        number = max(numbers) + 1
+        number = max(n for n in numbers if n < MAX_VERSION) + 1
         while True:
+            if number > MAX_VERSION:
+                raise OutputError(f"{self.out}: no version number is left below {MAX_VERSION + 1}: move the "
+                                  "folder's versions away or give a new folder")
             folder = version_folder(self.out, number)
             try:
                 folder.mkdir()

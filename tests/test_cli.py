@@ -96,9 +96,10 @@ def test_one_bad_file_does_not_stop_the_batch(tmp_path):
     assert len(read_table(tmp_path / "out", "tasks")) == 39
 
 
-def test_missing_input_is_an_error(tmp_path):
-    result = run("parse", str(tmp_path / "nothing-here.pdf"), "--out", str(tmp_path))
-    assert result.returncode == 1 and "no such file" in result.stderr
+def test_missing_input_is_a_misuse_and_nothing_is_written(tmp_path):
+    result = run("parse", str(tmp_path / "nothing-here.pdf"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and "no such file" in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "out").exists()
 
 
 def test_dates_command_prints_one_json_object_per_milestone():
@@ -113,4 +114,5 @@ def test_dates_command_prints_one_json_object_per_milestone():
         ("month", "2021-01-01", "2021-01-31"), ("quarter", "2021-10-01", "2021-12-31"),
         ("event", None, None),
     ]
-    assert rows[2]["text"].startswith("- Ban hành Kế hoạch") and rows[2]["action"] == "Ban hành Kế hoạch"
+    assert rows[2]["text"] == "- Ban hành Kế hoạch trong tháng 01/2021." and rows[2]["action"] == "Ban hành Kế hoạch"
+    assert rows[3]["text"] == "- Báo cáo kết quả thực hiện Kế hoạch trong quý IV năm 2021." and rows[3]["input"] == 2
