@@ -583,3 +583,37 @@ def test_each_list_opens_a_table_under_its_own_header(parsed_pages):
     for page, heading in lists:
         captions = [t["caption"] for t in parsed_pages[page]["tables"]]
         assert heading in captions, (page.name, heading, captions)
+
+
+def test_a_consolidated_text_is_typed_by_its_code_and_its_certifying_signer_read(parsed_pages):
+    """A consolidated text prints the title of the text it consolidates (`THÔNG TƯ`) and is signed under
+    `XÁC THỰC VĂN BẢN HỢP NHẤT` by an officer with his rank (`Thượng tướng Võ Minh Lương`)."""
+    doc = next(rows["documents"][0] for page, rows in parsed_pages.items() if page.name == "6d0e277c7b88a914.txt")
+    assert (doc["doc_type"], doc["doc_type_source"], doc["doc_number"]) == ("Văn bản hợp nhất", "number", "94/VBHN-BQP")
+    assert (doc["signer_name"], doc["signer_title"], doc["signer_authority"]) == (
+        "Võ Minh Lương", "THỨ TRƯỞNG", "KT. BỘ TRƯỞNG")
+
+
+def _variant(tmp_path: Path, name: str, old: str, new: str) -> dict:
+    text = (FIXTURES / "legal-db" / name).read_text(encoding="utf-8")
+    assert old in text
+    page = tmp_path / name
+    page.write_text(text.replace(old, new), encoding="utf-8")
+    return parse_document(page)["documents"][0]
+
+
+@pytest.mark.parametrize("subject", ["V/V", "v/v", "V/ v"])
+def test_a_letters_subject_in_any_case_gives_its_form_and_its_date(tmp_path, subject):
+    """The Cục Thuế letter 005d8820eb95c1cb with its `V/v` typed as other offices type it (no corpus page
+    does): still a letter, not the Chỉ thị its code `CT-…` would say, and its date under the subject read."""
+    doc = _variant(tmp_path, "005d8820eb95c1cb.txt", "*V/v hướng dẫn góp vốn điều lệ*",
+                   f"*{subject} hướng dẫn góp vốn điều lệ*")
+    assert (doc["doc_type"], doc["doc_type_source"], doc["doc_number"]) == ("Công văn", "letter", "5348/CT-CS")
+    assert (doc["issued_day"], doc["issued_month"], doc["issued_year"]) == (20, 11, 2025)
+
+
+def test_a_number_whose_code_has_a_dotted_section_is_read_whole(tmp_path):
+    """The Government Office numbers its departments' letters `…/VPCP-V.I` (the issue's form; no corpus page
+    is one): the letter 005d8820eb95c1cb numbered so."""
+    doc = _variant(tmp_path, "005d8820eb95c1cb.txt", "Số: 5348/CT-CS", "Số: 1234/VPCP-V.I")
+    assert (doc["doc_number"], doc["doc_code"]) == ("1234/VPCP-V.I", "VPCP-V.I")
