@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 import regex as re
 
-from .vocab import VIETNAMESE_MARKED
+from .vocab import JOINT_TYPE_CODES, LOCAL_BODIES, LOCAL_LEVELS, VIETNAMESE_MARKED
 
 # Type codes, the first part of a document's code (`NĐ` in `108/2014/NĐ-CP`):
 # the table of Nghị định 30/2020/NĐ-CP (Phụ lục III), the normative types
@@ -63,10 +63,13 @@ TYPE_CODES: dict[str, str] = {
     "PC": "Phiếu chuyển",
     "PB": "Phiếu báo",
     "KL": "Kết luận",
+    "NQLT": "Nghị quyết liên tịch",
 }
+# A paper several bodies sign together has its type's code with `PH` added (`12/QCPH-UBND-UBMTTQ-LĐLĐ`).
+TYPE_CODES.update({joint: TYPE_CODES[code] for joint, code in JOINT_TYPE_CODES.items()})
 # The code a type word implies, to put back a hyphen the typist left out
 # (`Nghị định số 193/2025/NĐCP`).
-CODE_OF_TYPE: dict[str, str] = {name: code for code, name in TYPE_CODES.items()}
+CODE_OF_TYPE: dict[str, str] = {name: code for code, name in TYPE_CODES.items() if code not in JOINT_TYPE_CODES}
 
 # Issuer codes, the parts after the type code. Any all-capitals token is
 # accepted as an issuer code (departments coin their own: SKHCN, BCĐCCHC);
@@ -131,6 +134,10 @@ TYPE_WORDS: dict[str, str] = {
     "Chương trình hành động": "Chương trình",
     "Kế hoạch hành động": "Kế hoạch",
     "Thông tư liên tịch": "Thông tư liên tịch",
+    "Nghị quyết liên tịch": "Nghị quyết liên tịch",
+    "Quy chế phối hợp": "Quy chế",
+    "Kế hoạch phối hợp": "Kế hoạch",
+    "Chương trình phối hợp": "Chương trình",
     "Văn bản hợp nhất": "Văn bản hợp nhất",
     "Thông báo kết luận": "Thông báo",
     "Nghị định": "Nghị định",
@@ -178,6 +185,20 @@ LAW_NAME_HARD_ENDS = [w for w in LAW_NAME_ENDS if w not in ("và", "hoặc")] + 
 # The longest name read up to its number or date, in words.
 LAW_NAME_MAX_WORDS = 14
 
+# An amending law is named by what it does, in lower case: `Luật sửa đổi, bổ sung một số điều của Luật Tổ
+# chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019`. Its name runs to its
+# number or date (then over commas, `và` and the names of the laws it amends), or, with neither, over the
+# names of the laws it amends (`… của Luật Quy hoạch, Luật Đầu tư … và Luật Đấu thầu;`).
+AMENDING_WORDS = ["sửa đổi, bổ sung", "sửa đổi và bổ sung", "sửa đổi bổ sung", "sửa đổi", "bổ sung"]
+# The longest such name read up to its number or date, in words (a list of the laws it amends).
+AMENDING_NAME_MAX_WORDS = 60
+# Words that end such a name read up to a number or date: the sentence goes on (`… của 15 luật trong lĩnh
+# vực nông nghiệp và môi trường phù hợp với tinh thần chỉ đạo tại văn bản số …`).
+AMENDING_NAME_ENDS = ["theo", "tại", "để", "nhằm", "với", "cho", "khi", "này", "đã", "được", "là", "thì",
+                      "quy định", "hướng dẫn"]  # not `ban hành`: `Luật ban hành văn bản quy phạm pháp luật`
+# Words that open the amended laws' list after the amending words: `một số điều của`, `các`, `07`.
+AMENDED_LIST_OPENING = r"(?:một\s+số\s+điều\s+(?:của\s+)?|các\s+|\d+\s+)?"
+
 # Words that end an issuer, in either case: what follows is the date, the subject
 # or what the document does (in a table the next cell follows the issuer without
 # punctuation: `của Ủy ban nhân dân tỉnh Bình Phước Thành lập trạm y tế …`). The
@@ -209,9 +230,12 @@ def _alternation(phrases, **kwargs) -> str:
 
 
 SEP = r"\s*[-–—/]\s*"
+# A part of a code may carry a dotted section: `VPCP-V.III` (the Government Office's department V.III),
+# `CCTKV.XII-NVDTPC.HUE` (a regional tax branch and its unit); then even one capital opens it.
+_SECTION = r"\.[\p{Lu}\d]+"
 _CODE_TOKEN = (
-    rf"(?:{'|'.join(sorted(list(TYPE_CODES) + list(ISSUER_CODES), key=len, reverse=True))}"
-    r"|\p{Lu}[\p{Lu}\d]+)(?![\p{L}\d])"
+    rf"(?:(?:{'|'.join(sorted(list(TYPE_CODES) + list(ISSUER_CODES), key=len, reverse=True))}"
+    rf"|\p{{Lu}}[\p{{Lu}}\d]+)(?:{_SECTION})*|\p{{Lu}}(?:{_SECTION})+)(?![\p{{L}}\d])"
 )
 _TYPE_WORDS = _alternation(TYPE_WORDS, any_case=True)
 
@@ -240,10 +264,28 @@ _LAW_WORD = r"[\p{L}\d]+"
 _NAME_ENDS = "|".join(_words(w, either_case=False) for w in sorted(LAW_NAME_ENDS, key=len, reverse=True))
 _HARD_ENDS = "|".join(_words(w, either_case=False)
                       for w in sorted(LAW_NAME_HARD_ENDS + list(TYPE_WORDS), key=len, reverse=True))
+_AMENDING = "|".join(r"\s*,\s*".join(_words(part.strip(), either_case=False) for part in w.split(","))
+                     for w in sorted(AMENDING_WORDS, key=len, reverse=True))
+# Type words of other documents, capitalised as a citation writes them: a name read up to a number stops
+# short of one (`… và Nghị định số …`); in lower case they are words of the name (`văn bản quy phạm pháp luật`).
+_OTHER_TYPES = "|".join(_words(w, either_case=False) for w in sorted(set(TYPE_WORDS) - set(NAMED_TYPES), key=len,
+                                                                     reverse=True))
+_AMENDING_STOPS = "|".join([_OTHER_TYPES] + [_words(w, either_case=False)
+                                             for w in sorted(AMENDING_NAME_ENDS, key=len, reverse=True)])
+# A law's own number (`số 87/2025/QH15`), not another document's (`văn bản số 574/TB-VPCP`).
+_LAW_NUMBER_AHEAD = r"(?i:số)\s*\d{1,5}\s*/\s*(?:19|20)\d\d\s*/\s*(?:UBTV)?QH"
+_A_LAW = (rf"(?:{_alternation(NAMED_TYPES, either_case=False)})\s+\p{{Lu}}[\p{{L}}\d]*"
+          rf"(?:\s+(?!(?:{_NAME_ENDS})\b){_LAW_WORD})*")
 NAMED_LAW = re.compile(
     rf"""
     \b(?P<type>{_alternation(NAMED_TYPES, either_case=False)})\s+
     (?P<name>
+        # an amending law, closed by its number or date
+        (?:{_AMENDING})(?:(?:\s+|\s*,\s*)(?!(?:{_AMENDING_STOPS})\b|ngày\s*\d|(?i:số)\s*\d){_LAW_WORD}){{1,{AMENDING_NAME_MAX_WORDS}}}?
+            (?=\s+(?:{_LAW_NUMBER_AHEAD}|ngày\s*\d|năm\s+(?:19|20)\d\d))
+        # or named by the laws it amends
+      | (?:{_AMENDING})\s+{AMENDED_LIST_OPENING}{_A_LAW}(?:(?:\s*,\s*|\s+và\s+){_A_LAW})*
+      |
         # closed by its number or date: commas and `và` are part of it
         \p{{Lu}}[\p{{L}}\d]*(?:(?:\s+|\s*,\s*)(?!(?:{_HARD_ENDS})\b){_LAW_WORD}){{0,{LAW_NAME_MAX_WORDS}}}?
             (?=\s+(?:(?i:số)\s*\d|ngày\s*\d|năm\s+(?:19|20)\d\d))
@@ -262,8 +304,10 @@ NAMED_LAW = re.compile(
 DIGIT = re.compile(r"\d")
 # Where a match of NUMBERED has its code: after a dash or a slash, a capital (every code opens with one).
 CODE_START = re.compile(r"[-–/]\s*\p{Lu}")
-# Characters no match of NUMBERED holds (its words, numbers, codes, spaces, `:` and dashes), nor opens with.
-NUMBERED_APART = ".,;()"
+# Characters no match of NUMBERED holds (its words, numbers, codes, spaces, `:` and dashes), nor opens with;
+# but a dot between two capitals or digits, a code's section (`VPCP-V.III`).
+NUMBERED_APART = ",;()"
+SECTION_DOT = re.compile(r"(?<=[\p{Lu}\d])\.(?=[\p{Lu}\d])")
 NAMED_TYPE_WORDS = frozenset(phrase.split(" ")[-1] for phrase in NAMED_TYPES)
 TYPE_BY_FOLD = {phrase.casefold(): name for phrase, name in TYPE_WORDS.items()}
 
@@ -303,6 +347,18 @@ ISSUER = re.compile(
 COMPLETE_ISSUERS = ["Thủ tướng Chính phủ", "Chính phủ", "Quốc hội", "Ủy ban Thường vụ Quốc hội", "Bộ Chính trị",
                     "Ban Bí thư", "Ban Chấp hành Trung ương Đảng", "Ban Chấp hành Trung ương"]
 COMPLETE_ISSUER = re.compile(rf"(?:{_alternation(COMPLETE_ISSUERS, any_case=True)})(?![\p{{L}}\d])")
+
+# A local body's name (vocab.LOCAL_BODIES, LOCAL_LEVELS), perhaps headed by its chair or standing
+# committee, and the capitalised words of its place: an issuer that goes on after it in lower case ends there.
+_LOCAL_BODY_HEAD = "|".join(_words(b, either_case=True) for b in sorted(LOCAL_BODIES, key=len, reverse=True))
+_LOCAL_LEVEL = "|".join(_words(w, either_case=False) for w in sorted(LOCAL_LEVELS, key=len, reverse=True))
+LOCAL_BODY = re.compile(
+    rf"(?:(?:[Pp]hó\s+)?[Cc]hủ\s+tịch\s+|[Tt]hường\s+trực\s+)?(?:{_LOCAL_BODY_HEAD})\s+(?:cấp\s+)?(?:{_LOCAL_LEVEL})"
+    rf"(?![\p{{L}}\d])(?:(?:\s+|\s*[-–]\s*)\p{{Lu}}[\p{{L}}\d]*)*"
+)
+# What may follow a local body's name in lower case and still be the issuer: a second body joined to it.
+LOCAL_BODY_GOES_ON = re.compile(r"\s+(?:và|hoặc)\s")
+BODY_RUNS_ON = re.compile(r"\s+\p{Ll}")
 
 # The Party term after the issuer, `(khóa XII)` or `khóa XII`: read past, kept out of the issuer.
 PARTY_TERM = re.compile(r"\(?\s*kh(?:óa|oá)\s+[IVXLC]+\s*\)?")
@@ -387,6 +443,7 @@ def find_citations(text: str) -> list[Citation]:
             kept.append((m, kind))
     citations: list[Citation] = []
     shared: list[str | None] = []  # the issuer a list head gives each citation
+    bare: list[bool] = []  # a list's item without a type word of its own (`…, số 012/CĐ-UBND`)
     for i, (m, kind) in enumerate(kept):
         limit = kept[i + 1][0].start() if i + 1 < len(kept) else len(text)
         previous = citations[-1] if citations else None
@@ -403,7 +460,8 @@ def find_citations(text: str) -> list[Citation]:
             citation = replace(citation, issuer=head_issuer)
         citations.append(citation)
         shared.append(head_issuer)
-    return _share_issuers(folded, citations)
+        bare.append(kind in ("numbered", "listed") and not m["type"] and in_list)
+    return _share_list_parts(folded, citations, bare)
 
 
 def _foreign(text: str) -> bool:
@@ -497,10 +555,27 @@ def _numbered(text: str):
     for code in CODE_START.finditer(text):
         if code.start() < searched:
             continue
-        start = max(text.rfind(ch, 0, code.start()) for ch in NUMBERED_APART) + 1
-        ends = [at for at in (text.find(ch, code.end()) for ch in NUMBERED_APART) if at >= 0]
+        start = max(max(text.rfind(ch, 0, code.start()) for ch in NUMBERED_APART), _full_stop_before(text, code.start())) + 1
+        ends = [at for at in (*(text.find(ch, code.end()) for ch in NUMBERED_APART), _full_stop_after(text, code.end()))
+                if at >= 0]
         searched = min(ends) if ends else len(text)
         yield from NUMBERED.finditer(text, start, searched)
+
+
+def _full_stop_before(text: str, pos: int) -> int:
+    """The last dot before pos that is no code's section dot, or -1."""
+    at = text.rfind(".", 0, pos)
+    while at > 0 and SECTION_DOT.match(text, at):
+        at = text.rfind(".", 0, at)
+    return at
+
+
+def _full_stop_after(text: str, pos: int) -> int:
+    """The first dot from pos that is no code's section dot, or -1."""
+    at = text.find(".", pos)
+    while at > 0 and SECTION_DOT.match(text, at):
+        at = text.find(".", at + 1)
+    return at
 
 
 def _number_kind(m: re.Match) -> str | None:
@@ -566,14 +641,32 @@ def _clean_issuer(words: str | None) -> str | None:
     return " ".join(words.split()) if words and words.strip() else None
 
 
-def _share_issuers(text: str, citations: list[Citation]) -> list[Citation]:
-    """Items of a list joined by a comma or `và`, of one type, share the issuer the last of them names."""
+def _share_list_parts(text: str, citations: list[Citation], bare: list[bool]) -> list[Citation]:
+    """Items of a list joined by a comma or `và`, of one type, share the issuer the last of them names.
+    Numbers listed under one type word (`các Công điện số 011/CĐ-UBND, số 012/CĐ-UBND và số 013/CĐ-UBND
+    ngày 05/3/2025 của UBND tỉnh`) are one list: the date its last item gives goes to every item before
+    (unless an item's year says otherwise), and the issuer its first item gives to every item after."""
     out = list(citations)
+
+    def joined(i: int) -> bool:
+        a, b = out[i], out[i + 1]
+        return (a.doc_type == b.doc_type and _issuer_codes(a) == _issuer_codes(b)
+                and SHARED_ISSUER_GAP.fullmatch(text, a.end, b.start) is not None)
+
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]
-        if (a.issuer is None and b.issuer and a.doc_type == b.doc_type and _issuer_codes(a) == _issuer_codes(b)
-                and SHARED_ISSUER_GAP.fullmatch(text, a.end, b.start)):
-            out[i] = replace(a, issuer=b.issuer)
+        if not joined(i):
+            continue
+        if a.issuer is None and b.issuer:
+            a = replace(a, issuer=b.issuer)
+        if (bare[i + 1] and a.issued_date is None and b.issued_date
+                and (a.year is None or a.year == b.issued_date.year)):
+            a = replace(a, issued_date=b.issued_date, year=b.issued_date.year)
+        out[i] = a
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if bare[i + 1] and b.issuer is None and a.issuer and joined(i):
+            out[i + 1] = replace(b, issuer=a.issuer)
     return out
 
 
@@ -647,7 +740,13 @@ def _read_tail(text: str, pos: int, limit: int, want_subject: bool):
 
 def _issuer_end(text: str, m: re.Match) -> int:
     complete = COMPLETE_ISSUER.match(text, m.start("issuer"), m.end("issuer"))
-    return complete.end() if complete else m.end("issuer")
+    if complete:
+        return complete.end()
+    body = LOCAL_BODY.match(text, m.start("issuer"), m.end("issuer"))
+    if (body and BODY_RUNS_ON.match(text, body.end(), m.end("issuer"))
+            and not LOCAL_BODY_GOES_ON.match(text, body.end(), m.end("issuer"))):
+        return body.end()
+    return m.end("issuer")
 
 
 def _trimmed(text: str, start: int, stop: int, end: int) -> tuple[str | None, int]:

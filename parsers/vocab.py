@@ -163,6 +163,15 @@ PLAN_YEAR = re.compile(r"\bnăm\s+(?P<year>(?:19|20)\d{2})\b")
 # authority (`ỦY BAN NHÂN DÂN HUYỆN`) rather than more of the subject.
 AUTHORITY_WORDS = re.compile(r"^(?:ỦY|UỶ)\s+BAN|^HỘI\s+ĐỒNG|^CHỦ\s+TỊCH|^BỘ\s+TRƯỞNG|^GIÁM\s+ĐỐC|^CHÍNH\s+PHỦ|^THỦ\s+TƯỚNG")
 
+# Bodies of local government, named by a level and a place: `Ủy ban nhân dân tỉnh Bình Phước`, `UBND
+# huyện`, `Hội đồng nhân dân xã Ea Kao`. Such a name ends with the place's name, whose words are
+# capitalised: a word in lower case after the level or the place is the sentence going on (`Báo cáo số
+# 321/BC-UBND … của Ủy ban nhân dân tỉnh giải trình …`), where no list of verbs could say where it ends.
+LOCAL_BODIES = ["Ủy ban nhân dân", "Uỷ ban nhân dân", "UBND", "Hội đồng nhân dân", "HĐND",
+                "Ủy ban Mặt trận Tổ quốc Việt Nam", "Ủy ban MTTQ Việt Nam", "Ủy ban MTTQ", "Ủy ban Mặt trận Tổ quốc"]
+# The levels, in the words local bodies are named with (`huyện đảo` and `đặc khu` for islands).
+LOCAL_LEVELS = ["tỉnh", "thành phố", "huyện", "huyện đảo", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu"]
+
 # Titles of signers, standing alone under `TM. …` / `KT. …`.
 # `BỘ TRƯỞNG`, `CỤC TRƯỞNG`, `THỨ TRƯỞNG`, `TỔNG CỤC TRƯỞNG`: any `… TRƯỞNG` heads a body.
 SIGNER_TITLES = re.compile(
