@@ -274,7 +274,9 @@ _AMENDING_STOPS = "|".join([_OTHER_TYPES] + [_words(w, either_case=False)
                                              for w in sorted(AMENDING_NAME_ENDS, key=len, reverse=True)])
 # A law's own number (`số 87/2025/QH15`), not another document's (`văn bản số 574/TB-VPCP`).
 _LAW_NUMBER_AHEAD = r"(?i:số)\s*\d{1,5}\s*/\s*(?:19|20)\d\d\s*/\s*(?:UBTV)?QH"
-_A_LAW = (rf"(?:{_alternation(NAMED_TYPES, either_case=False)})\s+\p{{Lu}}[\p{{L}}\d]*"
+# A law an amending law names: after the amending words its name is a law's even in lower case (`Luật sửa
+# đổi, bổ sung Luật dân quân tự vệ`).
+_A_LAW = (rf"(?:{_alternation(NAMED_TYPES, either_case=False)})\s+\p{{L}}[\p{{L}}\d]*"
           rf"(?:\s+(?!(?:{_NAME_ENDS})\b){_LAW_WORD})*")
 NAMED_LAW = re.compile(
     rf"""
@@ -642,10 +644,13 @@ def _clean_issuer(words: str | None) -> str | None:
 
 
 def _share_list_parts(text: str, citations: list[Citation], bare: list[bool]) -> list[Citation]:
-    """Items of a list joined by a comma or `và`, of one type, share the issuer the last of them names.
-    Numbers listed under one type word (`các Công điện số 011/CĐ-UBND, số 012/CĐ-UBND và số 013/CĐ-UBND
-    ngày 05/3/2025 của UBND tỉnh`) are one list: the date its last item gives goes to every item before
-    (unless an item's year says otherwise), and the issuer its first item gives to every item after."""
+    """Items of a list joined by a comma or `và`, of one type and issuer codes, share the issuer the last of
+    them names; numbers listed under one type word (`văn bản số 16495/BTC-PTHT ngày 22/10/2025, số
+    13021/BTC-PTHT …`) share the issuer the first names, too.
+
+    Not the date: a date after the last item is that item's. `các Công điện số 217/CĐ-TTg, 218/CĐ-TTg,
+    219/CĐ-TTg và 222/CĐ-TTg ngày 19/11/2025` (15e6fb3d3f3b2644) lists telegrams of 16, 16, 17 and 19
+    November (858c0de43c18ce78 dates each)."""
     out = list(citations)
 
     def joined(i: int) -> bool:
@@ -655,14 +660,8 @@ def _share_list_parts(text: str, citations: list[Citation], bare: list[bool]) ->
 
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]
-        if not joined(i):
-            continue
-        if a.issuer is None and b.issuer:
-            a = replace(a, issuer=b.issuer)
-        if (bare[i + 1] and a.issued_date is None and b.issued_date
-                and (a.year is None or a.year == b.issued_date.year)):
-            a = replace(a, issued_date=b.issued_date, year=b.issued_date.year)
-        out[i] = a
+        if a.issuer is None and b.issuer and joined(i):
+            out[i] = replace(a, issuer=b.issuer)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
         if bare[i + 1] and b.issuer is None and a.issuer and joined(i):
