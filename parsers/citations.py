@@ -102,6 +102,11 @@ ISSUER_CODES: dict[str, str] = {
     "BYT": "Bộ Y tế",
     "BNNMT": "Bộ Nông nghiệp và Môi trường",
     "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch",
+    # the ministries before the 2025 merger, which older documents cite
+    "BLĐTBXH": "Bộ Lao động - Thương binh và Xã hội",
+    "BNNPTNT": "Bộ Nông nghiệp và Phát triển nông thôn",
+    "BTNMT": "Bộ Tài nguyên và Môi trường",
+    "BGTVT": "Bộ Giao thông vận tải",
     "NHNN": "Ngân hàng Nhà nước Việt Nam",
     "TTCP": "Thanh tra Chính phủ",
 }
@@ -231,11 +236,12 @@ def _alternation(phrases, **kwargs) -> str:
 
 SEP = r"\s*[-–—/]\s*"
 # A part of a code may carry a dotted section: `VPCP-V.III` (the Government Office's department V.III),
-# `CCTKV.XII-NVDTPC.HUE` (a regional tax branch and its unit); then even one capital opens it.
-_SECTION = r"\.[\p{Lu}\d]+"
+# `CCTKV.XII-NVDTPC.HUE` (a regional tax branch and its unit); then even one capital opens it. Or join two
+# units' initials with `&` (`BNV-CTTN&BĐG`, `KH-BCA-BNN&MT`).
+_SECTION = r"(?:\.|&)[\p{Lu}\d]+"
 _CODE_TOKEN = (
     rf"(?:(?:{'|'.join(sorted(list(TYPE_CODES) + list(ISSUER_CODES), key=len, reverse=True))}"
-    rf"|\p{{Lu}}[\p{{Lu}}\d]+)(?:{_SECTION})*|\p{{Lu}}(?:{_SECTION})+)(?![\p{{L}}\d])"
+    rf"|\p{{Lu}}[\p{{Lu}}\d]+)(?:{_SECTION})*|\p{{Lu}}(?:\.[\p{{Lu}}\d]+)+)(?![\p{{L}}\d])"
 )
 _TYPE_WORDS = _alternation(TYPE_WORDS, any_case=True)
 
@@ -335,8 +341,13 @@ _ISSUER_WORD = rf"[^\s{_PUNCTUATION}]+"
 # The words a comma may add to an issuer: a short phrase (`Chủ nhiệm Văn phòng Chính
 # phủ`); a longer one is the next clause (`…, Phó Thủ tướng Thường trực Chính phủ Nguyễn Hòa Bình - …`).
 ISSUER_AFTER_COMMA_WORDS = 6
-_AFTER_COMMA = (rf",\s*(?=\p{{Lu}})(?!{_TYPE_WORDS}|Căn\s+cứ|Luật\b)"
-                rf"{_ISSUER_WORD}(?:\s+{_ISSUER_WORD}){{0,{ISSUER_AFTER_COMMA_WORDS - 1}}}?")
+# The bodies ISSUER_CODES names may follow a comma whole, however long: several bodies sign a joint paper
+# (`… của Bộ Quốc phòng, Bộ Lao động - Thương binh và Xã hội`).
+_KNOWN_BODIES = "|".join(
+    r"\s*[-–]\s*".join(_words(part.strip(), either_case=False) for part in name.split(" - "))
+    for name in sorted(set(ISSUER_CODES.values()), key=len, reverse=True) if " " in name)
+_AFTER_COMMA = (rf",\s*(?:(?:{_KNOWN_BODIES})(?![\p{{L}}\d])|(?=\p{{Lu}})(?!{_TYPE_WORDS}|Căn\s+cứ|Luật\b)"
+                rf"{_ISSUER_WORD}(?:\s+{_ISSUER_WORD}){{0,{ISSUER_AFTER_COMMA_WORDS - 1}}}?)")
 ISSUER = re.compile(
     rf"(?i:của)\s+(?P<issuer>{_ISSUER_PART}(?:{_AFTER_COMMA})*)"
     # a `và` before a word in lower case joins no second name: `… và trong phạm vi dự toán`
@@ -446,6 +457,9 @@ def find_citations(text: str) -> list[Citation]:
     citations: list[Citation] = []
     shared: list[str | None] = []  # the issuer a list head gives each citation
     bare: list[bool] = []  # a list's item without a type word of its own (`…, số 012/CĐ-UBND`)
+    # Where the previous citation's own words end: its subject, read up to the next citation, may hold the
+    # words that lead to it (`… về lãnh đạo … và hướng dẫn của Bộ Nội vụ tại Công văn số 8935/…`).
+    reach = 0
     for i, (m, kind) in enumerate(kept):
         limit = kept[i + 1][0].start() if i + 1 < len(kept) else len(text)
         previous = citations[-1] if citations else None
@@ -454,8 +468,8 @@ def find_citations(text: str) -> list[Citation]:
             continue  # a bare `số 1234/BTC-PTHT` is a citation only in a list
         if _foreign_around(folded, m.start(), m.end()):
             continue
-        citation, head_issuer = _citation(text, folded, m, kind, limit, previous if in_list else None,
-                                          previous.end if previous else 0)
+        citation, head_issuer, reach = _citation(text, folded, m, kind, limit, previous if in_list else None,
+                                                 reach)
         if head_issuer is None and in_list and kind in ("numbered", "listed") and m["so"] and not m["type"] and shared:
             head_issuer = shared[-1]  # an item of a list under `các Nghị định của Chính phủ:`
         if citation.issuer is None and head_issuer:
@@ -581,7 +595,7 @@ def _full_stop_after(text: str, pos: int) -> int:
 
 
 def _number_kind(m: re.Match) -> str | None:
-    """`numbered` for a document number, `listed` for a bare `số 1234/BTC-PTHT` that
+    """`numbered` for a document number, `listed` for a bare `số 1234/BTC-PTHT` or `1234/BTC-PTHT` that
     only a list makes one (find_citations decides), None for no citation."""
     if m["so"] and m["so"][0] == "S" and m["colon"]:
         return None  # `Số: 123/QĐ-UBND` in a header (whatever title precedes it): the document's own number
@@ -590,16 +604,18 @@ def _number_kind(m: re.Match) -> str | None:
             return None  # a lone `/QĐ-UBND` is no citation
         first = _split_glued(CODE_SEP.split(m["code"])[0], None)[0]
         # Without a type word, only a code that says its type is a document
-        # number (`1234/UBND-VP` could be anything).
+        # number (`1234/UBND-VP` could be anything); in a list, after a comma or `và`, any numbered code
+        # is its next item, with `số` or without (`các văn bản số: 10894/VPCP-CN …, 8563/VPCP-CN …`).
         if first in TYPE_CODES or ASSEMBLY_CODE.match(first):
             return "numbered"
-        return "listed" if m["so"] and m["number"] else None
+        return "listed" if m["number"] else None
     return "numbered"
 
 
 def _citation(text: str, folded: str, m: re.Match, kind: str, limit: int, listed_after: Citation | None,
-              reach: int) -> tuple[Citation, str | None]:
-    """The citation anchored at m, and the issuer a list head before it gives (for the items that follow)."""
+              reach: int) -> tuple[Citation, str | None, int]:
+    """The citation anchored at m, the issuer a list head before it gives (for the items that follow), and
+    where the citation ends before its subject."""
     type_word = " ".join(m["type"].split()) if m["type"] else None
     number = code = subject = None
     year = int(m["year"]) if m["year"] else None
@@ -620,8 +636,8 @@ def _citation(text: str, folded: str, m: re.Match, kind: str, limit: int, listed
             number, code, year = m["number"], m["code"], int(m["nyear"])
     else:
         doc_type = "Hiến pháp"
-    issued_date, issuer, subject_found, end = _read_tail(folded, end, limit, want_subject=kind != "named"
-                                                         and kind != "constitution")
+    issued_date, issuer, subject_found, end, head_end = _read_tail(folded, end, limit, want_subject=kind != "named"
+                                                                   and kind != "constitution")
     subject = subject or subject_found
     lead_from = max(reach, m.start() - LEAD_REACH)
     before = folded[lead_from:m.start()]
@@ -636,7 +652,7 @@ def _citation(text: str, folded: str, m: re.Match, kind: str, limit: int, listed
     if year is None and issued_date:
         year = issued_date.year
     return Citation(doc_type, number, year, code, issued_date, issuer, subject, text[m.start():end], m.start(),
-                    end), head_issuer
+                    end), head_issuer, head_end
 
 
 def _clean_issuer(words: str | None) -> str | None:
@@ -716,7 +732,7 @@ def _normalise_code(code: str, type_name: str | None = None) -> tuple[str, bool]
 
 def _read_tail(text: str, pos: int, limit: int, want_subject: bool):
     """Date and issuer in either order (the issuer perhaps with its Party term), then the
-    subject; and where the citation ends."""
+    subject; where the citation ends, and where it ends before its subject."""
     issued_date = issuer = subject = None
     date_read = False  # a draft's blank date is read past, but gives no date
     end = pos
@@ -732,9 +748,10 @@ def _read_tail(text: str, pos: int, limit: int, want_subject: bool):
             end = t.end()
         else:
             break
+    head_end = end
     if want_subject and (s := SUBJECT_START.match(text, end, limit)):
         subject, end = _trimmed(text, s.end(), _clause_end(text, s.end(), limit), end)
-    return issued_date, issuer, subject, end
+    return issued_date, issuer, subject, end, head_end
 
 
 def _issuer_end(text: str, m: re.Match) -> int:

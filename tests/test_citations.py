@@ -456,3 +456,30 @@ def test_a_lists_issuer_goes_to_every_item_and_its_last_date_to_the_last():
     assert [(x.doc_type, x.number, x.issued_date) for x in c] == [
         ("Công điện", "217", None), ("Công điện", "218", None), ("Công điện", "219", None),
         ("Công điện", "222", datetime.date(2025, 11, 19))]
+
+
+def test_codes_joining_two_units_with_an_ampersand():
+    # 31fb08f34535fce3, and the words that lead to it, in the subject of the citation before (read to it).
+    c = find_citations("Thực hiện Thông tri số\n02-TT/TU ngày 03 tháng 10 năm 2025 của Thành ủy Thành phố Hồ Chí Minh về "
+                       "lãnh đạo\ntiếp tục thực hiện hiệu quả “Tháng cùng phụ nữ hành động” và hướng dẫn của Bộ Nội\nvụ "
+                       "tại Công văn số 8935/BNV-CTTN&BĐG ngày 03 tháng 10 năm 2025 về việc hướng\ndẫn triển khai")
+    assert [(x.number, x.code, x.issuer) for x in c] == [
+        ("02", "TT/TU", "Thành ủy Thành phố Hồ Chí Minh"), ("8935", "BNV-CTTN&BĐG", "Bộ Nội vụ")]
+
+
+def test_a_joint_papers_issuers_are_read_whole():
+    # ad52bc0b105a20cd: the second ministry after the comma is longer than a comma's usual few words.
+    c = find_citations("- Thông tư liên tịch số\n01/2012/TTLT-BQP-BLĐTBXH- BTC ngày 05/01/2012 của Bộ Quốc phòng, Bộ "
+                       "Lao động\n- Thương binh và Xã hội hướng dẫn thực hiện")
+    assert [(x.code, x.issuer) for x in c] == [
+        ("TTLT-BQP-BLĐTBXH-BTC", "Bộ Quốc phòng, Bộ Lao động - Thương binh và Xã hội")]
+
+
+def test_a_lists_items_without_so():
+    # 1095764e502a89b8 and 4768df91f00a5ddd: after the first item the others are bare numbers.
+    c = find_citations("các văn bản số: 10894/VPCP-CN ngày 8/11/2025, 8563/VPCP-CN ngày 12/9/2025 của\n"
+                       "Văn phòng Chính phủ..")
+    assert [(x.number, x.issuer) for x in c] == [("10894", "Văn phòng Chính phủ"), ("8563", "Văn phòng Chính phủ")]
+    c = find_citations("được hướng dẫn tại các công văn số 695/TCHQ-GSQL ngày\n05/02/2021, 4032/TCHQ-GSQL ngày "
+                       "16/8/2021 và 1238/GSQL-GQ2 ngày 29/7/2024 của Tổng\ncục Hải quan")
+    assert [x.number for x in c] == ["695", "4032", "1238"]
