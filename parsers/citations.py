@@ -123,6 +123,11 @@ LOOK_ALIKES = str.maketrans({
 })
 OTHER_SCRIPT = re.compile(r"[\p{Greek}\p{Cyrillic}]")
 
+# Markdown emphasis a web page's text keeps where no cleaning took it out (a page read as plain text, a
+# cell): `Luật sửa **đổi, bổ sung một số điều của Luật …** số …`. A mark sets words apart, it does not end
+# a phrase: read as a space (one character for one, so offsets stay), `raw` keeps it.
+EMPHASIS_AS_SPACE = str.maketrans({"*": " "})
+
 # Issuer codes typed without their Đ (a keyboard without Vietnamese input, or
 # the HDNĐ typo DOMAIN.md records); the code is normalised to the right one.
 ISSUER_SPELLINGS: dict[str, str] = {"HDND": "HĐND", "HDNĐ": "HĐND"}
@@ -334,7 +339,7 @@ DATE = re.compile(
 # comma followed by a capital goes on with the same noun phrase (`Bộ trưởng, Chủ
 # nhiệm Văn phòng Chính phủ`, `Bộ Văn hóa, Thể thao và Du lịch`), unless a type
 # word opens the next citation there.
-_PUNCTUATION = r";,.:()\[\]*“”\""
+_PUNCTUATION = r";,.:()\[\]“”\""  # not `*`: emphasis is read as a space (EMPHASIS_AS_SPACE)
 _ISSUER_ENDS = "|".join(_words(w, any_case=True) for w in sorted(ISSUER_ENDS, key=len, reverse=True))
 _ISSUER_PART = rf"[^{_PUNCTUATION}]+?"
 _ISSUER_WORD = rf"[^\s{_PUNCTUATION}]+"
@@ -449,6 +454,8 @@ def find_citations(text: str) -> list[Citation]:
     # One letter for one: offsets stay those of text. Translating is slow, so only a text that holds a
     # Greek or Cyrillic letter is translated.
     folded = text.translate(LOOK_ALIKES) if OTHER_SCRIPT.search(text) else text
+    if "*" in folded:
+        folded = folded.translate(EMPHASIS_AS_SPACE)
     anchors = sorted(_anchors(folded), key=lambda a: (a[0].start(), -a[0].end()))
     kept: list[tuple[re.Match, str]] = []
     for m, kind in anchors:

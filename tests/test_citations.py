@@ -483,3 +483,18 @@ def test_a_lists_items_without_so():
     c = find_citations("được hướng dẫn tại các công văn số 695/TCHQ-GSQL ngày\n05/02/2021, 4032/TCHQ-GSQL ngày "
                        "16/8/2021 và 1238/GSQL-GQ2 ngày 29/7/2024 của Tổng\ncục Hải quan")
     assert [x.number for x in c] == ["695", "4032", "1238"]
+
+
+def test_emphasis_left_in_the_text_sets_words_apart_and_ends_nothing():
+    # The form, as a page read as plain text keeps it (the web reader takes the marks out first):
+    # the marks split the amending law's name, whose number then went alone, untyped.
+    c = only("Căn cứ Luật sửa **đổi, bổ sung một số điều của Luật Ban hành văn bản quy phạm pháp luật** số "
+             "87/2025/QH15;")
+    assert (c.doc_type, c.number, c.code) == ("Luật", "87", "QH15")
+    assert c.subject == "sửa đổi, bổ sung một số điều của Luật Ban hành văn bản quy phạm pháp luật"
+    assert c.raw.startswith("Luật sửa **đổi")
+    # a57bf3febd1d410d as the site prints it, marks and all.
+    c = find_citations("*Xét đề nghị của Chính phủ tại Tờ trình số **394**/TTr-CP** và Đề án **số** 395/**ĐA-CP* "
+                       "*ngày **09** tháng** 5 **năm 2025, Báo cáo")
+    assert [(x.number, x.code, x.issued_date) for x in c] == [
+        ("394", "TTr-CP", None), ("395", "ĐA-CP", datetime.date(2025, 5, 9))]
