@@ -617,3 +617,13 @@ def test_a_number_whose_code_has_a_dotted_section_is_read_whole(tmp_path):
     is one): the letter 005d8820eb95c1cb numbered so."""
     doc = _variant(tmp_path, "005d8820eb95c1cb.txt", "Số: 5348/CT-CS", "Số: 1234/VPCP-V.I")
     assert (doc["doc_number"], doc["doc_code"]) == ("1234/VPCP-V.I", "VPCP-V.I")
+
+
+def test_a_joint_code_names_its_type():
+    """A coordination rule several bodies sign (`12/QCPH-UBND-UBMTTQ-LĐLĐ`, the issue's form; the Đắk Lắk rule
+    of 2017 is `01/QCPH/UBND-UBMTTQ`) is a Quy chế by its code, as a joint plan `KHPH` is a Kế hoạch."""
+    from parsers import vocab
+    assert vocab.type_of_code("QCPH-UBND-UBMTTQ-LĐLĐ") == ("Quy chế", "regulation")
+    assert vocab.type_of_code("QCPH/UBND-UBMTTQ") == ("Quy chế", "regulation")
+    assert vocab.type_of_code("KHPH-BCA-NHNNVN") == ("Kế hoạch", "plan")
+    assert vocab.DOC_NUMBER.search("Số: 12/QCPH-UBND-UBMTTQ-LĐLĐ")["code"] == "QCPH-UBND-UBMTTQ-LĐLĐ"
