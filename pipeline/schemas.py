@@ -209,7 +209,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "agencies": table(
         "Agencies named as lead or cooperating in appendix rows, each spelling variant met under one id.",
         col("agency_id", STR, "Stable id derived from the canonical name."),
-        col("name", STR, "Canonical name: NFC, new tone-mark placement, en dash, HĐND/UBND spelled as abbreviations."),
+        col("name", STR, "Canonical name: NFC, in one orthography (the tone mark of `oa`, `oe`, `uy` closing a syllable on its first vowel: `hòa`, `Ủy`), en dash, HĐND/UBND spelled as abbreviations."),
         col("aliases", LIST_STR, "Every spelling met in the documents."),
     ),
     "targets": table(
