@@ -53,6 +53,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("title", STR, "Subject line of the first part."),
         col("plan_year", INT, "The year the plan is for, from its subject (`… năm 2021`); null where not stated."),
         col("signer_name", STR, "Name under the signature block."),
+        col("signer_key", STR, "The signer's name in one orthography, to group signers by: the tone mark of `oa`, `oe`, `uy` closing a syllable on its first vowel (`Lê Hải Hoà` and `Lê Hải Hòa` are `Lê Hải Hòa`), NFC; signer_name keeps the name as printed."),
         col("signer_title", STR, "Title of the signer: CHỦ TỊCH, PHÓ CHỦ TỊCH …"),
         col("signer_authority", STR, "On whose behalf the signer signs, as printed above the title: TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH."),
         col("site_number", STR, "A legal-database page's metadata: the number (Số hiệu), as the site prints it."),

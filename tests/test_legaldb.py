@@ -627,3 +627,18 @@ def test_a_joint_code_names_its_type():
     assert vocab.type_of_code("QCPH/UBND-UBMTTQ") == ("Quy chế", "regulation")
     assert vocab.type_of_code("KHPH-BCA-NHNNVN") == ("Kế hoạch", "plan")
     assert vocab.DOC_NUMBER.search("Số: 12/QCPH-UBND-UBMTTQ-LĐLĐ")["code"] == "QCPH-UBND-UBMTTQ-LĐLĐ"
+
+
+def test_a_signer_printed_in_the_other_orthography_has_the_same_key(tmp_path, parsed_pages):
+    """Lê Hải Hòa signs a0079a10826a1d45; the same page with his name printed `Lê Hải Hoà` under the
+    signature (the site's metadata still `Lê Hải Hòa`): the name as printed, one key, no disagreement."""
+    name = "a0079a10826a1d45.txt"
+    page = tmp_path / name
+    page.write_text((FIXTURES / "legal-db" / name).read_text(encoding="utf-8").replace(
+        "**Lê Hải Hòa**", "**Lê Hải Hoà**"), encoding="utf-8")
+    rows = parse_document(page)
+    doc = rows["documents"][0]
+    (original,) = (r["documents"][0] for p, r in parsed_pages.items() if p.name == name)
+    assert (original["signer_name"], original["signer_key"]) == ("Lê Hải Hòa", "Lê Hải Hòa")
+    assert (doc["signer_name"], doc["signer_key"], doc["site_signer"]) == ("Lê Hải Hoà", "Lê Hải Hòa", "Lê Hải Hòa")
+    assert [w["message"] for w in rows["warnings"] if w["code"] == "site_disagrees"] == []
