@@ -642,3 +642,25 @@ def test_a_signer_printed_in_the_other_orthography_has_the_same_key(tmp_path, pa
     assert (original["signer_name"], original["signer_key"]) == ("Lê Hải Hòa", "Lê Hải Hòa")
     assert (doc["signer_name"], doc["signer_key"], doc["site_signer"]) == ("Lê Hải Hoà", "Lê Hải Hòa", "Lê Hải Hòa")
     assert [w["message"] for w in rows["warnings"] if w["code"] == "site_disagrees"] == []
+
+
+def test_names_in_two_orthographies_are_grouped_as_one(parsed_pages):
+    """The pages as one batch: the issuers of cited documents printed in both orthographies share a key
+    (`Uỷ ban nhân dân tỉnh Bắc Ninh` of 30/2025/QĐ-UBND, ea34a356cafcb1aa; `Ủy ban …` of 23/2019/QĐ-UBND,
+    72f18ee047b71e9a); no agency is listed twice under the two; every signer has its key."""
+    from parsers.agencies import merge_agency_rows
+    from parsers.resolve import resolve_citations
+    from parsers.vocab import orthography_key
+
+    whole = {name: [r for rows in parsed_pages.values() for r in rows[name]]
+             for name in ("documents", "citations", "agencies")}
+    assert all(d["signer_key"] == orthography_key(d["signer_name"]) for d in whole["documents"])
+    cited = resolve_citations(whole)["cited_documents"]
+    spellings: dict[str, set] = {}
+    for c in cited:
+        if c["issuer"]:
+            spellings.setdefault(c["issuer_key"], set()).add(c["issuer"])
+    assert {k: v for k, v in spellings.items() if len(v) > 1} == {
+        "Ủy ban nhân dân tỉnh Bắc Ninh": {"Uỷ ban nhân dân tỉnh Bắc Ninh", "Ủy ban nhân dân tỉnh Bắc Ninh"}}
+    agencies = merge_agency_rows(whole["agencies"])
+    assert len({orthography_key(a["name"]).casefold() for a in agencies}) == len(agencies)
