@@ -1,32 +1,21 @@
 """Agency names: every spelling of one agency meets one id.
 
 `Văn phòng HDNĐ - UBND huyện`, `Văn phòng HĐND – UBND huyện` and
-`Văn phòng Hội đồng nhân dân - Ủy ban nhân dân huyện` are one office. The
-canonical name is NFC, with the tone mark on the first vowel of `oa`, `oe`,
-`uy` (`hòa`, `Ủy`), the abbreviations UBND and HĐND, and an en dash between
-spaces; the id is derived from the canonical name, case folded.
+`Văn phòng Hội đồng nhân dân - Ủy ban nhân dân huyện` are one office, and so are
+`Sở Văn hoá …` and `Sở Văn hóa …`. The canonical name is the name in one
+orthography (`vocab.orthography_key`: `hòa`, `Ủy`, never `Qúy` for `Quý`), with
+the abbreviations UBND and HĐND and an en dash between spaces; the id is derived
+from the canonical name, case folded.
 """
 
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from functools import lru_cache
 
 import regex as re
 
-# Old and new tone-mark placement in `oa`, `oe`, `uy` closing a syllable: the
-# canonical form puts the mark on the first vowel, as `Ủy ban` and `hòa` are
-# printed in the plans.
-TONE_PLACEMENT = {
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
-}
-TONE_PLACEMENT.update({k.capitalize(): v.capitalize() for k, v in TONE_PLACEMENT.items()})
-TONE_PLACEMENT.update({k.upper(): v.upper() for k, v in TONE_PLACEMENT.items()})
-# Only where the pair ends the syllable: in `hoạch`, `khuya` … the mark stays put.
-_TONES = re.compile("(?:" + "|".join(sorted(TONE_PLACEMENT, key=len, reverse=True)) + r")(?!\p{L})")
+from .vocab import orthography_key
 
 # Spelled-out bodies and the misspellings of their abbreviations.
 ABBREVIATIONS = [
@@ -39,8 +28,7 @@ DASH = re.compile(r"\s*[-–—]\s*")
 
 @lru_cache(maxsize=65536)  # one agency leads or partners on many rows
 def canonical_name(name: str) -> str:
-    text = unicodedata.normalize("NFC", " ".join(name.split())).strip(" .;,")
-    text = _TONES.sub(lambda m: TONE_PLACEMENT[m.group(0)], text)
+    text = orthography_key(" ".join(name.split())).strip(" .;,")
     for pattern, abbreviation in ABBREVIATIONS:
         text = pattern.sub(abbreviation, text)
     return DASH.sub(" – ", text)

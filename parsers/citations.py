@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 import regex as re
 
-from .vocab import VIETNAMESE_MARKED
+from .vocab import JOINT_TYPE_CODES, LOCAL_BODIES, LOCAL_LEVELS, VIETNAMESE_MARKED
 
 # Type codes, the first part of a document's code (`NĐ` in `108/2014/NĐ-CP`):
 # the table of Nghị định 30/2020/NĐ-CP (Phụ lục III), the normative types
@@ -63,10 +63,13 @@ TYPE_CODES: dict[str, str] = {
     "PC": "Phiếu chuyển",
     "PB": "Phiếu báo",
     "KL": "Kết luận",
+    "NQLT": "Nghị quyết liên tịch",
 }
+# A paper several bodies sign together has its type's code with `PH` added (`12/QCPH-UBND-UBMTTQ-LĐLĐ`).
+TYPE_CODES.update({joint: TYPE_CODES[code] for joint, code in JOINT_TYPE_CODES.items()})
 # The code a type word implies, to put back a hyphen the typist left out
 # (`Nghị định số 193/2025/NĐCP`).
-CODE_OF_TYPE: dict[str, str] = {name: code for code, name in TYPE_CODES.items()}
+CODE_OF_TYPE: dict[str, str] = {name: code for code, name in TYPE_CODES.items() if code not in JOINT_TYPE_CODES}
 
 # Issuer codes, the parts after the type code. Any all-capitals token is
 # accepted as an issuer code (departments coin their own: SKHCN, BCĐCCHC);
@@ -99,6 +102,11 @@ ISSUER_CODES: dict[str, str] = {
     "BYT": "Bộ Y tế",
     "BNNMT": "Bộ Nông nghiệp và Môi trường",
     "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch",
+    # the ministries before the 2025 merger, which older documents cite
+    "BLĐTBXH": "Bộ Lao động - Thương binh và Xã hội",
+    "BNNPTNT": "Bộ Nông nghiệp và Phát triển nông thôn",
+    "BTNMT": "Bộ Tài nguyên và Môi trường",
+    "BGTVT": "Bộ Giao thông vận tải",
     "NHNN": "Ngân hàng Nhà nước Việt Nam",
     "TTCP": "Thanh tra Chính phủ",
 }
@@ -114,6 +122,11 @@ LOOK_ALIKES = str.maketrans({
     "Τ": "T", "Χ": "X", "Υ": "Y", "Ζ": "Z",
 })
 OTHER_SCRIPT = re.compile(r"[\p{Greek}\p{Cyrillic}]")
+
+# Markdown emphasis a web page's text keeps where no cleaning took it out (a page read as plain text, a
+# cell): `Luật sửa **đổi, bổ sung một số điều của Luật …** số …`. A mark sets words apart, it does not end
+# a phrase: read as a space (one character for one, so offsets stay), `raw` keeps it.
+EMPHASIS_AS_SPACE = str.maketrans({"*": " "})
 
 # Issuer codes typed without their Đ (a keyboard without Vietnamese input, or
 # the HDNĐ typo DOMAIN.md records); the code is normalised to the right one.
@@ -131,6 +144,10 @@ TYPE_WORDS: dict[str, str] = {
     "Chương trình hành động": "Chương trình",
     "Kế hoạch hành động": "Kế hoạch",
     "Thông tư liên tịch": "Thông tư liên tịch",
+    "Nghị quyết liên tịch": "Nghị quyết liên tịch",
+    "Quy chế phối hợp": "Quy chế",
+    "Kế hoạch phối hợp": "Kế hoạch",
+    "Chương trình phối hợp": "Chương trình",
     "Văn bản hợp nhất": "Văn bản hợp nhất",
     "Thông báo kết luận": "Thông báo",
     "Nghị định": "Nghị định",
@@ -178,6 +195,20 @@ LAW_NAME_HARD_ENDS = [w for w in LAW_NAME_ENDS if w not in ("và", "hoặc")] + 
 # The longest name read up to its number or date, in words.
 LAW_NAME_MAX_WORDS = 14
 
+# An amending law is named by what it does, in lower case: `Luật sửa đổi, bổ sung một số điều của Luật Tổ
+# chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019`. Its name runs to its
+# number or date (then over commas, `và` and the names of the laws it amends), or, with neither, over the
+# names of the laws it amends (`… của Luật Quy hoạch, Luật Đầu tư … và Luật Đấu thầu;`).
+AMENDING_WORDS = ["sửa đổi, bổ sung", "sửa đổi và bổ sung", "sửa đổi bổ sung", "sửa đổi", "bổ sung"]
+# The longest such name read up to its number or date, in words (a list of the laws it amends).
+AMENDING_NAME_MAX_WORDS = 60
+# Words that end such a name read up to a number or date: the sentence goes on (`… của 15 luật trong lĩnh
+# vực nông nghiệp và môi trường phù hợp với tinh thần chỉ đạo tại văn bản số …`).
+AMENDING_NAME_ENDS = ["theo", "tại", "để", "nhằm", "với", "cho", "khi", "này", "đã", "được", "là", "thì",
+                      "quy định", "hướng dẫn"]  # not `ban hành`: `Luật ban hành văn bản quy phạm pháp luật`
+# Words that open the amended laws' list after the amending words: `một số điều của`, `các`, `07`.
+AMENDED_LIST_OPENING = r"(?:một\s+số\s+điều\s+(?:của\s+)?|các\s+|\d+\s+)?"
+
 # Words that end an issuer, in either case: what follows is the date, the subject
 # or what the document does (in a table the next cell follows the issuer without
 # punctuation: `của Ủy ban nhân dân tỉnh Bình Phước Thành lập trạm y tế …`). The
@@ -209,9 +240,13 @@ def _alternation(phrases, **kwargs) -> str:
 
 
 SEP = r"\s*[-–—/]\s*"
+# A part of a code may carry a dotted section: `VPCP-V.III` (the Government Office's department V.III),
+# `CCTKV.XII-NVDTPC.HUE` (a regional tax branch and its unit); then even one capital opens it. Or join two
+# units' initials with `&` (`BNV-CTTN&BĐG`, `KH-BCA-BNN&MT`).
+_SECTION = r"(?:\.|&)[\p{Lu}\d]+"
 _CODE_TOKEN = (
-    rf"(?:{'|'.join(sorted(list(TYPE_CODES) + list(ISSUER_CODES), key=len, reverse=True))}"
-    r"|\p{Lu}[\p{Lu}\d]+)(?![\p{L}\d])"
+    rf"(?:(?:{'|'.join(sorted(list(TYPE_CODES) + list(ISSUER_CODES), key=len, reverse=True))}"
+    rf"|\p{{Lu}}[\p{{Lu}}\d]+)(?:{_SECTION})*|\p{{Lu}}(?:\.[\p{{Lu}}\d]+)+)(?![\p{{L}}\d])"
 )
 _TYPE_WORDS = _alternation(TYPE_WORDS, any_case=True)
 
@@ -240,10 +275,30 @@ _LAW_WORD = r"[\p{L}\d]+"
 _NAME_ENDS = "|".join(_words(w, either_case=False) for w in sorted(LAW_NAME_ENDS, key=len, reverse=True))
 _HARD_ENDS = "|".join(_words(w, either_case=False)
                       for w in sorted(LAW_NAME_HARD_ENDS + list(TYPE_WORDS), key=len, reverse=True))
+_AMENDING = "|".join(r"\s*,\s*".join(_words(part.strip(), either_case=False) for part in w.split(","))
+                     for w in sorted(AMENDING_WORDS, key=len, reverse=True))
+# Type words of other documents, capitalised as a citation writes them: a name read up to a number stops
+# short of one (`… và Nghị định số …`); in lower case they are words of the name (`văn bản quy phạm pháp luật`).
+_OTHER_TYPES = "|".join(_words(w, either_case=False) for w in sorted(set(TYPE_WORDS) - set(NAMED_TYPES), key=len,
+                                                                     reverse=True))
+_AMENDING_STOPS = "|".join([_OTHER_TYPES] + [_words(w, either_case=False)
+                                             for w in sorted(AMENDING_NAME_ENDS, key=len, reverse=True)])
+# A law's own number (`số 87/2025/QH15`), not another document's (`văn bản số 574/TB-VPCP`).
+_LAW_NUMBER_AHEAD = r"(?i:số)\s*\d{1,5}\s*/\s*(?:19|20)\d\d\s*/\s*(?:UBTV)?QH"
+# A law an amending law names: after the amending words its name is a law's even in lower case (`Luật sửa
+# đổi, bổ sung Luật dân quân tự vệ`).
+_A_LAW = (rf"(?:{_alternation(NAMED_TYPES, either_case=False)})\s+\p{{L}}[\p{{L}}\d]*"
+          rf"(?:\s+(?!(?:{_NAME_ENDS})\b){_LAW_WORD})*")
 NAMED_LAW = re.compile(
     rf"""
     \b(?P<type>{_alternation(NAMED_TYPES, either_case=False)})\s+
     (?P<name>
+        # an amending law, closed by its number or date
+        (?:{_AMENDING})(?:(?:\s+|\s*,\s*)(?!(?:{_AMENDING_STOPS})\b|ngày\s*\d|(?i:số)\s*\d){_LAW_WORD}){{1,{AMENDING_NAME_MAX_WORDS}}}?
+            (?=\s+(?:{_LAW_NUMBER_AHEAD}|ngày\s*\d|năm\s+(?:19|20)\d\d))
+        # or named by the laws it amends
+      | (?:{_AMENDING})\s+{AMENDED_LIST_OPENING}{_A_LAW}(?:(?:\s*,\s*|\s+và\s+){_A_LAW})*
+      |
         # closed by its number or date: commas and `và` are part of it
         \p{{Lu}}[\p{{L}}\d]*(?:(?:\s+|\s*,\s*)(?!(?:{_HARD_ENDS})\b){_LAW_WORD}){{0,{LAW_NAME_MAX_WORDS}}}?
             (?=\s+(?:(?i:số)\s*\d|ngày\s*\d|năm\s+(?:19|20)\d\d))
@@ -262,8 +317,10 @@ NAMED_LAW = re.compile(
 DIGIT = re.compile(r"\d")
 # Where a match of NUMBERED has its code: after a dash or a slash, a capital (every code opens with one).
 CODE_START = re.compile(r"[-–/]\s*\p{Lu}")
-# Characters no match of NUMBERED holds (its words, numbers, codes, spaces, `:` and dashes), nor opens with.
-NUMBERED_APART = ".,;()"
+# Characters no match of NUMBERED holds (its words, numbers, codes, spaces, `:` and dashes), nor opens with;
+# but a dot between two capitals or digits, a code's section (`VPCP-V.III`).
+NUMBERED_APART = ",;()"
+SECTION_DOT = re.compile(r"(?<=[\p{Lu}\d])\.(?=[\p{Lu}\d])")
 NAMED_TYPE_WORDS = frozenset(phrase.split(" ")[-1] for phrase in NAMED_TYPES)
 TYPE_BY_FOLD = {phrase.casefold(): name for phrase, name in TYPE_WORDS.items()}
 
@@ -282,15 +339,20 @@ DATE = re.compile(
 # comma followed by a capital goes on with the same noun phrase (`Bộ trưởng, Chủ
 # nhiệm Văn phòng Chính phủ`, `Bộ Văn hóa, Thể thao và Du lịch`), unless a type
 # word opens the next citation there.
-_PUNCTUATION = r";,.:()\[\]*“”\""
+_PUNCTUATION = r";,.:()\[\]“”\""  # not `*`: emphasis is read as a space (EMPHASIS_AS_SPACE)
 _ISSUER_ENDS = "|".join(_words(w, any_case=True) for w in sorted(ISSUER_ENDS, key=len, reverse=True))
 _ISSUER_PART = rf"[^{_PUNCTUATION}]+?"
 _ISSUER_WORD = rf"[^\s{_PUNCTUATION}]+"
 # The words a comma may add to an issuer: a short phrase (`Chủ nhiệm Văn phòng Chính
 # phủ`); a longer one is the next clause (`…, Phó Thủ tướng Thường trực Chính phủ Nguyễn Hòa Bình - …`).
 ISSUER_AFTER_COMMA_WORDS = 6
-_AFTER_COMMA = (rf",\s*(?=\p{{Lu}})(?!{_TYPE_WORDS}|Căn\s+cứ|Luật\b)"
-                rf"{_ISSUER_WORD}(?:\s+{_ISSUER_WORD}){{0,{ISSUER_AFTER_COMMA_WORDS - 1}}}?")
+# The bodies ISSUER_CODES names may follow a comma whole, however long: several bodies sign a joint paper
+# (`… của Bộ Quốc phòng, Bộ Lao động - Thương binh và Xã hội`).
+_KNOWN_BODIES = "|".join(
+    r"\s*[-–]\s*".join(_words(part.strip(), either_case=False) for part in name.split(" - "))
+    for name in sorted(set(ISSUER_CODES.values()), key=len, reverse=True) if " " in name)
+_AFTER_COMMA = (rf",\s*(?:(?:{_KNOWN_BODIES})(?![\p{{L}}\d])|(?=\p{{Lu}})(?!{_TYPE_WORDS}|Căn\s+cứ|Luật\b)"
+                rf"{_ISSUER_WORD}(?:\s+{_ISSUER_WORD}){{0,{ISSUER_AFTER_COMMA_WORDS - 1}}}?)")
 ISSUER = re.compile(
     rf"(?i:của)\s+(?P<issuer>{_ISSUER_PART}(?:{_AFTER_COMMA})*)"
     # a `và` before a word in lower case joins no second name: `… và trong phạm vi dự toán`
@@ -303,6 +365,18 @@ ISSUER = re.compile(
 COMPLETE_ISSUERS = ["Thủ tướng Chính phủ", "Chính phủ", "Quốc hội", "Ủy ban Thường vụ Quốc hội", "Bộ Chính trị",
                     "Ban Bí thư", "Ban Chấp hành Trung ương Đảng", "Ban Chấp hành Trung ương"]
 COMPLETE_ISSUER = re.compile(rf"(?:{_alternation(COMPLETE_ISSUERS, any_case=True)})(?![\p{{L}}\d])")
+
+# A local body's name (vocab.LOCAL_BODIES, LOCAL_LEVELS), perhaps headed by its chair or standing
+# committee, and the capitalised words of its place: an issuer that goes on after it in lower case ends there.
+_LOCAL_BODY_HEAD = "|".join(_words(b, either_case=True) for b in sorted(LOCAL_BODIES, key=len, reverse=True))
+_LOCAL_LEVEL = "|".join(_words(w, either_case=False) for w in sorted(LOCAL_LEVELS, key=len, reverse=True))
+LOCAL_BODY = re.compile(
+    rf"(?:(?:[Pp]hó\s+)?[Cc]hủ\s+tịch\s+|[Tt]hường\s+trực\s+)?(?:{_LOCAL_BODY_HEAD})\s+(?:cấp\s+)?(?:{_LOCAL_LEVEL})"
+    rf"(?![\p{{L}}\d])(?:(?:\s+|\s*[-–]\s*)\p{{Lu}}[\p{{L}}\d]*)*"
+)
+# What may follow a local body's name in lower case and still be the issuer: a second body joined to it.
+LOCAL_BODY_GOES_ON = re.compile(r"\s+(?:và|hoặc)\s")
+BODY_RUNS_ON = re.compile(r"\s+\p{Ll}")
 
 # The Party term after the issuer, `(khóa XII)` or `khóa XII`: read past, kept out of the issuer.
 PARTY_TERM = re.compile(r"\(?\s*kh(?:óa|oá)\s+[IVXLC]+\s*\)?")
@@ -380,6 +454,8 @@ def find_citations(text: str) -> list[Citation]:
     # One letter for one: offsets stay those of text. Translating is slow, so only a text that holds a
     # Greek or Cyrillic letter is translated.
     folded = text.translate(LOOK_ALIKES) if OTHER_SCRIPT.search(text) else text
+    if "*" in folded:
+        folded = folded.translate(EMPHASIS_AS_SPACE)
     anchors = sorted(_anchors(folded), key=lambda a: (a[0].start(), -a[0].end()))
     kept: list[tuple[re.Match, str]] = []
     for m, kind in anchors:
@@ -387,6 +463,10 @@ def find_citations(text: str) -> list[Citation]:
             kept.append((m, kind))
     citations: list[Citation] = []
     shared: list[str | None] = []  # the issuer a list head gives each citation
+    bare: list[bool] = []  # a list's item without a type word of its own (`…, số 012/CĐ-UBND`)
+    # Where the previous citation's own words end: its subject, read up to the next citation, may hold the
+    # words that lead to it (`… về lãnh đạo … và hướng dẫn của Bộ Nội vụ tại Công văn số 8935/…`).
+    reach = 0
     for i, (m, kind) in enumerate(kept):
         limit = kept[i + 1][0].start() if i + 1 < len(kept) else len(text)
         previous = citations[-1] if citations else None
@@ -395,15 +475,16 @@ def find_citations(text: str) -> list[Citation]:
             continue  # a bare `số 1234/BTC-PTHT` is a citation only in a list
         if _foreign_around(folded, m.start(), m.end()):
             continue
-        citation, head_issuer = _citation(text, folded, m, kind, limit, previous if in_list else None,
-                                          previous.end if previous else 0)
+        citation, head_issuer, reach = _citation(text, folded, m, kind, limit, previous if in_list else None,
+                                                 reach)
         if head_issuer is None and in_list and kind in ("numbered", "listed") and m["so"] and not m["type"] and shared:
             head_issuer = shared[-1]  # an item of a list under `các Nghị định của Chính phủ:`
         if citation.issuer is None and head_issuer:
             citation = replace(citation, issuer=head_issuer)
         citations.append(citation)
         shared.append(head_issuer)
-    return _share_issuers(folded, citations)
+        bare.append(kind in ("numbered", "listed") and not m["type"] and in_list)
+    return _share_list_parts(folded, citations, bare)
 
 
 def _foreign(text: str) -> bool:
@@ -497,14 +578,31 @@ def _numbered(text: str):
     for code in CODE_START.finditer(text):
         if code.start() < searched:
             continue
-        start = max(text.rfind(ch, 0, code.start()) for ch in NUMBERED_APART) + 1
-        ends = [at for at in (text.find(ch, code.end()) for ch in NUMBERED_APART) if at >= 0]
+        start = max(max(text.rfind(ch, 0, code.start()) for ch in NUMBERED_APART), _full_stop_before(text, code.start())) + 1
+        ends = [at for at in (*(text.find(ch, code.end()) for ch in NUMBERED_APART), _full_stop_after(text, code.end()))
+                if at >= 0]
         searched = min(ends) if ends else len(text)
         yield from NUMBERED.finditer(text, start, searched)
 
 
+def _full_stop_before(text: str, pos: int) -> int:
+    """The last dot before pos that is no code's section dot, or -1."""
+    at = text.rfind(".", 0, pos)
+    while at > 0 and SECTION_DOT.match(text, at):
+        at = text.rfind(".", 0, at)
+    return at
+
+
+def _full_stop_after(text: str, pos: int) -> int:
+    """The first dot from pos that is no code's section dot, or -1."""
+    at = text.find(".", pos)
+    while at > 0 and SECTION_DOT.match(text, at):
+        at = text.find(".", at + 1)
+    return at
+
+
 def _number_kind(m: re.Match) -> str | None:
-    """`numbered` for a document number, `listed` for a bare `số 1234/BTC-PTHT` that
+    """`numbered` for a document number, `listed` for a bare `số 1234/BTC-PTHT` or `1234/BTC-PTHT` that
     only a list makes one (find_citations decides), None for no citation."""
     if m["so"] and m["so"][0] == "S" and m["colon"]:
         return None  # `Số: 123/QĐ-UBND` in a header (whatever title precedes it): the document's own number
@@ -513,16 +611,18 @@ def _number_kind(m: re.Match) -> str | None:
             return None  # a lone `/QĐ-UBND` is no citation
         first = _split_glued(CODE_SEP.split(m["code"])[0], None)[0]
         # Without a type word, only a code that says its type is a document
-        # number (`1234/UBND-VP` could be anything).
+        # number (`1234/UBND-VP` could be anything); in a list, after a comma or `và`, any numbered code
+        # is its next item, with `số` or without (`các văn bản số: 10894/VPCP-CN …, 8563/VPCP-CN …`).
         if first in TYPE_CODES or ASSEMBLY_CODE.match(first):
             return "numbered"
-        return "listed" if m["so"] and m["number"] else None
+        return "listed" if m["number"] else None
     return "numbered"
 
 
 def _citation(text: str, folded: str, m: re.Match, kind: str, limit: int, listed_after: Citation | None,
-              reach: int) -> tuple[Citation, str | None]:
-    """The citation anchored at m, and the issuer a list head before it gives (for the items that follow)."""
+              reach: int) -> tuple[Citation, str | None, int]:
+    """The citation anchored at m, the issuer a list head before it gives (for the items that follow), and
+    where the citation ends before its subject."""
     type_word = " ".join(m["type"].split()) if m["type"] else None
     number = code = subject = None
     year = int(m["year"]) if m["year"] else None
@@ -543,8 +643,8 @@ def _citation(text: str, folded: str, m: re.Match, kind: str, limit: int, listed
             number, code, year = m["number"], m["code"], int(m["nyear"])
     else:
         doc_type = "Hiến pháp"
-    issued_date, issuer, subject_found, end = _read_tail(folded, end, limit, want_subject=kind != "named"
-                                                         and kind != "constitution")
+    issued_date, issuer, subject_found, end, head_end = _read_tail(folded, end, limit, want_subject=kind != "named"
+                                                                   and kind != "constitution")
     subject = subject or subject_found
     lead_from = max(reach, m.start() - LEAD_REACH)
     before = folded[lead_from:m.start()]
@@ -559,21 +659,36 @@ def _citation(text: str, folded: str, m: re.Match, kind: str, limit: int, listed
     if year is None and issued_date:
         year = issued_date.year
     return Citation(doc_type, number, year, code, issued_date, issuer, subject, text[m.start():end], m.start(),
-                    end), head_issuer
+                    end), head_issuer, head_end
 
 
 def _clean_issuer(words: str | None) -> str | None:
     return " ".join(words.split()) if words and words.strip() else None
 
 
-def _share_issuers(text: str, citations: list[Citation]) -> list[Citation]:
-    """Items of a list joined by a comma or `và`, of one type, share the issuer the last of them names."""
+def _share_list_parts(text: str, citations: list[Citation], bare: list[bool]) -> list[Citation]:
+    """Items of a list joined by a comma or `và`, of one type and issuer codes, share the issuer the last of
+    them names; numbers listed under one type word (`văn bản số 16495/BTC-PTHT ngày 22/10/2025, số
+    13021/BTC-PTHT …`) share the issuer the first names, too.
+
+    Not the date: a date after the last item is that item's. `các Công điện số 217/CĐ-TTg, 218/CĐ-TTg,
+    219/CĐ-TTg và 222/CĐ-TTg ngày 19/11/2025` (15e6fb3d3f3b2644) lists telegrams of 16, 16, 17 and 19
+    November (858c0de43c18ce78 dates each)."""
     out = list(citations)
+
+    def joined(i: int) -> bool:
+        a, b = out[i], out[i + 1]
+        return (a.doc_type == b.doc_type and _issuer_codes(a) == _issuer_codes(b)
+                and SHARED_ISSUER_GAP.fullmatch(text, a.end, b.start) is not None)
+
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]
-        if (a.issuer is None and b.issuer and a.doc_type == b.doc_type and _issuer_codes(a) == _issuer_codes(b)
-                and SHARED_ISSUER_GAP.fullmatch(text, a.end, b.start)):
+        if a.issuer is None and b.issuer and joined(i):
             out[i] = replace(a, issuer=b.issuer)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if bare[i + 1] and b.issuer is None and a.issuer and joined(i):
+            out[i + 1] = replace(b, issuer=a.issuer)
     return out
 
 
@@ -624,7 +739,7 @@ def _normalise_code(code: str, type_name: str | None = None) -> tuple[str, bool]
 
 def _read_tail(text: str, pos: int, limit: int, want_subject: bool):
     """Date and issuer in either order (the issuer perhaps with its Party term), then the
-    subject; and where the citation ends."""
+    subject; where the citation ends, and where it ends before its subject."""
     issued_date = issuer = subject = None
     date_read = False  # a draft's blank date is read past, but gives no date
     end = pos
@@ -640,14 +755,21 @@ def _read_tail(text: str, pos: int, limit: int, want_subject: bool):
             end = t.end()
         else:
             break
+    head_end = end
     if want_subject and (s := SUBJECT_START.match(text, end, limit)):
         subject, end = _trimmed(text, s.end(), _clause_end(text, s.end(), limit), end)
-    return issued_date, issuer, subject, end
+    return issued_date, issuer, subject, end, head_end
 
 
 def _issuer_end(text: str, m: re.Match) -> int:
     complete = COMPLETE_ISSUER.match(text, m.start("issuer"), m.end("issuer"))
-    return complete.end() if complete else m.end("issuer")
+    if complete:
+        return complete.end()
+    body = LOCAL_BODY.match(text, m.start("issuer"), m.end("issuer"))
+    if (body and BODY_RUNS_ON.match(text, body.end(), m.end("issuer"))
+            and not LOCAL_BODY_GOES_ON.match(text, body.end(), m.end("issuer"))):
+        return body.end()
+    return m.end("issuer")
 
 
 def _trimmed(text: str, start: int, stop: int, end: int) -> tuple[str | None, int]:

@@ -81,7 +81,7 @@ def read_header(outline: Outline, site: SiteMeta | None = None) -> HeaderFacts:
         names = [k.text for k in kids if k.kind == "signer"]
         titles = [k.text for k in kids if k.kind == "signer_title"]
         if names:
-            signer_name = names[0]
+            signer_name = vocab.signer_without_rank(names[0])
             signer_title = titles[-1] if titles else sig.text
             authority = " / ".join(f"{a.label}. {a.text}".strip() for a in _authorities(outline, sig)) or None
             break
@@ -125,8 +125,12 @@ def _authorities(outline: Outline, signature: Node) -> list[Node]:
 
 
 def _doc_type(outline: Outline, first: Node | None, code: str | None, site: SiteMeta | None) -> tuple[str | None, str | None]:
-    """The document's type: its title; else its number's type code, unless the header has a letter's
-    form (`V/v …`, `Kính gửi:`); else the site's metadata."""
+    """The document's type: its title, unless its number's type code says more (a consolidated text);
+    else its number's type code, unless the header has a letter's form (`V/v …`, `Kính gửi:`); else the
+    site's metadata."""
+    head = vocab.TYPE_CODE_HEAD.match(code) if code else None
+    if head and head.group("head") in vocab.CODE_OVER_TITLE:
+        return vocab.TYPE_BY_CODE[head.group("head")][0], "number"
     if first is not None and first.title:
         return first.title, "title"
     kids = outline.children(first.node_id) if first is not None else []
@@ -166,7 +170,8 @@ def check_against_site(facts: HeaderFacts, site: SiteMeta | None, page: int | No
 
 
 def _comparable(value: str | None) -> str:
-    return "".join((value or "").split()).casefold()
+    """One spelling of a fact: no spaces, either case, either orthography (`Lê Hải Hoà` is `Lê Hải Hòa`)."""
+    return "".join(vocab.orthography_key(value or "").split()).casefold()
 
 
 def _plan_year(parts: list[Node]) -> int | None:

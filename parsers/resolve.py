@@ -2,12 +2,17 @@
 
 One cited document is one number, code and year (`108/2014/NĐ-CP`; `18-NQ/TW`
 of 2017), whichever way it is printed: the number without leading zeros
-(`004/2025/TT-BNV` is `4/2025/TT-BNV`), the code without spaces, in either case. A law cited by name alone is its type, its name and its year. A
-citation without a year (`18-NQ/TW` undated) joins the one dated document of its
+(`004/2025/TT-BNV` is `4/2025/TT-BNV`), the code without spaces, in either case. A law cited by name
+alone is its type, its name (in either case and either orthography: `Luật Hoà giải …` is `Luật Hòa giải …`)
+and its year. A citation without a year (`18-NQ/TW` undated) joins the one dated document of its
 number and code, where there is exactly one; a law cited by name and year joins the one
 law cited elsewhere with that name, year and a number. A citation that names no number
 (a draft's blank `/QĐ-UBND`) cites no document that could be told apart: it gets
 no `cited_id`.
+
+Its issuer and name are those most of its citations give, a name's spellings in the two orthographies
+(`Uỷ ban nhân dân tỉnh …`, `Ủy ban nhân dân tỉnh …`) counted as one; `issuer_key` gives the issuer in
+one orthography (`vocab.orthography_key`), for grouping cited documents by issuer.
 
 Where a cited document is itself among the parsed documents (same number, code
 and year), its row says which: the corpus becomes a graph that can be walked both
@@ -21,6 +26,7 @@ import hashlib
 from collections import Counter, defaultdict
 
 from .citations import DIGIT, normalise_code
+from .vocab import orthography_key
 
 # A document's own number, `617/KH-UBND` or `80/2025/NQ-HĐND`: its digits before the first separator.
 NUMBER_END = frozenset("/-–")
@@ -51,8 +57,9 @@ def resolve_citations(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
             "year": key[-1],
             "code": _most_common(r["code"] for r in rows),
             "issued_date": _most_common(r["issued_date"] for r in rows),
-            "issuer": _most_common(r["issuer"] for r in rows),
-            "name": _most_common(r["subject"] for r in rows),
+            "issuer": (issuer := _most_common_spelling(r["issuer"] for r in rows)),
+            "issuer_key": orthography_key(issuer),
+            "name": _most_common_spelling(r["subject"] for r in rows),
             "n_citing_documents": len({r["doc_id"] for r in rows}),
             "doc_id": _parsed_match(key, parsed),
         })
@@ -63,7 +70,7 @@ def _key(c: dict) -> tuple | None:
     if c["number"] and c["code"]:
         return ("number", _plain_number(c["number"]), _plain_code(c["code"]), c["year"])
     if c["number"] is None and c["code"] is None and c["doc_type"] and c["subject"]:
-        return ("name", c["doc_type"], " ".join(c["subject"].split()).casefold(), c["year"])
+        return ("name", c["doc_type"], _name_key(c["subject"]), c["year"])
     return None
 
 
@@ -89,7 +96,7 @@ def _number_the_named(citations: list[dict], keys: list[tuple | None]) -> list[t
     dated: dict[tuple, Counter] = defaultdict(Counter)
     for c, k in zip(citations, keys):
         if k and k[0] == "number" and c["subject"] and c["doc_type"] and k[-1] is not None:
-            numbered[(c["doc_type"], " ".join(c["subject"].split()).casefold(), k[-1])].add(k)
+            numbered[(c["doc_type"], _name_key(c["subject"]), k[-1])].add(k)
             if c["issued_date"]:
                 dated[k][c["issued_date"]] += 1
     out = []
@@ -135,6 +142,11 @@ def _own_number(doc_number: str | None) -> str | None:
     return text[:end]
 
 
+def _name_key(subject: str) -> str:
+    """A name as it is compared: one space between words, either case, one orthography."""
+    return orthography_key(" ".join(subject.split())).casefold()
+
+
 def _plain_number(number: str) -> str:
     return number.lstrip("0") or "0"
 
@@ -147,6 +159,14 @@ def _cited_id(key: tuple) -> str:
     """Stable across runs and machines: a hash of the normalised key."""
     text = "\x1f".join("" if part is None else str(part) for part in key)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _most_common_spelling(values):
+    """The spelling most citations give, a name's spellings in the two orthographies counted as one: of
+    the name most give, its spelling most give (the first met among equals); None where none gives one."""
+    values = [v for v in values if v is not None and v != ""]
+    key = _most_common(orthography_key(v) for v in values)
+    return _most_common(v for v in values if orthography_key(v) == key)
 
 
 def _most_common(values):

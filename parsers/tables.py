@@ -181,6 +181,7 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
         "title": facts.title,
         "plan_year": facts.plan_year,
         "signer_name": facts.signer_name,
+        "signer_key": vocab.orthography_key(facts.signer_name),
         "signer_title": facts.signer_title,
         "signer_authority": facts.signer_authority,
         **{column: site.get(column) for column in ("site_number", "site_type", "site_issuer", "site_signer", "site_date")},

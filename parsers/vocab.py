@@ -7,6 +7,7 @@ by adding a branch. Patterns run on NFC text (see parsers.clean).
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -75,12 +76,23 @@ DOC_TYPES: dict[str, tuple[str, str, str]] = {
     "LỆNH": ("Lệnh", "order", "L-CTN"),
     "VĂN BẢN HỢP NHẤT": ("Văn bản hợp nhất", "consolidated", "VBHN"),
     "KẾT LUẬN": ("Kết luận", "conclusion", "KL"),
+    "NGHỊ QUYẾT LIÊN TỊCH": ("Nghị quyết liên tịch", "resolution", "NQLT"),
 }
+
+# Papers that several bodies sign together (a coordination rule of a People's Committee and the Fatherland
+# Front, `12/QCPH-UBND-UBMTTQ-LĐLĐ`): their type code is the type's own with `PH` (phối hợp) added, and
+# their type is that type.
+JOINT_TYPE_CODES: dict[str, str] = {"QCPH": "QC", "KHPH": "KH", "CTrPH": "CTr", "CTPH": "CTr", "QyĐPH": "QyĐ"}
 
 # The type a number's code names by its first part (`680/QĐ-UBND` → Quyết
 # định). A Công văn has no type code: its code is the issuer's abbreviation.
 TYPE_BY_CODE: dict[str, tuple[str, str]] = {code: (name, kind) for name, kind, code in DOC_TYPES.values()
                                              if kind not in ("law", "ordinance", "order")}
+TYPE_BY_CODE.update({joint: TYPE_BY_CODE[code] for joint, code in JOINT_TYPE_CODES.items()})
+
+# Type codes that say more than the title line: a consolidated text (`94/VBHN-BQP`) prints the title of the
+# text it consolidates (`THÔNG TƯ`, `QUYẾT ĐỊNH`), and is certified, not issued, by its office.
+CODE_OVER_TITLE = frozenset({"VBHN"})
 
 # The type code at the head of a number's code: `QĐ` of `QĐ-UBND`, `NQ` of `NQ-HĐND`.
 TYPE_CODE_HEAD = re.compile(r"^(?:\d{4}/)?(?P<head>[\p{L}]+)")
@@ -95,7 +107,10 @@ def type_of_code(code: str) -> tuple[str, str] | None:
 
 # Signs in a header that a document is an official letter (Công văn): the
 # subject under its number (`V/v …`) and its addressee (`Kính gửi: …`).
-LETTER_SUBJECT = re.compile(r"^\(?\s*(?:V/v\b|Về\s)")
+# The abbreviation is typed in either case and spaced at will (`V/v`, `V/V`, `v/v`, `V/ v`), or written
+# `V/việc`; a subject it does not open is taken for the document's title, and the place-date line under it
+# for the title's next line (a letter numbered `…/CT-…` was then typed a Chỉ thị, its date unread).
+LETTER_SUBJECT = re.compile(r"^\(?\s*(?:[Vv]\s*/\s*(?:[Vv]|việc)\b|Về\s)")
 LETTER_ADDRESSEE = re.compile(r"^Kính\s+gửi\s*:")
 # How a letter's body opens under its addressee, where no full stop ends the addressee
 # (`Kính gửi: Thuế tỉnh Ninh Bình` / `Cục Thuế nhận được công văn số …`): a reply, an
@@ -122,8 +137,11 @@ def national_heading(text: str) -> bool:
 
 # `Số: 123/QĐ-UBND`, `Số:      /QĐ-UBND` (a draft leaves the number blank),
 # `Số: 47/2020/NĐ-CP`. The code runs to the first space.
+# A part may carry a dotted section (`1234/VPCP-V.I`: the Government Office's department V.I;
+# `838/CCTKV.XII-NVDTPC.HUE`): the dot between two capitals or digits is the code's, not a full stop.
+_CODE_PART = r"[\p{Lu}\d][\p{L}\d&]*(?:\.[\p{Lu}\d]+(?![\p{Ll}]))*"
 DOC_NUMBER = re.compile(
-    r"Số\s*:\s*(?P<number>\d+[A-Za-z]?)?\s*(?P<slash>/)?\s*(?P<code>(?:\d{4}/)?[\p{Lu}\d][\p{L}\d&]*(?:\s*[-–/]\s*[\p{Lu}\d][\p{L}\d&]*)*)"
+    rf"Số\s*:\s*(?P<number>\d+[A-Za-z]?)?\s*(?P<slash>/)?\s*(?P<code>(?:\d{{4}}/)?{_CODE_PART}(?:\s*[-–/]\s*{_CODE_PART})*)"
 )
 
 # `Mang Yang, ngày 15 tháng 12 năm 2020`; day and month are blank in drafts.
@@ -146,6 +164,15 @@ PLAN_YEAR = re.compile(r"\bnăm\s+(?P<year>(?:19|20)\d{2})\b")
 # authority (`ỦY BAN NHÂN DÂN HUYỆN`) rather than more of the subject.
 AUTHORITY_WORDS = re.compile(r"^(?:ỦY|UỶ)\s+BAN|^HỘI\s+ĐỒNG|^CHỦ\s+TỊCH|^BỘ\s+TRƯỞNG|^GIÁM\s+ĐỐC|^CHÍNH\s+PHỦ|^THỦ\s+TƯỚNG")
 
+# Bodies of local government, named by a level and a place: `Ủy ban nhân dân tỉnh Bình Phước`, `UBND
+# huyện`, `Hội đồng nhân dân xã Ea Kao`. Such a name ends with the place's name, whose words are
+# capitalised: a word in lower case after the level or the place is the sentence going on (`Báo cáo số
+# 321/BC-UBND … của Ủy ban nhân dân tỉnh giải trình …`), where no list of verbs could say where it ends.
+LOCAL_BODIES = ["Ủy ban nhân dân", "Uỷ ban nhân dân", "UBND", "Hội đồng nhân dân", "HĐND",
+                "Ủy ban Mặt trận Tổ quốc Việt Nam", "Ủy ban MTTQ Việt Nam", "Ủy ban MTTQ", "Ủy ban Mặt trận Tổ quốc"]
+# The levels, in the words local bodies are named with (`huyện đảo` and `đặc khu` for islands).
+LOCAL_LEVELS = ["tỉnh", "thành phố", "huyện", "huyện đảo", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu"]
+
 # Titles of signers, standing alone under `TM. …` / `KT. …`.
 # `BỘ TRƯỞNG`, `CỤC TRƯỞNG`, `THỨ TRƯỞNG`, `TỔNG CỤC TRƯỞNG`: any `… TRƯỞNG` heads a body.
 SIGNER_TITLES = re.compile(
@@ -159,8 +186,60 @@ SIGNER_TITLES = re.compile(
 SIGNER_TITLE_LINES = ("TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC",
                       "BỘ TRƯỞNG", "THỨ TRƯỞNG", "THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "TRƯỞNG PHÒNG", "CHÁNH VĂN PHÒNG")
 
-# A signer's name: two to five capitalised words, nothing else.
-SIGNER_NAME = re.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
+# The rank an officer of the army or the police signs with, before the name (`Thượng tướng Võ Minh Lương`
+# under a consolidated text of the Ministry of Defence): not part of the name.
+SIGNER_RANKS = ["Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng", "Đại tá", "Thượng tá", "Trung tá",
+                "Thiếu tá", "Đô đốc", "Phó Đô đốc", "Chuẩn Đô đốc"]
+_RANKS = "|".join(r"\s+".join(rank.split()) for rank in sorted(SIGNER_RANKS, key=len, reverse=True))
+SIGNER_RANK = re.compile(rf"^(?:{_RANKS})\s+(?=\p{{Lu}})")
+
+# A signer's name: two to five capitalised words, nothing else; perhaps after a rank.
+SIGNER_NAME = re.compile(rf"^(?:(?:{_RANKS})\s+)?\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{1,4}}$")
+
+
+def signer_without_rank(name: str) -> str:
+    return SIGNER_RANK.sub("", name, count=1)
+
+
+# ---------------------------------------------------------------------------
+# Two orthographies of one syllable. Where `oa`, `oe` or `uy` closes a syllable,
+# one writer puts the tone mark on the first vowel (`hòa`, `khỏe`, `Thủy`, `Ủy`),
+# another on the second (`hoà`, `khoẻ`, `Thuỷ`, `Uỷ`): the same word, the same
+# name. Both are current. The Ministry of Education's rule for textbooks
+# (Quyết định 1989/QĐ-BGDĐT of 25/5/2018, Điều 8) puts the mark on the
+# syllable's main vowel, the second (`hoà nhạc`, `thuỷ thủ`, `mạnh khoẻ`); state
+# documents mostly put it on the first, as the laws' own names do (`Luật Thủy
+# lợi`) and as the legal-database pages print (in the 189 test pages 7399 such
+# syllables with the mark on the first vowel, 140 on the second: `Ủy` 1895 times
+# against `Uỷ` 14, `hóa` 2407 against `hoá` 58). Names are compared and grouped in
+# that more common form, the one the agencies' canonical names were already
+# written in: a key, never a correction; printed text stays as printed.
+#
+# The mark on the second vowel → on the first, for a pair closing its syllable
+# (followed by no letter): with a coda (`hoàng`, `hoạch`, `khuyến`) or a third
+# vowel (`xoài`, `khuỷu`), the mark has one place in both orthographies. After
+# `q` the `u` is part of the onset `qu` and `y` is the syllable's only vowel,
+# which carries the mark in both (`Quý I`, `Quỹ`): never moved. `gi` never
+# stands before these pairs.
+TONE_PLACEMENT: dict[str, str] = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+# Each letter in either case (`Hoà`, `HOÀ`, and the odd `HOà` a caps line ends with).
+_TONE_PAIRS = {
+    a(old[0]) + b(old[1]): a(new[0]) + b(new[1])
+    for old, new in TONE_PLACEMENT.items() for a in (str.lower, str.upper) for b in (str.lower, str.upper)
+}
+_OLD_PLACEMENT = re.compile(r"(?<![qQ])(?:" + "|".join(_TONE_PAIRS) + r")(?!\p{L})")
+
+
+def orthography_key(text: str | None) -> str | None:
+    """`text` in NFC with every tone mark of TONE_PLACEMENT's pairs on the pair's first vowel: the key
+    under which `Hoà` and `Hòa`, `Thuỷ` and `Thủy`, `UỶ BAN` and `ỦY BAN` are one name."""
+    if text is None:
+        return None
+    return _OLD_PLACEMENT.sub(lambda m: _TONE_PAIRS[m.group(0)], unicodedata.normalize("NFC", text))
 
 # Section titles that say which section holds what. Order matters: the first
 # table that finds a section wins.

@@ -583,3 +583,84 @@ def test_each_list_opens_a_table_under_its_own_header(parsed_pages):
     for page, heading in lists:
         captions = [t["caption"] for t in parsed_pages[page]["tables"]]
         assert heading in captions, (page.name, heading, captions)
+
+
+def test_a_consolidated_text_is_typed_by_its_code_and_its_certifying_signer_read(parsed_pages):
+    """A consolidated text prints the title of the text it consolidates (`THÔNG TƯ`) and is signed under
+    `XÁC THỰC VĂN BẢN HỢP NHẤT` by an officer with his rank (`Thượng tướng Võ Minh Lương`)."""
+    doc = next(rows["documents"][0] for page, rows in parsed_pages.items() if page.name == "6d0e277c7b88a914.txt")
+    assert (doc["doc_type"], doc["doc_type_source"], doc["doc_number"]) == ("Văn bản hợp nhất", "number", "94/VBHN-BQP")
+    assert (doc["signer_name"], doc["signer_title"], doc["signer_authority"]) == (
+        "Võ Minh Lương", "THỨ TRƯỞNG", "KT. BỘ TRƯỞNG")
+
+
+def _variant(tmp_path: Path, name: str, old: str, new: str) -> dict:
+    text = (FIXTURES / "legal-db" / name).read_text(encoding="utf-8")
+    assert old in text
+    page = tmp_path / name
+    page.write_text(text.replace(old, new), encoding="utf-8")
+    return parse_document(page)["documents"][0]
+
+
+@pytest.mark.parametrize("subject", ["V/V", "v/v", "V/ v"])
+def test_a_letters_subject_in_any_case_gives_its_form_and_its_date(tmp_path, subject):
+    """The Cục Thuế letter 005d8820eb95c1cb with its `V/v` typed as other offices type it (no corpus page
+    does): still a letter, not the Chỉ thị its code `CT-…` would say, and its date under the subject read."""
+    doc = _variant(tmp_path, "005d8820eb95c1cb.txt", "*V/v hướng dẫn góp vốn điều lệ*",
+                   f"*{subject} hướng dẫn góp vốn điều lệ*")
+    assert (doc["doc_type"], doc["doc_type_source"], doc["doc_number"]) == ("Công văn", "letter", "5348/CT-CS")
+    assert (doc["issued_day"], doc["issued_month"], doc["issued_year"]) == (20, 11, 2025)
+
+
+def test_a_number_whose_code_has_a_dotted_section_is_read_whole(tmp_path):
+    """The Government Office numbers its departments' letters `…/VPCP-V.I` (the issue's form; no corpus page
+    is one): the letter 005d8820eb95c1cb numbered so."""
+    doc = _variant(tmp_path, "005d8820eb95c1cb.txt", "Số: 5348/CT-CS", "Số: 1234/VPCP-V.I")
+    assert (doc["doc_number"], doc["doc_code"]) == ("1234/VPCP-V.I", "VPCP-V.I")
+
+
+def test_a_joint_code_names_its_type():
+    """A coordination rule several bodies sign (`12/QCPH-UBND-UBMTTQ-LĐLĐ`, the issue's form; the Đắk Lắk rule
+    of 2017 is `01/QCPH/UBND-UBMTTQ`) is a Quy chế by its code, as a joint plan `KHPH` is a Kế hoạch."""
+    from parsers import vocab
+    assert vocab.type_of_code("QCPH-UBND-UBMTTQ-LĐLĐ") == ("Quy chế", "regulation")
+    assert vocab.type_of_code("QCPH/UBND-UBMTTQ") == ("Quy chế", "regulation")
+    assert vocab.type_of_code("KHPH-BCA-NHNNVN") == ("Kế hoạch", "plan")
+    assert vocab.DOC_NUMBER.search("Số: 12/QCPH-UBND-UBMTTQ-LĐLĐ")["code"] == "QCPH-UBND-UBMTTQ-LĐLĐ"
+
+
+def test_a_signer_printed_in_the_other_orthography_has_the_same_key(tmp_path, parsed_pages):
+    """Lê Hải Hòa signs a0079a10826a1d45; the same page with his name printed `Lê Hải Hoà` under the
+    signature (the site's metadata still `Lê Hải Hòa`): the name as printed, one key, no disagreement."""
+    name = "a0079a10826a1d45.txt"
+    page = tmp_path / name
+    page.write_text((FIXTURES / "legal-db" / name).read_text(encoding="utf-8").replace(
+        "**Lê Hải Hòa**", "**Lê Hải Hoà**"), encoding="utf-8")
+    rows = parse_document(page)
+    doc = rows["documents"][0]
+    (original,) = (r["documents"][0] for p, r in parsed_pages.items() if p.name == name)
+    assert (original["signer_name"], original["signer_key"]) == ("Lê Hải Hòa", "Lê Hải Hòa")
+    assert (doc["signer_name"], doc["signer_key"], doc["site_signer"]) == ("Lê Hải Hoà", "Lê Hải Hòa", "Lê Hải Hòa")
+    assert [w["message"] for w in rows["warnings"] if w["code"] == "site_disagrees"] == []
+
+
+def test_names_in_two_orthographies_are_grouped_as_one(parsed_pages):
+    """The pages as one batch: the issuers of cited documents printed in both orthographies share a key
+    (`Uỷ ban nhân dân tỉnh Bắc Ninh` of 30/2025/QĐ-UBND, ea34a356cafcb1aa; `Ủy ban …` of 23/2019/QĐ-UBND,
+    72f18ee047b71e9a); no agency is listed twice under the two; every signer has its key."""
+    from parsers.agencies import merge_agency_rows
+    from parsers.resolve import resolve_citations
+    from parsers.vocab import orthography_key
+
+    whole = {name: [r for rows in parsed_pages.values() for r in rows[name]]
+             for name in ("documents", "citations", "agencies")}
+    assert all(d["signer_key"] == orthography_key(d["signer_name"]) for d in whole["documents"])
+    cited = resolve_citations(whole)["cited_documents"]
+    spellings: dict[str, set] = {}
+    for c in cited:
+        if c["issuer"]:
+            spellings.setdefault(c["issuer_key"], set()).add(c["issuer"])
+    assert {k: v for k, v in spellings.items() if len(v) > 1} == {
+        "Ủy ban nhân dân tỉnh Bắc Ninh": {"Uỷ ban nhân dân tỉnh Bắc Ninh", "Ủy ban nhân dân tỉnh Bắc Ninh"}}
+    agencies = merge_agency_rows(whole["agencies"])
+    assert len({orthography_key(a["name"]).casefold() for a in agencies}) == len(agencies)

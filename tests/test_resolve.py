@@ -151,3 +151,30 @@ def test_of_two_laws_of_one_name_and_year_the_one_of_the_same_date():
                     citation("d", None, None, 2025, **name)])
     ids = [c["cited_id"] for c in out["citations"]]
     assert ids[2] == ids[1] != ids[0] and ids[3] not in ids[:3]  # undated: either law, so neither
+
+
+def test_a_law_named_in_two_orthographies_is_one_cited_document():
+    # Luật Thủy sản (18/2017/QH14), cited by name as d5ffa6afac124d52 cites it, and by name and number with
+    # the mark of `uỷ` on its second vowel.
+    out = resolved([citation("a", None, None, 2017, doc_type="Luật", subject="Thủy sản"),
+                    citation("b", None, None, 2017, doc_type="Luật", subject="Thuỷ sản"),
+                    citation("c", "18", "QH14", 2017, doc_type="Luật", subject="Thuỷ sản")])
+    ids = {c["cited_id"] for c in out["citations"]}
+    (law,) = out["cited_documents"]
+    assert ids == {law["cited_id"]}
+    assert (law["number"], law["code"], law["name"], law["n_citing_documents"]) == ("18", "QH14", "Thuỷ sản", 3)
+
+
+def test_an_issuer_in_two_orthographies_is_counted_once_and_keyed():
+    # ea34a356cafcb1aa cites Quyết định 30/2025/QĐ-UBND `… của Uỷ ban nhân dân tỉnh Bắc Ninh` and `… của UBND
+    # tỉnh Bắc Ninh`; 72f18ee047b71e9a cites 23/2019/QĐ-UBND `… của Ủy ban nhân dân tỉnh Bắc Ninh`.
+    spelled = ["UBND tỉnh Bắc Ninh", "UBND tỉnh Bắc Ninh", "Uỷ ban nhân dân tỉnh Bắc Ninh",
+               "Uỷ ban nhân dân tỉnh Bắc Ninh", "Ủy ban nhân dân tỉnh Bắc Ninh"]
+    out = resolved([citation(doc, "30", "QĐ-UBND", 2025, doc_type="Quyết định", issuer=issuer)
+                    for doc, issuer in zip("abcde", spelled)]
+                   + [citation("f", "23", "QĐ-UBND", 2019, doc_type="Quyết định",
+                               issuer="Ủy ban nhân dân tỉnh Bắc Ninh")])
+    by_year = {d["year"]: (d["issuer"], d["issuer_key"]) for d in out["cited_documents"]}
+    # three citations of one name against two: the name most give, as most of them print it
+    assert by_year == {2025: ("Uỷ ban nhân dân tỉnh Bắc Ninh", "Ủy ban nhân dân tỉnh Bắc Ninh"),
+                       2019: ("Ủy ban nhân dân tỉnh Bắc Ninh", "Ủy ban nhân dân tỉnh Bắc Ninh")}
