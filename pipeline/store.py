@@ -37,6 +37,7 @@ import hashlib
 import json
 import os
 import re
+import socket
 import stat
 import tempfile
 import warnings
@@ -50,6 +51,7 @@ except ImportError:  # pragma: no cover
     fcntl = None
 
 MARKER = "_pipeline.json"
+RUN_LOCK = "_run.lock"  # a run's lock on a file system that serves no flock
 CURRENT = "_current.json"
 RECORD = "_version.json"
 MANIFEST = "_manifest.json"
@@ -490,9 +492,51 @@ def claim(data_dir: str | Path) -> "Claim":
         except BlockingIOError:
             os.close(fd)
             raise OutputError(f"{out}: another plan-parse run is writing to this folder; wait for it to end") from None
-        except OSError:
-            pass  # a file system without locks
+        except OSError:  # a file system without locks (some network mounts): a lock file instead
+            try:
+                return Claim(out, fd, _take_lock_file(out))
+            except BaseException:
+                os.close(fd)
+                raise
     return Claim(out, fd)
+
+
+def _take_lock_file(out: Path) -> Path:
+    """The run's lock where `flock` is not served: a file made with O_EXCL, naming its host and process.
+
+    One left by a run of this host whose process is gone is taken over; any
+    other stops this run with one line saying which file to remove once its run is over.
+    """
+    path = out / RUN_LOCK
+    me = f"{socket.gethostname()} {os.getpid()}"
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        except FileExistsError:
+            try:
+                host, pid = read_file(path, 1024).decode("utf-8").split()
+                stale = host == socket.gethostname() and not _alive(int(pid))
+            except (OSError, ValueError):
+                stale = False
+            if not stale:
+                raise OutputError(f"{out}: another plan-parse run is writing to this folder (its lock {path} is "
+                                  "there; this file system serves no flock): remove the file once that run is over")
+            path.unlink(missing_ok=True)
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(me)
+        return path
+    raise OutputError(f"{out}: could not take its lock {path}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _create_marker(marker: Path) -> None:
@@ -517,14 +561,18 @@ def _create_marker(marker: Path) -> None:
 class Claim:
     """A folder this run may write: it holds the folder's lock until `release`."""
 
-    def __init__(self, out: Path, fd: int):
+    def __init__(self, out: Path, fd: int, lock_file: Path | None = None):
         self.out = out
         self._fd = fd
+        self._lock_file = lock_file
 
     def release(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+        if self._lock_file is not None:
+            self._lock_file.unlink(missing_ok=True)
+            self._lock_file = None
 
     def __enter__(self) -> "Claim":
         return self

@@ -519,3 +519,27 @@ def test_any_folder_of_copies_links_changes_and_tampering_loses_nothing(tmp_path
     changed_inputs = {p for p in set(before) | set(after) if p.startswith(str(raw)) and before.get(p) != after.get(p)}
     assert {p: h for p, h in after.items() if p not in changed_inputs} == \
         {p: h for p, h in before.items() if p not in changed_inputs}  # nothing written outside the output folder
+
+
+# ------------------------------------------------------------------ 6. file systems without flock
+
+
+def test_a_file_system_without_flock_is_served_by_a_lock_file(tmp_path, monkeypatch):
+    import errno
+
+    import pipeline.store as store
+
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+    monkeypatch.setattr(store.fcntl, "flock", no_locks)
+    out = tmp_path / "out"
+    with claim(out):
+        assert (out / store.RUN_LOCK).read_text().split()[0] == socket.gethostname()
+        with pytest.raises(store.OutputError, match="another plan-parse run is writing to this folder"):
+            claim(out)
+    assert not (out / store.RUN_LOCK).exists()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (out / store.RUN_LOCK).write_text(f"{socket.gethostname()} {gone.stdout.strip()}")  # a run killed long ago
+    report = run_batch([folder_of(tmp_path, "raw", PAGES[0])], out, workers=1)
+    assert report.written and not report.failed and len(read_table(out, "documents")) == 1
+    assert not (out / store.RUN_LOCK).exists()
