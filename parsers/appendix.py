@@ -663,7 +663,15 @@ def attach(outline: Outline, appendices: list[Appendix]) -> Outline:
             added.append(Node(next_id, a.node_id, "table_row", label, row.row_no, row.group_title,
                               row.task or "", tuple(sorted(set(row.lines), key=_order))))
             next_id += 1
-    return replace(outline, nodes=tuple(kept + added), issues=outline.issues + tuple(i for a in appendices for i in a.issues))
+    # Flattened text is the table alone: a line its search could not place is kept as a paragraph of the
+    # appendix, but no row or cell holds it, so it is said (a PDF's lines beside its grids are text).
+    unplaced = tuple(Issue("appendix", "appendix_line_unplaced",
+                           f"a line of the appendix's table text is in no row or cell: {line.text[:120]!r}",
+                           line.page, node_id=a.node_id)
+                     for a in appendices if a.table is not None and a.table.source == "flattened"
+                     for line in a.unclaimed)
+    return replace(outline, nodes=tuple(kept + added),
+                   issues=outline.issues + tuple(i for a in appendices for i in a.issues) + unplaced)
 
 
 def _order(line: Line) -> tuple[int, int]:

@@ -96,3 +96,21 @@ def test_memory_grows_linearly_with_the_numbers(folder):
     quarter, whole = parsed(250, folder)["peak_mb"] - base, parsed(1000, folder)["peak_mb"] - base
     assert whole <= GROWTH * max(quarter, 0.0) + SLACK_MB, \
         f"above the plan's own peak: {quarter:.0f} MB at 250 numbers, {whole:.0f} MB at 1000"
+
+
+def test_a_line_the_search_cannot_place_is_kept_and_said(tmp_path):
+    """40 numbers on one line: too few words to be a cell set on one line, wider than any column. The
+    reader leaves it out of every cell; it stays a paragraph of the appendix, and a warning quotes it."""
+    from pipeline.run import parse_document
+
+    lines = (ROOT / KNOWN_TXT).read_text(encoding="utf-8").split("\n")
+    at = next(k for k, line in enumerate(lines) if line.strip() == BEFORE)
+    lines[at + 1:at + 1] = ["", numbers(40) + " "]
+    path = tmp_path / "forty.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    tables = parse_document(path)
+    assert not [c for c in tables["table_cells"] if numbers(40) in (c["text"] or "")]
+    said = [w for w in tables["warnings"] if w["code"] == "appendix_line_unplaced"]
+    assert [w["message"] for w in said] == [f"a line of the appendix's table text is in no row or cell: "
+                                            f"{numbers(40)[:120]!r}"]
+    assert any(numbers(40) in (n["text"] or "") for n in tables["outline"])
