@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
+import math
 import os
 import stat
 import unicodedata
@@ -39,6 +41,9 @@ from .unruled import carry_rows_across_pages, unruled_tables
 MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_TEXT_BYTES = 10 * 1024 * 1024
 MAX_PDF_PAGES = 500
+# A PDF page measures at most 14,400 units a side (ISO 32000's limit: 200 inches, 5 m; Acrobat shows
+# no larger page). A plan's pages are A4 or A3 (595×842, 842×1191 pt); a larger one is no page.
+MAX_PAGE_POINTS = 14_400
 
 # A text file converted from a legal-database web page marks table cells and
 # header columns with lines that hold only `|`.
@@ -82,7 +87,7 @@ def extract(path: str | Path, ocr_cache: str | Path | None = None) -> Source:
     if path.suffix.lower() == ".pdf" or data[:5] == b"%PDF-":
         return _extract_pdf(path, data, digest, ocr_cache)
     if path.suffix.lower() in IMAGE_SUFFIXES:
-        return _extract_image(path, digest, ocr_cache)
+        return _extract_image(path, data, digest, ocr_cache)
     return _extract_text(path, data, digest)
 
 
@@ -256,15 +261,18 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
         # pdfminer often reads a cut file without complaint; the missing end
         # marker is the reliable sign of an interrupted download.
         raise UnreadableFile(str(path), "truncated PDF (no %%EOF end marker): the download was cut short?")
+    _check_pdf_pages(path, data)
     pages: list[Page] = []
     fonts: set[str] = set()
     scans: list[int] = []  # pages with no text layer over their image
     try:
-        with pdfplumber.open(path) as pdf:
+        # The bytes read and hashed, not the file again: what is parsed is what was checked.
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if _more_pages_than(pdf.doc, MAX_PDF_PAGES):
+                raise TooLarge(str(path), f"PDF of more than {MAX_PDF_PAGES} pages (its page tree's own count is "
+                                          f"false) is over the {MAX_PDF_PAGES}-page limit for a plan")
             if len(pdf.pages) == 0:
                 raise EmptyDocument(str(path), "PDF has no pages")
-            if len(pdf.pages) > MAX_PDF_PAGES:
-                raise TooLarge(str(path), f"PDF of {len(pdf.pages)} pages is over the {MAX_PDF_PAGES}-page limit for a plan")
             for number, page in enumerate(pdf.pages, start=1):
                 if ocr.is_scan(page):
                     scans.append(number)
@@ -303,7 +311,7 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
         # paths): read every page, as a scan.
         scans = [p.number for p in pages]
     if scans:
-        read = ocr.ocr_pdf_pages(str(path), digest, scans, ocr_cache)
+        read = ocr.ocr_pdf_pages(str(path), digest, scans, ocr_cache, data=data)
         for number, scan in read.items():
             pages[number - 1], found = ocr.page_records(number, scan)
             issues.extend(found)
@@ -323,9 +331,40 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
     )
 
 
-def _extract_image(path: Path, digest: str, ocr_cache: str | Path | None = None) -> Source:
+def _check_pdf_pages(path: Path, data: bytes) -> None:
+    """Budgets before work, by PDFium, which reads a page count and page sizes without building the
+    pages (pdfplumber's page list takes 15–30 s for 100,000 pages): the count, then each page's size.
+    A PDF that needs a password to open is refused here too; one PDFium cannot open otherwise (a page
+    tree of no pages, a file it finds damaged) is left to pdfminer, which says why it cannot read it, or
+    reads it: its pages are then counted by pdfminer, lazily, up to the limit."""
+    try:
+        doc = ocr.open_pdfium(str(path), data)
+    except UnreadableFile:
+        return
+    try:
+        count = len(doc)  # the page tree's own count: 0 where it is broken, and pdfminer may still find pages
+        if count > MAX_PDF_PAGES:
+            raise TooLarge(str(path), f"PDF of {count} pages is over the {MAX_PDF_PAGES}-page limit for a plan")
+        for index in range(count):
+            width, height = doc.get_page_size(index)
+            if not (math.isfinite(width) and math.isfinite(height)) or max(width, height) > MAX_PAGE_POINTS:
+                raise TooLarge(str(path), f"too large a page: page {index + 1} is {width:.0f}×{height:.0f} pt, over "
+                                          f"the {MAX_PAGE_POINTS} pt (200 in) a side a PDF page may measure")
+    finally:
+        doc.close()
+
+
+def _more_pages_than(doc, limit: int) -> bool:
+    """Does pdfminer find more than `limit` pages? Counted one by one and no further than the limit: a
+    page tree whose count says 1 over 100,000 pages (PDFium believes the count) costs `limit` pages."""
+    from pdfminer.pdfpage import PDFPage
+
+    return sum(1 for _ in islice(PDFPage.create_pages(doc), limit + 1)) > limit
+
+
+def _extract_image(path: Path, data: bytes, digest: str, ocr_cache: str | Path | None = None) -> Source:
     """An image file (a multi-page TIFF: one page a frame) read by OCR as a scanned PDF is."""
-    read = ocr.ocr_image_file(str(path), digest, ocr_cache, max_pages=MAX_PDF_PAGES)
+    read = ocr.ocr_image_file(str(path), digest, ocr_cache, max_pages=MAX_PDF_PAGES, data=data)
     pages, issues = [], []
     for number in sorted(read):
         page, found = ocr.page_records(number, read[number])

@@ -14,14 +14,19 @@ and warnings are made from it afresh on every run.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import math
 import os
+import secrets
 import shutil
+import stat
 import statistics
 import subprocess
 import tempfile
 import unicodedata
+import warnings
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +36,7 @@ import regex as re
 
 from . import ocr_slots, vocab
 from .columns import TextLine, find_blocks
-from .errors import OcrUnavailable, TooLarge, UnreadableFile
+from .errors import EncryptedPdf, OcrUnavailable, TooLarge, UnreadableFile
 from .records import Issue, Line, Page, TableCell, TableGrid
 
 # Tesseract reads text best with capitals 20–40 pixels high; body text of 13–14
@@ -81,9 +86,34 @@ NUMBER_COLUMN_SHARE = 0.09
 NUMBER_CELL_MARKS = 3
 ONE_LOOKALIKES = frozenset({"|", "]", "[", "!"})  # not `I`: a group's Roman numeral stands in that column too
 
-# Images: a file whose resolution is not recorded is taken as an A4 page
-# (the documents' paper) scanned across its width (portrait) or height.
+# Images: a file whose resolution is not recorded, or records one no scanner is set to, is taken as
+# an A4 page (the documents' paper) scanned across its width (portrait) or height.
 A4_INCHES = (8.27, 11.69)
+# A recorded resolution is believed within what document scanners are set to (100–1200 dpi). Below,
+# it is a program's default, not a measure (a phone's or a screen's 72 or 96 dpi, 1 dpi, a tester's 51
+# dpi that would make a 10000-pixel image a 5-metre page); above, it is no optical resolution. An A4
+# page loses nothing by the fallback: it is the page the A4 reading gives.
+TRUSTED_DPI = (100, 1200)
+
+# Budgets before work: what a page costs is known from its size before anything is rendered or
+# decoded, and a file with a page over budget is refused (TooLarge) before its first page is read,
+# so no file takes more memory than its largest allowed page.
+#   MAX_PAGE_PIXELS   a page as OCR works on it, at OCR_DPI: straightening and table finding take about
+#                     9 bytes a pixel (measured: 15.5 Mpx, 120 MB; 31 Mpx, 285 MB). An A4 page at 200
+#                     dpi is 1654×2339 (3.9 Mpx), an A3 3308×4677 (15.5 Mpx); twice A3 lets a fold-out
+#                     A2 table (4677×6614, 31 Mpx: a whole parse of it peaks at 430 MB) through, and no
+#                     poster or drawing (A1: 62 Mpx).
+#   MAX_IMAGE_PIXELS  an image file's page as decoded, before it is scaled to OCR_DPI (up to 4 bytes a
+#                     pixel in colour, 1 in grey): an A3 page scanned at 600 dpi (7016×9921, 70 Mpx)
+#                     fits; 72 Mpx of RGBA at 600 dpi peaks at 430 MB. Under Pillow's own bomb limit
+#                     (89 Mpx): Pillow never warns of an image the budget lets through.
+MAX_PAGE_PIXELS = 32_000_000
+MAX_IMAGE_PIXELS = 72_000_000
+# The image formats a scan comes in. Pillow would open others by their content whatever the name
+# (EPS through Ghostscript among them); a scan needs none of them.
+IMAGE_FORMATS = ("PNG", "JPEG", "TIFF", "BMP", "GIF", "WEBP")  # JPEG: a phone's MPO too
+# What Pillow raises on a damaged image while it decodes it.
+IMAGE_DAMAGE = (OSError, ValueError, SyntaxError, EOFError, IndexError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,79 +173,243 @@ def require_tesseract(path: str) -> None:
 
 
 def cache_dir(passed: str | Path | None) -> Path | None:
+    """The OCR cache folder: PLAN_OCR_CACHE's where set, else the one passed (DIR/.cache/ocr).
+
+    The operator's folder is taken as they name it, links resolved (a link there is theirs); the
+    passed one is inside a data folder, where a link is never followed (_open_cache)."""
     env = os.environ.get(CACHE_ENV)
-    return Path(env) if env else (Path(passed) if passed else None)
+    if env:
+        return Path(os.path.realpath(env))
+    return Path(passed) if passed else None
 
 
 # ------------------------------------------------------------------ the run
 
 
 def ocr_pdf_pages(path: str, sha256: str, page_numbers: list[int], cache: str | Path | None = None,
-                  dpi: int = OCR_DPI, workers: int | None = None) -> dict[int, PageScan]:
-    """OCR the given 1-based pages of a PDF; pages are rendered one at a time, read in parallel."""
-    import pypdfium2 as pdfium
+                  dpi: int = OCR_DPI, workers: int | None = None, data: bytes | None = None) -> dict[int, PageScan]:
+    """OCR the given 1-based pages of a PDF; pages are rendered one at a time, read in parallel.
 
-    def images() -> Iterator[tuple[int, object, float, float]]:
-        doc = pdfium.PdfDocument(path)
+    `data`: the file's bytes as read and hashed (else the file at `path` is read). Every page is
+    checked against the render budget before the first is rendered."""
+    source = data if data is not None else path
+    doc = open_pdfium(path, source)
+    try:
+        for number in page_numbers:
+            if not 1 <= number <= len(doc):  # pdfminer found more pages than the tree's count PDFium reads
+                raise UnreadableFile(path, f"damaged PDF: no page {number} in its page tree's count ({len(doc)})")
+            _check_render(path, number, *doc.get_page_size(number - 1), dpi)
+    finally:
+        doc.close()
+
+    def images(numbers: list[int]) -> Iterator[tuple[int, object, float, float]]:
+        doc = open_pdfium(path, source)
         try:
-            for number in page_numbers:
-                page = doc[number - 1]
-                try:
-                    width, height = page.get_size()
-                    bitmap = page.render(scale=dpi / 72, grayscale=True)
-                    image = bitmap.to_pil().convert("L")
-                    bitmap.close()
-                finally:
-                    page.close()
-                yield number, image, width, height
+            for number in numbers:
+                yield (number, *_render(path, doc, number, dpi))
         finally:
             doc.close()
 
     return _run(path, sha256, page_numbers, images, cache, dpi, workers)
 
 
-def ocr_image_file(path: str, sha256: str, cache: str | Path | None = None, dpi: int = OCR_DPI,
-                   workers: int | None = None, max_pages: int | None = None) -> dict[int, PageScan]:
-    """OCR every frame of an image file (a multi-page TIFF has several) as a page."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+def open_pdfium(path: str, source: bytes | str):
+    """The PDF opened by PDFium; a one-line refusal where it cannot be (a password needed to open it,
+    a security scheme PDFium does not know, a file it cannot read)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     try:
-        with Image.open(path) as im:
-            count = getattr(im, "n_frames", 1)
-    except (UnidentifiedImageError, OSError) as exc:
-        raise UnreadableFile(path, f"not a readable image ({exc})") from None
-    if max_pages is not None and count > max_pages:
-        raise TooLarge(path, f"image of {count} pages is over the {max_pages}-page limit for a plan")
+        return pdfium.PdfDocument(source)
+    except pdfium.PdfiumError as exc:
+        # PDFium's last error is the process's, not the call's: a load that fails without setting one
+        # (a page tree of no pages) reports the error of an earlier file. Only a PDF with an /Encrypt
+        # entry in its trailer can need a password.
+        if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY) and not _names_encryption(source):
+            raise UnreadableFile(path, f"damaged PDF: not readable ({_pdfium_reason(exc)})") from None
+        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise EncryptedPdf(path, "encrypted PDF: it cannot be opened without its password") from None
+        if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
+            raise EncryptedPdf(path, "encrypted PDF: its security scheme cannot be read") from None
+        raise UnreadableFile(path, f"damaged PDF: not readable ({_pdfium_reason(exc)})") from None
 
-    def images():
-        with Image.open(path) as im:
-            for number, frame in enumerate(ImageSequence.Iterator(im), start=1):
-                image = frame.convert("L")
-                source_dpi = _image_dpi(frame, image.size)
-                width, height = image.size[0] * 72 / source_dpi, image.size[1] * 72 / source_dpi
-                factor = dpi / source_dpi
-                if abs(factor - 1) > 0.05:  # to the resolution Tesseract reads best at
-                    image = image.resize((round(image.size[0] * factor), round(image.size[1] * factor)), Image.LANCZOS)
-                yield number, image, width, height
+
+def _names_encryption(source: bytes | str) -> bool:
+    """Does the PDF name an /Encrypt dictionary? Its trailer (or cross-reference stream's dictionary,
+    never compressed) must, for its content to be encrypted."""
+    if isinstance(source, str):
+        with open(source, "rb") as fh:
+            source = fh.read()
+    return b"/Encrypt" in source
+
+
+def _pdfium_reason(exc: Exception) -> str:
+    return f"PDFium: {str(exc).rstrip('.')}"
+
+
+def _check_render(path: str, number: int, width: float, height: float, dpi: int) -> None:
+    """Refuse the file if page `number` (`width`×`height` points) is over the budget at `dpi`."""
+    pixels = (width * dpi / 72) * (height * dpi / 72)
+    if not math.isfinite(pixels) or pixels > MAX_PAGE_PIXELS:
+        raise TooLarge(path, f"too large when rendered: page {number} is {width:.0f}×{height:.0f} pt, "
+                             f"{pixels / 1e6:.0f} Mpx at {dpi} dpi (the budget is {MAX_PAGE_PIXELS / 1e6:.0f} Mpx a page)")
+
+
+def _render(path: str, doc, number: int, dpi: int) -> tuple[object, float, float]:
+    """Page `number` rendered in grey at `dpi`, and its size in points; the page is closed at once."""
+    import pypdfium2 as pdfium
+
+    page = doc[number - 1]
+    try:
+        width, height = page.get_size()
+        _check_render(path, number, width, height, dpi)  # the page as loaded, as it will be drawn
+        bitmap = page.render(scale=dpi / 72, grayscale=True)
+        image = bitmap.to_pil().convert("L")
+        bitmap.close()
+    except pdfium.PdfiumError as exc:
+        raise UnreadableFile(path, f"damaged PDF: page {number} cannot be drawn ({_pdfium_reason(exc)})") from None
+    finally:
+        page.close()
+    return image, width, height
+
+
+def ocr_image_file(path: str, sha256: str, cache: str | Path | None = None, dpi: int = OCR_DPI,
+                   workers: int | None = None, max_pages: int | None = None,
+                   data: bytes | None = None) -> dict[int, PageScan]:
+    """OCR every frame of an image file (a multi-page TIFF has several) as a page.
+
+    `data`: the file's bytes as read and hashed (else the file at `path` is read). Every frame is
+    checked against the budgets, from its header, before the first is decoded."""
+    from PIL import Image
+
+    source = data if data is not None else path
+    with _open_image(path, source) as im:
+        count = getattr(im, "n_frames", 1)
+        if max_pages is not None and count > max_pages:
+            raise TooLarge(path, f"image of {count} pages is over the {max_pages}-page limit for a plan")
+        for number in range(1, count + 1):
+            _seek(path, im, number)
+            _check_image(path, number, im.size, _image_dpi(im.info, im.size), dpi)
+
+    def images(numbers: list[int]):
+        for number in numbers:
+            # Opened again for each page: the page as decoded is let go before the next stage works.
+            with _open_image(path, source) as im:
+                _seek(path, im, number)
+                source_dpi = _image_dpi(im.info, im.size)
+                image = _decoded(path, number, im)
+            width, height = image.size[0] * 72 / source_dpi, image.size[1] * 72 / source_dpi
+            size = _scaled(image.size, source_dpi, dpi)
+            if size != image.size:  # to the resolution Tesseract reads best at
+                image = image.resize(size, Image.LANCZOS)
+            yield number, image, width, height
 
     return _run(path, sha256, list(range(1, count + 1)), images, cache, dpi, workers)
 
 
-def _image_dpi(frame, size: tuple[int, int]) -> float:
-    recorded = frame.info.get("dpi")
-    if recorded and recorded[0] and float(recorded[0]) > 50:
-        return float(recorded[0])
+def _open_image(path: str, source: bytes | str):
+    """The image opened (its header read, nothing decoded); a one-line refusal where it cannot be.
+
+    Pillow warns of an image over its bomb limit, on stderr with no file's name, and refuses one
+    over twice that: the warning is kept quiet (the budget refuses every such image by its own
+    figures) and the error is the file's refusal."""
+    from PIL import Image, UnidentifiedImageError
+
+    fp = io.BytesIO(source) if isinstance(source, bytes) else source
+    Image.init()
+    formats = [f for f in IMAGE_FORMATS if f in Image.OPEN]  # WebP only where Pillow was built with it
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(fp, formats=formats)
+    except Image.DecompressionBombError as exc:
+        raise TooLarge(path, f"too large to decode: {_bomb_reason(exc)}") from None
+    except UnidentifiedImageError:  # its message names the buffer read, not the file
+        raise UnreadableFile(path, f"not a readable image (none of {', '.join(formats)})") from None
+    except IMAGE_DAMAGE as exc:
+        raise UnreadableFile(path, f"not a readable image ({exc})") from None
+
+
+def _bomb_reason(exc: Exception) -> str:
+    found = re.search(r"\((\d+) pixels\)", str(exc))
+    size = f"an image of {int(found.group(1)) / 1e6:.0f} Mpx" if found else "an image"
+    return f"{size} (the budget is {MAX_IMAGE_PIXELS / 1e6:.0f} Mpx)"
+
+
+def _seek(path: str, im, number: int) -> None:
+    """Go to page `number` of an open image (its frame's header read, nothing decoded)."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im.seek(number - 1)
+    except Image.DecompressionBombError as exc:
+        raise TooLarge(path, f"too large to decode: page {number} is {_bomb_reason(exc)}") from None
+    except IMAGE_DAMAGE as exc:
+        raise UnreadableFile(path, f"damaged image: page {number} cannot be read ({exc})") from None
+
+
+def _check_image(path: str, number: int, size: tuple[int, int], source_dpi: float, dpi: int) -> None:
+    """Refuse the file if page `number` of an image is over a budget, decoded or scaled to `dpi`."""
+    pixels = size[0] * size[1]
+    if pixels > MAX_IMAGE_PIXELS:
+        raise TooLarge(path, f"too large to decode: page {number} is an image of {size[0]}×{size[1]} px, "
+                             f"{pixels / 1e6:.0f} Mpx (the budget is {MAX_IMAGE_PIXELS / 1e6:.0f} Mpx)")
+    width, height = _scaled(size, source_dpi, dpi)
+    if width * height > MAX_PAGE_PIXELS:
+        raise TooLarge(path, f"too large when rendered: page {number} is {size[0]}×{size[1]} px at "
+                             f"{source_dpi:.0f} dpi, {width * height / 1e6:.0f} Mpx at {dpi} dpi "
+                             f"(the budget is {MAX_PAGE_PIXELS / 1e6:.0f} Mpx a page)")
+
+
+def _decoded(path: str, number: int, im):
+    """The open image's current page decoded, in grey."""
+    try:
+        return im.convert("L")
+    except IMAGE_DAMAGE as exc:
+        raise UnreadableFile(path, f"damaged image: page {number} cannot be decoded ({exc})") from None
+
+
+def _scaled(size: tuple[int, int], source_dpi: float, dpi: int) -> tuple[int, int]:
+    """An image's size once scaled from `source_dpi` to `dpi`; as it is within 5 %."""
+    factor = dpi / source_dpi
+    if abs(factor - 1) <= 0.05:
+        return size
+    return max(round(size[0] * factor), 1), max(round(size[1] * factor), 1)
+
+
+def _image_dpi(info: dict, size: tuple[int, int]) -> float:
+    """The image's resolution: as recorded where a scanner could have recorded it, else an A4 page's."""
+    try:
+        recorded = float(info["dpi"][0])
+    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError):
+        recorded = 0.0
+    if TRUSTED_DPI[0] <= recorded <= TRUSTED_DPI[1]:
+        return recorded
     return max(size) / A4_INCHES[1] if size[0] > size[1] else size[0] / A4_INCHES[0]
 
 
 def _run(path: str, sha256: str, numbers: list[int], images, cache, dpi: int, workers: int | None) -> dict[int, PageScan]:
+    """The pages' scans: from the cache where it holds them, else rendered (`images(numbers)` gives
+    them one by one) and read by Tesseract."""
     require_tesseract(path)
     folder = cache_dir(cache)
+    folder_fd = _open_cache(folder) if folder is not None else None
+    try:
+        return _read_pages(path, sha256, numbers, images, folder_fd, dpi, workers)
+    finally:
+        if folder_fd is not None:
+            os.close(folder_fd)
+
+
+def _read_pages(path: str, sha256: str, numbers: list[int], images, folder_fd: int | None, dpi: int,
+                workers: int | None) -> dict[int, PageScan]:
     keys = {n: f"{sha256[:32]}-p{n}-{dpi}dpi-v{OCR_CACHE_VERSION}" for n in numbers}
     done: dict[int, PageScan] = {}
-    if folder is not None:
+    if folder_fd is not None:
         for n, key in keys.items():
-            hit = _load(folder / f"{key}.json")
+            hit = _load(folder_fd, key)
             if hit is not None:
                 done[n] = hit
     todo = [n for n in numbers if n not in done]
@@ -227,7 +421,7 @@ def _run(path: str, sha256: str, numbers: list[int], images, cache, dpi: int, wo
         # Rendering, straightening and table finding run here, one page at a
         # time; Tesseract runs as separate processes, `workers` at a time. The
         # queue is kept short so that a long scan never holds all its images.
-        for number, image, width, height in _only(images(), set(todo)):
+        for number, image, width, height in images(todo):
             prepared, cells, skew, tables = prepare(image)
             png = _png(prepared)
             cell_pngs = [(_png(im), x, y, narrow) for im, x, y, narrow in cells]
@@ -239,15 +433,9 @@ def _run(path: str, sha256: str, numbers: list[int], images, cache, dpi: int, wo
         for number, (future, width, height, scale, skew, tables) in pending.items():
             scan = PageScan(width, height, scale, skew, future.result(), tables)
             done[number] = scan
-            if folder is not None:
-                _store(folder / f"{keys[number]}.json", scan)
+            if folder_fd is not None:
+                _store(folder_fd, keys[number], scan)
     return done
-
-
-def _only(images, wanted: set[int]):
-    for item in images:
-        if item[0] in wanted:
-            yield item
 
 
 def _png(image) -> bytes:
@@ -858,23 +1046,167 @@ def _index(edges: list[int], v: float) -> int:
 
 
 # ------------------------------------------------------------------- cache
+# The cache is data: whoever can write the data folder (or PLAN_OCR_CACHE) can put anything under an
+# entry's name (a link to a file elsewhere, a pipe, a folder, a huge or edited file). It gets the rules
+# the rows' cache has (pipeline.store), and an entry that breaks one is a miss: the page is read again
+# and its entry written anew.
+#   - the folder (DIR/.cache/ocr) and the one holding it are never followed through a link: a link
+#     or a file there and OCR runs uncached (it reads and writes nothing outside DIR);
+#   - an entry is read only as a regular file, never through a link, opened without waiting (a pipe
+#     does not hang the run), and only up to CACHE_ENTRY_MAX_BYTES;
+#   - it is written under a temporary name of its own, created new (O_EXCL: nothing planted under
+#     that name is written through), then moved over the entry's name in one step;
+#   - it carries its key and the SHA-256 of its payload: an entry of another page or file, cut short
+#     or edited is not used; nor is one whose payload is not what OCR writes.
+# A real page's entry is at most some 50 KB (98 scanned pages of the fixtures and the corpus: 51 KB
+# the largest, a page of table); the cap is 80 times that, and keeps what a crafted entry makes Python
+# hold to some tens of MB.
+CACHE_ENTRY_MAX_BYTES = 4 * 2**20
+CACHE_FILE_MODE = 0o644  # cluster workers that run as another user read what this one wrote
+CACHE_FOLDER_MODE = 0o755
+_FLAG = {name: getattr(os, name, 0) for name in ("O_NOFOLLOW", "O_NONBLOCK", "O_CLOEXEC", "O_DIRECTORY")}
+FOLDER_FLAGS = os.O_RDONLY | _FLAG["O_DIRECTORY"] | _FLAG["O_CLOEXEC"]
+ENTRY_READ_FLAGS = os.O_RDONLY | _FLAG["O_NOFOLLOW"] | _FLAG["O_NONBLOCK"] | _FLAG["O_CLOEXEC"]
+ENTRY_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _FLAG["O_NOFOLLOW"] | _FLAG["O_CLOEXEC"]
+PAYLOAD_NUMBERS = ("width", "height", "scale", "skew")
+PAYLOAD_KEYS = frozenset({*PAYLOAD_NUMBERS, "words", "tables"})
 
 
-def _store(file: Path, scan: PageScan) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    data = {"width": scan.width, "height": scan.height, "scale": scan.scale, "skew": scan.skew,
-            "words": [[w.text, w.conf, w.x0, w.top, w.x1, w.bottom, w.line_key, w.read] for w in scan.words],
-            "tables": list(scan.tables)}
-    tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, file)  # another process reading the cache sees the whole file or none
-
-
-def _load(file: Path) -> PageScan | None:
+def _open_cache(folder: Path) -> int | None:
+    """A descriptor of the cache folder (made where missing) that every entry is opened through; None
+    (OCR runs uncached) where it or the folder holding it is a link or no folder, or cannot be made."""
+    folder = Path(os.path.abspath(folder))
+    top, names = folder.parent.parent, [folder.parent.name, folder.name]
+    if not folder.parent.name:  # a folder at the root: only it is checked
+        top, names = folder.parent, [folder.name]
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-        return PageScan(data["width"], data["height"], data["scale"], data["skew"],
-                        tuple(Word(*w) for w in data["words"]), tuple(data["tables"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # no entry, or a damaged one: OCR the page again
+        top.mkdir(parents=True, exist_ok=True)
+        fd = os.open(top, FOLDER_FLAGS)
+    except OSError:
+        return None
+    try:
+        for name in names:
+            inner = _open_folder(fd, name)
+            os.close(fd)
+            fd = inner
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
+
+def _open_folder(parent_fd: int, name: str) -> int:
+    """The folder `name` in `parent_fd`, made where missing, opened without following a link."""
+    try:
+        os.mkdir(name, CACHE_FOLDER_MODE, dir_fd=parent_fd)
+    except FileExistsError:
+        pass
+    return os.open(name, FOLDER_FLAGS | _FLAG["O_NOFOLLOW"], dir_fd=parent_fd)
+
+
+def _digest(payload: dict) -> str:
+    """The SHA-256 of a payload, over its one canonical JSON form (the same before writing and after reading)."""
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _store(folder_fd: int, key: str, scan: PageScan) -> None:
+    """Write a page's entry; where it cannot be written, the page is read again the next time."""
+    payload = {"width": scan.width, "height": scan.height, "scale": scan.scale, "skew": scan.skew,
+               "words": [[w.text, w.conf, w.x0, w.top, w.x1, w.bottom, w.line_key, w.read] for w in scan.words],
+               "tables": list(scan.tables)}
+    payload = json.loads(json.dumps(payload))  # tuples as lists: the form a reader gets, hashed alike
+    data = json.dumps({"key": key, "sha256": _digest(payload), **payload}, ensure_ascii=False).encode("utf-8")
+    tmp = f".{key}.json.{os.getpid()}.{secrets.token_hex(8)}.tmp"
+    try:
+        fd = os.open(tmp, ENTRY_WRITE_FLAGS, CACHE_FILE_MODE, dir_fd=folder_fd)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), CACHE_FILE_MODE)  # the umask may have taken the group's and others' read
+            fh.write(data)
+        os.replace(tmp, f"{key}.json", src_dir_fd=folder_fd, dst_dir_fd=folder_fd)  # seen whole or not at all
+    except OSError:
+        try:
+            os.unlink(tmp, dir_fd=folder_fd)
+        except OSError:
+            pass
+
+
+def _load(folder_fd: int, key: str) -> PageScan | None:
+    """The page's entry where it is one this cache wrote for `key`, whole; None (read the page) else."""
+    data = _read_entry(folder_fd, f"{key}.json")
+    if data is None:
+        return None
+    try:
+        entry = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return None
+    payload = {k: v for k, v in entry.items() if k not in ("key", "sha256")}
+    if entry.get("sha256") != _digest(payload):
+        return None
+    return _scan_of(payload)
+
+
+def _read_entry(folder_fd: int, name: str) -> bytes | None:
+    """An entry's bytes: a regular file, not a link, within the size cap; None for anything else."""
+    try:
+        fd = os.open(name, ENTRY_READ_FLAGS, dir_fd=folder_fd)
+    except OSError:
+        return None  # none there, or a link (O_NOFOLLOW)
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > CACHE_ENTRY_MAX_BYTES:
+            return None
+        try:
+            data = fh.read(CACHE_ENTRY_MAX_BYTES + 1)
+        except OSError:
+            return None
+    return data if len(data) <= CACHE_ENTRY_MAX_BYTES else None
+
+
+def _scan_of(payload: dict) -> PageScan | None:
+    """The PageScan a payload holds, where it has the form OCR writes: a hand-made one with the right
+    hash must not break a later stage."""
+    if set(payload) != PAYLOAD_KEYS or not all(_is_number(payload[k]) for k in PAYLOAD_NUMBERS):
+        return None
+    words, tables = payload["words"], payload["tables"]
+    if not (isinstance(words, list) and all(_is_word(w) for w in words)
+            and isinstance(tables, list) and all(_is_table(t) for t in tables)):
+        return None
+    return PageScan(*(payload[k] for k in PAYLOAD_NUMBERS), tuple(Word(*w) for w in words), tuple(tables))
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_word(w) -> bool:
+    """[text, confidence, x0, top, x1, bottom, line key, first reading or None]"""
+    return (isinstance(w, list) and len(w) == 8 and isinstance(w[0], str) and w[0] != "" and _is_number(w[1])
+            and all(_is_int(v) for v in w[2:7]) and (w[7] is None or isinstance(w[7], str)))
+
+
+def _is_table(t) -> bool:
+    """{"xs": column edges, "ys": row edges, "owner": per grid position, the [row, column] of its cell}"""
+    if not (isinstance(t, dict) and set(t) == {"xs", "ys", "owner"}):
+        return False
+    xs, ys, owner = t["xs"], t["ys"], t["owner"]
+    if not all(isinstance(e, list) and len(e) >= 2 and all(_is_int(v) for v in e) for e in (xs, ys)):
+        return False
+    rows, cols = len(ys) - 1, len(xs) - 1
+    return (isinstance(owner, list) and len(owner) == rows
+            and all(isinstance(row, list) and len(row) == cols and all(_is_position(o, rows, cols) for o in row)
+                    for row in owner))
+
+
+def _is_position(o, rows: int, cols: int) -> bool:
+    return (isinstance(o, list) and len(o) == 2 and _is_int(o[0]) and _is_int(o[1])
+            and 0 <= o[0] < rows and 0 <= o[1] < cols)

@@ -8,6 +8,7 @@ characters that would break a line.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import warnings
@@ -65,6 +66,9 @@ def _one_line_warnings(message, category, filename, lineno, file=None, line=None
 def main() -> None:
     """Parse Vietnamese local-government plan documents into Parquet tables."""
     warnings.showwarning = _one_line_warnings
+    # pdfminer logs what it makes of a broken file (`Invalid MediaBox …`) on a line naming no file; the
+    # file's own error line, or its rows, say what became of it.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 def _describe(result: FileResult) -> str | None:
