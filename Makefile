@@ -3,14 +3,24 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup parse test golden bench report docs clean
+.PHONY: setup parse test golden bench report docs clean lock
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The versions every machine installs are those of requirements.lock (`make lock` writes it from
+# pyproject.toml); the project itself goes in last, editable, with no dependency of its own resolved.
+$(STAMP): pyproject.toml requirements.lock pipeline/version.py
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[test,cluster]'
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+# After a change of pyproject.toml's dependencies, or to take newer releases: review `git diff
+# requirements.lock`, run the tests, commit both (tests/test_lock.py fails while they disagree).
+lock: $(STAMP)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check pip-tools
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --extra test --extra cluster --output-file requirements.lock pyproject.toml
 
 # make parse ENGINE=dask [SCHEDULER=tcp://HOST:PORT] [LAYOUT=dataset]: see the README, "On a cluster".
 ENGINE ?= local

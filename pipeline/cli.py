@@ -20,6 +20,7 @@ from parsers.errors import DocumentError
 
 from .batch import BatchReport, FileResult, run_batch, text_name
 from .engines import DEFAULT_LIMITS, ENGINES, Limits
+from .version import VERSION
 from .run import discover
 from .write import LAYOUTS
 
@@ -62,7 +63,7 @@ def _one_line_warnings(message, category, filename, lineno, file=None, line=None
 
 
 @click.group(cls=OneLineGroup)
-@click.version_option(package_name="vn-plan-pipeline")
+@click.version_option(version=VERSION, prog_name="plan-parse")
 def main() -> None:
     """Parse Vietnamese local-government plan documents into Parquet tables."""
     warnings.showwarning = _one_line_warnings
