@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from check_flattened import current, revision  # noqa: E402
 from turns import summary  # noqa: E402
+
 from tests.test_flattened import appendix_lines  # noqa: E402
 
 

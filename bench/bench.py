@@ -30,6 +30,8 @@ moves from day to day, and figures of two days compare only beside it.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import hashlib
 import os
 import resource
@@ -123,10 +125,8 @@ def cold_caches() -> None:
 
 def pipeline(path: Path) -> None:
     cold_caches()
-    try:
+    with contextlib.suppress(DocumentError):  # a refused document still costs its extraction: that is timed
         parse_document(path)
-    except DocumentError:
-        pass  # a refused document still costs its extraction; that is what is timed
 
 
 def stage_times(path: Path) -> dict[str, float]:
@@ -168,8 +168,8 @@ def pdf_section(repeat: int) -> None:
     total_raw = total_pipe = 0.0
     for pdf in sorted(p for p in FIXTURES.glob("*.pdf") if not p.stem.endswith("-scan")):
         pages = raw_extraction(pdf)
-        raw = best_of(repeat, lambda: raw_extraction(pdf))
-        pipe = best_of(repeat, lambda: pipeline(pdf))
+        raw = best_of(repeat, functools.partial(raw_extraction, pdf))
+        pipe = best_of(repeat, functools.partial(pipeline, pdf))
         total_raw, total_pipe = total_raw + raw, total_pipe + pipe
         print(f"{pdf.name[:45]:45} {pages:5d} {raw / pages:8.4f} {pipe / pages:9.4f} {pipe / raw:6.2f}")
     print(f"{'all PDFs':45} {'':5} {'':8} {'':9} {total_pipe / total_raw:6.2f}  (pipeline / raw pdfplumber)")
@@ -182,7 +182,7 @@ def text_section(repeat: int) -> tuple[float, float]:
     # the corpus's documents; not-a-document.txt is there to be refused
     for k, txt in enumerate(sorted(t for t in FIXTURES.glob("*.txt") if t.name != "not-a-document.txt")):
         stages = min((stage_times(txt) for _ in range(repeat)), key=lambda t: sum(t.values()))
-        cpu = best_process_time(repeat, lambda: pipeline(txt))
+        cpu = best_process_time(repeat, functools.partial(pipeline, txt))
         if k == 0:
             print(f"{'file':45} {'size':>10} {'time':>9} {'MB/s':>6} {'cpu':>6}  ms: "
                   + " ".join(f"{stage:>9}" for stage in stages))
@@ -239,7 +239,7 @@ def batch_section() -> None:
         timings = {}
         for workers in (1, 2):
             out = Path(tmp) / f"out-{workers}"
-            timings[workers] = best_of(1, lambda: run_batch([raw_dir], out, workers=workers, force=True))
+            timings[workers] = best_of(1, functools.partial(run_batch, [raw_dir], out, workers=workers, force=True))
             shutil.rmtree(out)
         files = len(list(raw_dir.iterdir()))
         print(f"{files} files: 1 worker {timings[1]:.2f} s, 2 workers {timings[2]:.2f} s, "

@@ -4,7 +4,7 @@ median, and the working copy's over the other revision's."""
 from __future__ import annotations
 
 import statistics
-from typing import Callable
+from collections.abc import Callable
 
 
 def summary(samples: dict[str, list[float]], ref: str, unit: str, best: Callable = min, scale: float = 1.0) -> None:

@@ -14,14 +14,13 @@ indented first line in a PDF, after a line that could end a paragraph.
 from __future__ import annotations
 
 import math
+import re as std_re
 import statistics
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, islice
-
-import re as std_re
 
 import regex as re
 

@@ -21,6 +21,7 @@ The vocabulary is data, in the tables below: a new spelling is a new row.
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -508,10 +509,8 @@ def _years_of(groups: list[_Group], year: int | None) -> tuple[date | None, date
     years = []
     for atom in (a for g in groups for a in g.atoms):
         for written in (atom.year, atom.year2):
-            try:
+            with contextlib.suppress(TypeError, ValueError):
                 years.append(_year(written))
-            except (TypeError, ValueError):
-                pass
     if years:
         return date(min(years), 1, 1), date(max(years), 12, 31)
     if year is None:

@@ -20,18 +20,18 @@ from pathlib import Path
 
 import regex as re
 
+from . import ocr, vocab
+from .columns import split_columns, text_lines
 from .errors import (
     DocumentError,
     EmptyDocument,
     EncryptedPdf,
     LegacyEncoding,
-    NoTextLayer,
     NotAPdf,
+    NoTextLayer,
     TooLarge,
     UnreadableFile,
 )
-from .columns import split_columns, text_lines
-from . import ocr, vocab
 from .layout_text import is_layout, read_pages
 from .records import Line, Page, Source, TableCell, TableGrid
 from .unruled import carry_rows_across_pages, unruled_tables

@@ -39,12 +39,13 @@ import stat
 import tempfile
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate, chain
 from pathlib import Path
-from typing import Callable, Iterator, NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import regex as re
@@ -86,14 +87,12 @@ class FlatTable:
 # table holding nothing else is its header; a run that reads the same later
 # (give or take a merged or cut line) is its repeat on a new page.
 HEADER_WORDS = frozenset(
-    "stt tt số nhiệm vụ chung cụ thể tên nội dung sản phẩm kết quả đầu ra cơ quan đơn vị chủ trì phối hợp "
-    "thực hiện thời gian hạn hoàn thành tiến độ ghi chú lĩnh vực nhóm giải pháp và hoạt động chỉ tiêu kinh phí "
-    "nguồn dự kiến".split()
+    ["stt", "tt", "số", "nhiệm", "vụ", "chung", "cụ", "thể", "tên", "nội", "dung", "sản", "phẩm", "kết", "quả", "đầu", "ra", "cơ", "quan", "đơn", "vị", "chủ", "trì", "phối", "hợp", "thực", "hiện", "thời", "gian", "hạn", "hoàn", "thành", "tiến", "độ", "ghi", "chú", "lĩnh", "vực", "nhóm", "giải", "pháp", "và", "hoạt", "động", "chỉ", "tiêu", "kinh", "phí", "nguồn", "dự", "kiến"]
 )
 HEADER_WORD = re.compile(r"[\p{L}\d]+")
 # Header words that qualify a column's name rather than name one (`Cơ quan`
 # chủ trì, Nhiệm vụ `cụ thể`, Thời gian `thực hiện`, `Tên` nhiệm vụ).
-HEADER_QUALIFIERS = frozenset("cơ quan đơn vị cụ thể thực hiện tên số và dự kiến".split())
+HEADER_QUALIFIERS = frozenset(["cơ", "quan", "đơn", "vị", "cụ", "thể", "thực", "hiện", "tên", "số", "và", "dự", "kiến"])
 HEADER_SIMILARITY = 0.8
 NON_SPACE = re.compile(r"\S+")  # a header's words, each tried as a column named by one word
 
@@ -534,7 +533,7 @@ def _measure_with(body: _Body, measure) -> None:
                    else None for i in range(n)]
 
 
-def _agreement(body: _Body, pieces: "_Pieces", steps: "_Steps", measure) -> float:
+def _agreement(body: _Body, pieces: _Pieces, steps: _Steps, measure) -> float:
     """The share of a segmentation's wrapped lines that agree exactly with their column's width under `measure`.
 
     Exactly: under the measure the table was set in, each column's wraps meet
@@ -605,7 +604,7 @@ class _Pieces:
     node_slot: np.ndarray  # [node] -> the slot of its first word
     first_slot: np.ndarray  # [piece] -> the slot of its first word
     end_slot: np.ndarray  # [piece] -> the slot past its last word
-    graph: "_Graph | None" = None  # rebuilt when the measure changes (_graph)
+    graph: _Graph | None = None  # rebuilt when the measure changes (_graph)
 
 
 def _running(values, dtype=np.int64) -> np.ndarray:
@@ -820,7 +819,7 @@ def _first_model(roles: tuple[str, ...]) -> _Model:
                   None, presence, [CELL_END.get(r, CELL_END_DEFAULT) for r in roles], CUT_ROWS)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cue_weights(role: str) -> tuple[float, ...]:
     """The first pass's log-odds of each cue (in CUES' order) for a column of `role`."""
     return tuple(CUE_WEIGHTS[cue].get(role, 0.0) for cue in CUES)
@@ -917,7 +916,7 @@ class _Steps(NamedTuple):
     new_row: list[bool]
 
 
-def _graph(body: _Body, nodes, pieces: _Pieces) -> "_Graph":
+def _graph(body: _Body, nodes, pieces: _Pieces) -> _Graph:
     """The nodes, lines and pieces as the search's kernel reads them, under the body's measure."""
     n_lines = len(body.lines)
     ids = body.flow.line_ids

@@ -39,14 +39,14 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import regex as re
 
 from . import vocab
 from .glyphs import HORN, HORN_WIDTHS, OTHER_WIDTH, TIMES_WIDTHS
-from .table.roles import role_of
 from .records import Line, Page, TableCell, TableGrid
+from .table.roles import role_of
 
 # ------------------------------------------------------------------ signs
 
@@ -128,7 +128,7 @@ AVERAGE_WIDTH = 420  # of a character of Vietnamese text, spaces included (419 i
 WIDTH_SLACK = 0.5
 
 
-@lru_cache(maxsize=None)
+@cache
 def _letter_width(ch: str) -> float:
     parts = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))
     if HORN in parts and parts[0] in HORN_WIDTHS:
@@ -306,7 +306,7 @@ class _Shape:
     widths: list[list[float]]  # how wide they are set (`_width`)
 
     @classmethod
-    def empty(cls, n: int) -> "_Shape":
+    def empty(cls, n: int) -> _Shape:
         return cls([[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)])
 
     def learn(self, texts: list[str], table: _Table) -> None:
@@ -454,7 +454,8 @@ def _header_at(texts: list[str], first: int, wraps: dict[tuple[str, ...], tuple[
     # A row's first line is no such line: it opens with a number, or fills every column; nor is
     # a cell's text going on from the page before, which goes on under itself (and nowhere else)
     # on the line below, where a header's wrapped words are followed by a row.
-    printed = lambda k: " ".join(texts[k].split())
+    def printed(k):
+        return " ".join(texts[k].split())
     core = tuple(printed(k) for k in range(first, best.last + 1))
     could = best.last  # the last line that may be wrapped words
     while could + 1 < len(texts) and could - first + 1 < MAX_HEADER_LINES and texts[could + 1].strip() and len(
@@ -649,7 +650,8 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
         for w in WORD.finditer(texts[i]):
             head_cells[column_of(w.start())].append(w.group())
     if header.last >= header.first:  # a table carried over from the page before has no header here
-        box = lambda k, j=None: (float(edges[k]), float(header.first), float(edges[(k if j is None else j) + 1]), float(header.last + 1))
+        def box(k, j=None):
+            return (float(edges[k]), float(header.first), float(edges[(k if j is None else j) + 1]), float(header.last + 1))
         if not header.spans:
             rows.append(tuple(TableCell(" ".join(words), *box(k)) for k, words in enumerate(head_cells)))
         else:
@@ -777,9 +779,10 @@ def _line_cells(text: str, column_of, widths: list[int], lefts: list[int],
     for piece in _pieces(text):
         k = max(column_of(piece.start), floor)
         origin = min(begun.get(k, lefts[k]), piece.start)
-        if k + 1 < n and piece.end - origin > widths[k] + 1 and (k in begun or piece.end - piece.start <= widths[k + 1] + 1):
-            if k in begun or column_of(piece.end - 1) > k or piece.start >= lefts[k + 1] - (widths[k] // 4):
-                k += 1
+        runs_over = k + 1 < n and piece.end - origin > widths[k] + 1 \
+            and (k in begun or piece.end - piece.start <= widths[k + 1] + 1)
+        if runs_over and (k in begun or column_of(piece.end - 1) > k or piece.start >= lefts[k + 1] - (widths[k] // 4)):
+            k += 1
         parts = _split_piece(piece, k, column_of, limits)
         for col, start, words in parts:
             cells[col].extend(words)

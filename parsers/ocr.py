@@ -14,6 +14,7 @@ and warnings are made from it afresh on every run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -27,10 +28,10 @@ import subprocess
 import tempfile
 import unicodedata
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import regex as re
 
@@ -991,7 +992,7 @@ def _rows(words: tuple[Word, ...]) -> list[list[Word]]:
     for ws in tess_lines:
         top = statistics.median(w.top for w in ws)
         bottom = statistics.median(w.bottom for w in ws)
-        for i, (rtop, rbottom, row) in enumerate(rows):
+        for _i, (rtop, rbottom, row) in enumerate(rows):
             overlap = min(bottom, rbottom) - max(top, rtop)
             if overlap > 0.6 * min(bottom - top, rbottom - rtop):
                 row.extend(ws)
@@ -1097,10 +1098,8 @@ def _open_cache(folder: Path) -> int | None:
 
 def _open_folder(parent_fd: int, name: str) -> int:
     """The folder `name` in `parent_fd`, made where missing, opened without following a link."""
-    try:
+    with contextlib.suppress(FileExistsError):
         os.mkdir(name, CACHE_FOLDER_MODE, dir_fd=parent_fd)
-    except FileExistsError:
-        pass
     return os.open(name, FOLDER_FLAGS | _FLAG["O_NOFOLLOW"], dir_fd=parent_fd)
 
 
@@ -1128,10 +1127,8 @@ def _store(folder_fd: int, key: str, scan: PageScan) -> None:
             fh.write(data)
         os.replace(tmp, f"{key}.json", src_dir_fd=folder_fd, dst_dir_fd=folder_fd)  # seen whole or not at all
     except OSError:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp, dir_fd=folder_fd)
-        except OSError:
-            pass
 
 
 def _load(folder_fd: int, key: str) -> PageScan | None:

@@ -10,13 +10,12 @@ import math
 
 from . import vocab
 from .appendix import Appendix
-from .table.grid import tables_of_pages
-from .table.model import Table
-from .table.roles import kind_of, role_of
 from .clean import Cleaned, join_lines
 from .header import admit, check_against_site, read_header
 from .records import Node, Outline, Residual
-
+from .table.grid import tables_of_pages
+from .table.model import Table
+from .table.roles import kind_of, role_of
 
 
 def full_text(node: Node) -> str:

@@ -208,7 +208,7 @@ def unruled_tables(lines: list[TextLine], number: int, ruled_boxes, horizontal_e
         top, bottom = body[0].top, body[-1].bottom
         edges = [x0 - 1] + bounds + [x1 + 1]
 
-        def column(x: float) -> int:
+        def column(x: float, bounds=bounds) -> int:
             return sum(1 for b in bounds if x > b)
 
         def columns_of(line: TextLine) -> set[int]:
@@ -267,13 +267,13 @@ def carry_rows_across_pages(pages: list[Page]) -> list[Page]:
         if column_count(grid) != column_count(following) or following.bbox[1] > CONTINUES_WITHIN * after.height:
             continue
         if grid.source == "unruled":
-            foot = _beside(page, lambda l: l.top >= grid.bbox[3])
+            foot = _beside(page, lambda l, grid=grid: l.top >= grid.bbox[3])
             if foot and _of_the_table(grid, foot, foot[0].top - grid.bbox[3]):
                 grown = dataclasses.replace(grid, bbox=(*grid.bbox[:3], round(foot[-1].bottom, 2)),
                                             rows=grid.rows + _rows_across(grid, page, foot))
                 out[k] = _with_grid(page, grid, grown)
         if following.source == "unruled":
-            head = _beside(after, lambda l: l.bottom <= following.bbox[1])
+            head = _beside(after, lambda l, following=following: l.bottom <= following.bbox[1])
             if head and _of_the_table(following, head, following.bbox[1] - head[-1].bottom):
                 grown = dataclasses.replace(following, bbox=(following.bbox[0], round(head[0].top, 2), *following.bbox[2:]),
                                             rows=_rows_across(following, after, head) + following.rows)

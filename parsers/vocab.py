@@ -15,7 +15,7 @@ import regex as re
 
 # The point letters of the Vietnamese alphabet, in order. There is no f, j, w
 # or z, and đ follows d: `a) b) c) d) đ) e)` is an unbroken run.
-VIETNAMESE_ALPHABET = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
+VIETNAMESE_ALPHABET = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y"]
 LETTER_INDEX = {letter: i + 1 for i, letter in enumerate(VIETNAMESE_ALPHABET)}
 
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -406,9 +406,9 @@ def is_caps(text: str) -> bool:
 # damaged (a font that maps glyphs wrongly, a legacy 8-bit font read as Latin-1).
 # Every Vietnamese word is one syllable: onset, one to three vowels, coda.
 # ---------------------------------------------------------------------------
-ONSETS = "ngh ng nh ch gh gi kh ph th tr qu b c d đ g h k l m n p r s t v x".split()
+ONSETS = ["ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th", "tr", "qu", "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x"]
 VOWELS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
-CODAS = "ng nh ch c m n p t".split()
+CODAS = ["ng", "nh", "ch", "c", "m", "n", "p", "t"]
 SYLLABLE = re.compile(
     rf"^(?:{'|'.join(ONSETS)})?[{VOWELS}]{{1,3}}(?:{'|'.join(CODAS)})?$"
 )
@@ -446,9 +446,9 @@ class HeaderAnchor(NamedTuple):
 
 HEADER_ANCHORS = [
     HeaderAnchor("national title", NATIONAL_TITLE, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 8,
-                 frozenset("CỘNG HÒA HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM".split())),
+                 frozenset(["CỘNG", "HÒA", "HOÀ", "XÃ", "HỘI", "CHỦ", "NGHĨA", "VIỆT", "NAM"])),
     HeaderAnchor("motto", NATIONAL_MOTTO, "Độc lập - Tự do - Hạnh phúc", 6,
-                 frozenset("Độc lập Tự do Hạnh phúc".split())),
+                 frozenset(["Độc", "lập", "Tự", "do", "Hạnh", "phúc"])),
 ]
 
 

@@ -31,9 +31,9 @@ import re
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pyarrow as pa
 import pyarrow.ipc  # noqa: F401  (pa.ipc)
@@ -48,8 +48,17 @@ from .run import PARSER_VERSION, discover, parse_document
 from .schemas import SCHEMAS
 from .sources import is_url, local_copy, sha256_url
 from .store import CACHE, FileEntry, claim, is_plain_name, own_temporary, read_file
-from .write import (DOCS_PER_PART, LAYOUTS, VersionWriter, bucket_bits, bucket_of, layout_of, rows_to_arrow,
-                    sort_table, to_arrow)
+from .write import (
+    DOCS_PER_PART,
+    LAYOUTS,
+    VersionWriter,
+    bucket_bits,
+    bucket_of,
+    layout_of,
+    rows_to_arrow,
+    sort_table,
+    to_arrow,
+)
 
 # The column of the rows that names their input file: cached rows take the name of this run's input.
 SOURCE_COLUMN = "source_path"

@@ -20,8 +20,8 @@ from parsers.errors import DocumentError
 
 from .batch import BatchReport, FileResult, run_batch, text_name
 from .engines import DEFAULT_LIMITS, ENGINES, Limits
-from .version import VERSION
 from .run import discover
+from .version import VERSION
 from .write import LAYOUTS
 
 MISUSE = 2  # click's own status for a usage error, kept for every misuse

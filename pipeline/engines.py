@@ -31,16 +31,18 @@ allows) yields a `Lost` instead of a result.
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-import multiprocessing
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 ENGINES = ("local", "dask")
 # How long a scheduler named by address may take to answer before the run ends, before anything is written.
@@ -184,7 +186,7 @@ class _Watchdog:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True, name="plan-parse watchdog")
 
-    def __enter__(self) -> "_Watchdog":
+    def __enter__(self) -> _Watchdog:
         self._thread.start()
         return self
 
@@ -211,10 +213,8 @@ class _Watchdog:
             return
         self.overrun[index] = why
         for p in [*_children(pid), pid]:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(p, signal.SIGKILL)
-            except OSError:
-                pass
 
 
 class LocalEngine:
@@ -226,7 +226,7 @@ class LocalEngine:
         self.workers = max(1, workers)
         self.limits = DEFAULT_LIMITS if limits is None else limits
 
-    def __enter__(self) -> "LocalEngine":
+    def __enter__(self) -> LocalEngine:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -320,7 +320,7 @@ class DaskEngine:
         self._client = None
         self._cluster = None
 
-    def __enter__(self) -> "DaskEngine":
+    def __enter__(self) -> DaskEngine:
         if self.scheduler:
             self.client()  # a scheduler named by address is reached now, before the batch writes anything
         return self

@@ -451,10 +451,7 @@ def _records(df: pd.DataFrame) -> list[dict]:
 def _cited_label(c: dict) -> str:
     """`Nghị định 63/NĐ-CP (2010)`, `Nghị quyết 18-NQ/TW (2017)`, `Luật Tổ chức chính quyền địa phương (2015)`:
     whether the year was printed inside the number is not kept, so it is shown beside it."""
-    if c["number"] and c["code"]:
-        name = f"{c['number']}{'-' if '/' in c['code'] else '/'}{c['code']}"
-    else:
-        name = _s(c["name"])
+    name = f"{c['number']}{'-' if '/' in c['code'] else '/'}{c['code']}" if c["number"] and c["code"] else _s(c["name"])
     year = f"({c['year']})" if c["year"] is not None else ""
     return " ".join(t for t in (_s(c["doc_type"]), name, year) if t)
 

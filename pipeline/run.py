@@ -6,8 +6,8 @@ import errno
 import os
 import stat
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from parsers.appendix import attach, read_appendices
 from parsers.clean import clean

@@ -41,7 +41,7 @@ import socket
 import stat
 import tempfile
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,7 +140,7 @@ class Version:
         return {
             "format": FORMAT, "layout": LAYOUT_SHARED if self.shares else LAYOUT,
             "version": self.number, "previous": self.previous,
-            "written": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "tables": {name: [f.as_json() for f in files] for name, files in self.tables.items()},
             "manifest": self.manifest.as_json() if self.manifest else None,
         }
@@ -458,7 +458,7 @@ def _looks_like_layout_1(out: Path) -> bool:
     return isinstance(manifest, dict) and "parser_version" in manifest and isinstance(manifest.get("files"), dict)
 
 
-def claim(data_dir: str | Path) -> "Claim":
+def claim(data_dir: str | Path) -> Claim:
     """Make sure `data_dir` is ours to write and lock it against other runs; OutputError if not.
 
     A missing or empty folder becomes an output (the marker is written); a
@@ -520,7 +520,8 @@ def _take_lock_file(out: Path) -> Path:
                 stale = False
             if not stale:
                 raise OutputError(f"{out}: another plan-parse run is writing to this folder (its lock {path} is "
-                                  "there; this file system serves no flock): remove the file once that run is over")
+                                  "there; this file system serves no flock): remove the file once that run is over"
+                                  ) from None
             path.unlink(missing_ok=True)
             continue
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -550,10 +551,8 @@ def _create_marker(marker: Path) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        try:
-            os.link(tmp, marker)  # fails if another run made it first: then that one stands
-        except FileExistsError:
-            pass
+        with suppress(FileExistsError):  # another run made it first: then that one stands
+            os.link(tmp, marker)
     finally:
         Path(tmp).unlink(missing_ok=True)
 
@@ -574,7 +573,7 @@ class Claim:
             self._lock_file.unlink(missing_ok=True)
             self._lock_file = None
 
-    def __enter__(self) -> "Claim":
+    def __enter__(self) -> Claim:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -750,7 +749,5 @@ class Claim:
                 path = folder / entry
                 if path.is_file() and not path.is_symlink():
                     path.unlink()
-        try:
+        with suppress(OSError):  # something the pipeline did not write is in it: left alone
             folder.rmdir()
-        except OSError:
-            pass  # something the pipeline did not write is in it: left alone

@@ -6,7 +6,7 @@ import atexit
 import os
 import shutil
 import tempfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,7 @@ def pytest_addoption(parser):
                      help="rewrite tests/golden/ from the current parser output (after a deliberate change)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed(path: Path) -> dict[str, list[dict]]:
     from pipeline.run import parse_document
     return parse_document(path)

@@ -106,7 +106,7 @@ def test_second_run_changes_nothing_and_changes_are_incremental(tmp_path):
     (raw / KNOWN_PDF.name).unlink()
     fourth = run_batch([raw], out, workers=1)
     assert fourth.written and fourth.count("parsed") == 0
-    for name, frame in load_tables(out).items():
+    for _name, frame in load_tables(out).items():
         if "source_path" in frame:
             assert str(raw / KNOWN_PDF.name) not in set(frame.source_path)
     assert len(read_table(out, "appendix_rows")) == 35 + 11
@@ -171,7 +171,7 @@ def test_a_killed_run_leaves_the_previous_tables(tmp_path):
         (raw / f"copy-{i}.pdf").write_bytes(KNOWN_PDF.read_bytes() + f"\n% copy {i}\n".encode())
 
     outcomes = set()
-    for attempt in range(4):
+    for _attempt in range(4):
         versions = _versions(out)
         proc = subprocess.Popen([sys.executable, "-m", "pipeline", "parse", str(raw), "--out", str(out), "--workers", "1"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

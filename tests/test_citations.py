@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 from parsers.citations import SERIES_MIN, Citation, conflicting_numbers, find_citations
 
 from .conftest import FIXTURES, KNOWN_TXT
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_text() -> str:
     """The known plan's text, its lines joined by single spaces (the appendix cells come one piece a line)."""
     return unicodedata.normalize("NFC", " ".join(KNOWN_TXT.read_text(encoding="utf-8").splitlines()))

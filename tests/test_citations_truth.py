@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import csv
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from pipeline.run import parse_document
@@ -53,7 +53,7 @@ def plain_code(code) -> str:
     return "".join(str(code).split()).replace("–", "-").casefold()
 
 
-@lru_cache(maxsize=None)
+@cache
 def tables_of(name: str) -> dict[str, list[dict]]:
     return parse_document(PAGES / name)
 

@@ -88,7 +88,7 @@ def test_a_local_dask_cluster_gives_the_tables_of_one_process(corpus, local_tabl
     changed = corpus / "ha-noi-310-2025-5g-iot.txt"
     original = changed.read_bytes()
     try:
-        changed.write_bytes(original + "\n- Sửa đổi để chạy lại.\n".encode("utf-8"))
+        changed.write_bytes(original + "\n- Sửa đổi để chạy lại.\n".encode())
         third = run_batch([corpus], out, engine="dask", workers=2)
     finally:
         changed.write_bytes(original)
@@ -183,7 +183,7 @@ def test_the_dataset_layout_reads_back_as_the_same_rows(corpus, local_tables, tm
     changed = corpus / "dong-thap-552-2025-doi-moi-cong-nghe.txt"
     original = changed.read_bytes()
     try:
-        changed.write_bytes(original + "\n- Sửa đổi để chạy lại.\n".encode("utf-8"))
+        changed.write_bytes(original + "\n- Sửa đổi để chạy lại.\n".encode())
         run_batch([corpus], out, layout="dataset", docs_per_part=4, workers=2)
         new_doc = load_tables(out)["documents"].set_index("source_path").loc[str(changed), "doc_id"]
     finally:
@@ -206,7 +206,7 @@ def test_a_dataset_run_killed_before_its_record_leaves_the_previous_version(corp
     # A changed file; the next run dies right after writing its part files, before its version record.
     changed = inputs / "ha-noi-310-2025-5g-iot.txt"
     original = changed.read_bytes()
-    changed.write_bytes(original + "\n- Sửa đổi để chạy lại.\n".encode("utf-8"))
+    changed.write_bytes(original + "\n- Sửa đổi để chạy lại.\n".encode())
     script = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {str(ROOT)!r})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from hypothesis import given, settings
@@ -26,7 +26,7 @@ def read(text: str, plan_year: int | None = None) -> list[tuple]:
     return [(m.kind, m.start, m.end, m.action) for m in milestones(text, plan_year)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def flat(path) -> str:
     """A fixture as one line: NFC, web emphasis out, one space between words."""
     text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8")).replace("*", "")

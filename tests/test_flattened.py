@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import textwrap
-from functools import lru_cache
+from functools import cache
 
 import pdfplumber
 import pytest
@@ -60,7 +60,7 @@ def true_text(cell: str | None) -> str | None:
 # ------------------------------------------------------------ the known plan
 
 
-@lru_cache(maxsize=None)
+@cache
 def appendix_lines(path=KNOWN_TXT) -> list[Line]:
     """The appendix's lines after its `(Kèm theo …)` line, from the clean stage (page numbers gone)."""
     paragraphs = clean(extract(path)).paragraphs
@@ -69,12 +69,12 @@ def appendix_lines(path=KNOWN_TXT) -> list[Line]:
     return [line for p in paragraphs[attachment + 1:] for line in p.lines]
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_table() -> FlatTable:
     return segment_table(appendix_lines())
 
 
-@lru_cache(maxsize=None)
+@cache
 def pdf_rows() -> list[list[str | None]]:
     """The typeset appendix's rows, cell by cell (None: merged with the cell above).
 

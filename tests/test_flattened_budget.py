@@ -14,7 +14,7 @@ import json
 import resource
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -53,7 +53,7 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed(n: int, folder: Path) -> dict:
     """The plan with `1, 2, …, n` in its first task cell (n = 0: the plan as it is), parsed in a new process."""
     lines = (ROOT / KNOWN_TXT).read_text(encoding="utf-8").split("\n")

@@ -8,6 +8,7 @@ that takes too long or too much memory, the local cluster's servers, and misuse 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -450,10 +451,8 @@ def _contents(raw: Path) -> set[str]:
     """The SHA-256 of every input the folder holds that can be read."""
     found = set()
     for path in raw.iterdir():
-        try:
+        with contextlib.suppress(OSError):
             found.add(hashlib.sha256(path.read_bytes()).hexdigest())
-        except OSError:
-            pass
     return found
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -44,7 +44,7 @@ def canon(value) -> str:
     return "".join(str(value).replace(";", "").split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_layout(tmp: Path) -> dict[str, list[dict]]:
     return parse_document(layout_text(KNOWN_PDF, tmp / "known.layout.txt"))
 

@@ -162,7 +162,7 @@ def page_cells(page: Path) -> list[str]:
     marks = [k for k, l in enumerate(lines) if APPENDIX_MARK.match(l.strip())]
     cells, in_appendix, closing = [], False, False
     events = sorted([(m, None) for m in marks] + [(a, (a, b)) for a, b in zip(bars, bars[1:])])
-    for at, span in events:
+    for _at, span in events:
         if span is None:
             in_appendix, closing = True, False
             continue

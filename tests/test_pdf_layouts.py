@@ -13,7 +13,7 @@ itself.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -36,7 +36,7 @@ def _cases():
             yield pytest.param(name, layout, id=f"{name}-{layout.name}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _typeset(tmp: str, name: str, layout_name: str):
     source = SOURCES[name]
     layout = next(l for l in LAYOUTS if l.name == layout_name)

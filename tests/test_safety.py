@@ -407,7 +407,7 @@ def test_a_pipe_and_a_device_are_refused_at_once(tmp_path):
     os.mkfifo(fifo)
     for path, reason in ((fifo, "a named pipe (FIFO), not a file"), (Path("/dev/zero"), "a character device")):
         with pytest.raises(UnreadableFile, match=re.escape(reason)):
-            _within_a_second(lambda: parse_document(path))
+            _within_a_second(lambda path=path: parse_document(path))
     result = cli("parse", str(tmp_path), "/dev/zero", "--out", str(tmp_path / "out"), timeout=120)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [f"error: {fifo}: a named pipe (FIFO), not a file",

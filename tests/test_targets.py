@@ -6,14 +6,14 @@ Every input is wording of the known plan or of the 2025 plans in tests/fixtures,
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 from parsers.targets import Target, find_targets
 
 from .conftest import FIXTURES, KNOWN_TXT
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_text() -> str:
     """The known plan's text, its lines joined by single spaces (the appendix cells come one piece a line)."""
     return unicodedata.normalize("NFC", " ".join(KNOWN_TXT.read_text(encoding="utf-8").splitlines()))

@@ -7,7 +7,7 @@ signature. Every fact set in them comes from the web text itself.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -56,10 +56,11 @@ def test_no_table_is_found_in_prose(pdf):
 
 def test_no_table_is_found_in_justified_prose(tmp_path):
     """A plan's body text, set justified in a wide and a narrow frame, holds no table."""
+    from xml.sax.saxutils import escape
+
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate
-    from xml.sax.saxutils import escape
 
     texts = [n["text"] for n in parse_document(FIXTURES / "ha-noi-310-2025-5g-iot.txt")["outline"]
              if n["kind"] in ("item", "point", "bullet", "para") and len(n["text"]) > 120]
@@ -77,7 +78,7 @@ def test_no_table_is_found_in_justified_prose(tmp_path):
 # ------------------------------------------------------------ typeset web plans
 
 
-@lru_cache(maxsize=None)
+@cache
 def _web(name: str) -> dict:
     return parse_document(FIXTURES / f"{name}.txt")
 
@@ -100,7 +101,7 @@ def _typeset(name: str, folder: Path) -> Path:
         header=table.header, rows=table.rows, groups=table.groups)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _typeset_plan(name: str) -> Path:
     import tempfile
 

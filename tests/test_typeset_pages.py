@@ -11,7 +11,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
-from functools import lru_cache
+from functools import cache
 from itertools import islice
 from pathlib import Path
 
@@ -30,17 +30,17 @@ OUT = Path(tempfile.mkdtemp(prefix="typeset-pages-"))
 atexit.register(shutil.rmtree, OUT, True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _web(page: Path) -> dict:
     return parse_document(page)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _typeset(page: Path) -> Path:
     return typeset(page, OUT / f"{page.stem}.pdf")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pdf(page: Path) -> dict:
     return parse_document(_typeset(page))
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from parsers.extract import extract
 from parsers.clean import clean
+from parsers.extract import extract
 from pipeline.run import parse_document
 
 from .conftest import FIXTURES

@@ -480,7 +480,7 @@ def _join_broken(rows: list[list], header_rows: int, repeats: set[int], width: i
             n = len(row)
             scores = [columns.fits(text) for text, _, _ in row + nxt]
 
-            def fit(cells: range, cols) -> float:
+            def fit(cells: range, cols, scores=scores) -> float:
                 return sum(scores[i][c] for i, c in zip(cells, cols))
 
             first, second = range(n), range(n, len(scores))
