@@ -38,7 +38,8 @@ ROW_ROLES = frozenset({"row_no", "group", "task", "products", "lead", "partners"
 
 @dataclass(frozen=True, slots=True)
 class RawRow:
-    cells: dict[str, str | None]  # role (or OTHER + header) → cell text, its lines joined by "\n"; None: merged with the row above
+    # role (or OTHER + header) → cell text, its lines joined by "\n"; None: merged with the row above
+    cells: dict[str, str | None]
     lines: tuple[Line, ...]
     table_row: int | None = None  # its row in the table model
 
@@ -118,7 +119,8 @@ SEMICOLON = re.compile(r"\s*;\s*")
 ROW_NO_DIGITS = re.compile(r"^\s*(\d+)")
 # Names that hold a comma of their own and must never be cut there.
 AGENCY_COMPOUNDS = re.compile(r"cơ\s+quan,\s+đơn\s+vị|sở,\s+ban,\s+ngành|sở,\s+ngành|xã,\s+phường|xã,\s+thị\s+trấn|"
-                              r"phường,\s+thị\s+trấn|ban,\s+ngành|cơ\s+quan,\s+tổ\s+chức|đơn\s+vị,\s+địa\s+phương", re.I)
+                              r"phường,\s+thị\s+trấn|ban,\s+ngành|cơ\s+quan,\s+tổ\s+chức|"
+                              r"đơn\s+vị,\s+địa\s+phương", re.I)
 
 
 # ------------------------------------------------------------------ helpers
@@ -283,7 +285,8 @@ def _group_row_title(texts: list[str | None], width: int) -> str | None:
     spans = sum(t is None for t in texts) + (width - len(texts))
     if len(filled) == 1 and spans and LIST_TITLE.match(filled[0]):
         return " ".join(filled[0].split())  # the title of the next list of several, as on a web page
-    if not filled or not (spans or len(filled) == 1 or _label_and_title(filled)) or len(filled) > 2 or not _opens_with_group_label(filled[0]):
+    if (not filled or not (spans or len(filled) == 1 or _label_and_title(filled)) or len(filled) > 2 or
+            not _opens_with_group_label(filled[0])):
         return None
     flat = [" ".join(t.split()) for t in filled]
     return flat[0] if len(flat) == 1 else f"{flat[0].rstrip('.')}. {flat[1]}"
@@ -427,7 +430,8 @@ def build_rows(raw_rows: list[RawRow]) -> tuple[list[AppendixRow], list[Group], 
             table_row=raw.table_row,
         )
         if row.task is None:
-            issues.append(Issue("appendix", "row_without_task", f"appendix row {row.seq} has no task text", row.page_start))
+            issues.append(Issue("appendix", "row_without_task", f"appendix row {row.seq} has no task text",
+                                row.page_start))
         out.append(row)
     return out, groups, issues
 
@@ -557,7 +561,8 @@ def _task_grids(pages: list[Page]) -> list[TableGrid]:
 def _names_tasks(heads: list[list[str]], at: int) -> bool:
     """Do a table's first rows name a task table's columns (a task or target, and who or when)? The
     header row (`heads[at]`), and the row under it where that names the columns a cell above spans."""
-    rows = heads[at:at + 2] if at + 1 < len(heads) and _is_sub_header(heads[at + 1], _roles_of(heads[at])) else [heads[at]]
+    rows = (heads[at:at + 2] if at + 1 < len(heads) and _is_sub_header(heads[at + 1], _roles_of(heads[at]))
+            else [heads[at]])
     return kind_of([header_role(c) for row in rows for c in row if c.strip()]) == "tasks"
 
 
@@ -634,8 +639,9 @@ def attach(outline: Outline, appendices: list[Appendix]) -> Outline:
         return outline
     # An appendix whose table is no task table keeps its text: its grid is then read as a table of its own.
     holders = {a.node_id for a in appendices if a.table is not None}
-    claimed_by_rows = {a.node_id: {(l.page, l.line_no) for l in (*a.header_lines, *(l for g in a.groups for l in g.lines),
-                                                                   *(l for r in a.rows for l in r.lines))}
+    claimed_by_rows = {a.node_id: {(l.page, l.line_no)
+                                   for l in (*a.header_lines, *(l for g in a.groups for l in g.lines),
+                                             *(l for r in a.rows for l in r.lines))}
                        for a in appendices if a.node_id in holders}
     kept = []
     for n in outline.nodes:

@@ -578,7 +578,8 @@ def _numbered(text: str):
     for code in CODE_START.finditer(text):
         if code.start() < searched:
             continue
-        start = max(max(text.rfind(ch, 0, code.start()) for ch in NUMBERED_APART), _full_stop_before(text, code.start())) + 1
+        start = max(max(text.rfind(ch, 0, code.start()) for ch in NUMBERED_APART),
+                    _full_stop_before(text, code.start())) + 1
         ends = [at for at in (*(text.find(ch, code.end()) for ch in NUMBERED_APART), _full_stop_after(text, code.end()))
                 if at >= 0]
         searched = min(ends) if ends else len(text)

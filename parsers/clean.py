@@ -156,7 +156,8 @@ def _web_tables(raw: list[Line], furniture: set[int], texts: list[str]) -> list[
     from .table import web
 
     position = {id(l): i for i, l in enumerate(raw)}
-    marks = [i for i, l in enumerate(raw) if i not in furniture and "PHỤ" in l.text and web.APPENDIX_MARK.match(l.text.strip())]
+    marks = [i for i, l in enumerate(raw)
+             if i not in furniture and "PHỤ" in l.text and web.APPENDIX_MARK.match(l.text.strip())]
     first_mark = marks[0] if marks else len(raw)
     out = []
     signature, last = False, -1  # a signature block stays open over runs, up to the next appendix heading
@@ -263,7 +264,8 @@ def _check_damage(source: Source, lines: list[Line]):
     """Refuse damaged text; warn about a few damaged words in sound text."""
     legacy = [f for f in source.fonts if vocab.LEGACY_FONTS.search(f)]
     if legacy:
-        raise DamagedText(source.path, f"text drawn in legacy Vietnamese font(s) {', '.join(legacy[:3])}: extracted words are mojibake")
+        raise DamagedText(source.path, f"text drawn in legacy Vietnamese font(s) {', '.join(legacy[:3])}: "
+                                       "extracted words are mojibake")
     head = list(islice((l for l in lines if l.text and not vocab.DECORATION.match(l.text)), 25))
     for i, line in enumerate(head):
         words = set(line.text.split())
@@ -274,7 +276,8 @@ def _check_damage(source: Source, lines: list[Line]):
                     and _within_edits(anchor.phrase, line.text, anchor.max_edits)):
                 raise DamagedText(
                     source.path,
-                    f"damaged text layer: the {anchor.name} reads {line.text!r} (page {line.page}, line {line.line_no}); the font's character map loses letters",
+                    f"damaged text layer: the {anchor.name} reads {line.text!r} "
+                    f"(page {line.page}, line {line.line_no}); the font's character map loses letters",
                 )
     # Each distinct word is judged once: the words are read from the distinct runs between spaces (no word
     # holds a space), not from the whole text. A word that is one syllable is sound (_is_damaged_word says
@@ -305,9 +308,11 @@ def _check_damage(source: Source, lines: list[Line]):
         total = len(vocab.WORD.findall(joined))
         if total and len(damaged) / total > MAX_DAMAGED_WORD_SHARE:
             examples = ", ".join(sorted({w for w, _ in damaged})[:5])
-            raise DamagedText(source.path, f"damaged text layer: {len(damaged)} of {total} words are not Vietnamese ({examples})")
+            raise DamagedText(source.path, f"damaged text layer: {len(damaged)} of {total} words "
+                                           f"are not Vietnamese ({examples})")
     for word, line in damaged:
-        yield Issue("clean", "damaged_word", f"word {word!r} is not a Vietnamese syllable (damaged in extraction?)", line.page)
+        yield Issue("clean", "damaged_word", f"word {word!r} is not a Vietnamese syllable (damaged in extraction?)",
+                    line.page)
 
 
 def _within_edits(phrase: str, text: str, max_edits: int) -> bool:
@@ -375,7 +380,8 @@ MAX_RUN_SYLLABLES = 4
 
 def _syllables(word: str, most: int = MAX_RUN_SYLLABLES) -> bool:
     """Is the word two to `most` syllables run together? (`củaxã`, `sốcủacác`)"""
-    return most >= 2 and any(vocab.SYLLABLE.match(word[:k]) and (vocab.SYLLABLE.match(word[k:]) or _syllables(word[k:], most - 1))
+    return most >= 2 and any(vocab.SYLLABLE.match(word[:k]) and
+                             (vocab.SYLLABLE.match(word[k:]) or _syllables(word[k:], most - 1))
                              for k in range(1, len(word)))
 
 
@@ -387,7 +393,8 @@ def _capitals_then_word(word: str, k: int) -> bool:
 # --------------------------------------------------------------------- join
 
 
-def _join(lines: list[Line], source: Source, breaks_after: set[int], joins_after: set[int] = frozenset()) -> list[Paragraph]:
+def _join(lines: list[Line], source: Source, breaks_after: set[int],
+          joins_after: set[int] = frozenset()) -> list[Paragraph]:
     if not lines:
         return []
     typical = _typical_length(lines)
@@ -399,8 +406,8 @@ def _join(lines: list[Line], source: Source, breaks_after: set[int], joins_after
     for i in range(1, len(lines)):
         line = lines[i]
         if (i - 1) not in joins_after and (
-                (i - 1) in breaks_after or _starts_paragraph(paragraphs[-1], line, typical, margins, blank_lines_count, indent,
-                                                                middles)):
+                (i - 1) in breaks_after or _starts_paragraph(paragraphs[-1], line, typical, margins,
+                                                                blank_lines_count, indent, middles)):
             paragraphs.append([line])
         else:
             paragraphs[-1].append(line)
@@ -561,7 +568,8 @@ def _ends_address(text: str, following: str, typical: float) -> bool:
         return True
     if text.endswith(",") or text.endswith(" và"):
         return False
-    return (_short(text, typical) and not _short(following, typical)) or bool(vocab.LETTER_BODY_OPENING.match(following))
+    return ((_short(text, typical) and not _short(following, typical)) or
+            bool(vocab.LETTER_BODY_OPENING.match(following)))
 
 
 # The blocks that open a paragraph wherever they stand indented, and their first words (a plain test first).

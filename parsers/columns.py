@@ -110,7 +110,8 @@ def _narrow(strip: _Strip, line: TextLine, line_gaps: list[tuple[float, float]],
                   strip.right_only + right)
 
 
-def find_blocks(lines: list[TextLine], blocked: list[tuple[float, float, float, float]] = ()) -> list[tuple[int, int, float]]:
+def find_blocks(lines: list[TextLine],
+                blocked: list[tuple[float, float, float, float]] = ()) -> list[tuple[int, int, float]]:
     """Two-column blocks as (first line, last line, x where the columns divide).
 
     Lines inside a `blocked` box (a table already found) never join a block.

@@ -125,7 +125,8 @@ LIST_LINK = re.compile(r"\s*,\s*(?:(?:và|hoặc)\s+)?|\s+(?:và|hoặc)\s+", re
 RANGE_LINK = re.compile(r"\s*-\s*|\s+(?:đến|tới)(?:\s+hết)?\s+", re.I)
 
 # What each unit is as a milestone of its own.
-KIND_OF_UNIT = {"day": "date", "month": "month", "quarter": "quarter", "half": "half", "year": "year", "years": "period"}
+KIND_OF_UNIT = {"day": "date", "month": "month", "quarter": "quarter", "half": "half", "year": "year",
+                "years": "period"}
 YEAR_UNITS = frozenset({"year", "years"})
 
 

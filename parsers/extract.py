@@ -77,7 +77,8 @@ def extract(path: str | Path, ocr_cache: str | Path | None = None) -> Source:
             size = os.fstat(fh.fileno()).st_size
             limit = MAX_PDF_BYTES if path.suffix.lower() in (".pdf", *IMAGE_SUFFIXES) else MAX_TEXT_BYTES
             if size > limit:
-                raise TooLarge(str(path), f"file of {size / 1e6:.1f} MB is over the {limit // 2**20} MB limit for a plan")
+                raise TooLarge(str(path), f"file of {size / 1e6:.1f} MB is over the {limit // 2**20} MB limit "
+                                          "for a plan")
             data = fh.read(limit + 1)
     except OSError as exc:
         raise UnreadableFile(str(path), f"cannot read file ({exc.strerror or exc})") from None
@@ -146,7 +147,8 @@ def _not_a_file(path: str | Path, mode: int) -> str:
 
 def _decode(path: Path, data: bytes) -> str:
     if len(data) > MAX_TEXT_BYTES:
-        raise TooLarge(str(path), f"text file of {len(data) / 1e6:.1f} MB is over the {MAX_TEXT_BYTES // 2**20} MB limit for a plan")
+        raise TooLarge(str(path), f"text file of {len(data) / 1e6:.1f} MB is over the "
+                                  f"{MAX_TEXT_BYTES // 2**20} MB limit for a plan")
     if data[:4] in (b"PK\x03\x04",) or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise NotAPdf(str(path), "a Word or Office file, not text or PDF")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -155,7 +157,8 @@ def _decode(path: Path, data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LegacyEncoding(
-            str(path), f"not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start}): a legacy encoding such as TCVN3 or VNI? convert it to UTF-8 first"
+            str(path), f"not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start}): "
+                       "a legacy encoding such as TCVN3 or VNI? convert it to UTF-8 first"
         ) from None
     if "\x00" in text:
         raise NotAPdf(str(path), "binary data, not text")
@@ -217,7 +220,8 @@ def _at_least(n: int, pattern: re.Pattern, text: str) -> bool:
 
 
 def _extract_layout(path: Path, raw_lines: list[str], digest: str) -> Source:
-    """Text of `pdftotext -layout`: form feeds part the pages; each page keeps its blank lines, which place its lines."""
+    """Text of `pdftotext -layout`: form feeds part the pages; each page keeps its blank lines, which
+    place its lines."""
     pages: list[list[tuple[int, str]]] = [[]]
     for idx, raw in enumerate(raw_lines, start=1):
         for piece_no, piece in enumerate(raw.split("\f")):
@@ -253,10 +257,12 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
     import pdfplumber
 
     if data[:5] != b"%PDF-":
-        kind = "a Word or Office file" if data[:4] == b"PK\x03\x04" or data[:4] == b"\xd0\xcf\x11\xe0" else "no PDF signature"
+        kind = ("a Word or Office file" if data[:4] == b"PK\x03\x04" or data[:4] == b"\xd0\xcf\x11\xe0"
+                else "no PDF signature")
         raise NotAPdf(str(path), f"not a PDF ({kind})")
     if len(data) > MAX_PDF_BYTES:
-        raise TooLarge(str(path), f"PDF of {len(data) / 1e6:.1f} MB is over the {MAX_PDF_BYTES // 2**20} MB limit for a plan")
+        raise TooLarge(str(path), f"PDF of {len(data) / 1e6:.1f} MB is over the "
+                                  f"{MAX_PDF_BYTES // 2**20} MB limit for a plan")
     if b"%%EOF" not in data[-2048:]:
         # pdfminer often reads a cut file without complaint; the missing end
         # marker is the reliable sign of an interrupted download.
@@ -282,7 +288,8 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
                     fonts.update(ch.get("fontname", "") for ch in page.chars)
                 found = text_lines(page)
                 ruled = _ruled_tables(page, number)
-                unruled = unruled_tables(found, number, [g.bbox for g in ruled], page.horizontal_edges if page.edges else ())
+                unruled = unruled_tables(found, number, [g.bbox for g in ruled],
+                                         page.horizontal_edges if page.edges else ())
                 # Two-column blocks are read column by column; lines of a table stay whole.
                 ordered = split_columns(found, [g.bbox for g in ruled + unruled])
                 lines = tuple(
@@ -318,7 +325,8 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
         pages, found = ocr.fix_label_runs(pages)
         issues.extend(found)
     if not any(p.lines for p in pages):
-        raise NoTextLayer(str(path), f"no text: {len(pages)} page(s) with neither a text layer nor words OCR could read")
+        raise NoTextLayer(str(path), f"no text: {len(pages)} page(s) with neither a text layer "
+                                     "nor words OCR could read")
     return Source(
         path=str(path),
         sha256=digest,
@@ -387,7 +395,8 @@ def _ruled_tables(page, number: int) -> tuple[TableGrid, ...]:
         rows = []
         for row, texts in zip(table.rows, table.extract()):
             rows.append(tuple(
-                None if box is None else TableCell(unicodedata.normalize("NFC", text or ""), *(round(v, 2) for v in box))
+                None if box is None else TableCell(unicodedata.normalize("NFC", text or ""),
+                                                   *(round(v, 2) for v in box))
                 for box, text in zip(row.cells, texts)
             ))
         grids.append(TableGrid(page=number, bbox=tuple(round(v, 2) for v in table.bbox), rows=tuple(rows)))

@@ -62,14 +62,17 @@ from .records import Issue, Line
 
 @dataclass(frozen=True, slots=True)
 class Piece:
-    text: str  # a whole line, or the part of a merged line that belongs to this cell (normalised with parsers.clean.normalise)
+    # a whole line, or the part of a merged line that belongs to this cell (normalised with parsers.clean.normalise)
+    text: str
     line: Line  # the line it came from (page, line_no, source_line)
 
 
 @dataclass(frozen=True, slots=True)
 class FlatRow:
-    cells: dict[str, tuple[Piece, ...]]  # column role -> its pieces in order; a role is ABSENT where the row has no cell of its own in the text
-    continues_previous: bool = False  # reserved; the segmenter merges page-break continuations itself, so rows returned are whole rows
+    # column role -> its pieces in order; a role is ABSENT where the row has no cell of its own in the text
+    cells: dict[str, tuple[Piece, ...]]
+    # reserved; the segmenter merges page-break continuations itself, so rows returned are whole rows
+    continues_previous: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,10 @@ class FlatTable:
 # table holding nothing else is its header; a run that reads the same later
 # (give or take a merged or cut line) is its repeat on a new page.
 HEADER_WORDS = frozenset(
-    ["stt", "tt", "số", "nhiệm", "vụ", "chung", "cụ", "thể", "tên", "nội", "dung", "sản", "phẩm", "kết", "quả", "đầu", "ra", "cơ", "quan", "đơn", "vị", "chủ", "trì", "phối", "hợp", "thực", "hiện", "thời", "gian", "hạn", "hoàn", "thành", "tiến", "độ", "ghi", "chú", "lĩnh", "vực", "nhóm", "giải", "pháp", "và", "hoạt", "động", "chỉ", "tiêu", "kinh", "phí", "nguồn", "dự", "kiến"]
+    ["stt", "tt", "số", "nhiệm", "vụ", "chung", "cụ", "thể", "tên", "nội", "dung", "sản", "phẩm", "kết", "quả", "đầu",
+     "ra", "cơ", "quan", "đơn", "vị", "chủ", "trì", "phối", "hợp", "thực", "hiện", "thời", "gian", "hạn", "hoàn",
+     "thành", "tiến", "độ", "ghi", "chú", "lĩnh", "vực", "nhóm", "giải", "pháp", "và", "hoạt", "động", "chỉ", "tiêu",
+     "kinh", "phí", "nguồn", "dự", "kiến"]
 )
 HEADER_WORD = re.compile(r"[\p{L}\d]+")
 # Header words that qualify a column's name rather than name one (`Cơ quan`
@@ -162,8 +168,9 @@ _PERIOD = (r"[Qq]u[ýí]|[Tt]rong\s+(?:năm|tháng|quý|quí)|[Tt]rước|[Tt]h�
            r"[Cc]hậm\s+nhất|[Đđ]ến\s+năm|[Gg]iai\s+đoạn")  # in words: a date in digits is a shape of its own
 _DATE = (r"[Qq]u[ýí]|tháng\s+\d|năm\s+(?:19|20)\d\d|ngày\s+\d|[Tt]hường\s+xuyên|[Hh][ằà]ng\s+(?:năm|quý)|"
          r"(?:\d{1,2}|[IV]{1,3})/\d{4}|\d{1,2}/\d{1,2}/\d{4}|(?:19|20)\d\d\b")
-_DOCUMENT = (r"[Qq]uyết\s+định|[Kk]ế\s+hoạch|[Bb]áo\s+cáo|[Vv]ăn\s+bản|[Tt]hông\s+báo|[Nn]ghị\s+quyết|[Cc]hương\s+trình|"
-             r"[Tt]ờ\s+trình|[Cc]ông\s+văn|[Đđ]ề\s+án|[Hh]ồ\s+sơ|[Tt]ỷ\s+lệ|[Ss]áng\s+kiến|[Dd]anh\s+mục")
+_DOCUMENT = (r"[Qq]uyết\s+định|[Kk]ế\s+hoạch|[Bb]áo\s+cáo|[Vv]ăn\s+bản|[Tt]hông\s+báo|[Nn]ghị\s+quyết|"
+             r"[Cc]hương\s+trình|[Tt]ờ\s+trình|[Cc]ông\s+văn|[Đđ]ề\s+án|[Hh]ồ\s+sơ|[Tt]ỷ\s+lệ|[Ss]áng\s+kiến|"
+             r"[Dd]anh\s+mục")
 _DOING = (r"Triển\s+khai|Thực\s+hiện|Tổ\s+chức|Nâng\s+cao|Tăng\s+cường|Duy\s+trì|Kiểm\s+tra|Xây\s+dựng|Tiếp\s+tục|"
           r"Rà\s+soát|Đẩy\s+mạnh|Nghiên\s+cứu|Tập\s+huấn|Sắp\s+xếp|Hỗ\s+trợ|Đề\s+xuất|Khảo\s+sát|Phát\s+triển|"
           r"Hoàn\s+thiện|Tuyên\s+truyền|Ứng\s+dụng|Công\s+tác|Ban\s+hành|Cải\s+cách|Chỉ\s+đạo")
@@ -478,9 +485,11 @@ class _Body:
     item_opens: list[bool] = field(default_factory=list)  # the line opens an item (ITEM_OPENING): a break, never a wrap
     measured: list[bool] = field(default_factory=list)  # at most MAX_LINE_WORDS: its width tells of its column's
     measure: Callable[[str], float] = _glyph_width
-    follow: list[float | None] | None = None  # what the next line's first word adds were it wrapped on; None: no wrap (_measure_with)
+    # what the next line's first word adds were it wrapped on; None: no wrap (_measure_with)
+    follow: list[float | None] | None = None
     units: list[list[int]] | None = None  # per line, its words' units under the measure added up: [0, w0, w0 + w1, …]
-    slot_units: np.ndarray | None = None  # the same, the lines one after another: per slot (_Pieces), its line's units before it
+    # the same, the lines one after another: per slot (_Pieces), its line's units before it
+    slot_units: np.ndarray | None = None
     flow: _Flow | None = None
 
 
@@ -686,7 +695,8 @@ def _candidates(body: _Body, roles: tuple[str, ...]) -> tuple[list[tuple[int, in
         got = heads.get(head)
         if got is None:
             label = NUMBER_LABEL.match(piece)
-            got = heads[head] = (shape_index[_first_branch(SHAPE_PATTERN, piece)], int(label.group("n")) if label else -1)
+            got = heads[head] = (shape_index[_first_branch(SHAPE_PATTERN, piece)],
+                                 int(label.group("n")) if label else -1)
         shape.append(got[0])
         number.append(got[1])
         tail = (slot_word[b - 2] if b - 2 >= a else None, slot_word[b - 1])
@@ -703,7 +713,8 @@ def _candidates(body: _Body, roles: tuple[str, ...]) -> tuple[list[tuple[int, in
     at, rank = _segments(word_count)
     token_ids[token_starts[at] + rank] = tokens[slot_token[first_slot][at] + rank]
     at, rank = _segments(cue_count)
-    token_ids[token_starts[at] + word_count[at] + rank] = np.repeat(np.tile(np.arange(len(CUES)), len(text)), cues.ravel())
+    token_ids[token_starts[at] + word_count[at] + rank] = np.repeat(np.tile(np.arange(len(CUES)), len(text)),
+                                                                    cues.ravel())
 
     off_form = np.zeros((len(text), len(roles)), np.bool_)
     for c, role in enumerate(roles):
@@ -745,7 +756,8 @@ def _cues(whole: str, text: list[str], begin: np.ndarray, stop: np.ndarray) -> n
         lo = np.searchsorted(s, begin, "left")
         hi = np.searchsorted(e, stop, "right")
         out[:, c] = np.maximum(hi - lo, 0)
-        across = ((lo > 0) & (e[np.maximum(lo - 1, 0)] > begin)) | ((hi < s.size) & (s[np.minimum(hi, s.size - 1)] < stop))
+        across = (((lo > 0) & (e[np.maximum(lo - 1, 0)] > begin)) |
+                  ((hi < s.size) & (s[np.minimum(hi, s.size - 1)] < stop)))
         for g in np.flatnonzero(across).tolist():
             out[g, c] = len(pattern.findall(text[g]))
     return np.minimum(out, CUE_CAP)
@@ -1012,7 +1024,8 @@ def _search(body: _Body, model: _Model, pieces: _Pieces, emissions: np.ndarray, 
         np.array([math.log(e) for e in model.ends], np.float64),
         np.array([math.log(1 - e) - math.log(e) for e in model.ends], np.float64),
         np.array([[math.log(p) for p in kind] for kind in model.presence], np.float64),
-        np.array([[sum(q[c + 1:]) for c in range(K)] for q in logq], np.float64),  # the rest of the row merged with the rows above
+        # the rest of the row merged with the rows above
+        np.array([[sum(q[c + 1:]) for c in range(K)] for q in logq], np.float64),
         np.array([[[sum(q[c + 1:c2]) for c2 in range(K)] for c in range(K)] for q in logq], np.float64),
         np.array([ROW_COST + sum(logq[0][:c2]) + math.log(model.presence[0][c2]) for c2 in range(K)], np.float64),
         math.log(model.cut_rows), math.log(1 - model.cut_rows),
@@ -1081,7 +1094,8 @@ def _backtrack(fields, node_line, states, nbest, node, state, rank):
             skipped[m] = node_line[node]
             m += 1
             continue
-        steps[n, 0], steps[n, 1], steps[n, 2], steps[n, 3] = cand, fields[slot, BACK_COL], fields[slot, BACK_KIND], fields[slot, BACK_OPENS]
+        steps[n, 0], steps[n, 1], steps[n, 2], steps[n, 3] = (cand, fields[slot, BACK_COL], fields[slot, BACK_KIND],
+                                                              fields[slot, BACK_OPENS])
         n += 1
     return steps[:n][::-1].copy(), skipped[:m].copy()
 
@@ -1281,7 +1295,8 @@ def _lattice(g, m, flow, nbest, beam):
     # Every array read once from its tuple: reading one in the loops would count a reference each time.
     node_line, node_word, node_break, node_first, node_has_first, node_key, node_cands = (
         g.node_line, g.node_word, g.node_break, g.node_first, g.node_has_first, g.node_key, g.node_cands)
-    line_flow, line_follow, line_has_follow, line_can_open = g.line_flow, g.line_follow, g.line_has_follow, g.line_can_open
+    line_flow, line_follow, line_has_follow, line_can_open = (
+        g.line_flow, g.line_follow, g.line_has_follow, g.line_can_open)
     cand_cut, cand_whole_end, cand_end_node, cand_roman, cand_number, cand_width, cand_open_end, cand_last_key = (
         g.cand_cut, g.cand_whole_end, g.cand_end_node, g.cand_roman, g.cand_number, g.cand_width, g.cand_open_end,
         g.cand_last_key)
@@ -1366,8 +1381,9 @@ def _lattice(g, m, flow, nbest, beam):
                                                  pool_i[cell, HELD_MEASURED], first, has_first,
                                                  pool_f[cell, HELD_LO], pool_f[cell, HELD_HI])
                             _offer(K + c2, value + pool_f[cell, HELD_ODDS]
-                                   + FLOW_WEIGHT * _flow_k(flow_words, flow_firsts, pair_codes, pair_counts, flow_keys, flow_total, pool_i[cell, HELD_KEY], word) + fit, s, r, 0, lo, hi,
-                                   nbest, off_f, off_i, off_n, key_order, n_keys)
+                                   + FLOW_WEIGHT * _flow_k(flow_words, flow_firsts, pair_codes, pair_counts, flow_keys,
+                                                           flow_total, pool_i[cell, HELD_KEY], word) + fit,
+                                   s, r, 0, lo, hi, nbest, off_f, off_i, off_n, key_order, n_keys)
                 if node_word[node] == 0:  # leave the whole line unplaced
                     target = cand_end_node[node_cands[node + 1] - 1]
                     skip = v + SKIP_COST
@@ -1498,7 +1514,8 @@ def _estimate(body: _Body, model: _Model, pieces: _Pieces, steps: _Steps, learn_
     numbered, shape_priors, opening_priors, presence_priors = _priors(model.roles)
     shapes = [[[0] * len(SHAPE_NAMES) for _ in range(K)] for _ in KINDS]
     openings = [[[0] * len(OPENING_NAMES) for _ in range(K)] for _ in KINDS]
-    wraps: list[list[tuple[float, float | None]]] = [[] for _ in range(K)]  # per whole line: its width, with the next word
+    # per whole line: its width, with the next word
+    wraps: list[list[tuple[float, float | None]]] = [[] for _ in range(K)]
     cands, cols, kinds = steps.cand, steps.col, steps.kind
     for k, (cand, col, kind) in enumerate(zip(cands, cols, kinds)):
         shapes[kind][col][pieces.shape[cand]] += 1
@@ -1518,7 +1535,8 @@ def _estimate(body: _Body, model: _Model, pieces: _Pieces, steps: _Steps, learn_
         row_kinds.append(int(first is not None and _first_match(
             SHAPES, " ".join(body.words[pieces.line[first]][pieces.start[first]:])) == "roman"))
     presence = [[min(0.98, max(0.02, (sum(1 for r, k in zip(rows, row_kinds) if k == kind and c in r)
-                                      + PRESENCE_SMOOTHING * presence_priors[kind][c]) / (row_kinds.count(kind) + PRESENCE_SMOOTHING)))
+                                      + PRESENCE_SMOOTHING * presence_priors[kind][c])
+                                     / (row_kinds.count(kind) + PRESENCE_SMOOTHING)))
                  for c in range(K)] for kind in (0, 1)]
     lines = [pieces.line[cand] for cand in cands]
     firsts = [k for k, line in enumerate(lines) if body.breaks[line] and (k == 0 or lines[k - 1] != line)]
@@ -1529,7 +1547,8 @@ def _estimate(body: _Body, model: _Model, pieces: _Pieces, steps: _Steps, learn_
     return _Model(
         model.roles, numbered, [_width(w) for w in wraps],
         [[_counted_log_dist(shape_priors[kind][c], shapes[kind][c], SHAPE_NAMES) for c in range(K)] for kind in KINDS],
-        [[_counted_log_dist(opening_priors[kind][c], openings[kind][c], OPENING_NAMES) for c in range(K)] for kind in KINDS],
+        [[_counted_log_dist(opening_priors[kind][c], openings[kind][c], OPENING_NAMES) for c in range(K)]
+         for kind in KINDS],
         odds, presence,
         [min(0.9, max(0.05, (cells[c] + 1) / (placed[c] + 2))) for c in range(K)],
         (sum(1 for k in firsts if kinds[k] == RESUME) + 1) / (len(firsts) + 2),
@@ -1563,7 +1582,8 @@ def _word_odds(counts: np.ndarray) -> np.ndarray | None:
         n_c = int(counts[col].sum())
         ratios = (counts[col, seen] + WORD_SMOOTHING * bg) / (n_c + WORD_SMOOTHING) / bg
         # math.log, not np.log: numpy's own logarithm differs from the C library's in the last bit of some values.
-        odds[col, seen] = np.clip(np.fromiter(map(math.log, ratios.tolist()), np.float64, seen.size), -WORD_CLIP, WORD_CLIP)
+        odds[col, seen] = np.clip(np.fromiter(map(math.log, ratios.tolist()), np.float64, seen.size),
+                                  -WORD_CLIP, WORD_CLIP)
     return odds
 
 
@@ -1584,7 +1604,8 @@ def _width(wraps: list[tuple[float, float | None]]) -> float | None:
 
 
 def segment_table(lines: Sequence[Line]) -> FlatTable:
-    """`lines`: the appendix's lines after its title and `(Kèm theo …)` line, in order, blank lines and page numbers removed, starting at the first header line."""
+    """`lines`: the appendix's lines after its title and `(Kèm theo …)` line, in order, blank lines and page
+    numbers removed, starting at the first header line."""
     roles, spans = _find_headers(lines)
     body, header_lines = _body(lines, spans, roles)
     if not roles or not body.lines:
@@ -1636,10 +1657,12 @@ def _numbering_issues(model: _Model, rows: tuple[FlatRow, ...]) -> list[Issue]:
         if number:
             n = int(number.group("n"))
             if n != last + 1 and not (n == 1 and group_since):
-                issues.append(Issue("appendix", "numbering_break", f"flattened row {k} is numbered {n} after {last}", page))
+                issues.append(Issue("appendix", "numbering_break", f"flattened row {k} is numbered {n} after {last}",
+                                    page))
             last, group_since = n, False
         elif _first_match(SHAPES, first) != "roman":
-            issues.append(Issue("appendix", "row_without_number", f"flattened row {k} has no number: {first[:40]!r}", page))
+            issues.append(Issue("appendix", "row_without_number", f"flattened row {k} has no number: {first[:40]!r}",
+                                page))
     return issues
 
 

@@ -124,7 +124,8 @@ def _authorities(outline: Outline, signature: Node) -> list[Node]:
     return [n for n in block if n.label]
 
 
-def _doc_type(outline: Outline, first: Node | None, code: str | None, site: SiteMeta | None) -> tuple[str | None, str | None]:
+def _doc_type(outline: Outline, first: Node | None, code: str | None,
+              site: SiteMeta | None) -> tuple[str | None, str | None]:
     """The document's type: its title, unless its number's type code says more (a consolidated text);
     else its number's type code, unless the header has a letter's form (`V/v …`, `Kính gửi:`); else the
     site's metadata."""
@@ -151,8 +152,8 @@ def check_against_site(facts: HeaderFacts, site: SiteMeta | None, page: int | No
     """A warning for every header fact that disagrees with the site's metadata, and for a type not read from a title."""
     issues = []
     if facts.doc_type_source not in (None, "title"):
-        issues.append(Issue("header", "doc_type_source", f"document type {facts.doc_type!r} read from the {facts.doc_type_source}, "
-                                                          "not from a title line", page))
+        issues.append(Issue("header", "doc_type_source", f"document type {facts.doc_type!r} read from the "
+                                                          f"{facts.doc_type_source}, not from a title line", page))
     if site is None:
         return issues
     date = (f"{facts.issued_day:02d}/{facts.issued_month:02d}/{facts.issued_year}"
@@ -165,7 +166,8 @@ def check_against_site(facts: HeaderFacts, site: SiteMeta | None, page: int | No
         mine = ours[column]
         if _comparable(mine) != _comparable(theirs):
             issues.append(Issue("header", "site_disagrees",
-                                f"{column.removeprefix('site_')}: the document says {mine!r}, the site's metadata {theirs!r}", page))
+                                f"{column.removeprefix('site_')}: the document says {mine!r}, "
+                                f"the site's metadata {theirs!r}", page))
     return issues
 
 

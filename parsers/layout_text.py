@@ -194,7 +194,8 @@ def read_pages(raw_pages: list[list[tuple[int, str]]]) -> tuple[Page, ...]:
         for table in tables:
             votes.setdefault(table.header.core, Counter())[table.header.wrapped] += 1
     wraps = {core: count.most_common(1)[0][0] for core, count in votes.items() if sum(count.values()) > 1}
-    if any(table.header.wrapped != wraps.get(table.header.core, table.header.wrapped) for tables in found for table in tables):
+    if any(table.header.wrapped != wraps.get(table.header.core, table.header.wrapped)
+           for tables in found for table in tables):
         found = [_find_tables(page, wraps) for page in texts]
     for k in range(1, len(texts)):
         carried = _carried_table(texts[k - 1], found[k - 1], texts[k], found[k])
@@ -319,7 +320,8 @@ class _Shape:
                     self.offsets[k].append(piece.start - table.header.columns[k].start)
 
 
-def _carried_table(before: list[str], tables_before: list[_Table], texts: list[str], tables: list[_Table]) -> _Table | None:
+def _carried_table(before: list[str], tables_before: list[_Table], texts: list[str],
+                   tables: list[_Table]) -> _Table | None:
     """The previous page's last table going on at the top of this page without its header, if it does.
 
     It does when it ran to the foot of the previous page and this page's first
@@ -428,7 +430,8 @@ def _find_tables(texts: list[str], wraps: dict[tuple[str, ...], tuple[str, ...]]
     return tables
 
 
-def _header_at(texts: list[str], first: int, wraps: dict[tuple[str, ...], tuple[str, ...]] | None = None) -> _Header | None:
+def _header_at(texts: list[str], first: int,
+               wraps: dict[tuple[str, ...], tuple[str, ...]] | None = None) -> _Header | None:
     """The shortest block of lines from `first` whose columns name the most roles (two at least),
     and the header cells' wrapped words under it (as `wraps` has them for this header, if it does)."""
     best: _Header | None = None
@@ -459,7 +462,8 @@ def _header_at(texts: list[str], first: int, wraps: dict[tuple[str, ...], tuple[
     core = tuple(printed(k) for k in range(first, best.last + 1))
     could = best.last  # the last line that may be wrapped words
     while could + 1 < len(texts) and could - first + 1 < MAX_HEADER_LINES and texts[could + 1].strip() and len(
-            _pieces(texts[could + 1])) < len(best.columns) and not NUMBER_CELL.match(_pieces(texts[could + 1])[0].text) and all(
+            _pieces(texts[could + 1])) < len(best.columns) and not NUMBER_CELL.match(
+                _pieces(texts[could + 1])[0].text) and all(
             len(p.text.split()) <= MAX_WRAPPED_HEADER_WORDS and not SENTENCE_MARK.search(p.text)
             and any(abs(p.start + p.end - c.start - c.end) <= 2 * HEADER_CENTRING for c in best.columns)
             for p in _pieces(texts[could + 1])):
@@ -558,13 +562,16 @@ def _table_end(texts: list[str], header: _Header) -> int:
 
 
 def _is_group_line(text: str, bounds: list[int]) -> bool:
-    """A group's title across the table: alone on its line, `I. Cải cách …`, or in capitals after its mark (`A THỦ TỤC …`)."""
+    """A group's title across the table: alone on its line, `I. Cải cách …`, or in capitals after its mark
+    (`A THỦ TỤC …`)."""
     stripped = text.strip()
-    return len(_pieces(text)) == 1 and bool(GROUP_LABEL.match(stripped) or (GROUP_MARK.match(stripped) and vocab.is_caps(stripped)))
+    return len(_pieces(text)) == 1 and bool(GROUP_LABEL.match(stripped) or
+                                            (GROUP_MARK.match(stripped) and vocab.is_caps(stripped)))
 
 
 def _separators(texts: list[str], header: _Header, end: int) -> list[int]:
-    """Where each column starts: between two header cells, the middle of the widest run of the positions blank on most lines."""
+    """Where each column starts: between two header cells, the middle of the widest run of the positions blank
+    on most lines."""
     body = [texts[i] for i in range(header.last + 1, end) if texts[i].strip()]
     width = max([len(t) for t in body] + [header.columns[-1].end])
     filled = [0] * (width + 1)
@@ -651,7 +658,8 @@ def _grid(texts: list[str], table: _Table, shape: _Shape, page: int) -> TableGri
             head_cells[column_of(w.start())].append(w.group())
     if header.last >= header.first:  # a table carried over from the page before has no header here
         def box(k, j=None):
-            return (float(edges[k]), float(header.first), float(edges[(k if j is None else j) + 1]), float(header.last + 1))
+            return (float(edges[k]), float(header.first), float(edges[(k if j is None else j) + 1]),
+                    float(header.last + 1))
         if not header.spans:
             rows.append(tuple(TableCell(" ".join(words), *box(k)) for k, words in enumerate(head_cells)))
         else:
@@ -813,11 +821,13 @@ def _rewrap(lines: list[list[list[str]]], touching: list[set[int]], limits: list
             for shift in range(-min(MAX_SHIFT, len(left) - 1), min(MAX_SHIFT, len(right) - 1) + 1):
                 if shift == 0:
                     continue
-                lines[i][k], lines[i][k + 1] = (left + right[:shift], right[shift:]) if shift > 0 else (left[:shift], left[shift:] + right)
+                lines[i][k], lines[i][k + 1] = ((left + right[:shift], right[shift:]) if shift > 0
+                                                else (left[:shift], left[shift:] + right))
                 cost = _wrap_cost(lines, k, limits[k]) + _wrap_cost(lines, k + 1, limits[k + 1])
                 if cost + MIN_GAIN <= best_cost:
                     best, best_cost = shift, cost
-            lines[i][k], lines[i][k + 1] = (left + right[:best], right[best:]) if best >= 0 else (left[:best], left[best:] + right)
+            lines[i][k], lines[i][k + 1] = ((left + right[:best], right[best:]) if best >= 0
+                                            else (left[:best], left[best:] + right))
 
 
 def _wrap_cost(lines: list[list[list[str]]], k: int, limit: float = 0.0) -> float:
@@ -855,7 +865,8 @@ def _split_piece(piece: _Piece, first: int, column_of, widths: list[float]) -> l
     for k in range(first, last):
         if len(rest) < 2:
             break
-        fits = [j for j in range(1, len(rest)) if _width(" ".join(w for _, w in rest[:j])) <= widths[k] + WIDTH_SLACK] or [1]
+        fits = [j for j in range(1, len(rest))
+                if _width(" ".join(w for _, w in rest[:j])) <= widths[k] + WIDTH_SLACK] or [1]
         # A sentence's end followed by a word in lower case: one cell ends there, the next goes on.
         ends = [j for j in fits if SENTENCE_END.search(rest[j - 1][1]) and rest[j][1][:1].islower()]
         labels = [j for j in fits if CELL_OPENER.match(rest[j][1])]
@@ -925,7 +936,8 @@ def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], f
             blank_before = previous is not None
             continue
         has = [bool(c) for c in cells]
-        if previous is not None and has[0] and not any(has[1:]) and roles[0] != "row_no" and roles[0] not in ENTRY_ROLES:
+        if (previous is not None and has[0] and not any(has[1:]) and roles[0] != "row_no" and
+                roles[0] not in ENTRY_ROLES):
             # Only a spanning first column (a group's cell) goes on here: no sign of a row.
             seen[0] = True
             continue

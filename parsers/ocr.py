@@ -164,13 +164,15 @@ def require_tesseract(path: str) -> None:
     """Raise a one-line error naming the packages when Tesseract or its Vietnamese model is missing."""
     exe = shutil.which(TESSERACT)
     if exe is None:
-        raise OcrUnavailable(path, f"a scan, and OCR needs Tesseract, which is not installed: apt-get install {PACKAGES}")
+        raise OcrUnavailable(path, "a scan, and OCR needs Tesseract, which is not installed: "
+                                   f"apt-get install {PACKAGES}")
     try:
         langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=60).stdout.split()
     except (OSError, subprocess.SubprocessError) as exc:
         raise OcrUnavailable(path, f"a scan, and Tesseract does not run ({exc}): apt-get install {PACKAGES}") from None
     if LANGUAGE not in langs:
-        raise OcrUnavailable(path, f"a scan, and Tesseract has no Vietnamese model: apt-get install tesseract-ocr-{LANGUAGE}")
+        raise OcrUnavailable(path, "a scan, and Tesseract has no Vietnamese model: "
+                                   f"apt-get install tesseract-ocr-{LANGUAGE}")
 
 
 def cache_dir(passed: str | Path | None) -> Path | None:
@@ -253,7 +255,8 @@ def _check_render(path: str, number: int, width: float, height: float, dpi: int)
     pixels = (width * dpi / 72) * (height * dpi / 72)
     if not math.isfinite(pixels) or pixels > MAX_PAGE_PIXELS:
         raise TooLarge(path, f"too large when rendered: page {number} is {width:.0f}×{height:.0f} pt, "
-                             f"{pixels / 1e6:.0f} Mpx at {dpi} dpi (the budget is {MAX_PAGE_PIXELS / 1e6:.0f} Mpx a page)")
+                             f"{pixels / 1e6:.0f} Mpx at {dpi} dpi "
+                             f"(the budget is {MAX_PAGE_PIXELS / 1e6:.0f} Mpx a page)")
 
 
 def _render(path: str, doc, number: int, dpi: int) -> tuple[object, float, float]:
@@ -391,7 +394,8 @@ def _image_dpi(info: dict, size: tuple[int, int]) -> float:
     return max(size) / A4_INCHES[1] if size[0] > size[1] else size[0] / A4_INCHES[0]
 
 
-def _run(path: str, sha256: str, numbers: list[int], images, cache, dpi: int, workers: int | None) -> dict[int, PageScan]:
+def _run(path: str, sha256: str, numbers: list[int], images, cache, dpi: int,
+         workers: int | None) -> dict[int, PageScan]:
     """The pages' scans: from the cache where it holds them, else rendered (`images(numbers)` gives
     them one by one) and read by Tesseract."""
     require_tesseract(path)
@@ -514,7 +518,8 @@ def tesseract_words(image: bytes | str, dpi: int, path: str, psm: str = "3", con
     try:
         proc = _tesseract([source, "stdout", *options, "--dpi", str(dpi), "--psm", psm, "tsv"], data, timeout=600)
     except FileNotFoundError:
-        raise OcrUnavailable(path, f"a scan, and OCR needs Tesseract, which is not installed: apt-get install {PACKAGES}") from None
+        raise OcrUnavailable(path, "a scan, and OCR needs Tesseract, which is not installed: "
+                                   f"apt-get install {PACKAGES}") from None
     except subprocess.TimeoutExpired:
         raise UnreadableFile(path, "OCR of a page took over 10 minutes") from None
     if proc.returncode != 0:
@@ -784,7 +789,8 @@ CORRECTIONS: tuple[tuple[str, re.Pattern, object], ...] = (
      re.compile(r"(?<![\p{L}\d])(?=[\dlIO]{1,2}/)(?=[lIO]?\d)[\dlIO]{1,2}/(?:[\dlIO]{1,2}/)?(?:19|20)[\dlIO\]|]{2}(?![\p{L}\d])"),
      DIGIT_LOOKALIKES),
     # A year after `năm` or in a period: `202l`, `202]`.
-    ("look-alike letters in a year", re.compile(r"(?<=(?:năm|đoạn|Năm) )(?:19|20)\d[lI\]|](?![\p{L}\d])"), DIGIT_LOOKALIKES),
+    ("look-alike letters in a year", re.compile(r"(?<=(?:năm|đoạn|Năm) )(?:19|20)\d[lI\]|](?![\p{L}\d])"),
+     DIGIT_LOOKALIKES),
 )
 
 # Letters OCR takes for one another in a point label (`d)` and `đ)`): where
@@ -865,7 +871,8 @@ def fix_label_runs(pages: list[Page]) -> tuple[list[Page], list[Issue]]:
                 last_roman = vocab.roman_to_int(token) or last_roman
             if text != line.text:
                 issues.append(Issue("extract", "ocr_corrected",
-                                    f"line {line.line_no}: label read {line.text[:12]!r}, its run makes it {text[:12]!r}", page.number))
+                                    f"line {line.line_no}: label read {line.text[:12]!r}, "
+                                    f"its run makes it {text[:12]!r}", page.number))
                 line = Line(line.page, line.line_no, text, line.x0, line.top, line.x1, line.bottom, line.source_line,
                             line.confidence, line.ocr_text or line.text)
             lines.append(line)
@@ -908,7 +915,8 @@ def page_records(number: int, scan: PageScan) -> tuple[Page, list[Issue]]:
                     confidence=conf, ocr_text=raw if raw != text else None)
         lines.append(line)
         if line.ocr_text is not None:
-            issues.append(Issue("extract", "ocr_corrected", f"line {line.line_no}: read {raw[:80]!r}, corrected to {text[:80]!r}", number))
+            issues.append(Issue("extract", "ocr_corrected",
+                                f"line {line.line_no}: read {raw[:80]!r}, corrected to {text[:80]!r}", number))
         foreign = [w for w in vocab.WORD.findall(text) if _foreign(w)]
         if conf < LOW_CONFIDENCE or foreign:
             why = [f"confidence {conf:.2f}"] if conf < LOW_CONFIDENCE else []

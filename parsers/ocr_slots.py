@@ -107,7 +107,8 @@ def reread(png: bytes, words, read_digits, read_chars) -> tuple:
     out = list(words)
     for slot in slots:
         w = words[slot.index]
-        box = (max(w.x0 - PAD_X, 0), max(w.top - PAD_Y, 0), min(w.x1 + PAD_X, page.width), min(w.bottom + PAD_Y, page.height))
+        box = (max(w.x0 - PAD_X, 0), max(w.top - PAD_Y, 0), min(w.x1 + PAD_X, page.width),
+               min(w.bottom + PAD_Y, page.height))
         cut = page.crop(box)
         if slot.start > 0 or slot.end < len(w.text):  # part of a word (`tháng#`, `#6/QĐ-…`): cut it out
             boxes = read_chars(cut)

@@ -82,7 +82,8 @@ class _Builder:
         self.last_through_part: dict[str, _Draft] = {}  # kind numbered through the part -> its last node
 
     # -- making nodes -------------------------------------------------------
-    def add(self, parent: _Draft, kind: str, para: Paragraph | None, text: str = "", label: str | None = None) -> _Draft:
+    def add(self, parent: _Draft, kind: str, para: Paragraph | None, text: str = "",
+            label: str | None = None) -> _Draft:
         node = _Draft(len(self.nodes), parent.node_id, kind, label, label_number(kind, label), None, text,
                       list(para.lines) if para else [])
         self.nodes.append(node)
@@ -118,12 +119,14 @@ class _Builder:
         doc_type = vocab.doc_type_of(text)
         block = vocab.match_block(text)
         header_line = _is_header_line(text) or bool(
-            self.phase == HEADER and self.part is not None and vocab.may_hold_date(text) and vocab.PLACE_DATE_LOOSE.match(text))
+            self.phase == HEADER and self.part is not None and vocab.may_hold_date(text) and
+            vocab.PLACE_DATE_LOOSE.match(text))
         # A date line under the number of a part that has none yet is its own (`Số: …`, `V/v …`, then the date).
         # Never in the body, nor a block: `Căn cứ Luật … ngày 18 tháng 02 năm 2025;` is a basis, and
         # `Nghị định này có hiệu lực thi hành từ ngày …` an article's text, not a place and date.
         own_date = (self.part is not None and not self.has_date and self.phase in (HEADER, PREAMBLE) and block is None
-                    and vocab.may_hold_date(text) and vocab.PLACE_DATE_LOOSE.match(text) and not vocab.DOC_NUMBER.match(text))
+                    and vocab.may_hold_date(text) and vocab.PLACE_DATE_LOOSE.match(text)
+                    and not vocab.DOC_NUMBER.match(text))
         # A header read column by column puts the issuer (left) before the national title (right):
         # lines in capitals just before a header line open the part with them.
         issuer_first = not block and self.phase != HEADER and _issuer_before_header(text, following)
@@ -307,7 +310,8 @@ class _Builder:
             if block and block[0] == "attachment":
                 self.add(part, "attachment", para, para.text)
                 return
-            if not any(n.parent_id == part.node_id and n.kind == "subject" for n in self.nodes) and vocab.is_caps(para.text):
+            if (not any(n.parent_id == part.node_id and n.kind == "subject" for n in self.nodes) and
+                    vocab.is_caps(para.text)):
                 self.add(part, "subject", para, para.text)
                 part.text = para.text
                 return
@@ -365,7 +369,8 @@ class _Builder:
         """A numbered paragraph that heads others and ends without a stop is a title."""
         parents = {n.parent_id for n in self.nodes}
         for n in self.nodes:
-            if n.kind in ("division", "chapter", "subchapter", "section", "article", "item", "subitem") and n.node_id in parents:
+            if (n.kind in ("division", "chapter", "subchapter", "section", "article", "item", "subitem") and
+                    n.node_id in parents):
                 if n.text and not n.text.endswith(tuple(".;!?…")):
                     n.title, n.text = n.text, ""
             elif n.kind == "chapter" and n.text:
@@ -393,13 +398,16 @@ class _Builder:
         body_text = " ".join(n.text for n in self.nodes if n.kind not in ("table_text",))
         last_page = max((l.page for n in self.nodes for l in n.lines), default=None)
         if "decision" in kinds and "plan" not in kinds and vocab.PROMISES_PLAN.search(body_text):
-            self.warn("plan_missing", "the decision issues a plan that the document does not contain (truncated?)", last_page)
+            self.warn("plan_missing", "the decision issues a plan that the document does not contain (truncated?)",
+                      last_page)
         if "plan" in kinds and "appendix" not in kinds and vocab.PROMISES_APPENDIX.search(body_text):
-            self.warn("appendix_missing", "the plan refers to an appendix that the document does not contain (truncated?)", last_page)
+            self.warn("appendix_missing", "the plan refers to an appendix that the document does not contain "
+                                          "(truncated?)", last_page)
         if not any(n.kind == "signature" for n in self.nodes):
             last = next((n for n in reversed(self.nodes) if n.text), None)
             if last is not None and not last.text.endswith(tuple(".;:!?…)")):
-                self.warn("truncated", f"the text stops mid-sentence ({last.text[-40:]!r}) and no signature follows", last_page)
+                self.warn("truncated", f"the text stops mid-sentence ({last.text[-40:]!r}) and no signature follows",
+                          last_page)
             else:
                 self.warn("no_signature", "no signature block found", last_page)
 

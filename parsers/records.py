@@ -76,7 +76,8 @@ class Source:
     path: str
     sha256: str
     format: str  # "pdf" | "text" | "ocr" (a scan or an image, read by Tesseract)
-    flavour: str  # "pdf", "plain" (text extracted from a PDF), "layout" (pdftotext -layout) or "web" (legal-database page)
+    # "pdf", "plain" (text extracted from a PDF), "layout" (pdftotext -layout) or "web" (legal-database page)
+    flavour: str
     pages: tuple[Page, ...]
     fonts: tuple[str, ...] = ()
     issues: tuple[Issue, ...] = ()  # what extraction was unsure of (OCR's doubtful lines)

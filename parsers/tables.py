@@ -132,7 +132,8 @@ def _caption(outline: Outline, by_id: dict[int, Node], node: Node, lone_cells: d
         if text and (vocab.is_caps(text) or vocab.CAPTION.match(text)):
             return text
     parent = by_id.get(node.parent_id)
-    if parent is not None and parent.parent_id not in (None,) and (parent.title or parent.text) and parent.kind != "document":
+    if (parent is not None and parent.parent_id not in (None,) and (parent.title or parent.text) and
+            parent.kind != "document"):
         return parent.title or parent.text
     return None
 
@@ -142,7 +143,8 @@ def _mean_confidence(source) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
-def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], parser_version: str) -> dict[str, list[dict]]:
+def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix],
+            parser_version: str) -> dict[str, list[dict]]:
     source = cleaned.source
     doc_id = source.doc_id
     facts = read_header(outline, cleaned.site)
@@ -183,7 +185,8 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
         "signer_key": vocab.orthography_key(facts.signer_name),
         "signer_title": facts.signer_title,
         "signer_authority": facts.signer_authority,
-        **{column: site.get(column) for column in ("site_number", "site_type", "site_issuer", "site_signer", "site_date")},
+        **{column: site.get(column)
+           for column in ("site_number", "site_type", "site_issuer", "site_signer", "site_date")},
         "pages": len(source.pages),
         "lines_total": total,
         "lines_layout": len(dropped),
@@ -278,7 +281,8 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix], pars
     warnings = [{"doc_id": doc_id, "stage": i.stage, "code": i.code, "message": i.message, "page": i.page,
                  "node_id": i.node_id, "row_id": i.row_id}
                 for i in (*cleaned.issues, *outline.issues,
-                          *check_against_site(facts, cleaned.site, outline.nodes[-1].page_end if outline.nodes else None))]
+                          *check_against_site(facts, cleaned.site,
+                                              outline.nodes[-1].page_end if outline.nodes else None))]
 
     return {
         "documents": documents,

@@ -231,10 +231,12 @@ def unruled_tables(lines: list[TextLine], number: int, ruled_boxes, horizontal_e
             # at least one of its lines runs over a column boundary.
             if any(_crosses(l, bounds) for l in row_lines) and all(len(_segments(l)) == 1 for l in row_lines):
                 # A row across the table (a group title): one cell, the others merged into it.
-                cell = TableCell(_text(chars), round(edges[0], 2), round(r_top, 2), round(edges[-1], 2), round(r_bottom, 2))
+                cell = TableCell(_text(chars), round(edges[0], 2), round(r_top, 2), round(edges[-1], 2),
+                                 round(r_bottom, 2))
                 rows.append((cell,) + (None,) * len(bounds))
                 continue
-            rows.append(tuple(TableCell(_text(cs), round(edges[k], 2), round(r_top, 2), round(edges[k + 1], 2), round(r_bottom, 2))
+            rows.append(tuple(TableCell(_text(cs), round(edges[k], 2), round(r_top, 2), round(edges[k + 1], 2),
+                                        round(r_bottom, 2))
                               for k, cs in enumerate(per_col)))
         grids.append(TableGrid(page=number, bbox=(round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)),
                                rows=tuple(rows), source="unruled"))
@@ -247,7 +249,8 @@ def _crosses(line: TextLine, bounds: list[float]) -> bool:
     for b in bounds:
         if any(c["x0"] < b < c["x1"] for c in ink):
             return True
-        if any(a["x1"] <= b <= z["x0"] and z["x0"] - a["x1"] < CELL_GAP_EM * a.get("size", 10.0) for a, z in zip(ink, ink[1:])):
+        if any(a["x1"] <= b <= z["x0"] and z["x0"] - a["x1"] < CELL_GAP_EM * a.get("size", 10.0)
+               for a, z in zip(ink, ink[1:])):
             return True
     return False
 
@@ -275,7 +278,8 @@ def carry_rows_across_pages(pages: list[Page]) -> list[Page]:
         if following.source == "unruled":
             head = _beside(after, lambda l, following=following: l.bottom <= following.bbox[1])
             if head and _of_the_table(following, head, following.bbox[1] - head[-1].bottom):
-                grown = dataclasses.replace(following, bbox=(following.bbox[0], round(head[0].top, 2), *following.bbox[2:]),
+                grown = dataclasses.replace(following,
+                                            bbox=(following.bbox[0], round(head[0].top, 2), *following.bbox[2:]),
                                             rows=_rows_across(following, after, head) + following.rows)
                 out[k + 1] = _with_grid(after, following, grown)
     return out

@@ -15,7 +15,8 @@ import regex as re
 
 # The point letters of the Vietnamese alphabet, in order. There is no f, j, w
 # or z, and đ follows d: `a) b) c) d) đ) e)` is an unbroken run.
-VIETNAMESE_ALPHABET = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y"]
+VIETNAMESE_ALPHABET = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t",
+                       "u", "v", "x", "y"]
 LETTER_INDEX = {letter: i + 1 for i, letter in enumerate(VIETNAMESE_ALPHABET)}
 
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -145,7 +146,8 @@ DOC_NUMBER = re.compile(
 )
 
 # `Mang Yang, ngày 15 tháng 12 năm 2020`; day and month are blank in drafts.
-_PLACE_DATE = r"(?P<place>[\p{L}][\p{L} .'-]*?)\s*COMMA\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})"
+_PLACE_DATE = (r"(?P<place>[\p{L}][\p{L} .'-]*?)\s*COMMA\s*ngày\s*(?P<day>\d{1,2})?\s*"
+               r"tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})")
 PLACE_DATE = re.compile(_PLACE_DATE.replace("COMMA", ","))
 # In a header, the comma may be missing (`Hà Nội ngày 01 tháng 12 năm 2025`); only
 # there, for `Trước ngày 31 tháng 12 năm 2025` in a body is no place and date.
@@ -162,7 +164,8 @@ PLAN_YEAR = re.compile(r"\bnăm\s+(?P<year>(?:19|20)\d{2})\b")
 
 # Words that make a caps line in the preamble of a decision the issuing
 # authority (`ỦY BAN NHÂN DÂN HUYỆN`) rather than more of the subject.
-AUTHORITY_WORDS = re.compile(r"^(?:ỦY|UỶ)\s+BAN|^HỘI\s+ĐỒNG|^CHỦ\s+TỊCH|^BỘ\s+TRƯỞNG|^GIÁM\s+ĐỐC|^CHÍNH\s+PHỦ|^THỦ\s+TƯỚNG")
+AUTHORITY_WORDS = re.compile(r"^(?:ỦY|UỶ)\s+BAN|^HỘI\s+ĐỒNG|^CHỦ\s+TỊCH|^BỘ\s+TRƯỞNG|^GIÁM\s+ĐỐC|"
+                             r"^CHÍNH\s+PHỦ|^THỦ\s+TƯỚNG")
 
 # Bodies of local government, named by a level and a place: `Ủy ban nhân dân tỉnh Bình Phước`, `UBND
 # huyện`, `Hội đồng nhân dân xã Ea Kao`. Such a name ends with the place's name, whose words are
@@ -278,7 +281,8 @@ BLOCK_PATTERNS: list[tuple[str, re.Pattern]] = [
     # `TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`: signing on behalf of / for.
     ("signature", re.compile(r"^(?P<label>TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*\.?\s+(?=\p{Lu}{2})")),
     # `PHỤ LỤC`, `PHỤ LỤC II`, alone or joined with the title in capitals below it.
-    ("appendix", re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC)(?:\s+(?P<label>[IVXLC]+|\d+))?\s*[.:]?\s*(?=$|[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$)")),
+    ("appendix", re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC)(?:\s+(?P<label>[IVXLC]+|\d+))?\s*[.:]?\s*"
+                            r"(?=$|[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$)")),
     # The divisions of a normative text: Phần > Chương > Mục > Điều.
     ("division", re.compile(r"^(?:Phần|PHẦN)\s+(?P<label>[IVXLC]+|\d+)\b\s*[.:]?\s*")),
     # `Chương IQUY ĐỊNH CHUNG`: a page that glued the title to the label still names the chapter.
@@ -406,7 +410,8 @@ def is_caps(text: str) -> bool:
 # damaged (a font that maps glyphs wrongly, a legacy 8-bit font read as Latin-1).
 # Every Vietnamese word is one syllable: onset, one to three vowels, coda.
 # ---------------------------------------------------------------------------
-ONSETS = ["ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th", "tr", "qu", "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x"]
+ONSETS = ["ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th", "tr", "qu", "b", "c", "d", "đ", "g", "h", "k", "l",
+          "m", "n", "p", "r", "s", "t", "v", "x"]
 VOWELS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
 CODAS = ["ng", "nh", "ch", "c", "m", "n", "p", "t"]
 SYLLABLE = re.compile(

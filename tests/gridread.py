@@ -57,7 +57,8 @@ def read_rows(source: Source, header: list[str], groups=(), group_column: bool =
 def _is_header(filled: list[str], heads: set[str]) -> bool:
     joined = norm("".join(filled))
     every = "".join(sorted(heads))
-    return all(norm(t) in heads or _split_header(norm(t), heads) for t in filled) or (joined and joined in every and len(joined) > 3)
+    return all(norm(t) in heads or _split_header(norm(t), heads)
+               for t in filled) or (joined and joined in every and len(joined) > 3)
 
 
 def _split_header(text: str, heads: set[str]) -> bool:

@@ -115,7 +115,8 @@ def closing_block(recipients: list[str], signature: list[str], signer: str, widt
     from reportlab.platypus import Spacer
 
     left = [Paragraph("Nơi nhận:", SMALL_BOLD)] + [Paragraph(f"- {escape(r)}", SMALL) for r in recipients]
-    right = [Paragraph(escape(s), CENTRE_BOLD) for s in signature] + [Spacer(1, 56), Paragraph(escape(signer), CENTRE_BOLD)]
+    right = ([Paragraph(escape(s), CENTRE_BOLD) for s in signature]
+             + [Spacer(1, 56), Paragraph(escape(signer), CENTRE_BOLD)])
     return _two_columns(left, right, width)
 
 
@@ -129,7 +130,8 @@ def plan_with_closing(path: Path, *, issuer: str, number: str, place_date: str, 
     land = Frame(1.5 * 28.35, 1.5 * 28.35, landscape(A4)[0] - 3 * 28.35, landscape(A4)[1] - 3 * 28.35)
     doc.addPageTemplates([PageTemplate("portrait", [portrait], pagesize=A4),
                           PageTemplate("landscape", [land], pagesize=landscape(A4))])
-    story = [header_block(issuer, number, place_date, width), Paragraph("KẾ HOẠCH", TITLE), Paragraph(escape(title), TITLE)]
+    story = [header_block(issuer, number, place_date, width), Paragraph("KẾ HOẠCH", TITLE),
+             Paragraph(escape(title), TITLE)]
     story += [Paragraph(escape(p), BODY) for p in body]
     story.append(closing_block(recipients, signature, signer, width))
     story += [NextPageTemplate("landscape"), PageBreak()]
@@ -264,7 +266,8 @@ def layout_table(header: list[str], rows: list[list[str]], groups: dict[int, lis
                   ("LINEBELOW", (0, n_head - 1), (-1, n_head - 1), 0.5, colors.black),
                   ("LINEABOVE", (0, n_head), (-1, -1), 0.5, colors.black)]
     elif layout.rules == "horizontal":
-        style += [("LINEABOVE", (0, 0), (-1, -1), 0.5, colors.black), ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.black)]
+        style += [("LINEABOVE", (0, 0), (-1, -1), 0.5, colors.black),
+                  ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.black)]
     table = Table(data, colWidths=widths, repeatRows=n_head if layout.repeat_header else 0,
                   splitInRow=1 if layout.split_rows else 0)
     table.setStyle(TableStyle(style))

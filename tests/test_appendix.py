@@ -73,7 +73,8 @@ def _comparable(row):
         if isinstance(value, list):
             return [strip(v) for v in value]
         return normalise(value.replace("%", " ")) if isinstance(value, str) else value
-    keys = ["group_no", "group_title", "row_no", "task", "products", "lead_agency", "partner_agencies", "deadline_text", "notes"]
+    keys = ["group_no", "group_title", "row_no", "task", "products", "lead_agency", "partner_agencies", "deadline_text",
+            "notes"]
     return {k: strip(row[k]) for k in keys}
 
 
@@ -116,7 +117,8 @@ def test_web_plan_cells():
     groups_552 = Counter(r["group_no"] for r in _rows(FIXTURES / "dong-thap-552-2025-doi-moi-cong-nghe.txt"))
     assert groups_552 == {1: 4, 2: 5, 3: 5, 4: 5}
     ha_noi = _rows(FIXTURES / "ha-noi-310-2025-5g-iot.txt")
-    assert ha_noi[1]["partner_agencies"] == ["Sở Khoa học và Công nghệ", "Sở Công Thương", "Các doanh nghiệp viễn thông"]
+    assert ha_noi[1]["partner_agencies"] == ["Sở Khoa học và Công nghệ", "Sở Công Thương",
+                                             "Các doanh nghiệp viễn thông"]
     assert ha_noi[1]["deadline_text"] == "Quý IV/2025- Quý II/2026"
     bac_ninh = _rows(FIXTURES / "bac-ninh-144-2025-kinh-te-so.txt")
     assert (bac_ninh[0]["group_title"], bac_ninh[0]["task"], bac_ninh[0]["lead_agency"]) == \
@@ -128,10 +130,13 @@ def test_web_plan_cells():
 
 
 def test_partner_agencies_split_between_names_only():
-    assert split_agencies("Các cơ quan, đơn\nvị liên quan,\nUBND cấp xã") == ("Các cơ quan, đơn vị liên quan", "UBND cấp xã")
+    assert split_agencies("Các cơ quan, đơn\nvị liên quan,\nUBND cấp xã") == (
+        "Các cơ quan, đơn vị liên quan", "UBND cấp xã")
     assert split_agencies("Sở KH&CN; các cơ quan, đơn vị liên quan") == ("Sở KH&CN", "các cơ quan, đơn vị liên quan")
-    assert split_agencies("Các sở, ban, ngành tỉnh; UBND các xã, phường") == ("Các sở, ban, ngành tỉnh", "UBND các xã, phường")
-    assert split_agencies("Các cơ quan, đơn\nvị, UBND cấp xã;\nBưu điện huyện") == ("Các cơ quan, đơn vị", "UBND cấp xã", "Bưu điện huyện")
+    assert split_agencies("Các sở, ban, ngành tỉnh; UBND các xã, phường") == (
+        "Các sở, ban, ngành tỉnh", "UBND các xã, phường")
+    assert split_agencies("Các cơ quan, đơn\nvị, UBND cấp xã;\nBưu điện huyện") == (
+        "Các cơ quan, đơn vị", "UBND cấp xã", "Bưu điện huyện")
 
 
 # ------------------------------------------------------------------ typeset tables made hard
@@ -142,13 +147,15 @@ def _roman(n: int) -> str:
 
 
 def _numbered(items):
-    return "\n".join(f"{i}. {p}" for i, p in enumerate(items, start=1)) if len(items) > 1 else (items[0] if items else "")
+    return ("\n".join(f"{i}. {p}" for i, p in enumerate(items, start=1)) if len(items) > 1
+            else (items[0] if items else ""))
 
 
 def test_typeset_table_with_page_breaks_spans_and_numbered_products(tmp_path):
     """The known plan's group VI (11 long rows) typeset anew: the group cell spans pages, rows break across pages."""
     source = [r for r in _rows(KNOWN_PDF) if r["group_no"] in (5, 6)]
-    header = ["Nhiệm vụ chung", "Nhiệm vụ cụ thể", "Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp/thực hiện", "Thời gian thực hiện"]
+    header = ["Nhiệm vụ chung", "Nhiệm vụ cụ thể", "Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp/thực hiện",
+              "Thời gian thực hiện"]
     rows, spans, start = [], [], 0
     for group in (5, 6):
         members = [r for r in source if r["group_no"] == group]

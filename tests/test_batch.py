@@ -173,7 +173,8 @@ def test_a_killed_run_leaves_the_previous_tables(tmp_path):
     outcomes = set()
     for _attempt in range(4):
         versions = _versions(out)
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "parse", str(raw), "--out", str(out), "--workers", "1"],
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "parse", str(raw), "--out", str(out),
+                                 "--workers", "1"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         # Wait until it starts writing a new version (its folder appears), then kill it at once.

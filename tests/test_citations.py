@@ -91,7 +91,8 @@ def test_number_without_year_takes_the_year_of_its_date():
 
 
 def test_party_number_without_date_has_no_year():
-    assert [(c.number, c.code, c.year) for c in find_citations("theo Nghị quyết số 18-NQ/TW; Nghị quyết số 19-NQ/TW.")] \
+    assert [(c.number, c.code, c.year)
+            for c in find_citations("theo Nghị quyết số 18-NQ/TW; Nghị quyết số 19-NQ/TW.")] \
         == [("18", "NQ/TW", None), ("19", "NQ/TW", None)]
 
 
@@ -119,8 +120,8 @@ def test_compound_codes_and_qualified_type_words():
              "hành Kế hoạch")
     assert (c.doc_type, c.number, c.code, c.issued_date, c.issuer) == (
         "Tờ trình", "133", "TTr-SKHCN", datetime.date(2025, 11, 15), "Sở Khoa học và Công nghệ")
-    c = find_citations("Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ và Chương trình hành động số 10- CTr/TU ngày "
-                       "13/8/2025 của Ban Thường vụ Tỉnh ủy về thực hiện Nghị quyết số 57-NQ/TW")
+    c = find_citations("Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ và Chương trình hành động số 10- "
+                       "CTr/TU ngày 13/8/2025 của Ban Thường vụ Tỉnh ủy về thực hiện Nghị quyết số 57-NQ/TW")
     assert [(x.doc_type, x.number, x.code, x.issuer) for x in c] == [
         ("Nghị quyết", "71", "NQ-CP", "Chính phủ"),
         ("Chương trình", "10", "CTr/TU", "Ban Thường vụ Tỉnh ủy"),
@@ -221,7 +222,8 @@ def test_a_series_signed_on_one_day_is_no_conflict():
     citations = find_citations(text)
     day = datetime.date(2000, 8, 21)
     assert len({c.number for c in citations if c.code == "QĐ-UB" and c.issued_date == day}) >= SERIES_MIN
-    assert {"78", "79"} <= {c.number for c in citations if c.code == "NĐ-CP" and c.issued_date == datetime.date(2025, 4, 1)}
+    assert {"78", "79"} <= {c.number for c in citations
+                            if c.code == "NĐ-CP" and c.issued_date == datetime.date(2025, 4, 1)}
     pairs = conflicting_numbers(citations)
     assert not [(a.number, b.number) for a, b in pairs if a.issued_date in (day, datetime.date(2025, 4, 1))]
 
@@ -460,9 +462,10 @@ def test_a_lists_issuer_goes_to_every_item_and_its_last_date_to_the_last():
 
 def test_codes_joining_two_units_with_an_ampersand():
     # 31fb08f34535fce3, and the words that lead to it, in the subject of the citation before (read to it).
-    c = find_citations("Thực hiện Thông tri số\n02-TT/TU ngày 03 tháng 10 năm 2025 của Thành ủy Thành phố Hồ Chí Minh về "
-                       "lãnh đạo\ntiếp tục thực hiện hiệu quả “Tháng cùng phụ nữ hành động” và hướng dẫn của Bộ Nội\nvụ "
-                       "tại Công văn số 8935/BNV-CTTN&BĐG ngày 03 tháng 10 năm 2025 về việc hướng\ndẫn triển khai")
+    c = find_citations("Thực hiện Thông tri số\n02-TT/TU ngày 03 tháng 10 năm 2025 của Thành ủy Thành phố Hồ Chí "
+                       "Minh về lãnh đạo\ntiếp tục thực hiện hiệu quả “Tháng cùng phụ nữ hành động” và hướng "
+                       "dẫn của Bộ Nội\nvụ tại Công văn số 8935/BNV-CTTN&BĐG ngày 03 tháng 10 năm 2025 về việc "
+                       "hướng\ndẫn triển khai")
     assert [(x.number, x.code, x.issuer) for x in c] == [
         ("02", "TT/TU", "Thành ủy Thành phố Hồ Chí Minh"), ("8935", "BNV-CTTN&BĐG", "Bộ Nội vụ")]
 

@@ -118,7 +118,8 @@ def test_citations_come_from_the_document_text_they_name():
     # lines: each row's `where` names the node, cell or row whose words hold the citation as printed.
     for name in sorted({r["file"] for r in rows(TRUTH)}):
         tables = tables_of(name)
-        texts = {f"outline:{n['node_id']}": " ".join(w for w in (n["title"], n["text"]) if w) for n in tables["outline"]}
+        texts = {f"outline:{n['node_id']}": " ".join(w for w in (n["title"], n["text"]) if w)
+                 for n in tables["outline"]}
         texts.update({f"table_cells:{c['table_id']}:{c['row']}:{c['col']}": c["text"] for c in tables["table_cells"]})
         for r in tables["appendix_rows"]:
             texts[f"appendix_rows:{r['row_id']}"] = " ".join(

@@ -26,7 +26,8 @@ def test_normalise_nfc_spaces_and_emphasis():
 def test_decomposed_input_gives_the_same_paragraphs():
     source = extract(KNOWN_TXT)
     nfd_pages = tuple(
-        Page(p.number, tuple(l._replace(text=unicodedata.normalize("NFD", l.text)) for l in p.lines)) for p in source.pages
+        Page(p.number, tuple(l._replace(text=unicodedata.normalize("NFD", l.text)) for l in p.lines))
+        for p in source.pages
     )
     nfd = replace(source, pages=nfd_pages)
     assert [p.text for p in clean(nfd).paragraphs] == [p.text for p in clean(source).paragraphs]
@@ -45,11 +46,13 @@ def test_page_numbers_go_to_residual_with_their_reason():
 
 def test_wrapped_lines_join_into_paragraphs():
     paragraphs = [p.text for p in clean(extract(KNOWN_TXT)).paragraphs]
-    assert "Căn cứ kế hoạch số /QĐ-UBND ngày /12/2020 của UBND tỉnh Gia Lai về ban hành Kế hoạch cải cách hành chính năm 2021 của tỉnh Gia Lai;" in paragraphs
+    assert ("Căn cứ kế hoạch số /QĐ-UBND ngày /12/2020 của UBND tỉnh Gia Lai về ban hành Kế hoạch cải cách hành chính "
+            "năm 2021 của tỉnh Gia Lai;") in paragraphs
     # A one-line numbered heading stays apart from its first point.
     assert "7. Công tác chỉ đạo, điều hành, thông tin, tuyên truyền về cải cách hành chính" in paragraphs
     # The signature block: each line its own paragraph.
-    assert paragraphs[paragraphs.index("TM. ỦY BAN NHÂN DÂN") + 1: paragraphs.index("TM. ỦY BAN NHÂN DÂN") + 3] == ["CHỦ TỊCH", "Lê Trọng"]
+    assert paragraphs[paragraphs.index("TM. ỦY BAN NHÂN DÂN") + 1: paragraphs.index("TM. ỦY BAN NHÂN DÂN") + 3] == [
+        "CHỦ TỊCH", "Lê Trọng"]
 
 
 def test_document_number_broken_after_its_hyphen_is_rejoined():

@@ -228,7 +228,8 @@ def test_a_dataset_run_killed_before_its_record_leaves_the_previous_version(corp
     _assert_same_tables(load_tables(out), before)
 
 
-def test_the_command_line_runs_on_a_cluster_and_says_in_one_line_when_it_cannot(corpus, local_tables, cluster, tmp_path):
+def test_the_command_line_runs_on_a_cluster_and_says_in_one_line_when_it_cannot(corpus, local_tables, cluster,
+                                                                                 tmp_path):
     cluster_, _client = cluster
     cli = [sys.executable, "-m", "pipeline", "parse"]
     out = tmp_path / "cli"

@@ -13,15 +13,24 @@ from pipeline.run import parse_document
 from .conftest import FIXTURES, parsed
 
 HEADERS = {
-    "mang-yang-2021-cchc.txt": ("Quyết định", None, "QĐ-UBND", "ỦY BAN NHÂN DÂN HUYỆN MANG YANG", "Mang Yang", (2020, 12, None)),
-    "mang-yang-2021-cchc.pdf": ("Quyết định", None, "QĐ-UBND", "ỦY BAN NHÂN DÂN HUYỆN MANG YANG", "Mang Yang", (2020, 12, None)),
-    "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep.txt": ("Kế hoạch", "617/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP", "Đồng Tháp", (2025, 12, 1)),
-    "dong-thap-552-2025-doi-moi-cong-nghe.txt": ("Kế hoạch", "552/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP", "Đồng Tháp", (2025, 11, 19)),
-    "ha-noi-310-2025-5g-iot.txt": ("Kế hoạch", "310/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Hà Nội", (2025, 11, 24)),
-    "bac-ninh-144-2025-kinh-te-so.txt": ("Kế hoạch", "144/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN TỈNH BẮC NINH", "Bắc Ninh", (2025, 11, 24)),
+    "mang-yang-2021-cchc.txt": (
+        "Quyết định", None, "QĐ-UBND", "ỦY BAN NHÂN DÂN HUYỆN MANG YANG", "Mang Yang", (2020, 12, None)),
+    "mang-yang-2021-cchc.pdf": (
+        "Quyết định", None, "QĐ-UBND", "ỦY BAN NHÂN DÂN HUYỆN MANG YANG", "Mang Yang", (2020, 12, None)),
+    "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep.txt": (
+        "Kế hoạch", "617/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP", "Đồng Tháp", (2025, 12, 1)),
+    "dong-thap-552-2025-doi-moi-cong-nghe.txt": (
+        "Kế hoạch", "552/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP", "Đồng Tháp", (2025, 11, 19)),
+    "ha-noi-310-2025-5g-iot.txt": (
+        "Kế hoạch", "310/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Hà Nội", (2025, 11, 24)),
+    "bac-ninh-144-2025-kinh-te-so.txt": (
+        "Kế hoạch", "144/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN TỈNH BẮC NINH", "Bắc Ninh", (2025, 11, 24)),
     # documents of other kinds are read too
-    "tuan-giao-hdnd-2020.pdf": ("Giấy mời", None, "GM-HĐND", "HỘI ĐỒNG NHÂN DÂN HUYỆN TUẦN GIÁO", "Tuần Giáo", (2020, 11, None)),
-    "binh-duong-hdnd-tb11-2021.pdf": ("Thông báo", "11/TB-ĐGS", "TB-ĐGS", "HỘI ĐỒNG NHÂN DÂN TỈNH BÌNH DƯƠNG ĐOÀN GIÁM SÁT", "Bình Dương", (2021, 10, 21)),
+    "tuan-giao-hdnd-2020.pdf": (
+        "Giấy mời", None, "GM-HĐND", "HỘI ĐỒNG NHÂN DÂN HUYỆN TUẦN GIÁO", "Tuần Giáo", (2020, 11, None)),
+    "binh-duong-hdnd-tb11-2021.pdf": (
+        "Thông báo", "11/TB-ĐGS", "TB-ĐGS", "HỘI ĐỒNG NHÂN DÂN TỈNH BÌNH DƯƠNG ĐOÀN GIÁM SÁT", "Bình Dương",
+        (2021, 10, 21)),
 }
 
 SIGNERS = {

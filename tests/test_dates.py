@@ -65,7 +65,8 @@ REAL_CELLS = [
     (KNOWN_TXT, "Theo kế hoạch", 2021, [("event", None, None, "")]),
     (KNOWN_TXT, "Theo Kế hoạch của cấp trên", 2021, [("event", None, None, "")]),
     (KNOWN_TXT, "Theo hướng dẫn của cấp trên", 2021, [("event", None, None, "")]),
-    (KNOWN_TXT, "Sau khi UBND tỉnh ban hành và theo thời gian quy định của Sở Nội vụ", 2021, [("event", None, None, "")]),
+    (KNOWN_TXT, "Sau khi UBND tỉnh ban hành và theo thời gian quy định của Sở Nội vụ", 2021,
+     [("event", None, None, "")]),
     (KNOWN_TXT, "Trong năm 2021", 2021, [("year", *YEAR_2021, "")]),
     (KNOWN_TXT, "Trong tháng 11/2021", 2021, [("month", D(2021, 11, 1), D(2021, 11, 30), "")]),
     (KNOWN_TXT, "Báo cáo trong quý IV năm 2021", 2021, [(*Q4_2021, "Báo cáo")]),
@@ -127,7 +128,8 @@ def test_no_time_set_is_said_not_unknown(page, cell):
 
 def test_from_a_period_on_is_a_span_open_at_its_end():
     """`từ năm 2026` with no end: from the period's first day, no last day (as `before` has no first)."""
-    for page, cell in (("646f0a00d4174382", "Triển khai từ năm 2026"), ("2edf5927c71bc4c1", "Bắt đầu triển khai từ năm 2026")):
+    for page, cell in (("646f0a00d4174382", "Triển khai từ năm 2026"),
+                       ("2edf5927c71bc4c1", "Bắt đầu triển khai từ năm 2026")):
         assert cell in flat(FIXTURES / "legal-db" / f"{page}.txt"), "the wording must be the document's own"
         assert read(cell, 2025) == [("from", D(2026, 1, 1), None, cell.rsplit(" từ", 1)[0])]
     assert read("từ tháng 3/2021", 2021) == [("from", D(2021, 3, 1), None, "")]
@@ -172,7 +174,8 @@ def test_two_milestones_keep_their_own_raw_text_and_order():
 
 def test_cell_lines_as_extracted_give_the_same_milestones():
     # the cell as it stands in the known plan's text: wrapped lines, a double space
-    wrapped = "- Ban hành Kế \n\nhoạch trong tháng \n\n01/2021. \n\n- Báo cáo kết quả \n\nthực hiện Kế \n\nhoạch trong  quý \n\nIV năm 2021. "
+    wrapped = ("- Ban hành Kế \n\nhoạch trong tháng \n\n01/2021. \n\n- Báo cáo kết quả \n\nthực hiện Kế \n\nhoạch "
+               "trong  quý \n\nIV năm 2021. ")
     assert read(wrapped, 2021) == read(" ".join(wrapped.split()), 2021)
     assert [m.seq for m in milestones(wrapped, 2021)] == [1, 2]
 

@@ -42,7 +42,8 @@ TASK_LABEL = re.compile(r"^\d+\s*\.")
 
 
 def canon(text: str | None) -> str | None:
-    """Cell text to compare: `%` (lost in the text) out, one space between words, no space after a hyphen ending a line."""
+    """Cell text to compare: `%` (lost in the text) out, one space between words, no space after a hyphen
+    ending a line."""
     if text is None:
         return None
     text = normalise(text.replace("%", ""))
@@ -141,9 +142,11 @@ def test_merged_line_is_split():
     assert partners[-1].line is deadline[0].line and partners[-1].line.text == "liên quan Sau khi có văn"
     assert cell_text(deadline) == "Sau khi có văn bản của cấp trên"
     # A line holding the first lines of five cells at the foot of a page (the row goes on after the break).
-    row = next(r for r in table.rows if r.cells.get("task") and r.cells["task"][0].text.startswith("4. Thực hiện đúng quy định về"))
+    row = next(r for r in table.rows
+               if r.cells.get("task") and r.cells["task"][0].text.startswith("4. Thực hiện đúng quy định về"))
     assert [row.cells[r][0].text for r in ROLES[1:]] == [
-        "4. Thực hiện đúng quy định về", "Văn bản đôn đốc, hướng", "Phòng Nội vụ", "Các cơ quan, đơn", "Ban hành văn bản"]
+        "4. Thực hiện đúng quy định về", "Văn bản đôn đốc, hướng", "Phòng Nội vụ", "Các cơ quan, đơn",
+        "Ban hành văn bản"]
     assert cell_text(row.cells["deadline"]) == "Ban hành văn bản trong tháng 12/2021"
 
 
@@ -158,7 +161,8 @@ def test_repeated_header_is_recognised_on_every_page():
             runs[-1].append(k)
         else:
             runs.append([k])
-    # `Nhiệm vụ` / `chung` / `Nhiệm vụ cụ thể  Sản phẩm Cơ quan chủ trì` / … / `hiện`, at the top of each of the 12 pages
+    # `Nhiệm vụ` / `chung` / `Nhiệm vụ cụ thể  Sản phẩm Cơ quan chủ trì` / … / `hiện`,
+    # at the top of each of the 12 pages
     assert [len(run) for run in runs] == [7] * len(APPENDIX_PAGES)
     assert all(lines[run[0]].text.strip() == "Nhiệm vụ" and lines[run[-1]].text.strip() == "hiện" for run in runs)
     assert {l.page for l in lines} == {l.page for l in table.header_lines}  # every page the text has holds one
@@ -366,16 +370,20 @@ def test_web_plan_tables_recovered(path, layout):
 
 
 def test_a_column_no_role_names_is_reported():
-    """Đồng Tháp 617's table with a funding column, flattened: the column is named in a warning, not dropped silently."""
+    """Đồng Tháp 617's table with a funding column, flattened: the column is named in a warning, not dropped
+    silently."""
     header, rows, roles = web_table(WEB_PLANS[0])
     wrap, widths = WEB_WIDTHS["characters"]
     with_funding = roles[:2] + ("funding",) + roles[2:]
     rows = [{**row, "funding": f"{100 * k} triệu"} for k, row in enumerate(rows, start=1)]
-    lines = flatten({**header, "funding": "Kinh phí"}, rows, with_funding, {**widths, "funding": 10}, wrap, page_lines=38)
+    lines = flatten({**header, "funding": "Kinh phí"}, rows, with_funding, {**widths, "funding": 10}, wrap,
+                    page_lines=38)
     table = segment_table(lines)
     assert table.roles == roles
-    assert [(i.code, "'Kinh phí'" in i.message) for i in table.issues if i.code == "unknown_column"] == [("unknown_column", True)]
-    assert not [i for i in segment_table(flatten(header, web_table(WEB_PLANS[0])[1], roles, widths, wrap, page_lines=38)).issues
+    assert [(i.code, "'Kinh phí'" in i.message) for i in table.issues
+            if i.code == "unknown_column"] == [("unknown_column", True)]
+    assert not [i for i in segment_table(flatten(header, web_table(WEB_PLANS[0])[1], roles, widths, wrap,
+                                                 page_lines=38)).issues
                 if i.code == "unknown_column"]
 
 

@@ -135,8 +135,8 @@ def test_huge_files_in_the_data_folder_are_not_read(tmp_path):
              "except ValueError as exc:\n    print(exc)"
     peak, said = peak_memory_of(reader, str(out))
     assert peak < 500 and "tasks.parquet: damaged" in said and f"not the {tasks.stat().st_size}" not in said
-    runner = "import sys\nfrom pipeline.batch import run_batch\nr = run_batch([sys.argv[1]], sys.argv[2], workers=1)\n" \
-             "print(r.count('parsed'), r.written)"
+    runner = "import sys\nfrom pipeline.batch import run_batch\n" \
+             "r = run_batch([sys.argv[1]], sys.argv[2], workers=1)\nprint(r.count('parsed'), r.written)"
     peak, said = peak_memory_of(runner, str(raw), str(out))
     assert peak < 500 and said == "1 True"  # the entry parsed again, the tables written again
     assert tables_of(out) == before and entry.stat().st_size < 2**20
@@ -282,7 +282,8 @@ def test_an_input_changed_or_removed_mid_run_is_its_own_error(tmp_path, monkeypa
     assert {r.path: r.status for r in report.results} == {
         str(raw / PAGES[0].name): "parsed", str(changed): "failed", str(removed): "failed"}
     errors = read_table(tmp_path / "out", "errors").set_index("source_path")
-    assert errors.code[str(changed)] == "input_changed" and "changed while the run read it" in errors.message[str(changed)]
+    assert (errors.code[str(changed)] == "input_changed"
+            and "changed while the run read it" in errors.message[str(changed)])
     assert errors.code[str(removed)] == "input_removed"
     assert len(read_table(tmp_path / "out", "documents")) == 1
 

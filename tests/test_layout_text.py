@@ -23,7 +23,8 @@ from .conftest import KNOWN_PDF, KNOWN_TXT, WEB_PLANS, parsed
 from .pdfgen import plan_pdf
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                reason="poppler's pdftotext is not installed (Debian: poppler-utils; .ci/run installs it)")
+                                reason="poppler's pdftotext is not installed "
+                                       "(Debian: poppler-utils; .ci/run installs it)")
 
 HEADER_FACTS = ("doc_type", "issuer", "doc_code", "place", "issued_year", "issued_month", "title", "plan_year",
                 "signer_name", "signer_title")
@@ -120,14 +121,16 @@ TYPESET_HEADER = ["STT", "Nội dung nhiệm vụ", "Sản phẩm", "Cơ quan ch
 def test_typeset_table_cells(plan, tmp_dir):
     """A web plan's appendix rows, typeset as a ruled table, read back from the PDF's layout text."""
     rows = parsed(plan)["appendix_rows"]
-    truth = [[str(r["row_no"] or ""), r["task"], r["products"], r["lead_agency"], r["partner_agencies"], r["deadline_text"]]
+    truth = [[str(r["row_no"] or ""), r["task"], r["products"], r["lead_agency"], r["partner_agencies"],
+              r["deadline_text"]]
              for r in rows]
     pdf = plan_pdf(tmp_dir / f"{plan.stem}.pdf", TYPESET_HEADER,
                    [[c if isinstance(c, str) else "\n".join(c) if c else "" for c in row] for row in truth],
                    [35, 230, 150, 110, 140, 100])
     got = parse_document(layout_text(pdf, tmp_dir / f"{plan.stem}.layout.txt"))["appendix_rows"]
     assert len(got) == len(truth)
-    cells = [[str(r["row_no"] or ""), r["task"], r["products"], r["lead_agency"], r["partner_agencies"], r["deadline_text"]]
+    cells = [[str(r["row_no"] or ""), r["task"], r["products"], r["lead_agency"], r["partner_agencies"],
+              r["deadline_text"]]
              for r in got]
     equal = sum(canon(a) == canon(b) for row_a, row_b in zip(cells, truth) for a, b in zip(row_a, row_b))
     total = len(truth) * len(TYPESET_HEADER)
@@ -173,7 +176,8 @@ def test_typeset_layout_from_layout_text(name, layout, tmp_dir):
     header = source.header if layout.number else source.header[1:]
     expected = [r if layout.number else r[1:] for r in source.rows]
     titles = [t for ts in source.groups.values() for t in ts]
-    got = read_rows(text, header, titles, group_column=layout.groups == "column" and bool(source.groups), kinds=("layout",))
+    got = read_rows(text, header, titles, group_column=layout.groups == "column" and bool(source.groups),
+                    kinds=("layout",))
     equal, total, misses = score(expected, got)
     assert len(got) == len(expected), f"{len(got)} rows read, the source has {len(expected)}: {misses}"
     assert equal >= 0.99 * total, f"{equal}/{total} cells: {misses}"

@@ -99,7 +99,8 @@ def test_header_facts_agree_with_the_site(parsed_pages):
             if "".join(ours[field].split()).casefold() == "".join(theirs.split()).casefold():
                 agree += 1
             else:
-                named = [w for w in rows["warnings"] if w["code"] == "site_disagrees" and w["message"].startswith(field)]
+                named = [w for w in rows["warnings"]
+                         if w["code"] == "site_disagrees" and w["message"].startswith(field)]
                 assert named, f"{page.name}: {field} {ours[field]!r} against the site's {theirs!r}, and no warning"
     assert facts > 300
     assert agree / facts >= 0.98, f"{agree}/{facts}"
@@ -253,7 +254,8 @@ def test_normative_structure(parsed_pages):
     assert sum(bool(CHAPTER.search(p.read_text(encoding="utf-8"))) for p in PAGES) >= 8
     rules = parsed_pages[FIXTURES / "legal-db" / "1a434d0a7e14dc93.txt"]
     assert rules["documents"][0]["parts"] == ["decision", "rules"]
-    assert [(a["part"], a["chapter"]) for a in rules["articles"]][3:6] == [("decision", None), ("rules", "I"), ("rules", "I")]
+    assert [(a["part"], a["chapter"]) for a in rules["articles"]][3:6] == [
+        ("decision", None), ("rules", "I"), ("rules", "I")]
     assert [c["title"] for c in rules["outline"] if c["kind"] == "chapter"][0] == "NHỮNG QUY ĐỊNH CHUNG"
 
 
@@ -280,7 +282,8 @@ def test_a_type_title_glued_to_its_subject_is_read_as_both(parsed_pages):
     by_name = {page.name: rows for page, rows in parsed_pages.items()}
     for name, doc_type, subject in (
             ("355bcc582867074b.txt", "Nghị định", "Về hợp đồng thực hiện nhiệm vụ của công chức"),
-            ("88be0fbbe795796d.txt", "Nghị quyết", "Về việc sắp xếp các đơn vị hành chính cấp xã của tỉnh Lai Châu năm 2025")):
+            ("88be0fbbe795796d.txt", "Nghị quyết",
+             "Về việc sắp xếp các đơn vị hành chính cấp xã của tỉnh Lai Châu năm 2025")):
         rows = by_name[name]
         doc = rows["documents"][0]
         assert (doc["doc_type"], doc["doc_type_source"], doc["title"]) == (doc_type, "title", subject)
@@ -330,7 +333,8 @@ def test_a_header_printed_above_each_list_of_a_table_is_a_header_each_time(parse
     assert len(pages) >= 3
     for page, printed in pages.items():
         rows = parsed_pages[page]
-        header_rows = {(c["table_id"], c["row"]) for c in rows["table_cells"] if c["is_header"] and c["text"] == HEADER_CELL}
+        header_rows = {(c["table_id"], c["row"]) for c in rows["table_cells"]
+                       if c["is_header"] and c["text"] == HEADER_CELL}
         assert len(header_rows) == printed, page.name
         assert not [r for r in rows["appendix_rows"] if HEADER_CELL in (r["task"] or "")], page.name
 
@@ -339,7 +343,8 @@ def test_articles_are_numbered_through_the_chapters(parsed_pages):
     """`Điều 3` ends Chương I and `Điều 4` opens Chương II: a run of articles goes on across chapters, and
     a page whose articles run 1, 2, 3 … without a break is warned of no article's number."""
     through = [page for page in PAGES if CHAPTER.search(text := page.read_text(encoding="utf-8"))
-               and (numbers := [int(n) for n in ARTICLE_LABEL.findall(text)]) and numbers == list(range(1, len(numbers) + 1))]
+               and (numbers := [int(n) for n in ARTICLE_LABEL.findall(text)])
+               and numbers == list(range(1, len(numbers) + 1))]
     assert len(through) >= 5
     for page in through:
         warned = [w["message"] for w in parsed_pages[page]["warnings"] if w["message"].startswith("article ")]
@@ -481,7 +486,8 @@ def test_rows_under_cells_spanning_rows_keep_the_cells_above(parsed_pages, tmp_p
 
 
 BROKEN_ROWS_PAGE = FIXTURES / "legal-db" / "ea34a356cafcb1aa.txt"
-DECISION_CELL = regex.compile(r"^(?:Quyết\s+định|Được\s+công\s+bố|\d+/QĐ)")  # `431/QĐ-UBND ngày …`: the page's own shorthand
+DECISION_CELL = regex.compile(r"^(?:Quyết\s+định|Được\s+công\s+bố|"
+                              r"\d+/QĐ)")  # `431/QĐ-UBND ngày …`: the page's own shorthand
 
 
 def test_a_row_the_page_broke_at_an_empty_cell_is_one_row(parsed_pages):
@@ -501,7 +507,8 @@ def test_a_row_the_page_broke_at_an_empty_cell_is_one_row(parsed_pages):
     broken = [cells for cells in numbered if column["Mã TTHC"] not in cells]  # the procedures without a code
     assert len(numbered) >= 20 and len(broken) >= 10
     for cells in numbered:
-        assert cells.get(column["Lĩnh vực"]) and not cells[column["Lĩnh vực"]].startswith(("Quyết định", "Nghị quyết")), cells
+        assert (cells.get(column["Lĩnh vực"])
+                and not cells[column["Lĩnh vực"]].startswith(("Quyết định", "Nghị quyết"))), cells
         assert DECISION_CELL.search(cells.get(column["Quyết định công bố"], "")), cells
 
 
@@ -578,7 +585,8 @@ def test_each_list_opens_a_table_under_its_own_header(parsed_pages):
         for heading, header in found:
             assert not any(heading in row and len(row) > 1 for row in first_rows if heading), (page.name, heading)
             assert any(row[:len(header)] == header for row in headers), (page.name, header, first_rows)
-    lists = [(page, heading) for page, found in pages.items() for heading, _ in found[1:] if heading and "BÃI BỎ" in heading]
+    lists = [(page, heading) for page, found in pages.items() for heading, _ in found[1:]
+             if heading and "BÃI BỎ" in heading]
     assert lists
     for page, heading in lists:
         captions = [t["caption"] for t in parsed_pages[page]["tables"]]

@@ -49,7 +49,8 @@ def test_every_dependency_is_pinned_to_a_version_it_allows():
         name = canonicalize_name(requirement.name)
         assert name in pins, f"{requirement} is in pyproject.toml but not in requirements.lock: run `make lock`"
         assert requirement.specifier.contains(pins[name], prereleases=True), \
-            f"requirements.lock pins {name}=={pins[name]}, which pyproject.toml's {requirement} excludes: run `make lock`"
+            (f"requirements.lock pins {name}=={pins[name]}, which pyproject.toml's {requirement} excludes: "
+             "run `make lock`")
 
 
 def test_the_extras_of_pyproject_are_those_the_lock_was_made_with():

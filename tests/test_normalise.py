@@ -43,15 +43,17 @@ def test_agency_spellings_meet_one_id(known):
     office = [a for a in known["agencies"] if a["name"] == "Văn phòng HĐND – UBND huyện"]
     assert len(office) == 1
     assert {"Văn phòng HDNĐ - UBND huyện", "Văn phòng HĐND – UBND huyện"} <= set(office[0]["aliases"])
-    rows = [r for r in known["appendix_rows"] if r["lead_agency"] in ("Văn phòng HDNĐ - UBND huyện", "Văn phòng HĐND – UBND huyện")]
-    assert len({r["lead_agency"] for r in rows}) == 2 and {r["lead_agency_id"] for r in rows} == {office[0]["agency_id"]}
+    rows = [r for r in known["appendix_rows"]
+            if r["lead_agency"] in ("Văn phòng HDNĐ - UBND huyện", "Văn phòng HĐND – UBND huyện")]
+    assert (len({r["lead_agency"] for r in rows}) == 2
+            and {r["lead_agency_id"] for r in rows} == {office[0]["agency_id"]})
     co_led = next(r for r in known["appendix_rows"] if r["lead_agency"] == "Phòng Nội vụ; Phòng Giáo dục – Đào tạo")
     assert len(co_led["lead_agency_ids"]) == 2
 
 
 def test_dvctt_and_bcci_targets(known):
-    found = [(t["comparator"], t["value"], t["unit"]) for t in known["targets"] if t["where"].startswith("appendix_rows")
-             and t["comparator"] == ">="]
+    found = [(t["comparator"], t["value"], t["unit"]) for t in known["targets"]
+             if t["where"].startswith("appendix_rows") and t["comparator"] == ">="]
     assert found == [(">=", 60.0, "%"), (">=", 25.0, "%"), (">=", 50.0, "%"), (">=", 10.0, "%"), (">=", 20.0, "%")]
 
 

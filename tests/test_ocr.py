@@ -22,7 +22,8 @@ from pipeline.run import parse_document
 from .conftest import FIXTURES, KNOWN_PDF, KNOWN_TXT, parsed
 from .scangen import scan_to_pdf, scanned_pages
 
-pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)")
+pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None,
+                                reason="Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)")
 
 QD46 = FIXTURES / "bcd-cchc-qd46-2021-scan.pdf"
 TB79 = FIXTURES / "vpcp-tb79-2022-scan.pdf"
@@ -121,7 +122,8 @@ def test_image_files_are_inputs(tmp_path):
     """A PNG and a two-page TIFF of the known plan's first pages read as its PDF's first pages."""
     images = scanned_pages(KNOWN_PDF, dpi=200, first=1, last=2)
     images[0].save(tmp_path / "page.png", dpi=(200, 200))
-    images[0].save(tmp_path / "pages.tif", save_all=True, append_images=images[1:], dpi=(200, 200), compression="tiff_lzw")
+    images[0].save(tmp_path / "pages.tif", save_all=True, append_images=images[1:], dpi=(200, 200),
+                   compression="tiff_lzw")
     pdf = extract(KNOWN_PDF)
     png, tif = extract(tmp_path / "page.png"), extract(tmp_path / "pages.tif")
     assert (png.format, len(png.pages), tif.format, len(tif.pages)) == ("ocr", 1, "ocr", 2)
@@ -175,7 +177,8 @@ def test_decision_46_scan(tmp_path):
     """Decision 46/QĐ-BCĐCCHC: values read by eye on its page images (pdftoppm -r 150)."""
     rows = parse_document(QD46)
     doc = rows["documents"][0]
-    assert (doc["source_format"], doc["doc_type"], doc["parts"][:2], doc["pages"]) == ("ocr", "Quyết định", ["decision", "plan"], 10)
+    assert (doc["source_format"], doc["doc_type"], doc["parts"][:2], doc["pages"]) == (
+        "ocr", "Quyết định", ["decision", "plan"], 10)
     assert doc["plan_year"] == 2021
     # Number, day and month were written by hand into the printed form (`Số: 46 /QĐ-…`, `ngày 16 tháng 4`).
     assert (doc["doc_number"], doc["place"], doc["issued_day"], doc["issued_month"], doc["issued_year"]) == \
@@ -184,8 +187,10 @@ def test_decision_46_scan(tmp_path):
     assert (doc["signer_name"], doc["signer_title"]) == ("Trương Hòa Bình", "TRƯỞNG BAN")
     # Five legal bases and the proposal; the third's `;` is read as `,`, the first has a margin's mark before it.
     bases = [(b["kind"], b["text"]) for b in rows["legal_bases"]]
-    printed = ["Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015", "Căn cứ Nghị định số 34/2017/NĐ-CP ngày 03 tháng 4",
-               "Căn cứ Quyết định số 442/QĐ-TTg ngày 28 tháng 3 năm 2014", "Căn cứ Quyết định số 54/QĐ-BCĐCCHC ngày 30 tháng 7",
+    printed = ["Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015",
+               "Căn cứ Nghị định số 34/2017/NĐ-CP ngày 03 tháng 4",
+               "Căn cứ Quyết định số 442/QĐ-TTg ngày 28 tháng 3 năm 2014",
+               "Căn cứ Quyết định số 54/QĐ-BCĐCCHC ngày 30 tháng 7",
                "Căn cứ Quyết định số 40/QĐ-BCĐCCHC ngày 29 tháng", "Theo đề nghị của Bộ trưởng Bộ Nội vụ."]
     assert [k for k, _t in bases] == ["basis"] * 5 + ["proposal"]
     assert all(similarity(text[:len(want)], want) > 0.9 for (_k, text), want in zip(bases, printed)), bases
@@ -222,7 +227,8 @@ def test_decision_46_scan(tmp_path):
     assert not any(similarity(cells[(r, 2)], "Đơn vị được kiểm tra") > 0.8 for r in range(1, table["n_rows"]))
     # Page 10, by eye: the fourth member's row.
     assert similarity(cells[(table["n_rows"] - 1, 1)], "Các thành viên khác của Ban Chỉ đạo.") > 0.9
-    assert similarity(cells[(table["n_rows"] - 1, 2)][:60], "- Kiểm tra các cơ quan, đơn vị trong hệ thống tổ chức của bộ") > 0.9
+    assert similarity(cells[(table["n_rows"] - 1, 2)][:60],
+                      "- Kiểm tra các cơ quan, đơn vị trong hệ thống tổ chức của bộ") > 0.9
     assert doc["coverage"] == 1.0
 
 
@@ -242,8 +248,10 @@ def test_decision_46_appendix_table():
         (first[1], "Trưởng đoàn: Trưởng Ban Chỉ đạo cải cách hành chính của Chính phủ."),
         (first[2], "Thời gian và đơn vị kiểm tra do Trưởng Ban Chỉ đạo quyết định."),
         (second[1][:80], "Trưởng đoàn: Phó Trưởng ban Thường trực Ban Chỉ đạo, Bộ trưởng Bộ Nội vụ."),
-        (second[2][:100], "- Bộ, ngành: Bộ Tài nguyên và Môi trường và các bộ, ngành khác do Phó Trưởng ban Thường trực quyết định."),
-        (first[3][:100], "- Kiểm tra tình hình, kết quả triển khai nội dung cải cách hành chính tại các Nghị quyết số: 01/NQ-CP,"),
+        (second[2][:100], "- Bộ, ngành: Bộ Tài nguyên và Môi trường và các bộ, ngành khác do Phó Trưởng ban "
+                          "Thường trực quyết định."),
+        (first[3][:100], "- Kiểm tra tình hình, kết quả triển khai nội dung cải cách hành chính tại các Nghị quyết số: "
+                         "01/NQ-CP,"),
     ]
     for got, want in by_eye:
         assert similarity(got[:len(want)], want) > 0.9, (got, want)

@@ -25,7 +25,8 @@ from parsers.extract import extract
 from .conftest import KNOWN_PDF
 from .scangen import scanned_pages
 
-pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)")
+pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None,
+                                reason="Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)")
 
 
 @pytest.fixture(scope="module")
@@ -201,4 +202,5 @@ def test_an_entry_of_another_file_under_this_ones_name_is_not_believed(scans, tm
     seen = readings(monkeypatch)
     source = extract(other, ocr_cache=cache)
     assert len(seen) == 1 and source.pages != first.pages
-    assert json.loads((cache / entry_name(other)).read_text(encoding="utf-8"))["key"] == entry_name(other)[:-len(".json")]
+    assert json.loads((cache / entry_name(other)).read_text(encoding="utf-8"))["key"] == (
+        entry_name(other)[:-len(".json")])

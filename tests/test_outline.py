@@ -52,7 +52,8 @@ def _paragraph(text: str) -> Paragraph:
 def test_a_gap_in_a_letter_run_is_warned_and_kept():
     cleaned = clean(extract(KNOWN_TXT))
     # Drop point c) of task group 1 from the real text: a, b, d, đ remain.
-    paragraphs = [p for p in cleaned.paragraphs if not p.text.startswith("c) Tăng cường công tác kiểm tra, tự kiểm tra")]
+    paragraphs = [p for p in cleaned.paragraphs
+                  if not p.text.startswith("c) Tăng cường công tác kiểm tra, tự kiểm tra")]
     tree = outline(type(cleaned)(cleaned.source, tuple(paragraphs), cleaned.residual, cleaned.issues))
     assert [(i.code, i.message) for i in tree.issues] == [("letter_gap", "point 'd' follows 'b'")]
     points = [n.label for n in tree.nodes if n.kind == "point"]

@@ -42,7 +42,8 @@ def _typeset(tmp: str, name: str, layout_name: str):
     layout = next(l for l in LAYOUTS if l.name == layout_name)
     from pathlib import Path
 
-    return extract(table_pdf(Path(tmp) / f"{name}-{layout_name}.pdf", source.header, source.rows, source.groups, layout))
+    return extract(table_pdf(Path(tmp) / f"{name}-{layout_name}.pdf", source.header, source.rows, source.groups,
+                             layout))
 
 
 @pytest.mark.parametrize("name,layout", list(_cases()))

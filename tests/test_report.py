@@ -254,7 +254,8 @@ def test_every_group_of_the_appendix_heads_its_rows(tmp_path):
         if not groups or groups[-1] != key:
             groups.append(key)
     numerals = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-    titled = [title if pd.isna(no) else f"{numerals[int(no)]}. {title}" for _, no, title in groups if isinstance(title, str)]
+    titled = [title if pd.isna(no) else f"{numerals[int(no)]}. {title}" for _, no, title in groups
+              if isinstance(title, str)]
     assert len(titled) >= 10 and len(set(titled)) >= 8
 
     page = render_report(tables, doc_id)

@@ -87,7 +87,8 @@ print(failed)
 
 
 def test_readers_see_one_whole_version_while_runs_write(tmp_path):
-    """load_tables and DuckDB in a loop while 30 runs switch the folder between two inputs: every read is one of them."""
+    """load_tables and DuckDB in a loop while 30 runs switch the folder between two inputs:
+    every read is one of them."""
     a, b = folder_of(tmp_path, "a", SMALL_A), folder_of(tmp_path, "b", SMALL_B)
     expected = {}
     for name, folder in (("a", a), ("b", b)):
@@ -441,7 +442,8 @@ def test_every_odd_name_in_a_folder_gets_one_line(tmp_path):
     escaped = repr(str(raw / "new\nline.txt"))
     assert any(line.startswith(f"parsed  {escaped}  ") for line in result.stdout.splitlines())
     assert f"parsed  {raw}/caf\\xe9.txt  " in result.stdout  # its bytes shown, as in the tables
-    assert all(line.startswith(("parsed  ", "3 parsed", "rows:", "outline", "tables in")) for line in result.stdout.splitlines())
+    assert all(line.startswith(("parsed  ", "3 parsed", "rows:", "outline", "tables in"))
+               for line in result.stdout.splitlines())
     assert f"{raw}/caf\\xe9.txt" in set(read_table(tmp_path / "out", "documents").source_path)
 
 

@@ -26,7 +26,8 @@ def test_documents_row(known):
 
 def test_articles_and_legal_bases(known):
     assert [a["article_no"] for a in known["articles"]] == [1, 2, 3]
-    assert known["articles"][2]["text"].startswith("Quyết định có hiệu lực thi hành kể từ ngày ký. Chánh Văn phòng HDND - UBND huyện;")
+    assert known["articles"][2]["text"].startswith("Quyết định có hiệu lực thi hành kể từ ngày ký. "
+                                                   "Chánh Văn phòng HDND - UBND huyện;")
     assert known["articles"][2]["text"].endswith("chịu trách nhiệm thi hành Quyết định này./.")
     assert Counter(b["kind"] for b in known["legal_bases"]) == {"basis": 2, "proposal": 1}
     assert known["legal_bases"][2]["text"] == "Theo đề nghị của Trưởng phòng Nội vụ."
@@ -71,7 +72,8 @@ def _without_percent(value):
     # The text file lost every `%` of the PDF (`100 .`, `từ 60  trở lên`); see README.
     if isinstance(value, list):
         return [_without_percent(v) for v in value]
-    return " ".join(value.replace("%", " ").split()).replace(" .", ".").replace(" ,", ",") if isinstance(value, str) else value
+    return (" ".join(value.replace("%", " ").split()).replace(" .", ".").replace(" ,", ",") if isinstance(value, str)
+            else value)
 
 
 @pytest.mark.parametrize("table,columns", [

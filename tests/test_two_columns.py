@@ -93,11 +93,13 @@ def _typeset(name: str, folder: Path) -> Path:
     return plan_with_closing(
         folder / f"{name}.pdf", issuer=doc["issuer"], number=doc["doc_number"],
         place_date=f"{doc['place']}, {doc['issued_date_raw']}", title=doc["title"],
-        body=["I. MỤC TIÊU", "1. Triển khai các nhiệm vụ của Kế hoạch.", "II. NHIỆM VỤ", "(Chi tiết tại Phụ lục kèm theo)."],
+        body=["I. MỤC TIÊU", "1. Triển khai các nhiệm vụ của Kế hoạch.", "II. NHIỆM VỤ",
+              "(Chi tiết tại Phụ lục kèm theo)."],
         recipients=[n["text"] for n in outline if n["kind"] == "recipient"],
         signature=[f"{n['label']}. {n['text']}" for n in outline if n["kind"] == "signature"] + [doc["signer_title"]],
         signer=doc["signer_name"],
-        appendix_title=[n["text"] for n in outline if n["parent_id"] == appendix and n["kind"] in ("appendix_title", "subject", "attachment")],
+        appendix_title=[n["text"] for n in outline
+                        if n["parent_id"] == appendix and n["kind"] in ("appendix_title", "subject", "attachment")],
         header=table.header, rows=table.rows, groups=table.groups)
 
 
@@ -123,7 +125,8 @@ def test_closing_block_gives_signer_lines_of_their_own(name):
 def test_typeset_plan_header_facts_equal_the_web_text(name):
     want = _web(name)["documents"][0]
     got = parse_document(_typeset_plan(name))["documents"][0]
-    for fact in ("issuer", "doc_number", "place", "issued_year", "issued_month", "issued_day", "signer_name", "signer_title"):
+    for fact in ("issuer", "doc_number", "place", "issued_year", "issued_month", "issued_day", "signer_name",
+                 "signer_title"):
         assert got[fact] == want[fact], fact
 
 

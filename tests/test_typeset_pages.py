@@ -63,7 +63,8 @@ def _text_after_appendix_table(page: Path) -> list[str]:
 
 def _first_row(rows: dict, table_id: str) -> tuple[str, ...]:
     """A table's first row, cell by cell, its words one space apart."""
-    cells = sorted((c for c in rows["table_cells"] if c["table_id"] == table_id and c["row"] == 0), key=lambda c: c["col"])
+    cells = sorted((c for c in rows["table_cells"] if c["table_id"] == table_id and c["row"] == 0),
+                   key=lambda c: c["col"])
     return tuple(" ".join(c["text"].split()) for c in cells)
 
 
@@ -185,7 +186,8 @@ def test_a_row_broken_over_a_page_stays_in_its_table(page):
     """The row's part at a page's foot, a grid of its own, goes on the table above it: one list, as many
     rows as the web page's."""
     web = [t["n_rows"] for t in _web(page)["tables"] if t["part"] == "appendix"]
-    assert [(t["kind"], t["n_rows"]) for t in _pdf(page)["tables"] if t["part"] == "appendix"] == [("procedures", web[0])]
+    assert [(t["kind"], t["n_rows"]) for t in _pdf(page)["tables"]
+            if t["part"] == "appendix"] == [("procedures", web[0])]
 
 
 def _task_rows(rows: dict) -> list[tuple]:

@@ -67,7 +67,8 @@ def runs(lines: list[Line], texts: list[str]) -> list[Run]:
             first = a
         stretch = lines[a + 1:b]
         # extraction drops blank lines; a gap in the source line numbers is one
-        blank_after_bar = (lines[a + 1].source_line or 0) - (lines[a].source_line or 0) > 1 if a + 1 < len(lines) else True
+        blank_after_bar = ((lines[a + 1].source_line or 0) - (lines[a].source_line or 0) > 1 if a + 1 < len(lines)
+                           else True)
         if stretch and blank_after_bar:
             out.append(Run(tuple(items), first, a))
             items, first = [], None
@@ -166,7 +167,8 @@ def _tables_of_run(items: list[WebCell | None], in_appendix: bool) -> list[tuple
         if at is None or (len(cells) - at >= len(top) and _repeats_header(cells[at:at + len(top)], named, own)):
             continue  # no header, or the table's own printed again, every column of it
         heading = [(lone, [cells[at - 1]])] if at else []
-        return [("table", items[:rows[k][at - len(heading)]])] + heading + _tables_of_run(items[rows[k][at]:], in_appendix)
+        return ([("table", items[:rows[k][at - len(heading)]])] + heading +
+                _tables_of_run(items[rows[k][at]:], in_appendix))
     return [("table", items)]
 
 
@@ -240,7 +242,8 @@ VALUE_SHAPES: list[tuple[str, re.Pattern]] = [
 
 # What opens the next list of a table (`B. LĨNH VỰC DI SẢN VĂN HÓA`, `Quy trình số 02`, `2. Thủ tục …`,
 # `b) Trường hợp …`), or its header: after a totals row's values, a row of its own whose break the page lost.
-NEXT_LIST = re.compile(r"^(?:Quy\s+trình\b|(?:[IVXLC]+|[A-ZĐ]|\d+(?:\.\d+)*)[.)]\s|\p{Ll}\)\s|Số\s+TT\b|STT\b|TT\b|Bước\b)")
+NEXT_LIST = re.compile(r"^(?:Quy\s+trình\b|(?:[IVXLC]+|[A-ZĐ]|\d+(?:\.\d+)*)[.)]\s|\p{Ll}\)\s|"
+                       r"Số\s+TT\b|STT\b|TT\b|Bước\b)")
 
 
 def _shape(text: str) -> str | None:
@@ -415,7 +418,8 @@ def _place_narrow(rows: list[list], header_rows: int, repeats: set[int]) -> tupl
     if len(full) < MIN_FULL_ROWS:
         return rows, repeats
     # The form of the table's row numbers: the commonest of its full rows' first cells that is a label.
-    row_label = max(Counter(_label_form(r[0][0]) for r in full).items(), key=lambda item: (item[0] is not None, item[1]))[0]
+    row_label = max(Counter(_label_form(r[0][0]) for r in full).items(),
+                    key=lambda item: (item[0] is not None, item[1]))[0]
     if not any(_narrow(rows[k], width, row_label) for k in data):
         return rows, repeats
     last_header = rows[header_rows - 1] if header_rows else []
@@ -488,7 +492,8 @@ def _join_broken(rows: list[list], header_rows: int, repeats: set[int], width: i
             # Joined, the first part stands from the left, its number first, and the second after it. The number
             # must go on from the last row's, or start a run (a number that does not is a cell of figures, not a
             # row's opening), and the second part read better after it than from the left.
-            if (last_number == 1 or previous is not None and last_number == previous + 1) and fit(second, cols) >= fit(second, range(len(nxt))):
+            if ((last_number == 1 or previous is not None and last_number == previous + 1) and
+                    fit(second, cols) >= fit(second, range(len(nxt)))):
                 joined.add(len(out))
                 out.append([(t, l, {**x, "col": c}) for (t, l, x), c in zip(row + nxt, list(first) + list(cols))])
                 k += 2
@@ -598,7 +603,8 @@ def _best_columns(row: list, width: int, columns: _Columns, spannable: dict[int,
     left = list(range(n))
     tail = between(n - 1, width)
     if tail is None:  # the row cannot stand from the left with the columns after it spanned down
-        laid_left = sum(scores[i][i] for i in range(n)) - GAP_COST  # as model.build lays it: its last cell spans the rest
+        # as model.build lays it: its last cell spans the rest
+        laid_left = sum(scores[i][i] for i in range(n)) - GAP_COST
         return cols if total - laid_left >= NARROW_MARGIN else None
     laid_left = sum(scores[i][i] for i in range(n)) + tail
     return cols if cols != left and total - laid_left >= NARROW_MARGIN else left
