@@ -176,8 +176,10 @@ def pdf_section(repeat: int) -> None:
 
 
 def text_section(repeat: int) -> tuple[float, float]:
-    """Prints each text's MB/s and stages; returns the MB/s of all texts together, in wall and in process time."""
-    print("\nText input: whole pipeline, best of", repeat, "(the stages' times sum to the whole; MB/s cpu: in process time)")
+    """Prints each text's MB/s and stages; returns the MB/s of all texts together, in wall and
+    in process time."""
+    print("\nText input: whole pipeline, best of", repeat,
+          "(the stages' times sum to the whole; MB/s cpu: in process time)")
     size = seconds = cpu_seconds = 0.0
     # the corpus's documents; not-a-document.txt is there to be refused
     for k, txt in enumerate(sorted(t for t in FIXTURES.glob("*.txt") if t.name != "not-a-document.txt")):
@@ -190,7 +192,8 @@ def text_section(repeat: int) -> tuple[float, float]:
         size, seconds, cpu_seconds = size + kb, seconds + t, cpu_seconds + cpu
         print(f"{txt.name[:45]:45} {kb:7.1f} kB {t:7.3f} s {kb / 1e3 / t:6.2f} {kb / 1e3 / cpu:6.2f}      "
               + " ".join(f"{ms * 1000:9.1f}" for ms in stages.values()))
-    print(f"{'all texts':45} {size:7.1f} kB {seconds:7.3f} s {size / 1e3 / seconds:6.2f} {size / 1e3 / cpu_seconds:6.2f}")
+    print(f"{'all texts':45} {size:7.1f} kB {seconds:7.3f} s {size / 1e3 / seconds:6.2f} "
+          f"{size / 1e3 / cpu_seconds:6.2f}")
     return size / 1e3 / seconds, size / 1e3 / cpu_seconds
 
 
@@ -341,7 +344,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=SECTIONS, action="append", help="these sections only (default: all)")
-    parser.add_argument("--ocr-pages", type=int, default=20, help="pages of the scan timed one by one at each resolution")
+    parser.add_argument("--ocr-pages", type=int, default=20,
+                        help="pages of the scan timed one by one at each resolution")
     args = parser.parse_args()
     only = args.only or SECTIONS
 

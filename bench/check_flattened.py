@@ -129,7 +129,8 @@ def parsed_tables() -> dict[str, list[Line]]:
 def plain(table) -> dict:
     """A table as plain values (each revision of the module has classes of its own)."""
     return {"roles": table.roles,
-            "rows": [{role: [(p.text, p.line) for p in pieces] for role, pieces in row.cells.items()} for row in table.rows],
+            "rows": [{role: [(p.text, p.line) for p in pieces] for role, pieces in row.cells.items()}
+                     for row in table.rows],
             "header_lines": table.header_lines, "unclaimed": table.unclaimed, "issues": table.issues}
 
 

@@ -14,4 +14,5 @@ def summary(samples: dict[str, list[float]], ref: str, unit: str, best: Callable
         print(f"{name:14} best {best(got) * scale:6.2f} {unit}, median {statistics.median(got) * scale:6.2f} {unit} "
               f"({len(got)} runs, process time)")
     a, b = samples[ref], samples["working copy"]
-    print(f"working copy / {ref}: best {best(b) / best(a):.2f}, median {statistics.median(b) / statistics.median(a):.2f}")
+    print(f"working copy / {ref}: best {best(b) / best(a):.2f}, "
+          f"median {statistics.median(b) / statistics.median(a):.2f}")

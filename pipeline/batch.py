@@ -135,7 +135,8 @@ def text_name(path: str | Path) -> str:
 
 
 def input_key(path: str | Path) -> str:
-    """The manifest's key of an input: its resolved absolute path, the same however the folder was named; a URL as it is."""
+    """The manifest's key of an input: its resolved absolute path, the same however the folder was named;
+    a URL as it is."""
     if is_url(path):
         return str(path)
     return text_name(os.path.realpath(os.path.abspath(path)))
@@ -159,7 +160,8 @@ def sha256_of(path: Path) -> str:
 
 
 def schemas_fingerprint() -> str:
-    """Changes whenever a table or a column is added, removed or retyped, or the cache's format changes: cached rows of another shape are not used."""
+    """Changes whenever a table or a column is added, removed or retyped, or the cache's format changes:
+    cached rows of another shape are not used."""
     text = "\n".join([f"{name}: {schema.to_string(show_field_metadata=False, show_schema_metadata=False)}"
                       for name, schema in SCHEMAS.items()] + [CACHE_FORMAT])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -199,7 +201,8 @@ def _read_entry(data: bytes, tables) -> pa.Table:
 
 
 def decode_rows(data: bytes, tables=tuple(SCHEMAS)) -> dict[str, list[dict]]:
-    """The rows `encode_rows` stored (of `tables`, every table by default); ValueError when the data is not such an entry."""
+    """The rows `encode_rows` stored (of `tables`, every table by default); ValueError when the data is
+    not such an entry."""
     entry = _read_entry(data, tables)
     return {name: entry.column(name)[0].as_py() for name in tables}
 
@@ -229,7 +232,8 @@ def _store(out: Path, sha: str, rows: dict) -> dict:
 
 
 def _load_cached(out: Path, sha: str, entry: dict | None) -> tuple[dict, dict] | None:
-    """The cached rows of the input with SHA-256 `sha` (of the WHOLE_BATCH tables), and their manifest entry; None when there are none to trust.
+    """The cached rows of the input with SHA-256 `sha` (of the WHOLE_BATCH tables), and their manifest entry;
+    None when there are none to trust.
 
     An entry the manifest lists must have the size and SHA-256 it gives (its
     size checked before it is read); one it does not list (written by a run
@@ -571,7 +575,8 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
               on_done: Callable[[str], None] | None = None, engine: str = "local",
               scheduler: str | None = None, layout: str = "single",
               docs_per_part: int = DOCS_PER_PART, limits: Limits | None = None) -> BatchReport:
-    """Parse what is new or changed among `inputs` and write a new version of the tables in `out_dir` if anything changed.
+    """Parse what is new or changed among `inputs` and write a new version of the tables in `out_dir`
+    if anything changed.
 
     `inputs`: files, folders, or URLs (pipeline.sources); InputError, before
     anything is written, when one is not there. `out_dir` must be new, empty

@@ -100,7 +100,8 @@ def _summary(report: BatchReport, out_dir: Path) -> list[str]:
         shares = [d["coverage"] for d in docs]
         lines.append(f"outline coverage: lowest {min(shares):.1%}, mean {sum(shares) / len(shares):.1%} "
                      f"over {len(docs)} documents")
-    lines.append(f"tables in {shown(out_dir)}/ ({'a new version written' if report.written else 'unchanged, nothing written'})")
+    lines.append(f"tables in {shown(out_dir)}/ "
+                 f"({'a new version written' if report.written else 'unchanged, nothing written'})")
     return lines
 
 

@@ -47,7 +47,8 @@ def render_dictionary(examples: dict[str, list[dict]]) -> str:
                 "| column | type | meaning | example |", "|---|---|---|---|"]
         for field in schema:
             meaning = field.metadata[b"description"].decode().replace("|", "\\|")
-            out.append(f"| `{field.name}` | {field.type} | {meaning} | {_example(examples.get(name, []), field.name)} |")
+            out.append(f"| `{field.name}` | {field.type} | {meaning} | "
+                       f"{_example(examples.get(name, []), field.name)} |")
         out.append("")
     return "\n".join(out)
 

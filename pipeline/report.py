@@ -306,7 +306,8 @@ def _warnings_section(warnings: list[dict], flags: Flags) -> str:
         links += [f'<a href="#node-{n["node_id"]}">{_e(_node_ref(n))}</a>' for n in named_nodes]
         where = f' — {", ".join(links)}' if links else ""
         page = f", p. {warning['page']}" if warning["page"] is not None else ""
-        items.append(f'<li><code>{_e(warning["code"])}</code> <span class="muted">({_e(warning["stage"])}{page})</span> '
+        items.append(f'<li><code>{_e(warning["code"])}</code> '
+                     f'<span class="muted">({_e(warning["stage"])}{page})</span> '
                      f'{_e(warning["message"])}{where}</li>')
     body = f'<div class="box alert"><p><b>{len(warnings)} warning(s).</b> Marked rows and nodes below are ' \
            f'outlined in red.</p><ul>{"".join(items)}</ul></div>'
@@ -333,7 +334,8 @@ def _tables_section(tables: list[dict], cells: list[dict]) -> str:
             for cell in sorted(by_table.get(t["table_id"], []), key=lambda c: (c["row"], c["col"])):
                 grid.setdefault(cell["row"], []).append(cell)
             trs = "".join(
-                "<tr>" + "".join(f'<{"th" if c["is_header"] else "td"} rowspan="{c["row_span"]}" colspan="{c["col_span"]}">'
+                "<tr>" + "".join(f'<{"th" if c["is_header"] else "td"} rowspan="{c["row_span"]}" '
+                                 f'colspan="{c["col_span"]}">'
                                  f'{_e(c["text"])}</{"th" if c["is_header"] else "td"}>' for c in row) + "</tr>"
                 for _, row in sorted(grid.items()))
             body.append(f"<table>{trs}</table>")
@@ -556,8 +558,8 @@ def _timeline_section(rows: list[dict], milestones: list[dict], flags: Flags) ->
         return _section("timeline", "Timeline", '<p class="muted">No dated deadline in the appendix.</p>')
     svg = _timeline_svg(rows, dated, row_of, flags.rows)
     intro = ('<p>One lane per lead agency of the appendix; a bar from the start to the end of each dated '
-             'deadline, a diamond for “before” (only an end), a triangle for “from” (only a start). Hover a bar for its details, click it to go to '
-             'its appendix row.</p>')
+             'deadline, a diamond for “before” (only an end), a triangle for “from” (only a start). '
+             'Hover a bar for its details, click it to go to its appendix row.</p>')
     legend = ('<p class="legend"><span class="sw short"></span> month, quarter, date '
               '<span class="sw long"></span> half year, year, range, period, recurring '
               '<span class="sw mark"></span> before <span class="sw from"></span> from</p>')
@@ -666,7 +668,8 @@ def _bar_svg(bar: _Bar, y: float, flagged: bool) -> str:
     mid = y + BAR_H / 2
     marked = " flagged" if flagged else ""
     if m["start"] is None:
-        shape = (f'<path data-milestone="{key}" class="mark{marked}" d="M{bar.x0:.1f},{y} l7,{BAR_H / 2} l-7,{BAR_H / 2} '
+        shape = (f'<path data-milestone="{key}" class="mark{marked}" '
+                 f'd="M{bar.x0:.1f},{y} l7,{BAR_H / 2} l-7,{BAR_H / 2} '
                  f'l-7,-{BAR_H / 2} z"><title>{tip}</title></path>')
         text = f'<text class="bar-label" x="{bar.x0 + 9:.1f}" y="{mid + 4}">{html.escape(bar.label)}</text>'
     elif m["end"] is None:
@@ -699,7 +702,8 @@ def _axis(first: dt.date, last: dt.date, x, bottom: float) -> str:
         if new_year:
             out.append(f'<text class="year" x="{x0 + 4:.1f}" y="14">{month.year}</text>')
         if (month.month - 1) % step == 0:
-            out.append(f'<text class="month" x="{(x0 + x1) / 2:.1f}" y="34" text-anchor="middle">{month.month:02d}</text>')
+            out.append(f'<text class="month" x="{(x0 + x1) / 2:.1f}" y="34" text-anchor="middle">'
+                       f'{month.month:02d}</text>')
     out.append(f'<line class="year-line" x1="{x(last):.1f}" y1="18" x2="{x(last):.1f}" y2="{bottom}"/>')
     out.append('<text class="axis-note" x="6" y="34">Lead agency</text>')
     return "".join(out)
@@ -720,7 +724,8 @@ table.facts { width: auto; table-layout: auto; } table.facts th { background: #f
 td ul { margin: 0; padding-left: 16px; }
 ul.milestones { list-style: none; padding: 0; }
 ul.milestones li + li { margin-top: 4px; }
-.kind { display: inline-block; font: 11px monospace; color: #555; background: #eee; border-radius: 3px; padding: 0 4px; }
+.kind { display: inline-block; font: 11px monospace; color: #555; background: #eee; border-radius: 3px; \
+padding: 0 4px; }
 .ms-unknown .kind, .ms-event .kind { background: #fff1c2; }
 .muted { color: #666; }
 .box { border: 1px solid; border-radius: 4px; padding: 6px 12px; }

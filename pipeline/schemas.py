@@ -28,7 +28,8 @@ def table(meaning: str, *fields: pa.Field) -> pa.Schema:
     return pa.schema(list(fields), metadata={"description": meaning})
 
 
-DOC_ID = col("doc_id", STR, "Document id: the first 16 hex digits of the source file's SHA-256; the same file has the same id on every run and machine.")
+DOC_ID = col("doc_id", STR, "Document id: the first 16 hex digits of the source file's SHA-256; the same file has the "
+                            "same id on every run and machine.")
 
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": table(
@@ -36,11 +37,16 @@ SCHEMAS: dict[str, pa.Schema] = {
         DOC_ID,
         col("source_path", STR, "The file as it was given to the parser."),
         col("source_sha256", STR, "SHA-256 of the file's bytes."),
-        col("other_paths", LIST_STR, "The other names under which the run was given the same bytes (a copy, a hard link, a link, one file named twice), in input order: the file is parsed once, as source_path; null when there are none."),
+        col("other_paths", LIST_STR, "The other names under which the run was given the same bytes (a copy, a hard "
+                                     "link, a link, one file named twice), in input order: the file is parsed once, as "
+                                     "source_path; null when there are none."),
         col("source_format", STR, "pdf, text, or ocr (a scan or an image file, read by Tesseract)."),
-        col("source_flavour", STR, "pdf; plain (text extracted from a PDF); web (text of a legal-database page, cells between `|` lines)."),
+        col("source_flavour", STR, "pdf; plain (text extracted from a PDF); web (text of a legal-database page, cells "
+                                   "between `|` lines)."),
         col("doc_type", STR, "Type of the document's first part: Quyết định, Kế hoạch, Công văn …"),
-        col("doc_type_source", STR, "Where the type was read: title (its title line), number (the type code of its number), letter (a `V/v` subject or `Kính gửi:`), site (the legal-database page's metadata)."),
+        col("doc_type_source", STR, "Where the type was read: title (its title line), number (the type code of its "
+                                    "number), letter (a `V/v` subject or `Kính gửi:`), site (the legal-database page's "
+                                    "metadata)."),
         col("parts", LIST_STR, "The parts the file holds, in order: decision, plan, appendix …"),
         col("issuer", STR, "The issuing body, verbatim from the header's left column."),
         col("doc_number", STR, "Number and code as printed (617/KH-UBND); null where a draft leaves the number blank."),
@@ -54,14 +60,18 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("title", STR, "Subject line of the first part."),
         col("plan_year", INT, "The year the plan is for, from its subject (`… năm 2021`); null where not stated."),
         col("signer_name", STR, "Name under the signature block."),
-        col("signer_key", STR, "The signer's name in one orthography, to group signers by: the tone mark of `oa`, `oe`, `uy` closing a syllable on its first vowel (`Lê Hải Hoà` and `Lê Hải Hòa` are `Lê Hải Hòa`), NFC; signer_name keeps the name as printed."),
+        col("signer_key", STR, "The signer's name in one orthography, to group signers by: the tone mark of `oa`, "
+                               "`oe`, `uy` closing a syllable on its first vowel (`Lê Hải Hoà` and `Lê Hải Hòa` are "
+                               "`Lê Hải Hòa`), NFC; signer_name keeps the name as printed."),
         col("signer_title", STR, "Title of the signer: CHỦ TỊCH, PHÓ CHỦ TỊCH …"),
-        col("signer_authority", STR, "On whose behalf the signer signs, as printed above the title: TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH."),
+        col("signer_authority", STR, "On whose behalf the signer signs, as printed above the title: "
+                                     "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH."),
         col("site_number", STR, "A legal-database page's metadata: the number (Số hiệu), as the site prints it."),
         col("site_type", STR, "A legal-database page's metadata: the type (Loại văn bản)."),
         col("site_issuer", STR, "A legal-database page's metadata: the place or body of issue (Nơi ban hành)."),
         col("site_signer", STR, "A legal-database page's metadata: the signer (Người ký)."),
-        col("site_date", STR, "A legal-database page's metadata: the date of issue (Ngày ban hành), dd/mm/yyyy as printed."),
+        col("site_date", STR, "A legal-database page's metadata: the date of issue (Ngày ban hành), dd/mm/yyyy as "
+                              "printed."),
         col("pages", INT, "Pages (a text file: pages as its extraction marks them)."),
         col("lines_total", INT, "Non-blank lines of the input."),
         col("lines_layout", INT, "Page numbers, rules and cell marks: in `residual` with their reason."),
@@ -82,7 +92,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     "articles": table(
         "Articles (Điều N.) of any document: a decision's, a decree's, a regulation's issued with a decision.",
         DOC_ID,
-        col("part", STR, "The kind of the part the article stands in: decision, decree, rules (a Quy định issued with a decision) …"),
+        col("part", STR, "The kind of the part the article stands in: decision, decree, rules (a Quy định issued with "
+                         "a decision) …"),
         col("article_no", INT, "N of `Điều N.`"),
         col("title", STR, "The article's heading where it has one (decrees)."),
         col("chapter", STR, "The label of the chapter (Chương) the article stands in: I, II …; null outside chapters."),
@@ -125,10 +136,12 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("task", STR, "The task cell, its number stripped."),
         col("products", LIST_STR, "The product cell, item by item where it is numbered or bulleted."),
         col("lead_agency", STR, "The lead agency cell."),
-        col("partner_agencies", LIST_STR, "Cooperating agencies, split on `;`, and on `,` or line breaks between names."),
+        col("partner_agencies", LIST_STR, "Cooperating agencies, split on `;`, and on `,` or line breaks between "
+                                          "names."),
         col("deadline_text", STR, "The deadline cell as printed."),
         col("notes", STR, "The notes cell (Ghi chú)."),
-        col("other_cells", OTHER_CELLS, "Cells of columns that no role names (Kinh phí, Nguồn vốn …): the header as printed, and the cell."),
+        col("other_cells", OTHER_CELLS, "Cells of columns that no role names (Kinh phí, Nguồn vốn …): the header as "
+                                        "printed, and the cell."),
         col("lead_agency_id", STR, "The lead agency's id in `agencies` (the first, where the cell names several)."),
         col("lead_agency_ids", LIST_STR, "Every agency the lead cell names, by id."),
         col("partner_agency_ids", LIST_STR, "The cooperating agencies' ids in `agencies`, in order."),
@@ -147,21 +160,25 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("kind", STR, "tasks, procedures, targets or other: what its header's columns make it."),
         col("n_rows", INT, "Rows, header rows included."),
         col("n_cols", INT, "Columns."),
-        col("header_rows", INT, "How many of the first rows are its header (2 for `Cơ quan` over `Chủ trì | Phối hợp`)."),
+        col("header_rows", INT, "How many of the first rows are its header "
+                                "(2 for `Cơ quan` over `Chủ trì | Phối hợp`)."),
         col("page_start", INT, "Page where it starts."),
         col("page_end", INT, "Page where it ends."),
-        col("source", STR, "How it was read: ruled (a PDF's rules), unruled (a PDF's word positions), web (`|` cells), flattened (text whose cells follow one another), layout (text aligned in columns), ocr."),
+        col("source", STR, "How it was read: ruled (a PDF's rules), unruled (a PDF's word positions), web (`|` cells), "
+                           "flattened (text whose cells follow one another), layout (text aligned in columns), ocr."),
         col("node_id", INT, "The outline node it hangs from."),
     ),
     "table_cells": table(
-        "Cells of every table; a cell spanning rows or columns appears once, at its top-left. Read by (row, col), a table's non-empty cells give its texts in reading order.",
+        "Cells of every table; a cell spanning rows or columns appears once, at its top-left. Read by (row, col), a "
+        "table's non-empty cells give its texts in reading order.",
         DOC_ID,
         col("table_id", STR, "Its table in `tables`."),
         col("row", INT, "0-based row, header rows first."),
         col("col", INT, "0-based column."),
         col("row_span", INT, "Rows the cell covers."),
         col("col_span", INT, "Columns the cell covers."),
-        col("is_header", pa.bool_(), "True for a cell of the header rows, and of a header printed again further down (a table of several lists, each under its header)."),
+        col("is_header", pa.bool_(), "True for a cell of the header rows, and of a header printed again further down "
+                                     "(a table of several lists, each under its header)."),
         col("header", STR, "The column's header path: `Cơ quan / Chủ trì` under a two-row header."),
         col("text", STR, "The cell's words, NFC, one space between words, emphasis marks stripped."),
         col("page", INT, "Page of the cell's first line."),
@@ -176,7 +193,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("row_id", STR, "The appendix row (`appendix_rows.row_id`)."),
         col("seq", INT, "1-based order within the cell."),
         col("action", STR, "The words before the period (Ban hành Kế hoạch); empty when none."),
-        col("kind", STR, "date, before, from (a span open at its end: `từ năm 2026`), month, quarter, half, year, range, period, recurring, event, duration (how long a step may take: `07 ngày làm việc`), none (the cell says no time is set or counted: `Không tính thời gian`, `Không quy định`) or unknown."),
+        col("kind", STR, "date, before, from (a span open at its end: `từ năm 2026`), month, quarter, half, year, "
+                         "range, period, recurring, event, duration (how long a step may take: `07 ngày làm việc`), "
+                         "none (the cell says no time is set or counted: `Không tính thời gian`, `Không quy định`) or "
+                         "unknown."),
         col("start", DATE, "First day of the period (inclusive); null for before, event, duration, none and unknown."),
         col("end", DATE, "Last day of the period (inclusive); null for from, event, duration, none and unknown."),
         col("raw", STR, "The words the milestone was read from."),
@@ -184,7 +204,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     "citations": table(
         "Legal documents cited in the plan's text and appendix.",
         DOC_ID,
-        col("where", STR, "outline:<node_id>, appendix_rows:<row_id>, or table_cells:<table_id>:<row>:<col> for a table no appendix row was read from."),
+        col("where", STR, "outline:<node_id>, appendix_rows:<row_id>, or table_cells:<table_id>:<row>:<col> for a "
+                          "table no appendix row was read from."),
         col("doc_type", STR, "Nghị định, Quyết định, Nghị quyết, Thông tư, Kế hoạch, Luật, Chỉ thị …"),
         col("number", STR, "The document's number (108); null for a law cited by name."),
         col("year", INT, "Year in the number, else of the citation's date."),
@@ -193,26 +214,36 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("issuer", STR, "Who issued it, as cited (Chính phủ, UBND tỉnh …)."),
         col("subject", STR, "What it is about, as cited (after `về`)."),
         col("raw", STR, "The citation as printed."),
-        col("cited_id", STR, "The cited document in `cited_documents`; null where the citation names no number or name (a draft's blank `/QĐ-UBND`). Set when a batch's tables are assembled."),
+        col("cited_id", STR, "The cited document in `cited_documents`; null where the citation names no number or name "
+                             "(a draft's blank `/QĐ-UBND`). Set when a batch's tables are assembled."),
     ),
     "cited_documents": table(
-        "One row per distinct document cited anywhere in the batch: the citations of every document resolved into the documents they cite.",
-        col("cited_id", STR, "Stable id: a hash of the number without leading zeros, the code (no spaces, either case) and the year; for a law cited by name alone, of its type, name (in one orthography, either case) and year."),
+        "One row per distinct document cited anywhere in the batch: the citations of every document resolved into the "
+        "documents they cite.",
+        col("cited_id", STR, "Stable id: a hash of the number without leading zeros, the code (no spaces, either case) "
+                             "and the year; for a law cited by name alone, of its type, name (in one orthography, "
+                             "either case) and year."),
         col("doc_type", STR, "Type, as most of its citations give it: Nghị định, Luật, Quyết định …"),
         col("number", STR, "Number as most of its citations print it (leading zeros kept: 004)."),
-        col("year", INT, "Year in its number, else of its date; an undated citation takes the year of the only dated document of its number and code."),
+        col("year", INT, "Year in its number, else of its date; an undated citation takes the year of the only dated "
+                         "document of its number and code."),
         col("code", STR, "Code, normalised: NĐ-CP, QĐ-TTg, NQ/TW, QH15 …"),
         col("issued_date", DATE, "Date, as most of its citations give it."),
         col("issuer", STR, "Issuer, as most of its citations give it (`Uỷ ban …` and `Ủy ban …` counted as one)."),
-        col("issuer_key", STR, "The issuer in one orthography, to group cited documents by: the tone mark of `oa`, `oe`, `uy` closing a syllable on its first vowel (`Uỷ ban nhân dân tỉnh Bắc Ninh` is `Ủy ban nhân dân tỉnh Bắc Ninh`), NFC."),
-        col("name", STR, "A law's name (Tổ chức chính quyền địa phương), else its subject as most of its citations give it (`hệ thống hoá` and `hệ thống hóa` counted as one)."),
+        col("issuer_key", STR, "The issuer in one orthography, to group cited documents by: the tone mark of `oa`, "
+                               "`oe`, `uy` closing a syllable on its first vowel (`Uỷ ban nhân dân tỉnh Bắc Ninh` is "
+                               "`Ủy ban nhân dân tỉnh Bắc Ninh`), NFC."),
+        col("name", STR, "A law's name (Tổ chức chính quyền địa phương), else its subject as most of its citations "
+                         "give it (`hệ thống hoá` and `hệ thống hóa` counted as one)."),
         col("n_citing_documents", INT, "How many parsed documents cite it."),
-        col("doc_id", STR, "The parsed document it is (same number, code and year), where it is among them; else null."),
+        col("doc_id", STR, "The parsed document it is (same number, code and year), where it is among them; else "
+                           "null."),
     ),
     "agencies": table(
         "Agencies named as lead or cooperating in appendix rows, each spelling variant met under one id.",
         col("agency_id", STR, "Stable id derived from the canonical name."),
-        col("name", STR, "Canonical name: NFC, in one orthography (the tone mark of `oa`, `oe`, `uy` closing a syllable on its first vowel: `hòa`, `Ủy`), en dash, HĐND/UBND spelled as abbreviations."),
+        col("name", STR, "Canonical name: NFC, in one orthography (the tone mark of `oa`, `oe`, `uy` closing a "
+                         "syllable on its first vowel: `hòa`, `Ủy`), en dash, HĐND/UBND spelled as abbreviations."),
         col("aliases", LIST_STR, "Every spelling met in the documents."),
     ),
     "targets": table(
@@ -231,7 +262,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         DOC_ID,
         col("node_id", INT, "0 is the document; ids follow reading order."),
         col("parent_id", INT, "The parent node; null for the document."),
-        col("kind", STR, "decision, plan, appendix, header, doc_type, subject, basis, proposal, enact, article, section, item, subitem, point, bullet, para, signature, signer, addressee (Kính gửi:) and its addressee_item, table_header, table_group, table_row …"),
+        col("kind", STR, "decision, plan, appendix, header, doc_type, subject, basis, proposal, enact, article, "
+                         "section, item, subitem, point, bullet, para, signature, signer, addressee (Kính gửi:) and "
+                         "its addressee_item, table_header, table_group, table_row …"),
         col("label", STR, "The numbering label: I, 1, 1.2, a, đ …"),
         col("number", INT, "The label's ordinal: 3 for III, 5 for đ."),
         col("title", STR, "The heading of a part or of a numbered node that heads others."),
@@ -247,7 +280,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("page", INT, "Page."),
         col("line_no", INT, "Line number on the page."),
         col("source_line", INT, "Line number in a text file; null for a PDF."),
-        col("reason", STR, "page_number, decoration, link_note (layout), ocr_noise (a scan's line read with under 30 % confidence) or unclaimed (text no node took)."),
+        col("reason", STR, "page_number, decoration, link_note (layout), ocr_noise (a scan's line read with under 30 % "
+                           "confidence) or unclaimed (text no node took)."),
         col("text", STR, "The line."),
         col("x0", FLOAT, "Left edge in PDF points; null for text."),
         col("top", FLOAT, "Top edge in PDF points; null for text."),
@@ -267,7 +301,13 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("source_path", STR, "The file (its path, or its URL)."),
         col("sha256", STR, "SHA-256 of its bytes; null when unreadable."),
         col("stage", STR, "extract, clean, outline or internal (a parser bug, or a cluster's failure)."),
-        col("code", STR, "unreadable, not_pdf, encrypted, no_text_layer, empty, encoding, too_large, damaged_text, not_a_document, ocr_unavailable, internal_error; worker_lost (its worker process died each time it was tried: in a local pool, on a cluster), cache_not_shared (the workers write where this machine cannot read), timeout and over_memory (it ran over --file-timeout or --file-memory), input_changed and input_removed (changed or removed while the run read it), cache_changed (its cache entry changed under the run, twice). The last six are tried again by the next run; the others are remembered for the same bytes."),
+        col("code", STR, "unreadable, not_pdf, encrypted, no_text_layer, empty, encoding, too_large, damaged_text, "
+                         "not_a_document, ocr_unavailable, internal_error; worker_lost (its worker process died each "
+                         "time it was tried: in a local pool, on a cluster), cache_not_shared (the workers write where "
+                         "this machine cannot read), timeout and over_memory (it ran over --file-timeout or "
+                         "--file-memory), input_changed and input_removed (changed or removed while the run read it), "
+                         "cache_changed (its cache entry changed under the run, twice). The last six are tried again "
+                         "by the next run; the others are remembered for the same bytes."),
         col("message", STR, "The reason, in one line."),
     ),
 }

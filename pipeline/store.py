@@ -307,7 +307,8 @@ class Snapshot:
         return [(self.version.path(self.out, table, entry), entry) for entry in self.version.tables.get(table, ())]
 
     def read_bytes(self, path: Path, entry: FileEntry | None) -> bytes:
-        """A table file's bytes, checked against the record (its size before it is read); DamagedTable when they differ."""
+        """A table file's bytes, checked against the record (its size before it is read); DamagedTable
+        when they differ."""
         try:
             data = read_file(path, size=entry.size, limit=entry.size) if entry is not None else \
                 read_file(path, MAX_LAYOUT_1_TABLE_BYTES)
@@ -740,7 +741,8 @@ class Claim:
             os.close(fd)
 
     def _remove_files(self, folder: Path, listed: list[str]) -> None:
-        """Delete the listed files and the pipeline's own temporary files of one version folder, then the folder if empty."""
+        """Delete the listed files and the pipeline's own temporary files of one version folder, then the
+        folder if empty."""
         from .schemas import SCHEMAS  # the names a run killed before its record may have left
 
         names = set(listed) if listed else {f"{name}.parquet" for name in SCHEMAS} | {MANIFEST}

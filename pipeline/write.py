@@ -52,7 +52,8 @@ def to_arrow(name: str, rows: list[dict]) -> pa.Table:
 
 
 def sort_table(name: str, table: pa.Table) -> pa.Table:
-    """The table in its declared order (SORT_KEYS); a stable sort: rows with equal keys keep the order a stage gave them."""
+    """The table in its declared order (SORT_KEYS); a stable sort: rows with equal keys keep the order
+    a stage gave them."""
     keys = [(k, "ascending") for k in SORT_KEYS[name]]
     return table.take(pc.sort_indices(table, sort_keys=keys)) if table.num_rows else table
 
