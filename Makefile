@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup parse test golden bench report docs clean lock
+.PHONY: setup parse test lint golden bench report docs clean lock
 
 setup: $(STAMP)
 
@@ -32,6 +32,10 @@ parse: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest
+
+# ruff, configured in pyproject.toml; .ci/run runs it before the tests.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check parsers pipeline tests bench
 
 # Rewrite tests/golden/ after a deliberate parser change; review `git diff tests/golden` before committing.
 golden: $(STAMP)
