@@ -73,6 +73,9 @@ CACHE_SUFFIX = ".arrow"
 # time as they are written, so that the batch's memory does not grow with every row of every document.
 WHOLE_BATCH = ("documents", "citations", "agencies")
 PER_DOCUMENT = tuple(name for name in SCHEMAS if name not in WHOLE_BATCH + ("cited_documents", "errors"))
+# What the run knows of one input: (rows of the WHOLE_BATCH tables, its `errors` row's stage, code and
+# message, its cache entry in the manifest, rows per table); None where there are none.
+Outcome = tuple[dict[str, list[dict]] | None, dict | None, dict | None, dict[str, int] | None]
 # The largest cache entry the run reads that its manifest does not list (one a killed run wrote): a
 # document's rows are a few MB; a sparse file of gigabytes under an entry's name is not read.
 MAX_CACHE_ENTRY_BYTES = 256 * 2**20
@@ -210,8 +213,9 @@ def decode_rows(data: bytes, tables=tuple(SCHEMAS)) -> dict[str, list[dict]]:
 def decode_tables(data: bytes, tables) -> dict[str, pa.Table]:
     """The stored rows of `tables` as Arrow tables of their declared schemas, with no Python row in between."""
     entry = _read_entry(data, tables)
-    return {name: pa.Table.from_struct_array(entry.column(name).chunk(0).values).cast(SCHEMAS[name])
-            for name in tables}
+    # pyarrow-stubs 20 types ChunkedArray.chunk() as a ChunkedArray; pyarrow returns the chunk, a ListArray here.
+    return {name: pa.Table.from_struct_array(entry.column(name).chunk(0).values)  # type: ignore[attr-defined]
+            .cast(SCHEMAS[name]) for name in tables}
 
 
 def _store(out: Path, sha: str, rows: dict) -> dict:
@@ -308,7 +312,7 @@ class Job:
 
     key: str  # the manifest's key of the input
     name: str  # its path or URL, as this run was given it
-    sha: str | None  # its SHA-256: the name of its cache entry
+    sha: str  # its SHA-256: the name of its cache entry
     out: str  # the output folder, where the worker writes the cache entry
     parent: int | None  # the pid the worker checks before it writes (a local pool's batch)
 
@@ -327,7 +331,7 @@ def _parse_one(job: Job) -> tuple[str, dict | None, dict | None, dict | None]:
                 rows = parse_document(path, ocr_cache=ocr_cache)
         else:
             rows = parse_document(job.name, ocr_cache=ocr_cache)
-        if job.sha is not None and rows["documents"][0]["source_sha256"] != job.sha:
+        if rows["documents"][0]["source_sha256"] != job.sha:
             return job.key, {"stage": "extract", "code": "input_changed",
                              "message": "the file changed while the run read it (its bytes are not those the run "
                                         "began with); run again"}, None, None
@@ -392,9 +396,9 @@ def _hash_inputs(given: dict[str, str], engine) -> tuple[dict[str, str | None], 
     return hashes, unreadable
 
 
-def _known_results(out: Path, old_files: dict, hashes: dict[str, str | None], keys: list[str]) -> dict[str, tuple]:
+def _known_results(out: Path, old_files: dict, hashes: dict[str, str], keys: list[str]) -> dict[str, Outcome]:
     """The inputs this run need not parse: (rows, error, cache entry) by key, from the manifest and the cache."""
-    known = {}  # key -> (rows, error, cache entry, counts)
+    known: dict[str, Outcome] = {}  # key -> (rows, error, cache entry, counts)
     for key in keys:
         entry = old_files.get(key)
         entry = entry if isinstance(entry, dict) and entry.get("sha256") == hashes[key] else None
@@ -407,14 +411,14 @@ def _known_results(out: Path, old_files: dict, hashes: dict[str, str | None], ke
     return known
 
 
-def _parse_todo(out: Path, jobs: list[Job], engine, on_result: Callable[[str], None]) -> dict[str, tuple]:
+def _parse_todo(out: Path, jobs: list[Job], engine, on_result: Callable[[str], None]) -> dict[str, Outcome]:
     """Parse the jobs on the engine: (rows of the WHOLE_BATCH tables, error, cache entry, counts) by key.
 
     The rows are read back from the cache the worker wrote: a worker that wrote
     them where this process cannot read them (an output folder not shared with
     the cluster) is told of in `errors`.
     """
-    fresh: dict[str, tuple] = {}
+    fresh: dict[str, Outcome] = {}
     for i, result in engine.map(_parse_one, jobs):
         job = jobs[i]
         if isinstance(result, Lost):
@@ -603,15 +607,17 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
         current = owned.current()
         old = owned.read_manifest(current)
         same_parser = old.get("parser_version") == PARSER_VERSION and old.get("schemas") == schemas_fingerprint()
-        old_files = old.get("files") if same_parser and not force and isinstance(old.get("files"), dict) else {}
+        files = old.get("files")
+        old_files = files if same_parser and not force and isinstance(files, dict) else {}
 
         given: dict[str, str] = {}  # key -> the name this run was given
         for name in names:
             given.setdefault(input_key(name), str(name))
         hashes, unreadable = _hash_inputs(given, runner)
+        shas = {key: sha for key, sha in hashes.items() if sha is not None}  # every input not in `unreadable`
         copies = _same_bytes(given, {k: v for k, v in hashes.items() if k not in unreadable})
         firsts = [key for key in given if key not in unreadable and key not in copies]
-        known = {} if force else _known_results(out, old_files, hashes, firsts)
+        known = {} if force else _known_results(out, old_files, shas, firsts)
         todo = [key for key in firsts if key not in known]
         for key in given:
             if key not in todo:
@@ -620,13 +626,13 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
         # Largest files first, so that no big file starts last and keeps one worker busy
         # alone; the tables are assembled in input order below, whatever the order here.
         todo.sort(key=lambda key: -_size(given[key]))
-        jobs = {key: Job(key, given[key], hashes[key], str(out.resolve()), runner.parent) for key in todo}
+        jobs = {key: Job(key, given[key], shas[key], str(out.resolve()), runner.parent) for key in todo}
         outcomes = {key: (*known[key], "unchanged") for key in known}
         outcomes.update({key: (None, error, None, None, "failed") for key, error in unreadable.items()})
         outcomes.update({key: (*result, "parsed") for key, result in
                          _parse_todo(out, list(jobs.values()), runner, on_done).items()})
         while promoted := _promote_copies(copies, outcomes):  # a copy read where its original went away
-            jobs.update({key: Job(key, given[key], hashes[key], str(out.resolve()), runner.parent) for key in promoted})
+            jobs.update({key: Job(key, given[key], shas[key], str(out.resolve()), runner.parent) for key in promoted})
             outcomes.update({key: (*result, "parsed") for key, result in
                              _parse_todo(out, [jobs[key] for key in promoted], runner, lambda _name: None).items()})
 
@@ -648,7 +654,7 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
                 key = done.cache_keys[stale.name]
                 if key not in retried:  # parsed again, its entry written anew
                     retried.add(key)
-                    job = jobs.get(key) or Job(key, given[key], hashes[key], str(out.resolve()), runner.parent)
+                    job = jobs.get(key) or Job(key, given[key], shas[key], str(out.resolve()), runner.parent)
                     outcomes.update({k: (*result, "parsed") for k, result in
                                      _parse_todo(out, [job], runner, lambda _name: None).items()})
                 else:

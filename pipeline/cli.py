@@ -13,6 +13,7 @@ import os
 import sys
 import warnings
 from pathlib import Path
+from typing import NoReturn, TypedDict
 
 import click
 
@@ -35,7 +36,7 @@ def shown(name: object) -> str:
     return text if text.isprintable() else repr(text)
 
 
-def _fail(message: str, status: int = MISUSE) -> None:
+def _fail(message: str, status: int = MISUSE) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(status)
 
@@ -76,10 +77,12 @@ def _describe(result: FileResult) -> str | None:
     if result.status == "failed":
         return None
     if result.status == "duplicate":
+        assert result.summary is not None, result  # a duplicate's summary names the input it copies
         return f"skipped {shown(result.path)}: same content as {shown(result.summary['duplicate_of'])}"
     if result.status == "unchanged":
         return None
     s, c = result.summary, result.counts
+    assert s is not None and c is not None, result  # a parsed file has its documents row and rows per table
     return (
         f"parsed  {shown(result.path)}  [{'+'.join(s['parts'])}] "
         f"{c['articles']} articles, {c['objectives']} objectives, {c['tasks']} tasks, "
@@ -103,6 +106,17 @@ def _summary(report: BatchReport, out_dir: Path) -> list[str]:
     lines.append(f"tables in {shown(out_dir)}/ "
                  f"({'a new version written' if report.written else 'unchanged, nothing written'})")
     return lines
+
+
+class _RunOptions(TypedDict):
+    """The options of `run_batch` that `parse` passes on."""
+
+    workers: int
+    force: bool
+    engine: str
+    scheduler: str | None
+    layout: str
+    limits: Limits
 
 
 @main.command()
@@ -158,8 +172,8 @@ def parse(inputs: tuple[str, ...], out_dir: str, workers: int | None, force: boo
     if workers and workers > cores and engine == "local":
         click.echo(f"note: --workers {workers} is more than this machine's {cores} cores; {cores} are used", err=True)
         workers = cores
-    options = dict(workers=workers or cores, force=force, engine=engine, scheduler=scheduler, layout=layout,
-                   limits=Limits(file_timeout, file_memory))
+    options = _RunOptions(workers=workers or cores, force=force, engine=engine, scheduler=scheduler, layout=layout,
+                          limits=Limits(file_timeout, file_memory))
     try:
         if sys.stderr.isatty() and total > 1:
             with click.progressbar(length=total, label="parsing", file=sys.stderr, show_pos=True) as bar:
@@ -180,6 +194,7 @@ def parse(inputs: tuple[str, ...], out_dir: str, workers: int | None, force: boo
         if line:
             click.echo(line)
     for result in report.failed:
+        assert result.error is not None, result  # a failed file has its `errors` row
         click.echo(f"error: {shown(result.path)}: {shown(result.error['message'])}", err=True)
     for line in _summary(report, out):
         click.echo(line)

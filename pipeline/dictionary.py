@@ -46,6 +46,7 @@ def render_dictionary(examples: dict[str, list[dict]]) -> str:
         out += [f"## `{name}`", "", schema.metadata[b"description"].decode(), "",
                 "| column | type | meaning | example |", "|---|---|---|---|"]
         for field in schema:
+            assert field.metadata is not None, field.name  # schemas.col() gives every column its meaning
             meaning = field.metadata[b"description"].decode().replace("|", "\\|")
             out.append(f"| `{field.name}` | {field.type} | {meaning} | "
                        f"{_example(examples.get(name, []), field.name)} |")

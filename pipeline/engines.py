@@ -39,7 +39,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
@@ -145,6 +145,8 @@ def _start_worker(parent: int, board, counter) -> None:
 
 def _posted(fn: Callable[[Any], Any], index: int, job: Any) -> Any:
     """Run one job with its index and start time posted on the board, for the watchdog."""
+    if _board is None:  # only a worker started by _start_worker has a slot
+        raise RuntimeError("_posted runs in a pool worker started with _start_worker")
     board, slot = _board
     board[3 * slot: 3 * slot + 3] = [os.getpid(), index, time.monotonic()]
     try:
@@ -273,7 +275,7 @@ class LocalEngine:
         with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                  initargs=(os.getpid(), board, counter)) as pool, \
                 _Watchdog(board, workers, self.limits, overrun):
-            in_flight = {}
+            in_flight: dict[Future[Any], int] = {}
 
             def send_next() -> bool:
                 for i in queue:
@@ -288,7 +290,7 @@ class LocalEngine:
             broken = not all(send_next() for _ in range(IN_FLIGHT_PER_WORKER * workers))
             while in_flight and not broken:
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in sorted(done, key=in_flight.get):
+                for future in sorted(done, key=in_flight.__getitem__):  # done: futures of in_flight
                     if isinstance(future.exception(), BrokenProcessPool):
                         broken = True
                         continue

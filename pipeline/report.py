@@ -122,7 +122,7 @@ def _matching_doc_ids(documents: pd.DataFrame, wanted: str) -> list[str]:
 
 def _of_document(tables: dict[str, pd.DataFrame], doc_id: str) -> dict[str, list[dict]]:
     """Each table's rows of one document, as plain dicts with None for every missing value."""
-    out = {}
+    out: dict[str, list[dict]] = {}
     for name in SCHEMAS:
         df = tables.get(name)
         if df is None or "doc_id" not in df.columns:
@@ -213,8 +213,10 @@ def _flag_warnings(warnings: list[dict], rows: list[dict], nodes: list[dict], ci
         message, page = _s(warning["message"]), warning["page"]
         cited_rows, cited_nodes = _cited_places(message, citations)
         # A warning names its node or row where the stage knew it; else its message is read for them.
-        cited_rows.add(warning.get("row_id"))
-        cited_nodes.add(warning.get("node_id"))
+        if (row_id := warning.get("row_id")) is not None:
+            cited_rows.add(row_id)
+        if (node_id := warning.get("node_id")) is not None:
+            cited_nodes.add(node_id)
         named_rows = [r for r in rows if r["row_id"] in cited_rows or _names_row(message, r)]
         named_nodes = [n for n in nodes if n["node_id"] in cited_nodes or _names_node(message, page, n)]
         flags.per_warning.append((named_rows, named_nodes))
@@ -439,7 +441,7 @@ def _citations_section(tables: dict[str, pd.DataFrame], doc_id: str) -> str:
     mine_ids = {i for i, c in by_id.items() if c["doc_id"] == doc_id}
     citing = citations[citations["cited_id"].isin(mine_ids) & citations["doc_id"].ne(doc_id).fillna(True)]
     names = {d["doc_id"]: d for d in _records(documents)}
-    items = [f'<li><a href="{_e(other)}.html">{_e(_doc_label(names.get(other), other))}</a> '
+    items = [f'<li><a href="{_e(other)}.html">{_e(_doc_label(names.get(other), str(other)))}</a> '
              f'<span class="muted">({n} citation{"s" if n > 1 else ""})</span></li>'
              for other, n in citing["doc_id"].value_counts(sort=False).items()]
     cited_by = f'<ul>{"".join(items)}</ul>' if items else '<p class="muted">No parsed document cites this one.</p>'
@@ -489,7 +491,8 @@ def _outline_section(nodes: list[dict], flags: Flags) -> str:
         children.setdefault(node["parent_id"], []).append(node)
     parents = {n["node_id"]: n["parent_id"] for n in nodes}
     open_ids = {n["node_id"] for n in nodes if n["parent_id"] is None or parents.get(n["parent_id"]) is None}
-    for node_id in flags.nodes:  # a flagged node must be visible without a click
+    for flagged in flags.nodes:  # a flagged node must be visible without a click
+        node_id: int | None = flagged
         while node_id is not None:
             open_ids.add(node_id)
             node_id = parents.get(node_id)
@@ -643,7 +646,7 @@ def _pack(bars: list[_Bar]) -> list[list[_Bar]]:
     return tracks
 
 
-def _lane(agency: str, tracks: list[list[_Bar]], top: float, index: int, flagged: set[str]) -> tuple[str, float]:
+def _lane(agency: str, tracks: list[list[_Bar]], top: float, index: int, flagged: set[str]) -> tuple[str, int]:
     height = max(1, len(tracks)) * (BAR_H + BAR_GAP) - BAR_GAP + 2 * LANE_PAD
     shown = agency if len(agency) <= 44 else agency[:42].rstrip() + "…"
     out = [f'<g class="lane"><rect class="lane-bg{" odd" if index % 2 else ""}" x="0" y="{top}" '

@@ -44,7 +44,10 @@ import warnings
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import TypeGuard
 
+fcntl: ModuleType | None  # None where the system has no flock
 try:
     import fcntl  # the reader locks; without them (not POSIX) a reader only retries
 except ImportError:  # pragma: no cover
@@ -154,7 +157,7 @@ def dataset_folder(out: Path, table: str) -> Path:
     return out / DATASET / table
 
 
-def is_plain_name(name: object) -> bool:
+def is_plain_name(name: object) -> TypeGuard[str]:
     """A file name and nothing more: no folder part, not `.` or `..`, no control character."""
     return (isinstance(name, str) and 0 < len(name) <= 255 and name not in (".", "..")
             and "/" not in name and "\\" not in name and name.isprintable())
@@ -563,7 +566,7 @@ class Claim:
 
     def __init__(self, out: Path, fd: int, lock_file: Path | None = None):
         self.out = out
-        self._fd = fd
+        self._fd: int | None = fd  # None once released
         self._lock_file = lock_file
 
     def release(self) -> None:

@@ -24,6 +24,7 @@ import json
 import math
 import os
 from pathlib import Path
+from typing import Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -54,7 +55,7 @@ def to_arrow(name: str, rows: list[dict]) -> pa.Table:
 def sort_table(name: str, table: pa.Table) -> pa.Table:
     """The table in its declared order (SORT_KEYS); a stable sort: rows with equal keys keep the order
     a stage gave them."""
-    keys = [(k, "ascending") for k in SORT_KEYS[name]]
+    keys: list[tuple[str, Literal["ascending", "descending"]]] = [(k, "ascending") for k in SORT_KEYS[name]]
     return table.take(pc.sort_indices(table, sort_keys=keys)) if table.num_rows else table
 
 
@@ -78,6 +79,8 @@ def bucket_bits(documents: int, docs_per_part: int = DOCS_PER_PART) -> int:
 
 def bucket_of(doc_id: str | None, bits: int) -> int:
     """A doc_id's range: its first `bits` bits (doc_ids are hex); one that is not hex goes last, as it sorts."""
+    if doc_id is None:  # no doc_id (as one that is not hex): the last range
+        return (1 << bits) - 1
     try:
         return int(doc_id[:8], 16) >> (32 - bits) if bits else 0
     except (TypeError, ValueError):
@@ -125,9 +128,10 @@ class VersionWriter:
         elif bucket is not None:
             files.extend(self._parts(name, [(bucket, table)], 1 << self.bits))
         elif _by_document(name) and self.bits:
-            buckets = pa.array([bucket_of(d, self.bits) for d in table.column("doc_id").to_pylist()], pa.int32())
-            files.extend(self._parts(name, [(b, table.filter(pc.equal(buckets, b)))
-                                            for b in sorted(set(buckets.to_pylist()))], 1 << self.bits))
+            of_row = [bucket_of(d, self.bits) for d in table.column("doc_id").to_pylist()]
+            buckets = pa.array(of_row, pa.int32())
+            files.extend(self._parts(name, [(b, table.filter(pc.equal(buckets, pa.scalar(b, pa.int32()))))
+                                            for b in sorted(set(of_row))], 1 << self.bits))
         else:
             files.extend(self._parts(name, [(0, table)], 1 << self.bits if _by_document(name) else 1))
 
