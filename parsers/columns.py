@@ -21,7 +21,9 @@ columns, and is left to the table readers.
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 # A gap between two characters of a line is a column gap when it is at least
 # this many times the font size: word spaces are a quarter to half of it,
@@ -43,7 +45,11 @@ CENTRED_WITHIN = 4.0
 
 @dataclass(frozen=True, slots=True)
 class TextLine:
-    """A line as the page's line finder gave it, with its characters in x order."""
+    """A line as the page's line finder gave it, with its characters in x order.
+
+    Between two words the characters hold a space (` `): the PDF's own space character, or one put
+    where the gap between the words is a word space (`_words`). Whoever rebuilds words from the
+    characters (`split_columns`, the unruled table readers) finds the word spaces there."""
 
     text: str
     x0: float
@@ -53,15 +59,145 @@ class TextLine:
     chars: tuple[dict, ...]
 
 
+# Words from characters. A PDF sets a word space either as a space character or as a gap in the
+# characters' positions; pdfplumber takes a gap of more than 3 pt (its x_tolerance) for a word space,
+# but the word space of 11–12 pt Times is 2.8–3.0 pt, narrower still in a justified line, so small
+# print runs together (`Nơinhận:`, `-Nhưtrên;`). A word space is a gap wide for the characters' own
+# size: their letters stand about 0 apart, tracked text a little more, and a word space is a quarter
+# of the font size or more (0.2 em where a justified line shrinks it). So a gap between two letters is
+# a word space when it is at least this many times the font size wider than the line's own spacing
+# of letters.
+WORD_SPACE_EM = 0.12
+# The line's spacing of letters (its tracking) is the lower quartile of its gaps: most gaps are
+# between the letters of a word. It counts up to this much of the font size (Word's "expanded by
+# 1 pt" at 9 pt): a line of one-letter words, where most gaps are word spaces, does not make its
+# own word spaces count as letters'.
+TRACKING_EM = 0.12
+# A space character that starts this close (points) before the letters before it end starts where they end.
+SPACE_START_SLACK = 0.1
+# Letters whose tops stand further apart (in points) are no word's (pdfplumber's y_tolerance).
+WORD_Y_TOLERANCE = 3.0
+
+
 def text_lines(page) -> list[TextLine]:
-    """The page's lines, each with its non-blank characters in x order."""
+    """The page's lines, each with its non-blank characters and the spaces between its words, in x order."""
+    return _text_lines(page.chars)
+
+
+def _text_lines(chars: list[dict]) -> list[TextLine]:
+    """Lines of characters as pdfplumber's line finder sets them (same lines, same order), with words
+    told apart by `_words`."""
+    if not chars:
+        return []
+    tuples = _extractor().extract_wordmap(chars).to_textmap(presorted=True).tuples
     out = []
-    for tl in page.extract_text_lines(return_chars=True):
-        if not tl["text"].strip():
-            continue
-        chars = tuple(sorted(tl["chars"], key=lambda c: c["x0"]))
-        out.append(TextLine(tl["text"], tl["x0"], tl["top"], tl["x1"], tl["bottom"], chars))
+    words: list[tuple[str, list[dict]]] = []  # each word's text (ligatures spelt out) and characters
+    for text, char in [*tuples, ("\n", None)]:
+        if text == "\n":  # a line ends (a character read as a line break ends it too, as in pdfplumber's lines)
+            line = _text_line(words)
+            if line is not None:
+                out.append(line)
+            words = []
+        elif char is None:  # the space the text map puts between two words
+            words.append(("", []))
+        else:
+            if not words:
+                words.append(("", []))
+            letters, word = words[-1]
+            if not word or word[-1] is not char:  # a ligature's letters share one character
+                word.append(char)
+            words[-1] = (letters + text, word)
     return out
+
+
+def _text_line(words: list[tuple[str, list[dict]]]) -> TextLine | None:
+    words = [(t, w) for t, w in words if w]
+    text = " ".join(t for t, _ in words)
+    if not text.strip():
+        return None
+    ink = [c for _, w in words for c in w]
+    chars = list(words[0][1])
+    for (_, left), (_, right) in zip(words, words[1:]):
+        end, start = max(c["x1"] for c in left), min(c["x0"] for c in right)
+        a, b = min(end, start), max(end, start)
+        chars.append({**left[-1], "text": " ", "x0": a, "x1": b, "width": b - a})
+        chars.extend(right)
+    chars.sort(key=lambda c: c["x0"])
+    return TextLine(text, min(c["x0"] for c in ink), min(c["top"] for c in ink), max(c["x1"] for c in ink),
+                    max(c["bottom"] for c in ink), tuple(chars))
+
+
+def _words(chars: list[dict]):
+    """One line's characters (in x order) as words: runs parted by a space character, or by a gap that
+    is a word space for the letters' size (WORD_SPACE_EM over the line's tracking).
+
+    A gap is measured from the right edge of all the letters before it: a diacritic drawn as a mark
+    of its own over its letter (a combining character) leaves no gap, and never begins a word."""
+    ink: list[tuple[dict, bool, float]] = []  # (character, space before it, its gap in points)
+    right = None
+    spaces: list[dict] = []  # the space characters since the last letter
+    for c in chars:
+        if c["text"].isspace():
+            spaces.append(c)
+            continue
+        space = right is not None and any(_parts(s, right, c) for s in spaces)
+        ink.append((c, space, 0.0 if right is None else c["x0"] - right))
+        right = c["x1"] if right is None else max(right, c["x1"])
+        spaces = []
+    ems = [g / size for (a, _, _), (b, sp, g) in zip(ink, ink[1:])
+           if not sp and not _mark(b) and (size := _em(a, b)) > 0]
+    tracking = min(max(_quartile(ems), 0.0), TRACKING_EM) if ems else 0.0
+    word: list[dict] = []
+    for k, (c, space, gap) in enumerate(ink):
+        if word:
+            prev = ink[k - 1][0]
+            size = _em(prev, c)
+            apart = (space or abs(c["top"] - prev["top"]) > WORD_Y_TOLERANCE
+                     or (not _mark(c) and gap > ((tracking + WORD_SPACE_EM) * size if size > 0 else 3.0)))
+            if apart:
+                yield word
+                word = []
+        word.append(c)
+    if word:
+        yield word
+
+
+def _parts(space: dict, right: float, nxt: dict) -> bool:
+    """Does a space character part the letters before it (their right edge at `right`) from `nxt`?
+
+    It does where it stands between them: its middle in the gap, or its start where the letters before it
+    end (word spacing squeezed the next word over it). A space that starts inside a letter and ends under
+    another is no word space: the spaces of another run of text drawn under a word (pdfplumber reads
+    `K    T.` for `KT.` in a closing block)."""
+    return right <= (space["x0"] + space["x1"]) / 2 <= nxt["x0"] or space["x0"] >= right - SPACE_START_SLACK
+
+
+def _em(a: dict, b: dict) -> float:
+    return max(a.get("size") or 0.0, b.get("size") or 0.0)
+
+
+def _mark(c: dict) -> bool:
+    return all(unicodedata.combining(ch) for ch in c["text"])
+
+
+def _quartile(values: list[float]) -> float:
+    values = sorted(values)
+    return values[(len(values) - 1) // 4]
+
+
+@cache
+def _extractor():
+    """pdfplumber's word extractor (its lines, its order of characters) with `_words` for words."""
+    from pdfplumber.utils.text import WordExtractor
+
+    class _WordGaps(WordExtractor):
+        def iter_chars_to_words(self, ordered_chars, direction):
+            if direction != "ltr":  # rotated or vertical text: pdfplumber's own rule
+                yield from super().iter_chars_to_words(ordered_chars, direction)
+                return
+            yield from _words(list(ordered_chars))
+
+    return _WordGaps()
 
 
 def gaps(line: TextLine, min_em: float) -> list[tuple[float, float]]:
@@ -192,8 +328,6 @@ def _inside(line: TextLine, boxes) -> bool:
 
 def split_columns(lines: list[TextLine], blocked=()) -> list[TextLine]:
     """The page's lines in reading order: each two-column block left column first."""
-    from pdfplumber.utils.text import chars_to_textmap
-
     blocks = find_blocks(lines, blocked)
     if not blocks:
         return lines
@@ -206,9 +340,7 @@ def split_columns(lines: list[TextLine], blocked=()) -> list[TextLine]:
             chars = [c for line in band for c in line.chars if keep(c)]
             if not chars:
                 continue
-            for tl in chars_to_textmap(chars).extract_text_lines(strip=True, return_chars=True):
-                if tl["text"].strip():
-                    out.append(TextLine(tl["text"], tl["x0"], tl["top"], tl["x1"], tl["bottom"], tuple(tl["chars"])))
+            out.extend(_text_lines(chars))
         i = last + 1
     out.extend(lines[i:])
     return out
