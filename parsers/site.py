@@ -67,6 +67,9 @@ SITE_TITLE = re.compile(
 
 # The first line of the document's own header: the national title, `Số: …`, or a type title.
 NATIONAL_TITLE_START = re.compile(r"^CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI")
+# The page's emphasis marks and line breaks may cut the national title's opening words anywhere (`**CỘNG` /
+# `HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**`, `**CỘNG HÒA XÃ` / `HỘI …`): they are read on as many lines as they take.
+NATIONAL_TITLE_WORDS = 4
 
 # Emphasis marks and cell marks, which the site wraps around its words.
 MARKS = re.compile(r"[*|]+")
@@ -106,10 +109,24 @@ def _may_trail(raw: str) -> bool:
     return "Văn" in raw or "##" in raw or "FILE" in raw
 
 
-def _is_document_start(text: str) -> bool:
+def _is_document_start(texts: _PlainTexts, i: int) -> bool:
+    text = texts[i]
     # A type title stands in capitals; the metadata's `Loại văn bản: Công văn` does not.
-    return bool(NATIONAL_TITLE_START.match(text) or (text.startswith("Số") and vocab.DOC_NUMBER.match(text))
+    return bool(_opens_national_title(texts, i) or (text.startswith("Số") and vocab.DOC_NUMBER.match(text))
                 or (vocab.is_caps(text) and vocab.doc_type_of(text)))
+
+
+def _opens_national_title(texts: _PlainTexts, i: int) -> bool:
+    """Does the national title open on line i, its opening words on that line and the next lines with words?"""
+    text = texts[i]
+    if not text.startswith("CỘNG"):
+        return False
+    words = text.split()
+    k = i + 1
+    while len(words) < NATIONAL_TITLE_WORDS and k < len(texts) and k <= i + NATIONAL_TITLE_WORDS:
+        words += texts[k].split()  # a line of marks alone (`**`, `|`) is empty once plain
+        k += 1
+    return bool(NATIONAL_TITLE_START.match(" ".join(words)))
 
 
 def find_furniture(lines: list[Line]) -> tuple[set[int], SiteMeta | None]:
@@ -117,7 +134,7 @@ def find_furniture(lines: list[Line]) -> tuple[set[int], SiteMeta | None]:
 
     `lines` are the page's lines as extracted (cell marks and emphasis included)."""
     texts = _PlainTexts(lines)
-    start = next((i for i, t in enumerate(texts) if _is_document_start(t)), len(texts))
+    start = next((i for i in range(len(texts)) if _is_document_start(texts, i)), len(texts))
     furniture: set[int] = set()
     fields: dict[str, str] = {}
     lead_end = -1

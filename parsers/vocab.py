@@ -159,8 +159,13 @@ def may_hold_date(text: str) -> bool:
     PLACE_DATE and PLACE_DATE_LOOSE the many lines they would be slow to find nothing in."""
     return "ngày" in text and "tháng" in text and "năm" in text
 
-# The plan year as a subject line names it: `… năm 2021 …`.
-PLAN_YEAR = re.compile(r"\bnăm\s+(?P<year>(?:19|20)\d{2})\b")
+# The plan year as a subject line names it: `… năm 2021 …`, or in capitals `… NĂM 2025` (`… CUỐI NĂM 2025`,
+# `(ĐỢT 3 NĂM 2025)`). A year the subject reaches for is not the plan's: a horizon or a bound (`đến năm 2030`,
+# `TẦM NHÌN ĐẾN NĂM 2045`, `đến hết năm 2025`, `từ năm 2026`), nor is the date of a document it names
+# (`NGHỊ QUYẾT SỐ 66/NQ-CP NGÀY 26 THÁNG 3 NĂM 2025`).
+PLAN_YEAR = re.compile(
+    r"(?<!\b(?:(?:đến|tới|trước|sau|từ)(?:\s+(?:hết|cuối))?|tháng\s+\d{1,2})\s+)"
+    r"\bnăm\s+(?P<year>(?:19|20)\d{2})\b", re.IGNORECASE)
 
 # Words that make a caps line in the preamble of a decision the issuing
 # authority (`ỦY BAN NHÂN DÂN HUYỆN`) rather than more of the subject.
