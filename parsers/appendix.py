@@ -110,11 +110,26 @@ ITEM_START = re.compile(r"^(?:\d{1,2}\s*[.)]|[-–+•])\s*")
 # separator between agencies only where the next piece opens like this.
 AGENCY_HEAD = re.compile(
     r"^(?:Phòng|Văn\s+phòng|Sở|Ban|UBND|Ủy\s+ban|Uỷ\s+ban|HĐND|Hội\s+đồng|Trung\s+tâm|Bưu\s+điện|Công\s+an|"
-    r"Bộ\s+Chỉ\s+huy|Đài|Báo|Hội|Liên\s+đoàn|Liên\s+minh|Liên\s+hiệp|Mặt\s+trận|Đoàn|Huyện\s+đoàn|Tỉnh\s+đoàn|"
+    r"Bộ\s+Chỉ\s+huy|Bộ(?=\s+\p{Lu})|Đài|Báo|Hội|Liên\s+đoàn|Liên\s+minh|Liên\s+hiệp|Mặt\s+trận|Đoàn|"
+    r"Huyện\s+đoàn|Tỉnh\s+đoàn|"
     r"Chi\s+cục|Cục|Kho\s+bạc|Ngân\s+hàng|Viện|Trường|Các|Cơ\s+quan|Doanh\s+nghiệp|Thanh\s+tra|Tòa\s+án|Viện\s+kiểm\s+sát)\b"
 )
-# Agencies in one cell are listed with `;` between them.
-SEMICOLON = re.compile(r"\s*;\s*")
+# Agencies in one cell are listed with `;` between them, or as items each closed by a full stop and opened by
+# a dash, on one line (`- Cơ quan, đơn vị có thẩm quyền tuyển dụng viên chức. - Cơ quan, đơn vị phối hợp.`).
+SEMICOLON = re.compile(r"\s*;\s*|\.\s+(?=[-–+•]\s)")
+# An agency may follow another with no separator at all (`Sở Khoa học và Công nghệ Sở Công Thương`,
+# ha-noi-310): one of these head words then opens a new agency, if the name before it is complete — it
+# opens with a head of the first rank (TOP_HEAD: a department, a ministry, a people's committee or council)
+# or with the same head word (`Phòng Nội vụ Phòng Tư pháp`), has a word after its head, and does not end in a
+# word that carries the name on (`của`, `và`, `tại`, `(`, a dash). A unit named before its parent is one
+# agency (`Phòng Tổ chức … Sở Nội vụ`, `Văn phòng UBND tỉnh`, `Văn phòng HĐND – UBND huyện`).
+# Sở, Bộ and Ủy ban open a name only before a capital (`Sở Công Thương`, not the `sở, ngành` of a list).
+NEW_HEAD = re.compile(r"(?<=\s)(?P<head>Sở|Bộ|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND|Văn\s+phòng|Phòng|Trung\s+tâm|Công\s+an)"
+                      r"(?=\s+\S)")
+TOP_HEAD = re.compile(r"^(?:Sở|Bộ|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND)$")
+NEEDS_CAPITAL = re.compile(r"^(?:Sở|Bộ|Ủy\s+ban|Uỷ\s+ban)$")
+CAPITAL_AFTER = re.compile(r"\s+\p{Lu}")
+CARRIES_ON = re.compile(r"(?:\b(?:của|và|hoặc|thuộc|trực|tại|với|cho|các|có|theo|là|đến|từ|giữa|gồm)|[(/&,:–—-])$")
 # The number in a row-number cell.
 ROW_NO_DIGITS = re.compile(r"^\s*(\d+)")
 # Names that hold a comma of their own and must never be cut there.
@@ -374,8 +389,28 @@ def split_agencies(cell: str | None) -> tuple[str, ...]:
     out: list[str] = []
     for piece in pieces:
         for part in SEMICOLON.split(piece):
-            out.extend(_split_commas(part))
+            for name in _split_heads(ITEM_START.sub("", part)):  # `- Bộ Xây dựng;\n- Bộ Y tế`: each its own
+                out.extend(_split_commas(name))
     return tuple(p.strip(" .,;") for p in out if p.strip(" .,;"))
+
+
+def _split_heads(text: str) -> list[str]:
+    """`Sở Khoa học và Công nghệ Sở Công Thương` → the two: a head word opening a new agency (NEW_HEAD)."""
+    pieces: list[str] = []
+    start = 0
+    for m in NEW_HEAD.finditer(text):
+        before, head = text[start:m.start()].rstrip(), " ".join(m.group("head").split())
+        opened = AGENCY_HEAD.match(before)
+        if NEEDS_CAPITAL.match(head) and not CAPITAL_AFTER.match(text, m.end()):
+            continue
+        if not opened or len(before.split()) <= len(opened.group(0).split()) or CARRIES_ON.search(before):
+            continue  # no agency named before it, the head alone, or a name carried on (`của Sở …`)
+        first = " ".join(opened.group(0).split())
+        if (TOP_HEAD.match(first) and TOP_HEAD.match(head)) or first.replace("Uỷ", "Ủy") == head.replace("Uỷ", "Ủy"):
+            pieces.append(before)
+            start = m.start()
+    pieces.append(text[start:])
+    return pieces
 
 
 def _split_commas(text: str) -> list[str]:

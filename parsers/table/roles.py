@@ -3,9 +3,12 @@
 Plans and lists name their columns in many ways (`Cơ quan chủ trì`, `Đơn vị thực
 hiện`, `Chủ trì`; `Thời gian hoàn thành`, `Tiến độ`). Each role lists the
 phrases that name it; a header names the role of the first phrase it holds, in
-the order of `ROLES`. Headers and phrases are compared folded (no accents, lower
-case, one space), so `Thời gian`, `THỜI GIAN` and `Thoi gian` match alike, and
-a header wrapped over lines matches as one.
+the order of `ROLES`. Headers and phrases are compared in lower case, one space, so
+`Thời gian` and `THỜI GIAN` match alike and a header wrapped over lines matches as one.
+A header typed with accents is compared with its accents (in one orthography: `hoá` is
+`hóa`): Vietnamese words apart only by their marks are other words (`phi vật thể` is no
+`phí`, `thù lao` no `thu`). Only a header typed without any accent (`Thoi gian hoan thanh`)
+is compared folded, accents off, with the phrases folded alike.
 """
 
 from __future__ import annotations
@@ -15,19 +18,23 @@ from functools import lru_cache
 
 import regex as re
 
+from ..vocab import orthography_key
+
 # Role, phrases naming it. Order matters: the first role whose phrase a header
 # holds wins, so the narrower phrases come first (`phối hợp` before `thực hiện`,
 # `Mã TTHC` before `thủ tục`, `Thời hạn giải quyết` before `giải pháp`).
 ROLES: list[tuple[str, tuple[str, ...]]] = [
     ("row_no", ("^stt$", "^tt$", "^số tt$", "^số thứ tự$", "^thứ tự$", "^thứ tự công việc$")),
+    # A column naming the documents that set something is legal_basis whatever they set, so it comes before
+    # the roles of what they set: `Tên VBQPPL quy định việc bãi bỏ thủ tục hành chính` (procedures),
+    # `Tên VB quy định nội dung sửa đổi …` (a task's `nội dung`), `Văn bản giao nhiệm vụ` (a task).
+    # VBQPPL: văn bản quy phạm pháp luật, the legal documents a procedure rests on; VB: văn bản. In a list
+    # of tasks, the document that set each one (`Văn bản giao nhiệm vụ`, `Văn bản chỉ đạo`).
+    ("legal_basis", ("căn cứ pháp lý", "căn cứ", "vbqppl", "văn bản quy phạm pháp luật", "văn bản giao",
+                     "văn bản chỉ đạo", "vb quy định", "văn bản quy định")),
     # TTHC: thủ tục hành chính, as lists of procedures abbreviate it in their headers (`Mã số TTHC`, `Tên TTHC`)
     ("procedure_code", ("mã tthc", "mã số tthc", "mã thủ tục", "mã số thủ tục", "mã hồ sơ")),
     ("procedure_name", ("tên thủ tục", "tên tthc", "thủ tục hành chính")),
-    # VBQPPL: văn bản quy phạm pháp luật, the legal documents a procedure rests on (`Tên VBQPPL quy định …`);
-    # in a list of tasks, the document that set each one (`Văn bản giao nhiệm vụ`, `Văn bản chỉ đạo`): named
-    # before `task`, whose `nhiệm vụ` it holds
-    ("legal_basis", ("căn cứ pháp lý", "căn cứ", "vbqppl", "văn bản quy phạm pháp luật", "văn bản giao",
-                     "văn bản chỉ đạo")),
     ("partners", ("phối hợp",)),
     ("lead", ("chủ trì", "đơn vị thực hiện", "cơ quan thực hiện", "người thực hiện", "đơn vị/ người thực hiện",
               "đơn vị/người thực hiện", "đơn vị đầu mối", "cơ quan đầu mối", "đơn vị chịu trách nhiệm",
@@ -52,15 +59,22 @@ def fold(text: str) -> str:
     return " ".join(bare.lower().replace("*", " ").split())
 
 
-def _pattern(phrase: str) -> str:
-    """A phrase as a pattern over folded text: words apart or run together (`Số TT`, `SốTT`), whole words;
-    a phrase written `^…$` must be the whole header."""
+def lower(text: str) -> str:
+    """Lower case, one space, accents kept in one orthography: `THỜI GIAN  Hoà` → `thời gian hòa`."""
+    return " ".join(orthography_key(text).lower().replace("*", " ").split())
+
+
+def _pattern(phrase: str, key) -> str:
+    """A phrase as a pattern over text made comparable by `key` (fold or lower): words apart or run together
+    (`Số TT`, `SốTT`), whole words; a phrase written `^…$` must be the whole header."""
     anchored = phrase.startswith("^")
-    words = r"\s*".join(re.escape(w) for w in fold(phrase.strip("^$")).split())
+    words = r"\s*".join(re.escape(w) for w in key(phrase.strip("^$")).split())
     return f"^(?:{words})$" if anchored else rf"\b(?:{words})\b"
 
 
-_PATTERNS = [(role, re.compile("|".join(_pattern(p) for p in phrases))) for role, phrases in ROLES]
+# The phrases of each role over a header typed with accents (kept) and over one typed without (folded).
+_ACCENTED = [(role, re.compile("|".join(_pattern(p, lower) for p in phrases))) for role, phrases in ROLES]
+_FOLDED = [(role, re.compile("|".join(_pattern(p, fold) for p in phrases))) for role, phrases in ROLES]
 
 
 @lru_cache(maxsize=4096)
@@ -69,8 +83,10 @@ def role_of(header: str) -> str | None:
     folded = fold(header)
     if not folded:
         return None
-    for role, pattern in _PATTERNS:
-        if pattern.search(folded):
+    text = lower(header)
+    typed_bare = text == folded  # no accent anywhere (`đ` is one): typed without, compared folded
+    for role, pattern in _FOLDED if typed_bare else _ACCENTED:
+        if pattern.search(text):
             return role
     return None
 
