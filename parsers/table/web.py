@@ -139,12 +139,13 @@ def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False,
 
 # Two tables the page sets one after the other, with nothing between them but a heading (`II. DANH MỤC THỦ
 # TỤC HÀNH CHÍNH BỊ BÃI BỎ`), read as one run of cells: the second opens with a header of its own, as lists
-# open theirs: with the number column (`STT`, `Số TT`), its cells set in bold, every one, none a value (a
-# data row is never all in bold; a totals row holds values). A header that repeats the first table's, every
-# column of it (_repeats_header), goes
-# on with it (a list of procedures under one header, printed again). A heading in the header's row, where
-# the page lost the break after it, is a cell of its own between the two tables; so is a heading run into
-# the first table's header.
+# open theirs: with the number column (`STT`, `Số TT`), each of its cells opening in bold, none a value (a
+# data row does not open every cell in bold; a totals row holds values). A header cell's name is in bold, a
+# note or a footnote's mark after it need not be: `**Danh hiệu **(Nghệ nhân nhân dân/ Nghệ nhân ưu tú)`,
+# `**Mã ngành**5`, `**Số kiểm kê ***(nếu có)*`. A header that repeats the first table's, every column of it
+# (_repeats_header), goes on with it (a list of procedures under one header, printed again). A heading in the
+# header's row, where the page lost the break after it, is a cell of its own between the two tables; so is a
+# heading run into the first table's header.
 
 
 def _tables_of_run(items: list[WebCell | None], in_appendix: bool) -> list[tuple[str, list[WebCell | None]]]:
@@ -174,8 +175,10 @@ def _tables_of_run(items: list[WebCell | None], in_appendix: bool) -> list[tuple
 
 def _header_rows(rows: list[list[WebCell]]) -> int:
     """How many of the table's leading rows are its header: as the roles read the names (roles.header_row_count),
-    or else one, a list's header (_header_at) whatever names its columns."""
-    return roles.header_row_count([[c.text for c in r] for r in rows]) or int(bool(rows) and _header_at(rows[0]) == 0)
+    or else one, a list's header whatever names its columns, as a PDF's table is read (grid.py): its first row
+    opens with the number column and names others beside it (roles.opens_list), in bold or not."""
+    texts = [[c.text for c in r] for r in rows]
+    return roles.header_row_count(texts) or int(bool(texts) and roles.opens_list(texts[0]))
 
 
 def _item_rows(items: list[WebCell | None]) -> list[list[int]]:
@@ -199,22 +202,26 @@ def _header_at(cells: list[WebCell], from_start: bool = True) -> int | None:
             continue
         header = [c for c in cells[at:] if c.text.strip()]
         if (len(header) >= 2 and roles.header_role(header[0].text) == "row_no"
-                and all(_in_bold(c) and _shape(c.text) is None for c in header)):
+                and all(_opens_in_bold(c) and _shape(c.text) is None for c in header)):
             return at
     return None
 
 
 def _heading(cell: WebCell) -> bool:
-    """A title (`**QUY TRÌNH NỘI BỘ, …**` over `*(Kèm theo Quyết định …)*`): it opens in bold, longer than a
-    column's name, no value."""
-    return (len(cell.text.split()) > REPEAT_CELL_MAX_WORDS and cell.lines[0].text.strip().startswith("**")
+    """A title (`**QUY TRÌNH NỘI BỘ, …**` over `*(Kèm theo Quyết định …)*`, `## II.` over `DANH MỤC …`): it
+    opens in bold or as a markdown heading, longer than a column's name, no value."""
+    return (len(cell.text.split()) > REPEAT_CELL_MAX_WORDS and cell.lines[0].text.strip().startswith(("**", "#"))
             and _shape(cell.text) is None)
 
 
-def _in_bold(cell: WebCell) -> bool:
-    """Is the whole cell set in bold (`**Số** **TT**`, `**Tên VBQPPL quy định` / `việc bãi bỏ TTHC**`)?"""
-    raw = " ".join(l.text.strip() for l in cell.lines).strip()
-    return len(raw) > 4 and raw.startswith("**") and raw.endswith("**")
+# A cell that opens in bold: its first words (`**Số** **TT**`, `**Danh hiệu **(Nghệ nhân …)`, `***Giai đoạn*`).
+OPENS_IN_BOLD = re.compile(r"^\*\*+\s*[\p{L}\d]")
+
+
+def _opens_in_bold(cell: WebCell) -> bool:
+    """Does the cell open in bold: the whole of it (`**Tên VBQPPL quy định` / `việc bãi bỏ TTHC**`) or its
+    first words, a note after them (`**Danh hiệu **(Nghệ nhân nhân dân/ Nghệ nhân ưu tú)`)?"""
+    return bool(OPENS_IN_BOLD.match(cell.lines[0].text.strip())) if cell.lines else False
 
 
 def to_table(items: list[WebCell | None]) -> model.Table:
@@ -312,10 +319,17 @@ def _profile(rows: list[list[WebCell]], width: int) -> list[dict[str, float]]:
 # columns they read like: each column is learned from the table's rows of full width, by the words and
 # marks of its cells (_features) and by what its header names, and the cells are laid in order over the
 # columns where they fit best together, the cell above each column skipped spanning down over the row.
-# Laid otherwise than from the left, a row must fit better by NARROW_MARGIN (log-odds). Not so placed: a
-# section's label and title (`II` | `LĨNH VỰC …`) and a totals row, laid from the left, the last cell
-# spanning the rest. The page also shows an empty cell as a row break: a row so broken is joined again
-# (_join_broken).
+# Laid otherwise than from the left, a row must fit better by NARROW_MARGIN (log-odds). Right-aligned, the
+# cells above its leading columns spanning down (a step's number and agency over its second line of work:
+# `B2` | `Phòng Văn hóa - Xã hội` over `Chuyên viên được phân công` | `Dự thảo …` | `1/4 ngày`), is the
+# other usual shape: a row whose cells are of the value shapes of the last columns' cells (_Columns.shaped_like:
+# no words under numbers) and fit there better than from the left by NARROW_MARGIN stands there, unless
+# another way beats that by NARROW_MARGIN again. Not so placed: a section's label and title (`II` | `LĨNH VỰC
+# …`) and a totals row, laid from the left, the last cell spanning the rest. The page also shows an empty
+# cell as a row break: a row so broken is joined again (_join_broken).
+# With fewer than MIN_FULL_ROWS full rows the columns are not learned; but where the one full row stands right
+# under the header, the rows after it that are narrower stand from the left and the cells above the columns
+# they lack span down (one law repealing every procedure of a list, its cell in the first row only).
 NARROW_MARGIN = 3.0
 MIN_FULL_ROWS = 2  # rows of full width needed to learn the columns from
 # What a column's header says its cells hold, counted as if ROLE_PRIOR_ROWS rows had shown it: a deadline
@@ -367,13 +381,22 @@ class _Columns:
         for c, role in enumerate(header):
             for mark in ROLE_MARKS.get(role, ()):
                 marks[c][mark] += ROLE_PRIOR_ROWS
+        self.shapes = [Counter() for _ in range(width)]  # the value shapes of each column's filled cells
         for row in rows:
             for c, (text, _, _) in enumerate(row):
                 cell_words, cell_marks = _features(text)
                 words[c].update(cell_words)
                 marks[c].update(cell_marks)
+                if text.strip():
+                    self.shapes[c][_shape(text)] += 1
         self.words, self.marks = _Odds(words), _Odds(marks)
         self.known: dict[str, list[float]] = {}
+
+    def shaped_like(self, text: str, c: int) -> bool:
+        """Is the cell of a value shape (_shape: a time, a number, or none: words) that half of column c's
+        cells have at least? An empty cell is of any column's shape."""
+        total = self.shapes[c].total()
+        return not text.strip() or self.shapes[c][_shape(text)] * 2 >= total
 
     def fits(self, text: str) -> list[float]:
         """How well a cell reads as one of each column: its marks' log-odds, and its words' on average (a long
@@ -415,8 +438,9 @@ def _place_narrow(rows: list[list], header_rows: int, repeats: set[int]) -> tupl
     width = max((len(r) for r in rows), default=0)
     data = [k for k in range(header_rows, len(rows)) if k not in repeats]
     full = [rows[k] for k in data if len(rows[k]) == width and not any(x for _, _, x in rows[k])]
-    if len(full) < MIN_FULL_ROWS:
-        return rows, repeats
+    learned = len(full) >= MIN_FULL_ROWS
+    if not learned and not (header_rows and data and any(rows[data[0]] is r for r in full)):
+        return rows, repeats  # too few full rows to learn from, and none right under the header to span down
     # The form of the table's row numbers: the commonest of its full rows' first cells that is a label.
     row_label = max(Counter(_label_form(r[0][0]) for r in full).items(),
                     key=lambda item: (item[0] is not None, item[1]))[0]
@@ -436,7 +460,8 @@ def _place_narrow(rows: list[list], header_rows: int, repeats: set[int]) -> tupl
             above = [None] * width  # its skipped columns are empty cells: nothing above spans down
         elif _narrow(row, width, row_label):
             cols = _best_columns(row, width, columns, {c: above[c].get("row_span", 1) > 1
-                                                       for c in range(width) if above[c] is not None})
+                                                       for c in range(width) if above[c] is not None},
+                                 learned)
         spanned_down: set[int] = set()
         if cols is not None:
             row[:] = [(text, lines, {**extra, "col": c}) for (text, lines, extra), c in zip(row, cols)]
@@ -552,9 +577,12 @@ def _totals_row(row: list) -> bool:
     return TOTAL_LABEL.match(row[0][0]) is not None
 
 
-def _best_columns(row: list, width: int, columns: _Columns, spannable: dict[int, bool]) -> list[int] | None:
+def _best_columns(row: list, width: int, columns: _Columns, spannable: dict[int, bool],
+                  learned: bool = True) -> list[int] | None:
     """The columns, in order, where the row's cells fit best together, if that beats laying them from the
-    left by NARROW_MARGIN; else from the left. A column the row skips is one a cell above spans down over,
+    left (or right-aligned, where that beats the left; see NARROW_MARGIN) by NARROW_MARGIN; else from the
+    left, or right-aligned. `learned`: the columns were learned (MIN_FULL_ROWS); if not, only from the left,
+    the columns after the row's cells spanned down. A column the row skips is one a cell above spans down over,
     so only the `spannable` ones (under a one-column data cell; True where that cell spans rows already)
     may be skipped; None where no way to lay the row skips only those (model.build then lays it from the
     left, its last cell spanning the rest). Each run of skipped columns costs GAP_COST (cells spanning
@@ -564,6 +592,8 @@ def _best_columns(row: list, width: int, columns: _Columns, spannable: dict[int,
     A dynamic programme over (cell, column): a cell's column and the one before it decide the run
     of skipped columns between them."""
     n = len(row)
+    if not learned:  # too few rows to tell the columns apart: from the left, the cells above the rest spanning down
+        return list(range(n)) if all(c in spannable for c in range(n, width)) else None
     scores = [columns.fits(text) for text, _, _ in row]
 
     # Over the columns before each: how many cannot be skipped, how many continue a span.
@@ -604,10 +634,16 @@ def _best_columns(row: list, width: int, columns: _Columns, spannable: dict[int,
     tail = between(n - 1, width)
     if tail is None:  # the row cannot stand from the left with the columns after it spanned down
         # as model.build lays it: its last cell spans the rest
-        laid_left = sum(scores[i][i] for i in range(n)) - GAP_COST
-        return cols if total - laid_left >= NARROW_MARGIN else None
-    laid_left = sum(scores[i][i] for i in range(n)) + tail
-    return cols if cols != left and total - laid_left >= NARROW_MARGIN else left
+        default, laid = None, sum(scores[i][i] for i in range(n)) - GAP_COST
+    else:
+        default, laid = left, sum(scores[i][i] for i in range(n)) + tail
+    head = between(-1, width - n)
+    right = list(range(width - n, width))
+    if head is not None and all(columns.shaped_like(text, c) for (text, _, _), c in zip(row, right)):
+        laid_right = sum(scores[i][c] for i, c in enumerate(right)) + head
+        if laid_right - laid >= NARROW_MARGIN:
+            default, laid = right, laid_right
+    return cols if cols != default and total - laid >= NARROW_MARGIN else default
 
 
 # A cell of a header printed again that names no role (`Bước thực hiện` over the steps) is short.
