@@ -143,15 +143,32 @@ HEADER_CASES = [
      dict(doc_type="Văn bản hợp nhất", doc_type_source="number", signer_name="Võ Minh Lương",
           signer_title="THỨ TRƯỞNG", signer_authority="KT. BỘ TRƯỞNG")),
     # legal-db/5d99697f14bcf68a: `KẾ HOẠCH` / `GIÁM SÁT, ĐÁNH GIÁ … THÀNH PHỐ CẦN THƠ NĂM 2025`: a plan for 2025
-    pytest.param(
-        "plan year of a subject in capitals",
-        dict(headers=["ỦY BAN NHÂN DÂN", "THÀNH PHỐ CẦN THƠ", "Số: 160/KH-UBND", "Cần Thơ, ngày 19 tháng 11 năm 2025"],
-             text="GIÁM SÁT, ĐÁNH GIÁ CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA GIẢM NGHÈO BỀN VỮNG TRÊN ĐỊA BÀN "
-                  "THÀNH PHỐ CẦN THƠ NĂM 2025"),
-        dict(plan_year=2025),
-        marks=bug("vocab.PLAN_YEAR matches only a lower-case `năm`: a subject set in capitals (`… NĂM 2025`) "
-                  "gives plan_year None"),
-        id="plan year of a subject in capitals"),
+    ("plan year of a subject in capitals",
+     dict(headers=["ỦY BAN NHÂN DÂN", "THÀNH PHỐ CẦN THƠ", "Số: 160/KH-UBND", "Cần Thơ, ngày 19 tháng 11 năm 2025"],
+          text="GIÁM SÁT, ĐÁNH GIÁ CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA GIẢM NGHÈO BỀN VỮNG TRÊN ĐỊA BÀN "
+               "THÀNH PHỐ CẦN THƠ NĂM 2025"),
+     dict(plan_year=2025)),
+    # legal-db/85ff77cbda28ffbb: Kế hoạch 235/KH-UBND of Thanh Hóa, a plan for 2026 issued in 2025
+    ("plan year of a subject in capitals, not the year of issue",
+     dict(headers=["ỦY BAN NHÂN DÂN TỈNH THANH HÓA", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                   "Độc lập - Tự do - Hạnh phúc", "Số: 235/KH-UBND", "Thanh Hóa, ngày 18 tháng 11 năm 2025"],
+          text="QUAN TRẮC, CẢNH BÁO MÔI TRƯỜNG NUÔI TRỒNG THỦY SẢN TRÊN ĐỊA BÀN TỈNH THANH HÓA NĂM 2026"),
+     dict(plan_year=2026, issued_year=2025)),
+    # legal-db/69db23c781b2e9aa: a plan for a programme of 2025 - 2035; `ĐẾN NĂM 2045` is its horizon, no plan year
+    ("no plan year from a horizon in capitals",
+     dict(headers=["ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH", "Số: 624/KH-UBND", "Hà Tĩnh, ngày 19 tháng 11 năm 2025"],
+          text="THỰC HIỆN CHƯƠNG TRÌNH “NÂNG CAO CHẤT LƯỢNG GIÁO DỤC MẦM NON Ở ĐỊA BÀN ĐÔ THỊ, KHU CÔNG NGHIỆP TRÊN "
+               "ĐỊA BÀN TỈNH HÀ TĨNH GIAI ĐOẠN 2025 - 2035, ĐỊNH HƯỚNG ĐẾN NĂM 2045”"),
+     dict(plan_year=None)),
+    # legal-db/6f66017865169297: a decision repealing another, whose date its subject names
+    ("no plan year from the date of a document the subject names",
+     dict(headers=["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH", "Số: 2828/QĐ-UBND",
+                   "Thành phố Hồ Chí Minh, ngày 19 tháng 11 năm 2025"],
+          kind="decision", title="Quyết định",
+          text="BÃI BỎ QUYẾT ĐỊNH SỐ 32/2023/QĐ-UBND NGÀY 26 THÁNG 7 NĂM 2023 CỦA ỦY BAN NHÂN DÂN THÀNH PHỐ "
+               "HỒ CHÍ MINH BAN HÀNH QUY ĐỊNH VỀ QUẢN LÝ VÀ SỬ DỤNG TẠM THỜI MỘT PHẦN LÒNG ĐƯỜNG, HÈ PHỐ TRÊN ĐỊA BÀN "
+               "THÀNH PHỐ HỒ CHÍ MINH"),
+     dict(plan_year=None)),
 ]
 
 
@@ -241,17 +258,26 @@ SITE_PAGES = [
      "CỤC THUẾ", "Công văn 3257/TNI-QLDN1 năm 2025 về thuế suất thuế giá trị gia tăng do Thuế Tỉnh Tây Ninh ban hành"),
     # legal-db/1180a89cc49ca3fe: Nghị định 304/2025/NĐ-CP after a site summary; the national title breaks after
     # `**CỘNG`, and the issuer's cell `**CHÍNH` / `PHỦ**` is the document's first line
-    pytest.param(
-        "1180a89cc49ca3fe.txt",
-        {"site_number": "304/2025/NĐ-CP", "site_type": "Nghị định", "site_issuer": "Chính phủ",
-         "site_signer": "Hồ Đức Phớc", "site_date": "25/11/2025"},
-        "**CHÍNH",
-        "Nghị định 304/2025/NĐ-CP quy định điều kiện tài sản bảo đảm của khoản nợ xấu được thu giữ",
-        marks=bug("`**CỘNG` / `HÒA XÃ HỘI …` is not taken for the national title (NATIONAL_TITLE_START needs "
-                  "`CỘNG HÒA` on one line), so the document is taken to start at `Số:` and _before_issuer drops "
-                  "the issuer's cell and the national title as site furniture (also 514184bd8913458c, "
-                  "fa0dcc139cec05de)"),
-        id="1180a89cc49ca3fe.txt"),
+    ("1180a89cc49ca3fe.txt",
+     {"site_number": "304/2025/NĐ-CP", "site_type": "Nghị định", "site_issuer": "Chính phủ",
+      "site_signer": "Hồ Đức Phớc", "site_date": "25/11/2025"},
+     "**CHÍNH",
+     "Nghị định 304/2025/NĐ-CP quy định điều kiện tài sản bảo đảm của khoản nợ xấu được thu giữ"),
+    # legal-db/514184bd8913458c: Thông tư 112/2025/TT-BTC, the same cut title after a site summary
+    ("514184bd8913458c.txt",
+     {"site_number": "112/2025/TT-BTC", "site_type": "Thông tư", "site_issuer": "Bộ Tài chính",
+      "site_signer": "Nguyễn Thị Bích Ngọc", "site_date": "28/11/2025"},
+     "**BỘ TÀI CHÍNH**",
+     "Thông tư 112/2025/TT-BTC ngày 28/11/2025 sửa đổi Thông tư 55/2023/TT-BTC quy định quản lý, sử dụng và "
+     "quyết toán kinh phí sự nghiệp từ nguồn ngân sách nhà nước thực hiện các Chương trình mục tiêu quốc gia giai "
+     "đoạn 2021-2025 được sửa đổi bởi Thông tư 75/2024/TT-BTC do Bộ trưởng Bộ Tài chính ban hành"),
+    # legal-db/fa0dcc139cec05de: Công điện 230/CĐ-TTg, the issuer's cell `**THỦ` / `TƯỚNG CHÍNH PHỦ**` cut too
+    ("fa0dcc139cec05de.txt",
+     {"site_number": "230/CĐ-TTg", "site_type": "Công điện", "site_issuer": "Thủ tướng Chính phủ",
+      "site_signer": "Nguyễn Hòa Bình", "site_date": "26/11/2025"},
+     "**THỦ",
+     "Công điện 230/CĐ-TTg năm 2025 khẩn trương hoàn thành cập nhật, rà soát và phân loại kết quả thanh tra chuyên "
+     "đề các dự án tồn đọng kéo dài do Thủ tướng Chính phủ điện"),
 ]
 
 
@@ -272,6 +298,28 @@ def test_find_furniture_without_metadata():
     """legal-db/0f145efacbf006fc opens with the document itself (`Số: 1675/NQ-UBTVQH15 |`): nothing is furniture."""
     furniture, meta = find_furniture(_page_of("0f145efacbf006fc.txt"))
     assert (furniture, meta) == (set(), None)
+
+
+# The national title as legal-database pages cut it with their emphasis marks and line breaks.
+NATIONAL_TITLE_CUTS = [
+    ["**CỘNG", "HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**"],  # 1180a89cc49ca3fe, 514184bd8913458c, fa0dcc139cec05de
+    ["**CỘNG HÒA", "XÃ HỘI CHỦ NGHĨA VIỆT NAM**"],  # 54c3026bc7bb5cb7
+    ["**CỘNG HÒA XÃ", "HỘI CHỦ NGHĨA VIỆT NAM**"],  # 0d99145eee8ac0ff
+    ["**CỘNG HÒA XÃ HỘI CHỦ", "NGHĨA VIỆT NAM**"],  # af2a4fc9b3a7aeeb
+    ["**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**"],  # 1a814c71716d3047
+]
+
+
+@pytest.mark.parametrize("title", NATIONAL_TITLE_CUTS, ids=[" / ".join(t) for t in NATIONAL_TITLE_CUTS])
+def test_document_starts_at_a_cut_national_title(title):
+    """legal-db/1180a89cc49ca3fe's site summary, then the document's header cells, the national title cut
+    as one page or another cuts it: the summary is furniture up to the cell mark before the issuer's cell."""
+    lines = _page(["## Điều kiện tài sản bảo đảm của khoản nợ xấu được thu giữ từ 01/12/2025",
+                   "Nghị định 304/2025/NĐ-CP có hiệu lực thi hành kể từ ngày 01/12/2025.",
+                   "|", "**CHÍNH", "PHỦ**", "-------", "|", *title, "Độc lập - Tự do - Hạnh phúc", "---------------",
+                   "|", "|", "Số: 304/2025/NĐ-CP"])
+    furniture, meta = find_furniture(lines)
+    assert (furniture, meta) == ({0, 1, 2}, None)
 
 
 # One line before `Số: 5348/CT-CS` (the letter 005d8820eb95c1cb's number): the site's furniture or not.
@@ -458,9 +506,6 @@ SPLIT_CASES = [
      ["TM. HỘI ĐỒNG NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Bình Trọng"]),
     pytest.param(
         "tuan-giao closing, left column", TG_CLOSING, (), slice(0, 3), ["Nơi nhận:", "- Như trên;", "- Lưu VT."],
-        marks=bug("split_columns rebuilds a column's words with pdfplumber's default x_tolerance (3 pt): the word "
-                  "spaces of the 11–12 pt recipients' list (2.8–3.0 pt) vanish, `Nơinhận:`, `-Nhưtrên;`, "
-                  "`-LưuVT.` (extract() gives the same for tuan-giao-hdnd-2020.pdf and binh-duong-hdnd-tb11-2021.pdf)"),
         id="tuan-giao closing, left column"),
 ]
 
@@ -526,9 +571,7 @@ SAME_AGENCY = [
     (["UBND cấp xã", "UBND tỉnh"], False),  # mang-yang-2021-cchc.txt
     # dong-thap-617-2025-chuyen-doi-so-doanh-nghiep.txt names one department both ways (`Sở KH&CN` in its
     # appendix, `Sở Khoa học và Công nghệ` in its body)
-    pytest.param(["Sở KH&CN", "Sở Khoa học và Công nghệ"], True,
-                 marks=bug("canonical_name expands only UBND and HĐND: `KH&CN` (Khoa học và Công nghệ) keeps the "
-                           "department of Đồng Tháp 617 under two ids")),
+    (["Sở KH&CN", "Sở Khoa học và Công nghệ"], True),
 ]
 
 
@@ -576,8 +619,6 @@ SPLITS = [
     # ha-noi-310-2025-5g-iot.txt: two departments with no separator between them
     pytest.param("Sở Khoa học và Công nghệ Sở Công Thương; UBND các phường, xã",
                  ["Sở Khoa học và Công nghệ", "Sở Công Thương", "UBND các phường, xã"],
-                 marks=bug("appendix.split_agencies splits on `;` and `,` only: `Sở Khoa học và Công nghệ Sở Công "
-                           "Thương` stays one agency"),
                  id="Sở Khoa học và Công nghệ Sở Công Thương"),
 ]
 

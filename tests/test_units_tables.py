@@ -113,14 +113,11 @@ ROLE_OF = [
     ("Niên đại", None),
     # legal-db/046d4a5b8d446144, Phụ lục I.II: the column holds the repealing laws (`Luật Khoa học, công nghệ và
     # đổi mới sáng tạo …`), spelled out; the same column abbreviated (above) reads as legal_basis
-    pytest.param("Tên VBQPPL quy định việc bãi bỏ thủ tục hành chính", "legal_basis", marks=bug(
-        "procedure_name: its `thủ tục hành chính` is matched before `vbqppl`, as procedure_name comes first in ROLES")),
+    ("Tên VBQPPL quy định việc bãi bỏ thủ tục hành chính", "legal_basis"),
     # legal-db/da8411114c03e36b: the column holds decrees (`Nghị định số 140/2025/NĐ-CP …`)
-    pytest.param("Tên VB quy định nội dung sửa đổi, bổ sung, thay thế", "legal_basis", marks=bug(
-        "task: `VB` (văn bản) is no legal_basis phrase, and `nội dung` names a task")),
+    ("Tên VB quy định nội dung sửa đổi, bổ sung, thay thế", "legal_basis"),
     # legal-db/54c3026bc7bb5cb7, Mẫu số 05: a club's members and the heritage each practises; no fee column
-    pytest.param("Kỹ năng\nthực hành di sản văn hóa phi vật thể", None, marks=bug(
-        "fee: `phi` (non-, of `phi vật thể`) folds to the fee phrase `phí`")),
+    ("Kỹ năng\nthực hành di sản văn hóa phi vật thể", None),
 ]
 
 
@@ -426,9 +423,7 @@ TO_TABLE = [
         (2, 2): ("Lãnh đạo Phòng phân công thụ lý", 1, 1, False),
         (3, 2): ("Chuyên viên được phân công", 1, 1, False),
         (3, 3): ("Dự thảo Quyết định thành lập Hội đồng chính sách", 1, 1, False),
-    }, id="row-under-a-step", marks=bug(
-        "the three cells go to columns 0, 3, 4: `Chuyên viên được phân công` under `TT`, the responsible "
-        "column's cell above spanning down over it")),
+    }, id="row-under-a-step"),
     # 71153021e3559f5e, Phụ lục I.II: one law repeals all six procedures: its cell, in the first row, spans the six
     pytest.param(LANG_SON, 150, 872, {
         (1, 4): ("Luật Khoa học, công nghệ và đổi mới sáng tạo năm 2025; Nghị định số 267/2025/NĐ-CP ngày "
@@ -437,9 +432,7 @@ TO_TABLE = [
                  "một số quy định về thúc đẩy hoạt động nghiên cứu khoa học, phát triển công nghệ và đổi mới sáng "
                  "tạo.", 6, 1, False),
         (2, 3): ("Số thứ tự 05 Mục I Phụ lục I kèm theo Quyết định số 1308/QĐ-UBND ngày 18/6/2025", 1, 1, False),
-    }, id="one-law-for-six-rows", marks=bug(
-        "with one full row only (MIN_FULL_ROWS is 2) the narrow rows stay laid from the left: each row's last "
-        "cell spans the law's column (col_span 2) and the law's cell spans no row")),
+    }, id="one-law-for-six-rows"),
 ]
 
 
