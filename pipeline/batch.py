@@ -46,7 +46,7 @@ from parsers.resolve import resolve_citations
 from .engines import Limits, Lost, make_engine
 from .run import PARSER_VERSION, discover, parse_document
 from .schemas import SCHEMAS
-from .sources import is_url, local_copy, sha256_url
+from .sources import is_url, local_copy, sha256_url, text_name
 from .store import CACHE, FileEntry, claim, is_plain_name, own_temporary, read_file
 from .write import (
     DOCS_PER_PART,
@@ -131,10 +131,6 @@ class BatchReport:
     def failed(self) -> list[FileResult]:
         return [r for r in self.results if r.status == "failed"]
 
-
-def text_name(path: str | Path) -> str:
-    """A path as text that a table or JSON can hold: bytes of the name that are not UTF-8 as `\\xNN`."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def input_key(path: str | Path) -> str:

@@ -13,17 +13,21 @@ import os
 import sys
 import warnings
 from pathlib import Path
-from typing import NoReturn, TypedDict
+from typing import TYPE_CHECKING, NoReturn, TypedDict
 
 import click
 
 from parsers.errors import DocumentError
 
-from .batch import BatchReport, FileResult, run_batch, text_name
+# What every command needs, and nothing heavier: `--version`, `--help` and `dates` start without pandas,
+# pyarrow, numpy, the PDF readers or Dask; `parse` and `report` import what they use when they run.
 from .engines import DEFAULT_LIMITS, ENGINES, Limits
-from .run import discover
+from .sources import text_name
+from .store import LAYOUTS
 from .version import VERSION
-from .write import LAYOUTS
+
+if TYPE_CHECKING:
+    from .batch import BatchReport, FileResult
 
 MISUSE = 2  # click's own status for a usage error, kept for every misuse
 
@@ -144,8 +148,9 @@ def parse(inputs: tuple[str, ...], out_dir: str, workers: int | None, force: boo
     written only when something changed. Exit status 1 when any file failed;
     2, with nothing written, when an input is missing or an option is wrong.
     """
-    from .batch import InputError, check_inputs
+    from .batch import InputError, check_inputs, run_batch
     from .engines import BadScheduler, EngineUnavailable
+    from .run import discover
     from .store import OutputError
 
     if scheduler is not None and engine != "dask":

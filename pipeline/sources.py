@@ -30,6 +30,11 @@ URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 MAX_BYTES = 50 * 1024 * 1024
 
 
+
+def text_name(path: str | os.PathLike) -> str:
+    """A path as text that a table or JSON can hold: bytes of the name that are not UTF-8 as `\\xNN`."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
 def is_url(name: object) -> bool:
     return isinstance(name, str) and URL.match(name) is not None
 

@@ -54,6 +54,8 @@ except ImportError:  # pragma: no cover
     fcntl = None
 
 MARKER = "_pipeline.json"
+# How a version lays out its tables: one Parquet file per table, or a folder of part files (a dataset).
+LAYOUTS = ("single", "dataset")
 RUN_LOCK = "_run.lock"  # a run's lock on a file system that serves no flock
 CURRENT = "_current.json"
 RECORD = "_version.json"

@@ -31,9 +31,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .schemas import SCHEMAS, SORT_KEYS
-from .store import MANIFEST, Claim, FileEntry, Version, claim, entry_of, matches, replace_file
+from .store import LAYOUTS, MANIFEST, Claim, FileEntry, Version, claim, entry_of, matches, replace_file
 
-LAYOUTS = ("single", "dataset")
 # Documents to a part file, about: a part of table_cells then holds some 10^5 rows, a few MB.
 DOCS_PER_PART = 500
 

@@ -116,3 +116,25 @@ def test_dates_command_prints_one_json_object_per_milestone():
     ]
     assert rows[2]["text"] == "- Ban hành Kế hoạch trong tháng 01/2021." and rows[2]["action"] == "Ban hành Kế hoạch"
     assert rows[3]["text"] == "- Báo cáo kết quả thực hiện Kế hoạch trong quý IV năm 2021." and rows[3]["input"] == 2
+
+
+HEAVY = ("pandas", "pyarrow", "numpy", "duckdb", "numba", "cv2", "dask", "distributed", "pdfplumber", "pypdfium2")
+STARTS = """
+import sys
+from pipeline.cli import main
+try:
+    main(sys.argv[1:], standalone_mode=False)
+except SystemExit:
+    pass
+print(",".join(sorted(m for m in {heavy!r} if m in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["parse", "--help"],
+                                  ["dates", "--year", "2021", "Quý I/2021"]])
+def test_the_light_commands_start_without_the_heavy_libraries(args):
+    """`--version`, `--help` and `dates` import none of the tables' or the readers' libraries."""
+    done = subprocess.run([sys.executable, "-c", STARTS.format(heavy=HEAVY), *args], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == ""
