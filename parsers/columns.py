@@ -84,6 +84,12 @@ def text_lines(page) -> list[TextLine]:
     return _text_lines(page.chars)
 
 
+def cell_text(chars: list[dict]) -> str:
+    """A ruled table cell's text from its characters: its lines built as the page's are (the same word
+    rule, not pdfplumber's fixed 3 pt, which glues small print), one line a line."""
+    return "\n".join(line.text for line in _text_lines(chars))
+
+
 def _text_lines(chars: list[dict]) -> list[TextLine]:
     """Lines of characters as pdfplumber's line finder sets them (same lines, same order), with words
     told apart by `_words`."""

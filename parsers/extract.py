@@ -21,7 +21,7 @@ from pathlib import Path
 import regex as re
 
 from . import ocr, vocab
-from .columns import split_columns, text_lines
+from .columns import cell_text, split_columns, text_lines
 from .errors import (
     DocumentError,
     EmptyDocument,
@@ -386,6 +386,11 @@ def _extract_image(path: Path, data: bytes, digest: str, ocr_cache: str | Path |
     return Source(path=str(path), sha256=digest, format="ocr", flavour="pdf", pages=tuple(pages), issues=tuple(issues))
 
 
+def _centre_in(char: dict, box) -> bool:
+    x0, top, x1, bottom = box
+    return x0 <= (char["x0"] + char["x1"]) / 2 < x1 and top <= (char["top"] + char["bottom"]) / 2 < bottom
+
+
 def _ruled_tables(page, number: int) -> tuple[TableGrid, ...]:
     """The page's ruled tables, cell by cell; only pages with ruling lines are searched."""
     if not page.edges:
@@ -393,11 +398,14 @@ def _ruled_tables(page, number: int) -> tuple[TableGrid, ...]:
     grids = []
     for table in page.find_tables():
         rows = []
-        for row, texts in zip(table.rows, table.extract()):
+        for row in table.rows:
+            # A character is a cell's where its middle is, as pdfplumber's Table.extract places it.
+            row_chars = [c for c in page.chars if _centre_in(c, row.bbox)]
             rows.append(tuple(
-                None if box is None else TableCell(unicodedata.normalize("NFC", text or ""),
-                                                   *(round(v, 2) for v in box))
-                for box, text in zip(row.cells, texts)
+                None if box is None else TableCell(
+                    unicodedata.normalize("NFC", cell_text([c for c in row_chars if _centre_in(c, box)])),
+                    *(round(v, 2) for v in box))
+                for box in row.cells
             ))
         grids.append(TableGrid(page=number, bbox=tuple(round(v, 2) for v in table.bbox), rows=tuple(rows)))
     return tuple(grids)

@@ -207,3 +207,26 @@ def test_two_column_blocks_keep_their_word_spaces(tmp_path):
     c.save()
     assert _lines(path) == [*left, *right, "Thực hiện các nhiệm vụ năm 2025 của thành phố.", *recipients, *signer,
                             "Nguyễn Văn An"]
+
+
+# Cells of a real appendix row (the known plan's, its task table): task, lead agency, deadline.
+ROW = ["Rà soát, đánh giá thủ tục hành chính", "Phòng Tư pháp huyện", "Trước ngày 31/12/2021"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_ruled_table_cells_keep_their_narrow_word_spaces(tmp_path, size):
+    """A ruled table whose words are placed one by one, 0.18 em apart (under 3 pt): each cell's text is
+    its words as typeset, as the page's lines are (pdfplumber's cell text glued them)."""
+    path = tmp_path / "grid.pdf"
+    c = canvas.Canvas(str(path))
+    widths, x0, top, height = [250.0, 150.0, 160.0], 20.0, 780.0, 3 * size
+    xs = [x0 + sum(widths[:k]) for k in range(len(widths) + 1)]
+    for y in (top, top - height):
+        c.line(xs[0], y, xs[-1], y)
+    for x in xs:
+        c.line(x, top, x, top - height)
+    for x, text in zip(xs, ROW):
+        _draw(c, x + 4, top - 2 * size, text, size, gap=0.18 * size)
+    c.save()
+    [grid] = [g for page in extract(path).pages for g in page.tables]
+    assert [cell.text for cell in grid.rows[0]] == ROW
