@@ -622,15 +622,18 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
         # Largest files first, so that no big file starts last and keeps one worker busy
         # alone; the tables are assembled in input order below, whatever the order here.
         todo.sort(key=lambda key: -_size(given[key]))
-        jobs = {key: Job(key, given[key], shas[key], str(out.resolve()), runner.parent) for key in todo}
+        where = str(out.resolve())
+
+        def parse(keys: list[str], on_result: Callable[[str], None] = lambda _name: None) -> dict[str, tuple]:
+            """The outcomes of the inputs `keys`, each parsed on the engine."""
+            jobs = [Job(key, given[key], shas[key], where, runner.parent) for key in keys]
+            return {key: (*result, "parsed") for key, result in _parse_todo(out, jobs, runner, on_result).items()}
+
         outcomes = {key: (*known[key], "unchanged") for key in known}
         outcomes.update({key: (None, error, None, None, "failed") for key, error in unreadable.items()})
-        outcomes.update({key: (*result, "parsed") for key, result in
-                         _parse_todo(out, list(jobs.values()), runner, on_done).items()})
+        outcomes.update(parse(todo, on_done))
         while promoted := _promote_copies(copies, outcomes):  # a copy read where its original went away
-            jobs.update({key: Job(key, given[key], shas[key], str(out.resolve()), runner.parent) for key in promoted})
-            outcomes.update({key: (*result, "parsed") for key, result in
-                             _parse_todo(out, [jobs[key] for key in promoted], runner, lambda _name: None).items()})
+            outcomes.update(parse(promoted))
 
         retried: set[str] = set()
         while True:  # ends: each input is parsed again at most once, then refused
@@ -650,9 +653,7 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
                 key = done.cache_keys[stale.name]
                 if key not in retried:  # parsed again, its entry written anew
                     retried.add(key)
-                    job = jobs.get(key) or Job(key, given[key], shas[key], str(out.resolve()), runner.parent)
-                    outcomes.update({k: (*result, "parsed") for k, result in
-                                     _parse_todo(out, [job], runner, lambda _name: None).items()})
+                    outcomes.update(parse([key]))
                 else:
                     outcomes[key] = (None, {"stage": "internal", "code": "cache_changed",
                                             "message": f"its cache entry {stale.name} changed while the run read "

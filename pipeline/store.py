@@ -489,7 +489,7 @@ def claim(data_dir: str | Path) -> Claim:
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise OutputError(f"{marker} is not the marker plan-parse writes: the folder is not a plan-parse output")
     for own in (CACHE, DATASET):
-        if os.path.lexists(out / own) and ((out / own).is_symlink() or not (out / own).is_dir()):
+        if os.path.lexists(out / own) and not real_folder(out / own):
             raise OutputError(f"{out / own} is not a folder of its own: the pipeline writes there only into one")
     fd = open_file(marker)
     if fcntl is not None:
@@ -636,7 +636,7 @@ class Claim:
         if not is_plain_name(table):
             raise ValueError(f"not a table name: {table!r}")
         for folder in (self.out / DATASET, dataset_folder(self.out, table)):
-            if os.path.lexists(folder) and (folder.is_symlink() or not folder.is_dir()):
+            if os.path.lexists(folder) and not real_folder(folder):
                 raise OutputError(f"{folder} is not a folder of its own: the pipeline writes there only into one")
             folder.mkdir(exist_ok=True)
         return dataset_folder(self.out, table)
@@ -683,7 +683,7 @@ class Claim:
                 (self.out / entry).unlink(missing_ok=True)
             found = VERSION_DIR.match(entry)
             folder = self.out / entry
-            if found and int(found.group(1)) not in keep and folder.is_dir() and not folder.is_symlink():
+            if found and int(found.group(1)) not in keep and real_folder(folder):
                 self._remove_version(folder)
         self.sweep_parts()
 
@@ -694,7 +694,7 @@ class Claim:
         version's record cannot be read, nothing is removed: its files are not known.
         """
         root = self.out / DATASET
-        if not root.is_dir() or root.is_symlink():
+        if not real_folder(root):
             return
         listed: set[tuple[str, str]] = set()
         for entry in os.listdir(self.out):
@@ -707,7 +707,7 @@ class Claim:
             listed |= {(table, f.name) for table, files in version.tables.items() for f in files if f.shared}
         for table in os.listdir(root):
             folder = root / table
-            if folder.is_symlink() or not folder.is_dir():
+            if not real_folder(folder):
                 continue
             for name in os.listdir(folder):
                 final = name[1:].rsplit(".", 2)[0]
