@@ -31,23 +31,12 @@ from pipeline.load import duckdb_connection, load_tables, read_table, table_file
 from pipeline.store import CURRENT, RECORD, DamagedTable, NoTables, claim
 
 from .conftest import FIXTURES
+from .test_safety import cli, fingerprint, folder_of
 
 # Three small real pages of the legal-database download: a run over them takes a second or two.
 PAGES = [FIXTURES / "legal-db" / name for name in ("8c306b6991495e34.txt", "e7f6002678c9c0a1.txt",
                                                    "a8b680520cc297f0.txt")]
 SIX_GB = 6 * 2**30
-
-
-def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=timeout)
-
-
-def folder_of(tmp_path: Path, name: str, *files: Path) -> Path:
-    folder = tmp_path / name
-    folder.mkdir()
-    for f in files:
-        shutil.copy(f, folder / f.name)
-    return folder
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -62,7 +51,7 @@ def tree(folder: Path) -> dict[str, str]:
 
 
 def tables_of(out: Path) -> dict[str, str]:
-    return {name: frame.to_csv(index=False) for name, frame in load_tables(out).items()}
+    return fingerprint(load_tables(out))
 
 
 def peak_memory_of(code: str, *args: str) -> tuple[int, str]:
