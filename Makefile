@@ -41,7 +41,7 @@ lint: $(STAMP)
 
 # Rewrite tests/golden/ after a deliberate parser change; review `git diff tests/golden` before committing.
 golden: $(STAMP)
-	$(VENV)/bin/pytest tests/test_golden.py --update-golden
+	$(VENV)/bin/pytest tests/documents/test_golden.py --update-golden
 
 clean:
 	rm -rf $(VENV) data/processed/v[0-9]* data/processed/dataset data/processed/.cache data/processed/_*.json data/processed/*.parquet
@@ -52,9 +52,9 @@ bench: $(STAMP)
 
 # One review page per parsed document: data/processed/reports/<doc_id>.html
 report: $(STAMP)
-	$(VENV)/bin/python -c "from pipeline.load import read_table; print('\n'.join(read_table('data/processed', 'documents').doc_id))" \
+	$(VENV)/bin/python -c "from pipeline.storage.load import read_table; print('\n'.join(read_table('data/processed', 'documents').doc_id))" \
 	  | while read id; do $(VENV)/bin/plan-parse report $$id --data data/processed --out data/processed/reports/$$id.html; done
 
 # Regenerate the data dictionary after a schema change.
 docs: $(STAMP)
-	$(VENV)/bin/python -m pipeline.dictionary > docs/tables.md
+	$(VENV)/bin/python -m pipeline.storage.dictionary > docs/tables.md

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/ab_flattened.py REF [RUNS]
 
-Loads parsers/flattened.py as it stands at REF beside the working copy
+Loads parsers/tables/flattened.py as it stands at REF beside the working copy
 (bench/check_flattened.py's `revision`) and runs `segment_table` on the known
 plan's appendix RUNS times each (30 by default), the two in turns, a garbage
 collection before each run: the machine's speed moves by more than a change
@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from check_flattened import current, revision  # noqa: E402
 from turns import summary  # noqa: E402
 
-from tests.test_flattened import appendix_lines  # noqa: E402
+from tests.parsers.tables.test_flattened import appendix_lines  # noqa: E402
 
 
 def main() -> None:

@@ -20,7 +20,7 @@
    (bench/longpdf.py), in one process, and of each of two workers on two
    such files (goal: under 300 MB a worker, whatever the page count).
 6. OCR: a 20-page scan made from the known plan's PDF (its pages printed to
-   tilted, specked 200 dpi images, as tests/scangen.py makes them): Tesseract
+   tilted, specked 200 dpi images, as tests/support/scangen.py makes them): Tesseract
    seconds per page (median, one worker) at 200 and 300 dpi, and the whole
    scan read by 1 and by 2 workers. No cache: every page is read.
 Last, the goals line, and the time of a plain Python loop: the machine's speed
@@ -49,11 +49,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from parsers import ocr  # noqa: E402
-from parsers.errors import DocumentError  # noqa: E402
-from pipeline.batch import run_batch  # noqa: E402
+from parsers.model.errors import DocumentError  # noqa: E402
+from parsers.read import ocr  # noqa: E402
+from pipeline.batch.runner import run_batch  # noqa: E402
 from pipeline.run import parse_document  # noqa: E402
-from tests.scangen import scan_to_pdf, scanned_pages  # noqa: E402
+from tests.support.scangen import scan_to_pdf, scanned_pages  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 LONG_PAGES = 400
@@ -64,7 +64,7 @@ LONG_PAGES = 400
 # give this benchmark's own peak, larger after the sections before it, in place of the batch's.
 PEAK_OF_A_BATCH = """
 import resource, sys
-from pipeline.batch import run_batch
+from pipeline.batch.runner import run_batch
 report = run_batch(sys.argv[3:], sys.argv[1], workers=int(sys.argv[2]))
 assert not report.failed, [r.error for r in report.failed]
 with open("/proc/self/status") as status:
@@ -96,12 +96,12 @@ FIRST_CALL = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
 start = time.perf_counter()
-import parsers.flattened
+import parsers.tables.flattened
 imported = time.perf_counter()
-from tests.test_flattened import appendix_lines
+from tests.parsers.tables.test_flattened import appendix_lines
 lines = appendix_lines()
 start_call = time.perf_counter()
-parsers.flattened.segment_table(lines)
+parsers.tables.flattened.segment_table(lines)
 print(imported - start, time.perf_counter() - start_call)
 """
 
@@ -215,10 +215,10 @@ def legaldb_section() -> None:
 
 def flattened_section(repeat: int) -> float:
     """Prints the flattened-table search's time on the known plan; returns it in seconds."""
-    from parsers.flattened import segment_table
-    from tests.test_flattened import appendix_lines
+    from parsers.tables.flattened import segment_table
+    from tests.parsers.tables.test_flattened import appendix_lines
 
-    print("\nFlattened-table search on the known plan's appendix (parsers.flattened.segment_table)")
+    print("\nFlattened-table search on the known plan's appendix (parsers.tables.flattened.segment_table)")
     lines = appendix_lines()
     segment_table(lines)  # the kernels loaded once, as a batch loads them once per process
     search = best_process_time(repeat, lambda: segment_table(lines))
@@ -298,7 +298,7 @@ def ocr_figures(pages: int) -> None:
     """OCR seconds per page: wall clock, and CPU (what a page costs a core, whatever else the machine runs)."""
     print(f"\nOCR: a {pages}-page scan of the known plan (200 dpi images, tilted, specked, blurred)")
     # The tests' helpers this script imports set an OCR cache folder for the whole process
-    # (tests/conftest.py); with it, every page after its first reading would be read from there.
+    # (tests/support/documents.py); with it, every page after its first reading would be read from there.
     os.environ.pop(ocr.CACHE_ENV, None)
     with tempfile.TemporaryDirectory() as tmp:
         images = scanned_pages(FIXTURES / "mang-yang-2021-cchc.pdf", dpi=200)

@@ -1,12 +1,12 @@
-"""Does parsers/flattened.py give the same tables as another revision of it?
+"""Does parsers/tables/flattened.py give the same tables as another revision of it?
 
     .venv/bin/python bench/check_flattened.py [--ref main] [--texts]
 
-Loads the module as it stands at REF (`git show REF:parsers/flattened.py`)
+Loads the module as it stands at REF (`git show REF:parsers/tables/flattened.py`)
 beside the working copy and runs both on every table the tests flatten: the
 known plan's appendix (as extracted, and with a task's number lost and another
 out of its run), the known plan's cells re-wrapped at the widths of
-tests/test_flattened.py (8 layouts), the four web plans' tables flattened
+tests/parsers/tables/test_flattened.py (8 layouts), the four web plans' tables flattened
 (8 layouts), and Đồng Tháp 617's table with a funding column. With --more,
 also the same cells on pages of other lengths, with other seeds and more
 merged lines (36 tables the tests do not hold). With --texts,
@@ -29,23 +29,23 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import parsers  # noqa: E402
-import parsers.flattened as current  # noqa: E402
-from parsers.records import Line  # noqa: E402
-from tests import test_flattened as cases  # noqa: E402
+import parsers.tables.flattened as current  # noqa: E402
+from parsers.model.records import Line  # noqa: E402
+from tests.parsers.tables import test_flattened as cases  # noqa: E402
 
 
 def revision(ref: str) -> types.ModuleType:
-    """parsers/flattened.py at `ref`, as a module of the parsers package (its relative imports resolve).
+    """parsers/tables/flattened.py at `ref`, as a module of the parsers package (its relative imports resolve).
 
     The source is written to a file of its own (in the system's temporary folder) and compiled from
     there: numba caches a compiled kernel beside the file its function was read from."""
-    source = subprocess.run(["git", "show", f"{ref}:parsers/flattened.py"], cwd=ROOT, check=True,
+    source = subprocess.run(["git", "show", f"{ref}:parsers/tables/flattened.py"], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout
     path = Path(tempfile.gettempdir()) / "check_flattened" / f"flattened_{ref.replace('/', '_')}.py"
     path.parent.mkdir(exist_ok=True)
     if not path.exists() or path.read_text() != source:
         path.write_text(source)
-    module = types.ModuleType("parsers._flattened_ref", f"parsers/flattened.py at {ref}")
+    module = types.ModuleType("parsers._flattened_ref", f"parsers/tables/flattened.py at {ref}")
     module.__package__ = parsers.__name__
     module.__file__ = str(path)
     sys.modules[module.__name__] = module
@@ -99,7 +99,7 @@ def more_tables() -> dict[str, list[Line]]:
 
 def parsed_tables() -> dict[str, list[Line]]:
     """Name -> the lines of each flattened table met while parsing the fixture texts."""
-    from parsers.errors import DocumentError
+    from parsers.model.errors import DocumentError
     from pipeline.run import parse_document
 
     seen: list[list[Line]] = []

@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/flattened_settings.py
 
-The segmentation of `parsers/flattened.py` is most of the time a text file
+The segmentation of `parsers/tables/flattened.py` is most of the time a text file
 with a flattened appendix takes. This runs it with its settings as they are
 and with cheaper ones (a narrower beam, fewer paths kept, one pass less) on
-the tables `tests/test_flattened.py` checks: the known plan's appendix
+the tables `tests/parsers/tables/test_flattened.py` checks: the known plan's appendix
 against its typeset twin (210 cells), the known plan's cells re-wrapped at
 other widths (8 layouts), and the four web plans' tables flattened (8 layouts).
 It prints figures; nothing is asserted.
@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import parsers.flattened as flattened  # noqa: E402
-from tests import test_flattened as cases  # noqa: E402
+import parsers.tables.flattened as flattened  # noqa: E402
+from tests.parsers.tables import test_flattened as cases  # noqa: E402
 
 SETTINGS = {  # name: module constants to set
     "as shipped": {},
@@ -45,7 +45,7 @@ def known_plan() -> tuple[int, float]:
 
 
 def generalisation() -> list[tuple[int, int]]:
-    """(equal, total) cells of each re-wrapped or flattened table of tests/test_flattened.py."""
+    """(equal, total) cells of each re-wrapped or flattened table of tests/parsers/tables/test_flattened.py."""
     out = []
     truth = [dict(zip(cases.ROLES, cells)) for cells in cases.pdf_rows()]
     for wrap, widths in cases.KNOWN_LAYOUTS.values():

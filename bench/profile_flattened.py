@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from parsers.flattened import segment_table  # noqa: E402
-from tests.test_flattened import appendix_lines  # noqa: E402
+from parsers.tables.flattened import segment_table  # noqa: E402
+from tests.parsers.tables.test_flattened import appendix_lines  # noqa: E402
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.load import load_tables  # noqa: E402
+from pipeline.storage.load import load_tables  # noqa: E402
 
 
 def main() -> None:

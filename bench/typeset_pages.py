@@ -7,7 +7,7 @@
 
 Each page (`PAGES_DIR/*.txt`) becomes `OUT_DIR/<same name>.pdf`, which the
 measuring tool pairs with its page by the name; how a page is set:
-tests/pagegen.py.
+tests/support/pagegen.py.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.pagegen import typeset  # noqa: E402
+from tests.support.pagegen import typeset  # noqa: E402
 
 
 def main() -> None:

@@ -10,9 +10,9 @@ from importlib import import_module
 # Each name is imported from its module when first used, so that the command line,
 # which needs no pandas, does not wait for it to load.
 _HOMES = {
-    "PARSER_VERSION": ".run", "parse_document": ".run", "run_batch": ".batch", "SCHEMAS": ".schemas",
-    "duckdb_connection": ".load", "load_tables": ".load", "read_table": ".load", "table_files": ".load",
-    "write_tables": ".write",
+    "PARSER_VERSION": ".run", "parse_document": ".run", "run_batch": ".batch.runner", "SCHEMAS": ".storage.schemas",
+    "duckdb_connection": ".storage.load", "load_tables": ".storage.load", "read_table": ".storage.load",
+    "table_files": ".storage.load", "write_tables": ".storage.write",
 }
 __all__ = sorted(_HOMES)
 

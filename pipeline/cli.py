@@ -1,4 +1,4 @@
-"""The `plan-parse` command: a thin shell over `pipeline.batch` and the parsers.
+"""The `plan-parse` command: a thin shell over `pipeline.batch.runner` and the parsers.
 
 Exit status: 0 done, 1 some file could not be parsed (or written), 2 the
 command was misused (a bad option, an output that is not the pipeline's).
@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING, NoReturn, TypedDict
 
 import click
 
-from parsers.errors import DocumentError
+from parsers.model.errors import DocumentError
 
 # What every command needs, and nothing heavier: `--version`, `--help` and `dates` start without pandas,
 # pyarrow, numpy, the PDF readers or Dask; `parse` and `report` import what they use when they run.
-from .engines import DEFAULT_LIMITS, ENGINES, Limits
-from .sources import text_name
-from .store import LAYOUTS
-from .version import VERSION
+from pipeline.batch.engines import DEFAULT_LIMITS, ENGINES, Limits
+from pipeline.sources import text_name
+from pipeline.storage.store import LAYOUTS
+from pipeline.version import VERSION
 
 if TYPE_CHECKING:
-    from .batch import BatchReport, FileResult
+    from pipeline.batch.runner import BatchReport, FileResult
 
 MISUSE = 2  # click's own status for a usage error, kept for every misuse
 
@@ -148,10 +148,10 @@ def parse(inputs: tuple[str, ...], out_dir: str, workers: int | None, force: boo
     written only when something changed. Exit status 1 when any file failed;
     2, with nothing written, when an input is missing or an option is wrong.
     """
-    from .batch import InputError, check_inputs, run_batch
-    from .engines import BadScheduler, EngineUnavailable
-    from .run import discover
-    from .store import OutputError
+    from pipeline.batch.engines import BadScheduler, EngineUnavailable
+    from pipeline.batch.runner import InputError, check_inputs, run_batch
+    from pipeline.run import discover
+    from pipeline.storage.store import OutputError
 
     if scheduler is not None and engine != "dask":
         _fail("--scheduler is for --engine dask")
@@ -219,7 +219,7 @@ def dates(texts: tuple[str, ...], year: int | None) -> None:
     """
     import json
 
-    from parsers.dates import to_json_lines
+    from parsers.facts.dates import to_json_lines
 
     for row in to_json_lines(list(texts), year):
         click.echo(json.dumps(row, ensure_ascii=False))
@@ -232,8 +232,8 @@ def dates(texts: tuple[str, ...], year: int | None) -> None:
 @click.option("--force", is_flag=True, help="Overwrite OUT even when it is not a review page.")
 def report(doc_id: str, data_dir: str, out_file: str, force: bool) -> None:
     """Write the review page of one document (DOC_ID or a unique prefix of it): one self-contained HTML file."""
-    from .report import is_review_page, write_report
-    from .store import DamagedTable, NoTables
+    from pipeline.report.page import is_review_page, write_report
+    from pipeline.storage.store import DamagedTable, NoTables
 
     if not out_file:
         _fail("--out is empty: give the HTML file to write")

@@ -9,16 +9,15 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from parsers.appendix import attach, read_appendices
-from parsers.clean import clean
-from parsers.errors import DocumentError  # noqa: F401  (re-exported: what parse_document raises)
-from parsers.extract import extract
-from parsers.normalise import normalise
-from parsers.outline import outline
-from parsers.tables import project
-
-from .sources import discover_url, is_url
-from .version import VERSION as PARSER_VERSION  # the package's too: what each changed is in CHANGELOG.md
+from parsers.enrich import enrich
+from parsers.model.errors import DocumentError  # noqa: F401  (re-exported: what parse_document raises)
+from parsers.project import project
+from parsers.read.extract import extract
+from parsers.structure.clean import clean
+from parsers.structure.outline import outline
+from parsers.tables.appendix import attach, read_appendices
+from pipeline.sources import discover_url, is_url
+from pipeline.version import VERSION as PARSER_VERSION  # the package's too: what each changed is in CHANGELOG.md
 
 INPUT_SUFFIXES = (".pdf", ".txt", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
@@ -40,7 +39,7 @@ def parse_document(path: str | Path, timings: dict[str, float] | None = None,
     lap("appendix")
     rows = project(cleaned, attach(tree, appendices), appendices, PARSER_VERSION)
     lap("tables")
-    rows = normalise(rows)
+    rows = enrich(rows)
     lap("normalise")
     return rows
 

@@ -22,11 +22,11 @@ from pathlib import PurePosixPath
 
 import regex as re
 
-from parsers.errors import TooLarge, UnreadableFile
+from parsers.model.errors import TooLarge, UnreadableFile
 
 # A URL, as fsspec reads it: a protocol of letters (`s3`, `gs`, `file`, `abfs`, `gcs` …) and `://`.
 URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
-# No input is larger than a PDF may be (parsers.extract.MAX_PDF_BYTES); a bigger object is not copied.
+# No input is larger than a PDF may be (parsers.read.extract.MAX_PDF_BYTES); a bigger object is not copied.
 MAX_BYTES = 50 * 1024 * 1024
 
 

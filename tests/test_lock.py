@@ -14,8 +14,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from pipeline.version import VERSION
-
-from .conftest import ROOT
+from tests.support.documents import ROOT
 
 EXTRAS = ("test", "cluster")  # the extras `make setup` installs, and `make lock` locks
 

@@ -1,0 +1,75 @@
+"""Every document of the corpus: header facts where the text is usable, a clear refusal where not.
+
+Expected values are read off the documents themselves.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.model import errors
+from pipeline.run import parse_document
+from tests.support.documents import FIXTURES, parsed
+
+HEADERS = {
+    "mang-yang-2021-cchc.txt": (
+        "Quyết định", None, "QĐ-UBND", "ỦY BAN NHÂN DÂN HUYỆN MANG YANG", "Mang Yang", (2020, 12, None)),
+    "mang-yang-2021-cchc.pdf": (
+        "Quyết định", None, "QĐ-UBND", "ỦY BAN NHÂN DÂN HUYỆN MANG YANG", "Mang Yang", (2020, 12, None)),
+    "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep.txt": (
+        "Kế hoạch", "617/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP", "Đồng Tháp", (2025, 12, 1)),
+    "dong-thap-552-2025-doi-moi-cong-nghe.txt": (
+        "Kế hoạch", "552/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP", "Đồng Tháp", (2025, 11, 19)),
+    "ha-noi-310-2025-5g-iot.txt": (
+        "Kế hoạch", "310/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Hà Nội", (2025, 11, 24)),
+    "bac-ninh-144-2025-kinh-te-so.txt": (
+        "Kế hoạch", "144/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN TỈNH BẮC NINH", "Bắc Ninh", (2025, 11, 24)),
+    # documents of other kinds are read too
+    "tuan-giao-hdnd-2020.pdf": (
+        "Giấy mời", None, "GM-HĐND", "HỘI ĐỒNG NHÂN DÂN HUYỆN TUẦN GIÁO", "Tuần Giáo", (2020, 11, None)),
+    "binh-duong-hdnd-tb11-2021.pdf": (
+        "Thông báo", "11/TB-ĐGS", "TB-ĐGS", "HỘI ĐỒNG NHÂN DÂN TỈNH BÌNH DƯƠNG ĐOÀN GIÁM SÁT", "Bình Dương",
+        (2021, 10, 21)),
+}
+
+SIGNERS = {
+    "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep.txt": ("Huỳnh Minh Tuấn", "PHÓ CHỦ TỊCH"),
+    "dong-thap-552-2025-doi-moi-cong-nghe.txt": ("Huỳnh Minh Tuấn", "PHÓ CHỦ TỊCH"),
+    "ha-noi-310-2025-5g-iot.txt": ("Trương Việt Dũng", "PHÓ CHỦ TỊCH"),
+    "bac-ninh-144-2025-kinh-te-so.txt": ("Mai Sơn", "PHÓ CHỦ TỊCH"),
+    "tuan-giao-hdnd-2020.pdf": ("Trần Bình Trọng", "PHÓ CHỦ TỊCH"),
+}
+
+# Read by OCR; their facts are asserted in test_ocr.py.
+SCANS = {"bcd-cchc-qd46-2021-scan.pdf", "vpcp-tb79-2022-scan.pdf"}
+
+REFUSED = {
+    "chinh-phu-nd47-2020-broken-glyphs.pdf": (errors.DamagedText, "damaged text layer"),
+    "not-a-document.txt": (errors.NotADocument, "not an administrative document"),
+}
+
+
+def test_the_corpus_is_covered():
+    names = {p.name for p in FIXTURES.iterdir() if p.suffix in (".pdf", ".txt")}
+    assert names == set(HEADERS) | set(REFUSED) | SCANS
+
+
+@pytest.mark.parametrize("name", sorted(HEADERS))
+def test_header_facts(name):
+    doc = parsed(FIXTURES / name)["documents"][0]
+    doc_type, number, code, issuer, place, date = HEADERS[name]
+    assert (doc["doc_type"], doc["doc_number"], doc["doc_code"], doc["issuer"], doc["place"]) == \
+        (doc_type, number, code, issuer, place)
+    assert (doc["issued_year"], doc["issued_month"], doc["issued_day"]) == date
+    if name in SIGNERS:
+        assert (doc["signer_name"], doc["signer_title"]) == SIGNERS[name]
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_unusable_documents_are_refused_with_the_reason(name):
+    kind, reason = REFUSED[name]
+    with pytest.raises(kind) as info:
+        parse_document(FIXTURES / name)
+    message = str(info.value)
+    assert message.startswith(f"{FIXTURES / name}: ") and reason in message
+    assert "\n" not in message

@@ -1,0 +1,108 @@
+"""Stage 2: normalised lines, wrapped lines joined, page numbers and rules out, damage refused."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+
+import pytest
+
+from parsers.model import errors
+from parsers.model.records import Page
+from parsers.read.extract import extract
+from parsers.structure.clean import clean, join_lines, normalise
+from tests.support.documents import FIXTURES, KNOWN_PDF, KNOWN_TXT
+
+
+def test_normalise_nfc_spaces_and_emphasis():
+    decomposed = unicodedata.normalize("NFD", "đạt tỷ lệ 100 .  Duy trì")
+    assert decomposed != unicodedata.normalize("NFC", decomposed)
+    assert normalise(decomposed) == "đạt tỷ lệ 100. Duy trì"
+    assert normalise("nhất là doanh nghiệp nhỏ và vừa *(DNNVV)*, hộ kinh doanh *(HKD) *trên", "web") == \
+        "nhất là doanh nghiệp nhỏ và vừa (DNNVV), hộ kinh doanh (HKD) trên"
+
+
+def test_decomposed_input_gives_the_same_paragraphs():
+    source = extract(KNOWN_TXT)
+    nfd_pages = tuple(
+        Page(p.number, tuple(l._replace(text=unicodedata.normalize("NFD", l.text)) for l in p.lines))
+        for p in source.pages
+    )
+    nfd = replace(source, pages=nfd_pages)
+    assert [p.text for p in clean(nfd).paragraphs] == [p.text for p in clean(source).paragraphs]
+
+
+def test_page_numbers_go_to_residual_with_their_reason():
+    cleaned = clean(extract(KNOWN_TXT))
+    assert [(r.line.source_line, r.line.text, r.reason) for r in cleaned.residual] == [
+        (212, "4", "page_number"), (458, "https://dichvucong.gialai.gov.vn/", "link_note"),
+        (698, "2", "page_number"), (1342, "7", "page_number"),
+    ]
+    pdf = clean(extract(KNOWN_PDF))
+    assert {r.reason for r in pdf.residual} == {"page_number"}
+    assert len(pdf.residual) == 18  # every page but the first prints its number at the top
+
+
+def test_wrapped_lines_join_into_paragraphs():
+    paragraphs = [p.text for p in clean(extract(KNOWN_TXT)).paragraphs]
+    assert ("Căn cứ kế hoạch số /QĐ-UBND ngày /12/2020 của UBND tỉnh Gia Lai về ban hành Kế hoạch cải cách hành chính "
+            "năm 2021 của tỉnh Gia Lai;") in paragraphs
+    # A one-line numbered heading stays apart from its first point.
+    assert "7. Công tác chỉ đạo, điều hành, thông tin, tuyên truyền về cải cách hành chính" in paragraphs
+    # The signature block: each line its own paragraph.
+    assert paragraphs[paragraphs.index("TM. ỦY BAN NHÂN DÂN") + 1: paragraphs.index("TM. ỦY BAN NHÂN DÂN") + 3] == [
+        "CHỦ TỊCH", "Lê Trọng"]
+
+
+def test_document_number_broken_after_its_hyphen_is_rejoined():
+    assert join_lines(["Nghị quyết số 19-", "NQ/TW ngày 25/10/2017"]) == "Nghị quyết số 19-NQ/TW ngày 25/10/2017"
+    assert join_lines(["kinh tế -", "xã hội"]) == "kinh tế - xã hội"
+
+
+def test_web_heading_that_wraps_onto_a_title_word_stays_one_heading():
+    paragraphs = [p.text for p in clean(extract(FIXTURES / "bac-ninh-144-2025-kinh-te-so.txt")).paragraphs]
+    assert "VII. CHẾ ĐỘ BÁO CÁO" in paragraphs
+    assert "PHÁT TRIỂN KINH TẾ SỐ VÀ XÃ HỘI SỐ TỈNH BẮC NINH GIAI ĐOẠN 2026 - 2030" in paragraphs
+
+
+def test_broken_font_map_is_refused_as_damaged():
+    # The header is read by columns: the title line holds the right column alone.
+    with pytest.raises(errors.DamagedText, match="national title reads 'CỘNG ÒA XÃ ỘI C Ủ NG ĨA VIỆT NAM'"):
+        clean(extract(FIXTURES / "chinh-phu-nd47-2020-broken-glyphs.pdf"))
+
+
+def test_edit_distance_search_decides_as_fuzzy_regex_on_corpus_lines():
+    """_within_edits answers what regex's `(?:phrase){e<=k}` search answers, on the
+    first lines of every document, where the damage check runs, and on the broken title."""
+    import regex
+
+    from parsers.language import vocab
+    from parsers.structure.clean import _within_edits
+
+    broken = "C N P Ủ CỘNG ÒA XÃ ỘI C Ủ NG ĨA VIỆT NAM"
+    lines = [broken, "PHÁT TRIỂN KINH TẾ SỐ VÀ XÃ HỘI SỐ TỈNH BẮC NINH GIAI ĐOẠN"]
+    for path in sorted(FIXTURES.glob("*.txt")) + [KNOWN_PDF]:
+        lines += [normalise(line.text) for line in extract(path).lines()[:25]]
+    for anchor in vocab.HEADER_ANCHORS:
+        fuzzy = regex.compile(f"(?:{regex.escape(anchor.phrase)}){{e<={anchor.max_edits}}}")
+        assert [_within_edits(anchor.phrase, l, anchor.max_edits) for l in lines] == \
+            [bool(fuzzy.search(l)) for l in lines], anchor.name
+    assert _within_edits(vocab.HEADER_ANCHORS[0].phrase, broken, 8)
+    assert not _within_edits(vocab.HEADER_ANCHORS[0].phrase, lines[1], 8)
+
+
+def test_a_few_damaged_words_in_sound_text_are_warned_not_refused():
+    cleaned = clean(extract(FIXTURES / "bac-ninh-144-2025-kinh-te-so.txt"))
+    damaged = sorted({i.message.split("'")[1] for i in cleaned.issues if i.code == "damaged_word"})
+    assert damaged == ["cǜ", "cǜng", "kǶ", "ngǜ"]
+    assert not [i for i in clean(extract(KNOWN_TXT)).issues]
+
+
+@pytest.mark.parametrize("page, word", [
+    ("ff9aace5b310314d", "NAMĐộc"),  # the national title run into the motto by the page
+    ("ee18506c3853f01d", "sốcủacác"),  # three syllables typed without spaces
+])
+def test_words_run_together_are_no_damage(page, word):
+    cleaned = clean(extract(FIXTURES / "legal-db" / f"{page}.txt"))
+    assert word in " ".join(p.text for p in cleaned.paragraphs) + " ".join(r.line.text for r in cleaned.residual)
+    assert not [i for i in cleaned.issues if i.code == "damaged_word" and f"'{word}'" in i.message]

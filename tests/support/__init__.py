@@ -1,0 +1,1 @@
+"""What the tests share: the fixture documents by name, and generators of PDFs, pages and scans."""
