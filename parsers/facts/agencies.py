@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import regex as re
 
+from parsers.language import lexicon
 from parsers.language.vocab import orthography_key
 
 # Spelled-out bodies and the misspellings of their abbreviations.
@@ -29,25 +30,10 @@ ABBREVIATIONS = [
 ]
 DASH = re.compile(r"\s*[-–—]\s*")
 
-# The fields of departments (Sở) and ministries (Bộ) as abbreviated: (abbreviation as a pattern, the field
-# spelled out as the key reads it). Each abbreviation is one printed in the corpus, after Sở / Bộ or in the
-# issuer code of a document's number (`Sở KH&CN` dong-thap-617, `Bộ KHCN`, `BKHCN`; `Sở NN&MT`, `Bộ NN&MT`;
-# `Sở VHTTDL`, `Bộ VHTTDL`; `Bộ GDĐT`, `SGD&ĐT`; `Bộ GTVT`; `BKHĐT`, `BTTTT`, `BLĐTBXH`, `BNNPTNT`, `BTNMT`
-# in document numbers), with or without its `&`. `TC` is left out: Tài chính or Tổ chức. Spellings of the
-# field itself (`Văn hóa Thể thao du lịch` without the comma, `Giáo dục – Đào tạo`) stay as they were: only
-# the abbreviation is read as the field.
-DEPARTMENTS: list[tuple[str, str]] = [
-    (r"KH&?CN", "Khoa học và Công nghệ"),
-    (r"KH&?ĐT", "Kế hoạch và Đầu tư"),
-    (r"TT&?TT", "Thông tin và Truyền thông"),
-    (r"LĐTB&?XH", "Lao động – Thương binh và Xã hội"),  # as canonical_name writes its dash
-    (r"NN&?PTNT", "Nông nghiệp và Phát triển nông thôn"),
-    (r"NN&?MT", "Nông nghiệp và Môi trường"),
-    (r"TN&?MT", "Tài nguyên và Môi trường"),
-    (r"GD&?ĐT", "Giáo dục và Đào tạo"),
-    (r"GTVT", "Giao thông vận tải"),
-    (r"VH,?\s?TT&?DL|VHTTDL", "Văn hóa, Thể thao và Du lịch"),
-]
+# The fields of departments (Sở) and ministries (Bộ) as abbreviated (data/agency_fields.tsv): (abbreviation
+# as a pattern, the field spelled out as the key reads it). Spellings of the field itself (`Văn hóa Thể thao
+# du lịch` without the comma, `Giáo dục – Đào tạo`) stay as they were: only the abbreviation is read as the field.
+DEPARTMENTS: list[tuple[str, str]] = [(a, f) for a, f, _printed in lexicon.load("agency_fields").rows()]
 # Each abbreviation as a whole word of a canonical name (not the `QLCN&TĐC` of a unit's own abbreviation).
 _FIELDS = [(re.compile(rf"(?<![\w&])(?:{abbreviation})(?![\w&])"), field) for abbreviation, field in DEPARTMENTS]
 

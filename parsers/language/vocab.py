@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 import regex as re
 
+from parsers.language import lexicon
+
 # The point letters of the Vietnamese alphabet, in order. There is no f, j, w
 # or z, and đ follows d: `a) b) c) d) đ) e)` is an unbroken run.
 VIETNAMESE_ALPHABET = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t",
@@ -34,51 +36,11 @@ def roman_to_int(numeral: str) -> int | None:
     return total
 
 
-# Document types as they stand, in capitals, as the title line of a document
-# or of a part of one (Nghị định 30/2020/NĐ-CP, Phụ lục III, and the normative
-# types of the Law on legal documents). Key: the heading words; value:
-# (canonical name, kind of the part it opens, the type code used in numbers).
-DOC_TYPES: dict[str, tuple[str, str, str]] = {
-    "QUYẾT ĐỊNH": ("Quyết định", "decision", "QĐ"),
-    "KẾ HOẠCH": ("Kế hoạch", "plan", "KH"),
-    "NGHỊ QUYẾT": ("Nghị quyết", "resolution", "NQ"),
-    "NGHỊ ĐỊNH": ("Nghị định", "decree", "NĐ"),
-    "CHỈ THỊ": ("Chỉ thị", "directive", "CT"),
-    "THÔNG TƯ": ("Thông tư", "circular", "TT"),
-    "THÔNG TƯ LIÊN TỊCH": ("Thông tư liên tịch", "circular", "TTLT"),
-    "THÔNG BÁO": ("Thông báo", "notice", "TB"),
-    "THÔNG CÁO": ("Thông cáo", "communique", "TC"),
-    "BÁO CÁO": ("Báo cáo", "report", "BC"),
-    "CÔNG VĂN": ("Công văn", "letter", "CV"),
-    "CÔNG ĐIỆN": ("Công điện", "telegram", "CĐ"),
-    "TỜ TRÌNH": ("Tờ trình", "submission", "TTr"),
-    "GIẤY MỜI": ("Giấy mời", "invitation", "GM"),
-    "GIẤY GIỚI THIỆU": ("Giấy giới thiệu", "introduction", "GGT"),
-    "GIẤY ỦY QUYỀN": ("Giấy ủy quyền", "authorisation", "GUQ"),
-    "GIẤY UỶ QUYỀN": ("Giấy ủy quyền", "authorisation", "GUQ"),
-    "CHƯƠNG TRÌNH": ("Chương trình", "programme", "CTr"),
-    "ĐỀ ÁN": ("Đề án", "scheme", "ĐA"),
-    "DỰ ÁN": ("Dự án", "project", "DA"),
-    "PHƯƠNG ÁN": ("Phương án", "option", "PA"),
-    "HƯỚNG DẪN": ("Hướng dẫn", "guidance", "HD"),
-    "QUY CHẾ": ("Quy chế", "regulation", "QC"),
-    "QUY ĐỊNH": ("Quy định", "rules", "QyĐ"),
-    "BIÊN BẢN": ("Biên bản", "minutes", "BB"),
-    "HỢP ĐỒNG": ("Hợp đồng", "contract", "HĐ"),
-    "BẢN GHI NHỚ": ("Bản ghi nhớ", "memorandum", "BGN"),
-    "BẢN THỎA THUẬN": ("Bản thỏa thuận", "agreement", "BTT"),
-    "BẢN THOẢ THUẬN": ("Bản thỏa thuận", "agreement", "BTT"),
-    "PHIẾU GỬI": ("Phiếu gửi", "slip", "PG"),
-    "PHIẾU CHUYỂN": ("Phiếu chuyển", "slip", "PC"),
-    "PHIẾU BÁO": ("Phiếu báo", "slip", "PB"),
-    "LUẬT": ("Luật", "law", "QH"),
-    "BỘ LUẬT": ("Bộ luật", "law", "QH"),
-    "PHÁP LỆNH": ("Pháp lệnh", "ordinance", "UBTVQH"),
-    "LỆNH": ("Lệnh", "order", "L-CTN"),
-    "VĂN BẢN HỢP NHẤT": ("Văn bản hợp nhất", "consolidated", "VBHN"),
-    "KẾT LUẬN": ("Kết luận", "conclusion", "KL"),
-    "NGHỊ QUYẾT LIÊN TỊCH": ("Nghị quyết liên tịch", "resolution", "NQLT"),
-}
+# Document types as they stand, in capitals, as the title line of a document or of a part of one
+# (data/doc_types.tsv). Key: the heading words; value: (canonical name, kind of the part it opens, the
+# type code used in numbers).
+DOC_TYPES: dict[str, tuple[str, str, str]] = {heading: (name, kind, code)
+                                              for heading, name, kind, code in lexicon.load("doc_types").rows()}
 
 # Papers that several bodies sign together (a coordination rule of a People's Committee and the Fatherland
 # Front, `12/QCPH-UBND-UBMTTQ-LĐLĐ`): their type code is the type's own with `PH` (phối hợp) added, and
@@ -189,15 +151,12 @@ SIGNER_TITLES = re.compile(
     r"TỔNG\s+KIỂM\s+TOÁN\s+NHÀ\s+NƯỚC|VIỆN\s+TRƯỞNG)\b[\p{Lu}\s,]*$"
 )
 
-# The signers' titles most often printed as a line of their own, written out whole: what a scan's
-# line is restored to where OCR misread a mark of it (ocr.TITLES). Each is one SIGNER_TITLES matches.
-SIGNER_TITLE_LINES = ("TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC",
-                      "BỘ TRƯỞNG", "THỨ TRƯỞNG", "THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "TRƯỞNG PHÒNG", "CHÁNH VĂN PHÒNG")
+# The signers' titles most often printed as a line of their own, written out whole (data/signer_titles.tsv):
+# what a scan's line is restored to where OCR misread a mark of it (ocr.TITLES).
+SIGNER_TITLE_LINES = tuple(lexicon.load("signer_titles").column("title"))
 
-# The rank an officer of the army or the police signs with, before the name (`Thượng tướng Võ Minh Lương`
-# under a consolidated text of the Ministry of Defence): not part of the name.
-SIGNER_RANKS = ["Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng", "Đại tá", "Thượng tá", "Trung tá",
-                "Thiếu tá", "Đô đốc", "Phó Đô đốc", "Chuẩn Đô đốc"]
+# The rank an officer of the army or the police signs with, before the name (data/signer_ranks.tsv).
+SIGNER_RANKS = lexicon.load("signer_ranks").column("rank")
 _RANKS = "|".join(r"\s+".join(rank.split()) for rank in sorted(SIGNER_RANKS, key=len, reverse=True))
 SIGNER_RANK = re.compile(rf"^(?:{_RANKS})\s+(?=\p{{Lu}})")
 
@@ -276,7 +235,7 @@ TERMINAL_PUNCTUATION = tuple(".;:!?…)”\"")
 # (kept in the outline's `label` column and stripped from `text`). The first
 # row that matches wins, so the more specific rows come first.
 # ---------------------------------------------------------------------------
-BLOCK_PATTERNS: list[tuple[str, re.Pattern]] = [
+BLOCK_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # `QUYẾT ĐỊNH:` — the enacting formula of a decision, before its articles.
     ("enact", re.compile(r"^(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ|NGHỊ\s+QUYẾT)\s*:\s*$")),
     ("basis", re.compile(r"^Căn\s+cứ\b")),
@@ -356,7 +315,7 @@ LONE_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 
 
-def _alternation_of_rows(rows: list[tuple[str, re.Pattern]]) -> tuple[re.Pattern, list[int]]:
+def _alternation_of_rows(rows: list[tuple[str, re.Pattern[str]]]) -> tuple[re.Pattern[str], list[int]]:
     """The rows' patterns as one alternation, and the number of the empty group
     that closes each row's branch. An alternation tries its branches in order,
     so the first row that matches still wins; one regex call instead of one a
@@ -448,7 +407,7 @@ LEGACY_FONTS = re.compile(r"\.Vn|VNI[-_]|VNtime|VNI-Times", re.I)
 # words spare the test the lines that cannot be the phrase.
 class HeaderAnchor(NamedTuple):
     name: str
-    exact: re.Pattern
+    exact: re.Pattern[str]
     phrase: str
     max_edits: int
     words: frozenset[str]
@@ -468,7 +427,7 @@ HEADER_ANCHORS = [
 # its header text matches. Order matters: `phối hợp` before `chủ trì`, since a
 # header `Cơ quan chủ trì/phối hợp` is rare but `phối hợp` alone is specific.
 # ---------------------------------------------------------------------------
-APPENDIX_COLUMNS: list[tuple[str, re.Pattern]] = [
+APPENDIX_COLUMNS: list[tuple[str, re.Pattern[str]]] = [
     ("row_no", re.compile(r"^(?:STT|TT|Số\s+TT)$", re.I)),
     ("group", re.compile(r"nhiệm\s+vụ\s+chung|nhóm\s+nhiệm\s+vụ|lĩnh\s+vực", re.I)),
     ("partners", re.compile(r"phối\s*hợp", re.I)),

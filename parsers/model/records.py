@@ -8,7 +8,10 @@ line keeps its page, its line number on that page and (from a PDF) its box.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:  # the table model is made of Lines: named here for the types alone, never imported at run time
+    from parsers.tables.model import Table
 
 
 class Line(NamedTuple):
@@ -98,7 +101,7 @@ class Paragraph:
 
     text: str
     lines: tuple[Line, ...]
-    table: object | None = None  # a parsers.tables.model.Table standing here; its lines are its cells'
+    table: Table | None = None  # a table standing here; its lines are its cells'
 
     @property
     def page_start(self) -> int:
@@ -155,7 +158,7 @@ class Node:
 class Outline:
     nodes: tuple[Node, ...]
     issues: tuple[Issue, ...]
-    tables: tuple[tuple[int, object], ...] = ()  # (node_id of a `table` node, its parsers.tables.model.Table)
+    tables: tuple[tuple[int, Table], ...] = ()  # (node_id of a `table` node, its table)
     # Each node's children, in order, indexed on first use: the stages ask for many nodes' children.
     _children: dict[int | None, list[Node]] | None = field(default=None, init=False, repr=False, compare=False)
 

@@ -3,7 +3,7 @@
 Plans and lists name their columns in many ways (`Cơ quan chủ trì`, `Đơn vị thực
 hiện`, `Chủ trì`; `Thời gian hoàn thành`, `Tiến độ`). Each role lists the
 phrases that name it; a header names the role of the first phrase it holds, in
-the order of `ROLES`. Headers and phrases are compared in lower case, one space, so
+the order of `ROLES` (data/column_roles.tsv). Headers and phrases are compared in lower case, one space, so
 `Thời gian` and `THỜI GIAN` match alike and a header wrapped over lines matches as one.
 A header typed with accents is compared with its accents (in one orthography: `hoá` is
 `hóa`): Vietnamese words apart only by their marks are other words (`phi vật thể` is no
@@ -18,38 +18,20 @@ from functools import lru_cache
 
 import regex as re
 
+from parsers.language import lexicon
 from parsers.language.vocab import orthography_key
 
-# Role, phrases naming it. Order matters: the first role whose phrase a header
-# holds wins, so the narrower phrases come first (`phối hợp` before `thực hiện`,
-# `Mã TTHC` before `thủ tục`, `Thời hạn giải quyết` before `giải pháp`).
-ROLES: list[tuple[str, tuple[str, ...]]] = [
-    ("row_no", ("^stt$", "^tt$", "^số tt$", "^số thứ tự$", "^thứ tự$", "^thứ tự công việc$")),
-    # A column naming the documents that set something is legal_basis whatever they set, so it comes before
-    # the roles of what they set: `Tên VBQPPL quy định việc bãi bỏ thủ tục hành chính` (procedures),
-    # `Tên VB quy định nội dung sửa đổi …` (a task's `nội dung`), `Văn bản giao nhiệm vụ` (a task).
-    # VBQPPL: văn bản quy phạm pháp luật, the legal documents a procedure rests on; VB: văn bản. In a list
-    # of tasks, the document that set each one (`Văn bản giao nhiệm vụ`, `Văn bản chỉ đạo`).
-    ("legal_basis", ("căn cứ pháp lý", "căn cứ", "vbqppl", "văn bản quy phạm pháp luật", "văn bản giao",
-                     "văn bản chỉ đạo", "vb quy định", "văn bản quy định")),
-    # TTHC: thủ tục hành chính, as lists of procedures abbreviate it in their headers (`Mã số TTHC`, `Tên TTHC`)
-    ("procedure_code", ("mã tthc", "mã số tthc", "mã thủ tục", "mã số thủ tục", "mã hồ sơ")),
-    ("procedure_name", ("tên thủ tục", "tên tthc", "thủ tục hành chính")),
-    ("partners", ("phối hợp",)),
-    ("lead", ("chủ trì", "đơn vị thực hiện", "cơ quan thực hiện", "người thực hiện", "đơn vị/ người thực hiện",
-              "đơn vị/người thực hiện", "đơn vị đầu mối", "cơ quan đầu mối", "đơn vị chịu trách nhiệm",
-              "cơ quan chịu trách nhiệm", "phân công")),
-    ("deadline", ("thời gian", "thời hạn", "tiến độ", "hoàn thành", "thời điểm", "lộ trình")),
-    ("products", ("sản phẩm", "kết quả")),
-    ("notes", ("ghi chú",)),
-    ("funding", ("kinh phí", "nguồn vốn", "nguồn kinh phí", "dự toán", "tổng mức")),
-    ("fee", ("mức thu", "lệ phí", "phí")),
-    ("unit", ("^đvt$", "đơn vị tính")),
-    ("group", ("nhiệm vụ chung", "nhóm nhiệm vụ", "nhóm giải pháp", "lĩnh vực")),
-    ("target", ("chỉ tiêu",)),
-    ("task", ("nhiệm vụ", "nội dung", "tên nhiệm vụ", "giải pháp", "hoạt động", "công việc", "tên đề án",
-              "tên chương trình", "tên dự án")),
-]
+
+def _roles() -> list[tuple[str, tuple[str, ...]]]:
+    """Each role with the phrases naming it (data/column_roles.tsv), roles in the order the file first names
+    them: the first role whose phrase a header holds wins, so the narrower phrases come first there."""
+    phrases: dict[str, list[str]] = {}
+    for role, phrase in lexicon.load("column_roles").rows():
+        phrases.setdefault(role, []).append(phrase)
+    return [(role, tuple(p)) for role, p in phrases.items()]
+
+
+ROLES = _roles()
 
 
 def fold(text: str) -> str:
