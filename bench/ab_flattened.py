@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/ab_flattened.py REF [RUNS]
 
-Loads parsers/tables/flattened.py as it stands at REF beside the working copy
-(bench/check_flattened.py's `revision`) and runs `segment_table` on the known
+Loads the flattened reader (parsers/tables/flattened/, or the one module it
+was before) as it stands at REF beside the working copy (bench/check_flattened.py's
+`revision`, which says so and stops on a revision it cannot load) and runs `segment_table` on the known
 plan's appendix RUNS times each (30 by default), the two in turns, a garbage
 collection before each run: the machine's speed moves by more than a change
 makes within minutes, and runs taken in turns share its slow and fast spells.

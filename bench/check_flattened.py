@@ -1,9 +1,11 @@
-"""Does parsers/tables/flattened.py give the same tables as another revision of it?
+"""Does parsers/tables/flattened/ give the same tables as another revision of it?
 
     .venv/bin/python bench/check_flattened.py [--ref main] [--texts]
 
-Loads the module as it stands at REF (`git show REF:parsers/tables/flattened.py`)
-beside the working copy and runs both on every table the tests flatten: the
+Loads the reader as it stands at REF (the package parsers/tables/flattened/, or
+the single module parsers/tables/flattened.py it was before; a revision from
+before the folders by role, parsers/flattened.py, is refused with a line
+saying so) beside the working copy and runs both on every table the tests flatten: the
 known plan's appendix (as extracted, and with a task's number lost and another
 out of its run), the known plan's cells re-wrapped at the widths of
 tests/parsers/tables/test_flattened.py (8 layouts), the four web plans' tables flattened
@@ -19,6 +21,7 @@ equal. Prints one line per table and exits 1 on any difference.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -28,28 +31,49 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import parsers  # noqa: E402
 import parsers.tables.flattened as current  # noqa: E402
 from parsers.model.records import Line  # noqa: E402
 from tests.parsers.tables import test_flattened as cases  # noqa: E402
 
+PACKAGE = "parsers/tables/flattened"  # the reader's package; before it was split, PACKAGE + ".py"
+NAME = "parsers._flattened_ref"  # the reader at REF, loaded beside the working copy's
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
 
 def revision(ref: str) -> types.ModuleType:
-    """parsers/tables/flattened.py at `ref`, as a module of the parsers package (its relative imports resolve).
+    """The flattened reader at `ref`, as a module of the parsers package beside the working copy's.
 
-    The source is written to a file of its own (in the system's temporary folder) and compiled from
-    there: numba caches a compiled kernel beside the file its function was read from."""
-    source = subprocess.run(["git", "show", f"{ref}:parsers/tables/flattened.py"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout
-    path = Path(tempfile.gettempdir()) / "check_flattened" / f"flattened_{ref.replace('/', '_')}.py"
-    path.parent.mkdir(exist_ok=True)
-    if not path.exists() or path.read_text() != source:
-        path.write_text(source)
-    module = types.ModuleType("parsers._flattened_ref", f"parsers/tables/flattened.py at {ref}")
-    module.__package__ = parsers.__name__
-    module.__file__ = str(path)
-    sys.modules[module.__name__] = module
-    exec(compile(source, str(path), "exec"), module.__dict__)
+    Its sources are written to files of their own (in the system's temporary folder) and compiled from
+    there: numba caches a compiled kernel beside the file its function was read from. A package's modules
+    import each other by absolute name: those names are made the loaded copy's, so that it does not import
+    the working copy's modules in their place."""
+    folder = Path(tempfile.gettempdir()) / "check_flattened" / ref.replace("/", "_")
+    listing = _git("ls-tree", "--name-only", ref, f"{PACKAGE}/", f"{PACKAGE}.py", "parsers/flattened.py").split()
+    modules = [p for p in listing if p.startswith(f"{PACKAGE}/") and p.endswith(".py")]
+    if modules:
+        sources = {Path(p).name: _git("show", f"{ref}:{p}").replace(PACKAGE.replace("/", "."), NAME)
+                   for p in modules}
+    elif f"{PACKAGE}.py" in listing:
+        sources = {"__init__.py": _git("show", f"{ref}:{PACKAGE}.py")}  # one module: the package's whole
+    else:
+        sys.exit(f"{ref} has no {PACKAGE}/ nor {PACKAGE}.py: its parsers/flattened.py imports modules that have "
+                 "since moved, and cannot be loaded beside this working copy")
+    package = folder / NAME.rsplit(".", 1)[1]
+    package.mkdir(parents=True, exist_ok=True)
+    for name, source in sources.items():
+        path = package / name
+        if not path.exists() or path.read_text() != source:
+            path.write_text(source)
+    for stale in set(p.name for p in package.glob("*.py")) - set(sources):
+        (package / stale).unlink()
+    spec = importlib.util.spec_from_file_location(NAME, package / "__init__.py",
+                                                  submodule_search_locations=[str(package)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[NAME] = module
+    spec.loader.exec_module(module)
     return module
 
 

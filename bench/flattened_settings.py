@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/flattened_settings.py
 
-The segmentation of `parsers/tables/flattened.py` is most of the time a text file
+The segmentation of `parsers/tables/flattened/` is most of the time a text file
 with a flattened appendix takes. This runs it with its settings as they are
-and with cheaper ones (a narrower beam, fewer paths kept, one pass less) on
+and with cheaper ones (a narrower beam, fewer paths kept, one pass less: its
+FlatSettings replaced in each of its modules, as they read the default) on
 the tables `tests/parsers/tables/test_flattened.py` checks: the known plan's appendix
 against its typeset twin (210 cells), the known plan's cells re-wrapped at
 other widths (8 layouts), and the four web plans' tables flattened (8 layouts).
@@ -15,20 +16,29 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import parsers.tables.flattened as flattened  # noqa: E402
+from parsers.tables.flattened import settings  # noqa: E402
 from tests.parsers.tables import test_flattened as cases  # noqa: E402
 
-SETTINGS = {  # name: module constants to set
+TRIED = {  # name: the settings changed from the shipped ones
     "as shipped": {},
-    "beam 6": {"BEAM": 6.0},
-    "1 path per state in the last pass": {"NBEST": 1},
-    "2 passes": {"PASSES": 2},
+    "beam 6": {"beam": 6.0},
+    "1 path per state in the last pass": {"nbest": 1},
+    "2 passes": {"passes": 2},
 }
+
+
+def use(chosen: settings.FlatSettings) -> None:
+    """Make `chosen` the reader's settings: each of its modules holds the default under the name SETTINGS."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith(f"{flattened.__name__}.") and hasattr(module, "SETTINGS"):
+            module.SETTINGS = chosen
 
 
 def known_plan() -> tuple[int, float]:
@@ -61,16 +71,16 @@ def generalisation() -> list[tuple[int, int]]:
 
 
 def main() -> None:
-    shipped = {name: getattr(flattened, name) for name in ("BEAM", "NBEST", "PASSES")}
+    shipped = settings.SETTINGS
     print(f"{'setting':36} {'known plan':>10} {'seconds':>8}  re-wrapped and web tables: cells equal per table")
-    for name, values in SETTINGS.items():
-        for constant, value in {**shipped, **values}.items():
-            setattr(flattened, constant, value)
-        equal, seconds = known_plan()
-        tables = generalisation()
-        print(f"{name:36} {equal:6d}/210 {seconds:8.3f}  " + " ".join(f"{e}/{t}" for e, t in tables))
-    for constant, value in shipped.items():
-        setattr(flattened, constant, value)
+    try:
+        for name, values in TRIED.items():
+            use(replace(shipped, **values))
+            equal, seconds = known_plan()
+            tables = generalisation()
+            print(f"{name:36} {equal:6d}/210 {seconds:8.3f}  " + " ".join(f"{e}/{t}" for e, t in tables))
+    finally:
+        use(shipped)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from parsers.facts.agencies import agency_id, agency_rows
-from parsers.facts.citations import conflicting_numbers, find_citations
+from parsers.facts.citations.find import find_citations
+from parsers.facts.citations.keys import conflicting_numbers
 from parsers.facts.dates import header_unit, milestones
 from parsers.facts.targets import find_targets
-from parsers.tables.appendix import split_agencies
+from parsers.tables.appendix_rows import split_agencies
 from parsers.tables.roles import role_of
 
 # Outline nodes that stand for appendix rows; their words are read from the rows.

@@ -23,7 +23,7 @@ from parsers.model.errors import DocumentError
 # pyarrow, numpy, the PDF readers or Dask; `parse` and `report` import what they use when they run.
 from pipeline.batch.engines import DEFAULT_LIMITS, ENGINES, Limits
 from pipeline.sources import text_name
-from pipeline.storage.store import LAYOUTS
+from pipeline.storage.store.records import LAYOUTS
 from pipeline.version import VERSION
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ def parse(inputs: tuple[str, ...], out_dir: str, workers: int | None, force: boo
     from pipeline.batch.engines import BadScheduler, EngineUnavailable
     from pipeline.batch.runner import InputError, check_inputs, run_batch
     from pipeline.run import discover
-    from pipeline.storage.store import OutputError
+    from pipeline.storage.store.claims import OutputError
 
     if scheduler is not None and engine != "dask":
         _fail("--scheduler is for --engine dask")
@@ -233,7 +233,7 @@ def dates(texts: tuple[str, ...], year: int | None) -> None:
 def report(doc_id: str, data_dir: str, out_file: str, force: bool) -> None:
     """Write the review page of one document (DOC_ID or a unique prefix of it): one self-contained HTML file."""
     from pipeline.report.page import is_review_page, write_report
-    from pipeline.storage.store import DamagedTable, NoTables
+    from pipeline.storage.store.readers import DamagedTable, NoTables
 
     if not out_file:
         _fail("--out is empty: give the HTML file to write")

@@ -25,7 +25,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 
-from parsers.facts.citations import DIGIT, normalise_code
+from parsers.facts.citations.keys import normalise_code
+from parsers.facts.citations.patterns import DIGIT
 from parsers.language.vocab import orthography_key
 
 # A document's own number, `617/KH-UBND` or `80/2025/NQ-HĐND`: its digits before the first separator.

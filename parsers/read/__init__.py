@@ -3,5 +3,6 @@
 - `extract`: the stage itself, choosing a reader per file and per page;
 - `columns`: a PDF page's words into lines, and two-column blocks read column by column;
 - `layout_text`: what `pdftotext -layout` makes of a PDF, read back into lines and tables;
-- `ocr`, `ocr_slots`: scanned pages by Tesseract, and the numbers written by hand into a header.
+- `ocr/`: scanned pages by Tesseract (rendering, the image, Tesseract, the records, the cache, and the
+  numbers written by hand into a header: `ocr/slots.py`).
 """

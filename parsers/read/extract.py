@@ -3,7 +3,7 @@
 Nothing is dropped here: every non-blank line of the input becomes a `Line`
 with its page, its line number on the page and, from a PDF, its box. What is a
 page number or a rule is for `clean` to say. A scanned page, and an image
-file, is read by OCR (`ocr.py`) into the same records.
+file, is read by OCR (`ocr/`) into the same records.
 """
 
 from __future__ import annotations
@@ -32,9 +32,10 @@ from parsers.model.errors import (
     UnreadableFile,
 )
 from parsers.model.records import Line, Page, Source, TableCell, TableGrid
-from parsers.read import ocr
 from parsers.read.columns import cell_text, split_columns, text_lines
-from parsers.read.layout_text import is_layout, read_pages
+from parsers.read.layout_text.pages import is_layout, read_pages
+from parsers.read.ocr.records import fix_label_runs, page_records
+from parsers.read.ocr.run import is_scan, ocr_image_file, ocr_pdf_pages, open_pdfium
 from parsers.tables.unruled import carry_rows_across_pages, unruled_tables
 
 # Yearly plans run to a few dozen pages; the largest seen is under 2 MB as
@@ -281,7 +282,7 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
             if len(pdf.pages) == 0:
                 raise EmptyDocument(str(path), "PDF has no pages")
             for number, page in enumerate(pdf.pages, start=1):
-                if ocr.is_scan(page):
+                if is_scan(page):
                     scans.append(number)
                     pages.append(Page(number=number, lines=(), width=float(page.width), height=float(page.height)))
                     continue
@@ -319,11 +320,11 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
         # paths): read every page, as a scan.
         scans = [p.number for p in pages]
     if scans:
-        read = ocr.ocr_pdf_pages(str(path), digest, scans, ocr_cache, data=data)
+        read = ocr_pdf_pages(str(path), digest, scans, ocr_cache, data=data)
         for number, scan in read.items():
-            pages[number - 1], found = ocr.page_records(number, scan)
+            pages[number - 1], found = page_records(number, scan)
             issues.extend(found)
-        pages, found = ocr.fix_label_runs(pages)
+        pages, found = fix_label_runs(pages)
         issues.extend(found)
     if not any(p.lines for p in pages):
         raise NoTextLayer(str(path), f"no text: {len(pages)} page(s) with neither a text layer "
@@ -347,7 +348,7 @@ def _check_pdf_pages(path: Path, data: bytes) -> None:
     tree of no pages, a file it finds damaged) is left to pdfminer, which says why it cannot read it, or
     reads it: its pages are then counted by pdfminer, lazily, up to the limit."""
     try:
-        doc = ocr.open_pdfium(str(path), data)
+        doc = open_pdfium(str(path), data)
     except UnreadableFile:
         return
     try:
@@ -373,13 +374,13 @@ def _more_pages_than(doc, limit: int) -> bool:
 
 def _extract_image(path: Path, data: bytes, digest: str, ocr_cache: str | Path | None = None) -> Source:
     """An image file (a multi-page TIFF: one page a frame) read by OCR as a scanned PDF is."""
-    read = ocr.ocr_image_file(str(path), digest, ocr_cache, max_pages=MAX_PDF_PAGES, data=data)
+    read = ocr_image_file(str(path), digest, ocr_cache, max_pages=MAX_PDF_PAGES, data=data)
     pages, issues = [], []
     for number in sorted(read):
-        page, found = ocr.page_records(number, read[number])
+        page, found = page_records(number, read[number])
         pages.append(page)
         issues.extend(found)
-    pages, found = ocr.fix_label_runs(pages)
+    pages, found = fix_label_runs(pages)
     issues.extend(found)
     if not any(p.lines for p in pages):
         raise NoTextLayer(str(path), "no text: OCR read no words in the image")

@@ -6,5 +6,6 @@
 - `unruled`: PDF tables with some rules or none, from the words' positions;
 - `grid`: tables found on PDF pages (`TableGrid`s: ruled, unruled, layout text, OCR), merged across pages;
 - `flattened`: rows and cells of a table that text extraction wrote column by column;
-- `appendix`: the appendix table (Phụ lục) into one record per task row.
+- `appendix`: the appendix table (Phụ lục) found and read, from the text, a PDF's grids or flattened text;
+- `appendix_rows`: its rows into task records: groups, items, agencies split one from the next.
 """

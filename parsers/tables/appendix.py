@@ -2,7 +2,8 @@
 
 Three forms of the same table reach us, and each has a reader that yields
 `RawRow`s (cells by column role, None where a cell is merged with the one
-above); one builder then turns raw rows into `AppendixRow`s:
+above); one builder (`parsers.tables.appendix_rows`) then turns raw rows into
+`AppendixRow`s:
 
 - a PDF: pdfplumber's ruled-table finder (run by `extract`), header repeats
   dropped, a row broken across pages merged back;
@@ -20,62 +21,30 @@ row's `other_cells`: its words are the plan's too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import regex as re
 
 from parsers.language import vocab
 from parsers.model.records import Issue, Line, Node, Outline, Page, TableGrid
-from parsers.structure.clean import Cleaned, join_lines, normalise
+from parsers.structure.clean import Cleaned, join_lines
 from parsers.tables import model
+from parsers.tables.appendix_rows import (
+    GROUP_ROW,
+    GROUP_ROW_LABEL,
+    OTHER,
+    AppendixRow,
+    Group,
+    RawRow,
+    build_rows,
+    column_name,
+)
 from parsers.tables.grid import grid_runs, tables_of_pages
 from parsers.tables.roles import header_role, kind_of, opens_list, role_of
 
 # The roles an appendix row has columns for; a column of any other role (or of none) is kept
 # under its header in `other_cells`.
 ROW_ROLES = frozenset({"row_no", "group", "task", "products", "lead", "partners", "deadline", "notes"})
-
-
-@dataclass(frozen=True, slots=True)
-class RawRow:
-    # role (or OTHER + header) → cell text, its lines joined by "\n"; None: merged with the row above
-    cells: dict[str, str | None]
-    lines: tuple[Line, ...]
-    table_row: int | None = None  # its row in the table model
-
-
-@dataclass(frozen=True, slots=True)
-class AppendixRow:
-    seq: int
-    group_no: int | None
-    group_title: str | None
-    row_no: int | None
-    task: str | None
-    products: tuple[str, ...]
-    lead_agency: str | None
-    partner_agencies: tuple[str, ...]
-    deadline_text: str | None
-    notes: str | None
-    other_cells: tuple[tuple[str, str], ...]  # (header, text) of each column no role names, in column order
-    lines: tuple[Line, ...] = field(repr=False)
-    table_row: int | None = None
-
-    @property
-    def page_start(self) -> int | None:
-        return min((l.page for l in self.lines), default=None)
-
-    @property
-    def page_end(self) -> int | None:
-        return max((l.page for l in self.lines), default=None)
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    """A task-group row that spans the table (`I. NÂNG CAO NHẬN THỨC …`) in web tables."""
-
-    group_no: int | None
-    title: str | None
-    lines: tuple[Line, ...] = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,60 +62,11 @@ class Appendix:
 
 # --------------------------------------------------------------- vocabulary
 
-# `I. Cải cách thể chế`, `II. HOÀN THIỆN CƠ CHẾ …`: a task group's Roman numeral and title.
-GROUP_LABEL = re.compile(r"^(?P<roman>[IVXLC]+)\s*[.)]\s*(?P<title>.*)$", re.S)
-# The key of a raw row that is a whole-width group row, not a task row.
-GROUP_ROW = "group_row"
-# Beside it, the group's label where the row printed it in a cell of its own (`A.` | `BỘ XÂY DỰNG`).
-GROUP_ROW_LABEL = "group_row_label"
 # How far, in points, a PDF line's middle may stand outside a grid row's box and still be the row's.
 ROW_SLACK_POINTS = 1.0
-# The key prefix of a column that no role names: `other:Kinh phí (triệu đồng)`.
-OTHER = "other:"
-# An item of a product cell: `1. Quyết định …`, `- Báo cáo …`.
-ITEM_START = re.compile(r"^(?:\d{1,2}\s*[.)]|[-–+•])\s*")
-
-# Words that open the name of an agency. A comma or a line break is taken as a
-# separator between agencies only where the next piece opens like this.
-AGENCY_HEAD = re.compile(
-    r"^(?:Phòng|Văn\s+phòng|Sở|Ban|UBND|Ủy\s+ban|Uỷ\s+ban|HĐND|Hội\s+đồng|Trung\s+tâm|Bưu\s+điện|Công\s+an|"
-    r"Bộ\s+Chỉ\s+huy|Bộ(?=\s+\p{Lu})|Đài|Báo|Hội|Liên\s+đoàn|Liên\s+minh|Liên\s+hiệp|Mặt\s+trận|Đoàn|"
-    r"Huyện\s+đoàn|Tỉnh\s+đoàn|"
-    r"Chi\s+cục|Cục|Kho\s+bạc|Ngân\s+hàng|Viện|Trường|Các|Cơ\s+quan|Doanh\s+nghiệp|Thanh\s+tra|Tòa\s+án|Viện\s+kiểm\s+sát)\b"
-)
-# Agencies in one cell are listed with `;` between them, or as items each closed by a full stop and opened by
-# a dash, on one line (`- Cơ quan, đơn vị có thẩm quyền tuyển dụng viên chức. - Cơ quan, đơn vị phối hợp.`).
-SEMICOLON = re.compile(r"\s*;\s*|\.\s+(?=[-–+•]\s)")
-# An agency may follow another with no separator at all (`Sở Khoa học và Công nghệ Sở Công Thương`,
-# ha-noi-310): one of these head words then opens a new agency, if the name before it is complete — it
-# opens with a head of the first rank (TOP_HEAD: a department, a ministry, a people's committee or council)
-# or with the same head word (`Phòng Nội vụ Phòng Tư pháp`), has a word after its head, and does not end in a
-# word that carries the name on (`của`, `và`, `tại`, `(`, a dash). A unit named before its parent is one
-# agency (`Phòng Tổ chức … Sở Nội vụ`, `Văn phòng UBND tỉnh`, `Văn phòng HĐND – UBND huyện`).
-# Sở, Bộ and Ủy ban open a name only before a capital (`Sở Công Thương`, not the `sở, ngành` of a list).
-NEW_HEAD = re.compile(r"(?<=\s)(?P<head>Sở|Bộ|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND|Văn\s+phòng|Phòng|Trung\s+tâm|Công\s+an)"
-                      r"(?=\s+\S)")
-TOP_HEAD = re.compile(r"^(?:Sở|Bộ|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND)$")
-NEEDS_CAPITAL = re.compile(r"^(?:Sở|Bộ|Ủy\s+ban|Uỷ\s+ban)$")
-CAPITAL_AFTER = re.compile(r"\s+\p{Lu}")
-CARRIES_ON = re.compile(r"(?:\b(?:của|và|hoặc|thuộc|trực|tại|với|cho|các|có|theo|là|đến|từ|giữa|gồm)|[(/&,:–—-])$")
-# The number in a row-number cell.
-ROW_NO_DIGITS = re.compile(r"^\s*(\d+)")
-# Names that hold a comma of their own and must never be cut there.
-AGENCY_COMPOUNDS = re.compile(r"cơ\s+quan,\s+đơn\s+vị|sở,\s+ban,\s+ngành|sở,\s+ngành|xã,\s+phường|xã,\s+thị\s+trấn|"
-                              r"phường,\s+thị\s+trấn|ban,\s+ngành|cơ\s+quan,\s+tổ\s+chức|"
-                              r"đơn\s+vị,\s+địa\s+phương", re.I)
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def _text(lines) -> str:
-    return normalise(join_lines(l for l in lines if l.strip()))
-
-
-def _cell_lines(cell: str | None) -> list[str]:
-    return [normalise(l) for l in (cell or "").split("\n") if l.strip()]
 
 
 def _roles_of(header_cells: list[str]) -> list[str | None]:
@@ -179,10 +99,6 @@ def _is_header(cells: list[str], roles: tuple[str | None, ...] | None = None) ->
     found = [k if k and header_role(c) else None for k, c in zip(found, cells)]
     return len({r for r in found if r and not r.startswith(OTHER)}) >= 2
 
-
-def column_name(key: str) -> str:
-    """A column key as a reader shows it: the role, or the header of a column no role names."""
-    return key.removeprefix(OTHER)
 
 
 # -------------------------------------------------------------- PDF reader
@@ -356,127 +272,6 @@ def _read_flat(region: list[Line]):
         for role in flat.roles:
             row.cells.setdefault(role, None)  # absent in the text: merged with the cell above
     return flat.roles, rows, list(flat.header_lines), list(flat.unclaimed), list(flat.issues)
-
-
-# ------------------------------------------------------------- row builder
-
-
-def _split_items(cell: str | None) -> tuple[str, ...]:
-    """A product cell's items: numbered or bulleted lines start an item; others continue it."""
-    lines = _cell_lines(cell)
-    if not lines:
-        return ()
-    if not ITEM_START.match(lines[0]):
-        return (_text(lines),)
-    items: list[list[str]] = []
-    for line in lines:
-        if ITEM_START.match(line) or not items:
-            items.append([ITEM_START.sub("", line, count=1)])
-        else:
-            items[-1].append(line)
-    return tuple(_text(i) for i in items)
-
-
-def split_agencies(cell: str | None) -> tuple[str, ...]:
-    """Partner agencies: split on `;`, and on `,` or a line break only between two agency names."""
-    lines = _cell_lines(cell)
-    if not lines:
-        return ()
-    if len(lines) > 1 and all(AGENCY_HEAD.match(ITEM_START.sub("", l)) for l in lines):
-        pieces = [ITEM_START.sub("", l) for l in lines]  # one agency a line
-    else:
-        pieces = [_text(lines)]
-    out: list[str] = []
-    for piece in pieces:
-        for part in SEMICOLON.split(piece):
-            for name in _split_heads(ITEM_START.sub("", part)):  # `- Bộ Xây dựng;\n- Bộ Y tế`: each its own
-                out.extend(_split_commas(name))
-    return tuple(p.strip(" .,;") for p in out if p.strip(" .,;"))
-
-
-def _split_heads(text: str) -> list[str]:
-    """`Sở Khoa học và Công nghệ Sở Công Thương` → the two: a head word opening a new agency (NEW_HEAD)."""
-    pieces: list[str] = []
-    start = 0
-    for m in NEW_HEAD.finditer(text):
-        before, head = text[start:m.start()].rstrip(), " ".join(m.group("head").split())
-        opened = AGENCY_HEAD.match(before)
-        if NEEDS_CAPITAL.match(head) and not CAPITAL_AFTER.match(text, m.end()):
-            continue
-        if not opened or len(before.split()) <= len(opened.group(0).split()) or CARRIES_ON.search(before):
-            continue  # no agency named before it, the head alone, or a name carried on (`của Sở …`)
-        first = " ".join(opened.group(0).split())
-        if (TOP_HEAD.match(first) and TOP_HEAD.match(head)) or first.replace("Uỷ", "Ủy") == head.replace("Uỷ", "Ủy"):
-            pieces.append(before)
-            start = m.start()
-    pieces.append(text[start:])
-    return pieces
-
-
-def _split_commas(text: str) -> list[str]:
-    protected = AGENCY_COMPOUNDS.sub(lambda m: m.group(0).replace(",", "\x00"), text)
-    parts = [p.replace("\x00", ",").strip() for p in protected.split(",")]
-    merged: list[str] = []
-    for p in parts:
-        if merged and not AGENCY_HEAD.match(p):
-            merged[-1] = f"{merged[-1]}, {p}"
-        else:
-            merged.append(p)
-    return merged
-
-
-def build_rows(raw_rows: list[RawRow]) -> tuple[list[AppendixRow], list[Group], list[Issue]]:
-    out: list[AppendixRow] = []
-    groups: list[Group] = []
-    issues: list[Issue] = []
-    group_no = group_title = None
-    previous: dict[str, str | None] = {}
-    for raw in raw_rows:
-        if GROUP_ROW in raw.cells:
-            group_no, group_title = _group(raw.cells[GROUP_ROW])
-            groups.append(Group(group_no, group_title, raw.lines))
-            continue
-        cells = {role: (previous.get(role) if text is None else text) for role, text in raw.cells.items()}
-        if raw.cells.get("group") is not None and raw.cells.get("group") != "":
-            group_no, group_title = _group(raw.cells["group"])
-        previous = cells
-        task_lines = _cell_lines(cells.get("task"))
-        row_no = None
-        task = _text(task_lines) or None
-        if task and (m := vocab.ROW_LABEL.match(task)):
-            row_no, task = int(m.group("no")), normalise(m.group("rest")) or None
-        if cells.get("row_no"):
-            digits = ROW_NO_DIGITS.match(cells["row_no"])
-            row_no = int(digits.group(1)) if digits else row_no
-        row = AppendixRow(
-            seq=len(out) + 1,
-            group_no=group_no,
-            group_title=group_title,
-            row_no=row_no,
-            task=task,
-            products=_split_items(cells.get("products")),
-            lead_agency=_text(_cell_lines(cells.get("lead"))) or None,
-            partner_agencies=split_agencies(cells.get("partners")),
-            deadline_text=_text(_cell_lines(cells.get("deadline"))) or None,
-            notes=_text(_cell_lines(cells.get("notes"))) or None,
-            other_cells=tuple((column_name(key), text) for key, cell in cells.items()
-                              if key.startswith(OTHER) and (text := _text(_cell_lines(cell)))),
-            lines=raw.lines,
-            table_row=raw.table_row,
-        )
-        if row.task is None:
-            issues.append(Issue("appendix", "row_without_task", f"appendix row {row.seq} has no task text",
-                                row.page_start))
-        out.append(row)
-    return out, groups, issues
-
-
-def _group(text: str) -> tuple[int | None, str | None]:
-    flat = _text(_cell_lines(text))
-    m = GROUP_LABEL.match(flat)
-    if m and vocab.roman_to_int(m.group("roman")):
-        return vocab.roman_to_int(m.group("roman")), normalise(m.group("title")) or None
-    return None, flat or None
 
 
 # ------------------------------------------------------------------ stage

@@ -46,7 +46,9 @@ from pipeline.batch.engines import Limits, Lost, make_engine
 from pipeline.run import PARSER_VERSION, discover, parse_document
 from pipeline.sources import is_url, local_copy, sha256_url, text_name
 from pipeline.storage.schemas import SCHEMAS
-from pipeline.storage.store import CACHE, FileEntry, claim, is_plain_name, own_temporary, read_file
+from pipeline.storage.store.claims import claim
+from pipeline.storage.store.files import is_plain_name, own_temporary, read_file
+from pipeline.storage.store.records import CACHE, FileEntry
 from pipeline.storage.write import (
     DOCS_PER_PART,
     LAYOUTS,
@@ -579,7 +581,7 @@ def run_batch(inputs, out_dir: str | Path, workers: int | None = None, force: bo
 
     `inputs`: files, folders, or URLs (pipeline.sources); InputError, before
     anything is written, when one is not there. `out_dir` must be new, empty
-    or a pipeline output (pipeline.storage.store.OutputError otherwise).
+    or a pipeline output (pipeline.storage.store.claims.OutputError otherwise).
     `engine`: `local` (processes of this machine, `workers` of them) or `dask`
     (pipeline.batch.engines: a local Dask cluster of `workers` processes, or the
     cluster at `scheduler`); the tables are the same whatever the engine.

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.storage.schemas import SCHEMAS
-from pipeline.storage.store import DamagedTable, Snapshot, pin, reading
+from pipeline.storage.store.readers import DamagedTable, Snapshot, pin, reading
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:

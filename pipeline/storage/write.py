@@ -31,7 +31,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.storage.schemas import SCHEMAS, SORT_KEYS
-from pipeline.storage.store import LAYOUTS, MANIFEST, Claim, FileEntry, Version, claim, entry_of, matches, replace_file
+from pipeline.storage.store.claims import Claim, claim
+from pipeline.storage.store.files import replace_file
+from pipeline.storage.store.records import LAYOUTS, MANIFEST, FileEntry, Version, entry_of, matches
 
 # Documents to a part file, about: a part of table_cells then holds some 10^5 rows, a few MB.
 DOCS_PER_PART = 500
@@ -191,7 +193,7 @@ def commit_version(owned: Claim, tables: dict[str, pa.Table], manifest: dict | N
 def write_tables(rows_by_table: dict[str, list[dict]], out_dir: str | Path) -> dict[str, Path]:
     """Write every declared table (empty ones too) as a new version of `out_dir`; the file of each table.
 
-    The folder must be new, empty or a pipeline output (pipeline.storage.store.claim);
+    The folder must be new, empty or a pipeline output (pipeline.storage.store.claims.claim);
     the next `run_batch` into it parses its inputs again, as this version has no manifest.
     """
     with claim(out_dir) as owned:

@@ -23,7 +23,7 @@ distributed = pytest.importorskip("distributed")
 from pipeline.batch.runner import run_batch  # noqa: E402
 from pipeline.storage.load import duckdb_connection, load_tables, table_files  # noqa: E402
 from pipeline.storage.schemas import SCHEMAS  # noqa: E402
-from pipeline.storage.store import DATASET, PART_NAME, current_version  # noqa: E402
+from pipeline.storage.store.records import DATASET, PART_NAME, current_version  # noqa: E402
 from tests.support.documents import FIXTURES, ROOT  # noqa: E402
 
 LEGAL_DB = sorted((FIXTURES / "legal-db").glob("*.txt"))
@@ -209,7 +209,7 @@ def test_a_dataset_run_killed_before_its_record_leaves_the_previous_version(corp
     script = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {str(ROOT)!r})
-        from pipeline.storage import store
+        from pipeline.storage.store import claims as store
         from pipeline.batch.runner import run_batch
         store.Claim.switch = lambda *a, **k: os._exit(9)
         run_batch([{str(inputs)!r}], {str(out)!r}, layout="dataset", docs_per_part=4, workers=1)

@@ -28,7 +28,9 @@ import pipeline.batch.runner as batch
 from pipeline.batch.engines import Limits, LocalEngine, Lost
 from pipeline.batch.runner import InputError, run_batch
 from pipeline.storage.load import duckdb_connection, load_tables, read_table, table_files
-from pipeline.storage.store import CURRENT, RECORD, DamagedTable, NoTables, claim
+from pipeline.storage.store.claims import claim
+from pipeline.storage.store.readers import DamagedTable, NoTables
+from pipeline.storage.store.records import CURRENT, RECORD
 from tests.pipeline.test_safety import cli, fingerprint, folder_of
 from tests.support.documents import FIXTURES
 
@@ -515,7 +517,7 @@ def test_any_folder_of_copies_links_changes_and_tampering_loses_nothing(tmp_path
 def test_a_file_system_without_flock_is_served_by_a_lock_file(tmp_path, monkeypatch):
     import errno
 
-    import pipeline.storage.store as store
+    import pipeline.storage.store.claims as store
 
     def no_locks(fd, operation):
         raise OSError(errno.ENOLCK, "No locks available")

@@ -2,7 +2,7 @@
 
 numba keeps the flattened reader's compiled kernels beside the module (`__pycache__`) or in the user's
 cache folder; where it can write to neither (a read-only checkout, a service account, a container) it
-refused to compile at all: `RuntimeError: cannot cache function '_emissions_k': no locator available`.
+refused to compile at all: `RuntimeError: cannot cache function 'emissions_k': no locator available`.
 
 The `parsers` and `pipeline` packages are copied into a folder no one may write to and run from there by
 an account that cannot write to it either, its home that folder: `nobody`, or where `nobody` cannot reach
@@ -28,7 +28,7 @@ import numba
 import pytest
 from numba.core.caching import NullCache
 
-import parsers.tables.flattened as flattened
+import parsers.tables.flattened.kernels as flattened
 from tests.support.documents import KNOWN_TXT, ROOT
 
 PACKAGES = ("parsers", "pipeline")

@@ -26,7 +26,9 @@ from pipeline.batch.runner import decode_rows, encode_rows, run_batch
 from pipeline.run import parse_document
 from pipeline.storage.load import duckdb_connection, load_tables, read_table, table_files
 from pipeline.storage.schemas import SCHEMAS
-from pipeline.storage.store import CURRENT, MARKER, DamagedTable, OutputError, claim
+from pipeline.storage.store.claims import MARKER, OutputError, claim
+from pipeline.storage.store.readers import DamagedTable
+from pipeline.storage.store.records import CURRENT
 from tests.support.documents import FIXTURES, KNOWN_PDF, KNOWN_TXT
 
 SMALL_A = FIXTURES / "dong-thap-617-2025-chuyen-doi-so-doanh-nghiep.txt"

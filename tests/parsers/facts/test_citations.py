@@ -9,7 +9,8 @@ import datetime
 import unicodedata
 from functools import cache
 
-from parsers.facts.citations import SERIES_MIN, Citation, conflicting_numbers, find_citations
+from parsers.facts.citations.find import Citation, find_citations
+from parsers.facts.citations.keys import SERIES_MIN, conflicting_numbers
 from tests.support.documents import FIXTURES, KNOWN_TXT
 
 

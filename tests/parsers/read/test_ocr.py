@@ -15,8 +15,13 @@ import statistics
 import pytest
 
 from parsers.model import errors
-from parsers.read import ocr, ocr_slots
 from parsers.read.extract import extract
+from parsers.read.ocr import run as ocr_run
+from parsers.read.ocr import tesseract as ocr_tesseract
+from parsers.read.ocr.cache import CACHE_ENV
+from parsers.read.ocr.records import correct
+from parsers.read.ocr.slots import find_slots
+from parsers.read.ocr.words import Word
 from pipeline.batch.runner import run_batch
 from pipeline.run import parse_document
 from tests.support.documents import FIXTURES, KNOWN_PDF, KNOWN_TXT, parsed
@@ -148,7 +153,7 @@ def test_image_files_are_inputs(tmp_path):
     ("Phòng Văn hóa — Thông tin", "Phòng Văn hóa – Thông tin"),
 ])
 def test_certain_misreadings_are_corrected(read, meant):
-    assert ocr.correct(read) == meant
+    assert correct(read) == meant
 
 
 @pytest.mark.parametrize("text", [
@@ -159,7 +164,7 @@ def test_certain_misreadings_are_corrected(read, meant):
     "trước ngày 31/12/2020",
 ])
 def test_sound_text_is_left_alone(text):
-    assert ocr.correct(text) == text
+    assert correct(text) == text
 
 
 def test_a_corrected_line_keeps_what_ocr_read():
@@ -259,7 +264,7 @@ def test_decision_46_appendix_table():
 
 
 def _words(*lines: str) -> list:
-    return [ocr.Word(text, 0.9, 0, 0, 10, 10, key) for key, line in enumerate(lines) for text in line.split()]
+    return [Word(text, 0.9, 0, 0, 10, 10, key) for key, line in enumerate(lines) for text in line.split()]
 
 
 def test_hand_filled_slots_are_found_where_a_number_reads_as_marks():
@@ -269,7 +274,7 @@ def test_hand_filled_slots_are_found_where_a_number_reads_as_marks():
                    "(Kèm theo Quyết định số : #6 /QD-BCĐCCHC ngày 16 tháng4 năm 2021",
                    "Căn cứ Nghị định số 34/2017/NĐ-CP ngày 03 tháng 4 năm 2017 của",
                    "Quyết định này có hiệu lực kể từ ngày ký ban hành năm 2021.")
-    found = [(words[s.index].text, s.kind, words[s.index].text[s.start:s.end]) for s in ocr_slots.find_slots(words)]
+    found = [(words[s.index].text, s.kind, words[s.index].text[s.start:s.end]) for s in find_slots(words)]
     assert found == [("#6", "number", "#6"), ("f6", "day", "f6"), ("tháng#", "month", "#"), ("#6", "number", "#6")]
 
 
@@ -290,7 +295,7 @@ def test_notice_79_scan_is_read_and_named():
 
 
 def test_each_page_is_ocrd_once(tmp_path, monkeypatch):
-    monkeypatch.delenv(ocr.CACHE_ENV, raising=False)
+    monkeypatch.delenv(CACHE_ENV, raising=False)
     image = scanned_pages(KNOWN_PDF, first=3, last=3)[0]
     image.save(tmp_path / "page.png", dpi=(200, 200))
     cache = tmp_path / "cache"
@@ -300,13 +305,13 @@ def test_each_page_is_ocrd_once(tmp_path, monkeypatch):
 
     def no_second_reading(*args, **kwargs):
         raise AssertionError("a cached page was read again")
-    monkeypatch.setattr(ocr, "read_page", no_second_reading)
+    monkeypatch.setattr(ocr_run, "read_page", no_second_reading)
     again = extract(tmp_path / "page.png", ocr_cache=cache)
     assert again.pages == first.pages
 
 
 def test_a_batch_keeps_its_ocr_cache_under_its_output(tmp_path, monkeypatch):
-    monkeypatch.delenv(ocr.CACHE_ENV, raising=False)
+    monkeypatch.delenv(CACHE_ENV, raising=False)
     scanned_pages(KNOWN_PDF, first=2, last=2)[0].save(tmp_path / "page.png", dpi=(200, 200))
     report = run_batch([tmp_path / "page.png"], tmp_path / "out", workers=1)
     assert len(list((tmp_path / "out" / ".cache" / "ocr").glob("*.json"))) == 1
@@ -329,16 +334,16 @@ def test_without_tesseract_a_scan_gets_one_line_naming_the_package(tmp_path, mon
 
 def test_pages_are_read_by_one_thread_tesseract_processes(tmp_path, monkeypatch):
     """The pages give the parallelism: each Tesseract runs with one thread (OMP_THREAD_LIMIT=1)."""
-    monkeypatch.delenv(ocr.CACHE_ENV, raising=False)
+    monkeypatch.delenv(CACHE_ENV, raising=False)
     seen = []
-    real = ocr.subprocess.run
+    real = ocr_tesseract.subprocess.run
 
     def spy(cmd, *args, **kwargs):
-        if cmd and cmd[0] == ocr.TESSERACT and "--list-langs" not in cmd:
+        if cmd and cmd[0] == ocr_tesseract.TESSERACT and "--list-langs" not in cmd:
             seen.append(kwargs["env"]["OMP_THREAD_LIMIT"])
         return real(cmd, *args, **kwargs)
-    monkeypatch.setattr(ocr.subprocess, "run", spy)
+    monkeypatch.setattr(ocr_tesseract.subprocess, "run", spy)
     path = scan_to_pdf(scanned_pages(KNOWN_PDF, first=4, last=5), tmp_path / "two.pdf")
-    read = ocr.ocr_pdf_pages(str(path), "0" * 64, [1, 2], cache=None, workers=2)
+    read = ocr_run.ocr_pdf_pages(str(path), "0" * 64, [1, 2], cache=None, workers=2)
     assert sorted(read) == [1, 2] and seen and set(seen) == {"1"}
     assert statistics.fmean(w.conf for w in read[1].words) > 0.8

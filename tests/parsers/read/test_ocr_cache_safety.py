@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from parsers.read import ocr
 from parsers.read.extract import extract
+from parsers.read.ocr import run as ocr_run
+from parsers.read.ocr.cache import CACHE_ENV
 from tests.support.documents import KNOWN_PDF
 from tests.support.scangen import scanned_pages
 
@@ -47,14 +48,14 @@ def first_reading(scans, tmp_path_factory) -> tuple[Path, object]:
     path = folder / "scan.png"
     path.write_bytes(scans[0])
     with pytest.MonkeyPatch.context() as mp:
-        mp.delenv(ocr.CACHE_ENV, raising=False)
+        mp.delenv(CACHE_ENV, raising=False)
         source = extract(path, ocr_cache=folder / "cache")
     return folder / "cache", source
 
 
 @pytest.fixture
 def scan(tmp_path, scans, monkeypatch) -> Path:
-    monkeypatch.delenv(ocr.CACHE_ENV, raising=False)  # the cache each test names, not the session's
+    monkeypatch.delenv(CACHE_ENV, raising=False)  # the cache each test names, not the session's
     path = tmp_path / "raw" / "scan.png"
     path.parent.mkdir()
     path.write_bytes(scans[0])
@@ -64,18 +65,18 @@ def scan(tmp_path, scans, monkeypatch) -> Path:
 def entry_name(path: Path) -> str:
     """The cache entry's name for page 1 of the file at `path`."""
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return f"{digest[:32]}-p1-{ocr.OCR_DPI}dpi-v{ocr.OCR_CACHE_VERSION}.json"
+    return f"{digest[:32]}-p1-{ocr_run.OCR_DPI}dpi-v{ocr_run.OCR_CACHE_VERSION}.json"
 
 
 def readings(monkeypatch) -> list[int]:
     """A list that grows by one for each page Tesseract reads."""
     seen: list[int] = []
-    real = ocr.read_page
+    real = ocr_run.read_page
 
     def counted(*args, **kwargs):
         seen.append(1)
         return real(*args, **kwargs)
-    monkeypatch.setattr(ocr, "read_page", counted)
+    monkeypatch.setattr(ocr_run, "read_page", counted)
     return seen
 
 
@@ -191,7 +192,7 @@ def test_a_damaged_entry_is_read_again_and_rewritten(scan, tmp_path, monkeypatch
 def test_an_entry_of_another_file_under_this_ones_name_is_not_believed(scans, tmp_path, monkeypatch, first_reading):
     """Each entry names its key: the first scan's entry copied under the second's name is a miss (it gave
     the second file the first one's words)."""
-    monkeypatch.delenv(ocr.CACHE_ENV, raising=False)
+    monkeypatch.delenv(CACHE_ENV, raising=False)
     cache, first = first_reading
     cache = copy_of(cache, tmp_path)
     other = tmp_path / "other.png"

@@ -21,8 +21,9 @@ import pytest
 from PIL import Image
 
 from parsers.model import errors
-from parsers.read import ocr
 from parsers.read.extract import extract
+from parsers.read.ocr import run as ocr_run
+from parsers.read.ocr.cache import CACHE_ENV
 from tests.support.documents import KNOWN_PDF, ROOT
 
 # The peak a hostile file may cost a parsing process: what the issue asks (500 MB), and for a page count
@@ -92,7 +93,7 @@ def test_a_png_of_100_mpx_that_records_51_dpi_is_refused_in_little_memory(tmp_pa
     result, stderr = parse_alone(png, tmp_path)
     assert result["code"] == "too_large", result
     assert result["message"] == (f"{png}: too large to decode: page 1 is an image of 10000×10000 px, 100 Mpx "
-                                 f"(the budget is {ocr.MAX_IMAGE_PIXELS // 10**6} Mpx)")
+                                 f"(the budget is {ocr_run.MAX_IMAGE_PIXELS // 10**6} Mpx)")
     assert stderr == ""  # no stray line: the file's own refusal says it all
     assert result["peak_mb"] < PEAK_MB
 
@@ -115,7 +116,7 @@ def test_a_page_within_pdf_limits_but_over_the_render_budget_is_refused_before_r
     result, stderr = parse_alone(pdf, tmp_path)
     assert result["code"] == "too_large", result
     assert result["message"] == (f"{pdf}: too large when rendered: page 2 is 5000×5000 pt, 193 Mpx at 200 dpi "
-                                 f"(the budget is {ocr.MAX_PAGE_PIXELS // 10**6} Mpx a page)")
+                                 f"(the budget is {ocr_run.MAX_PAGE_PIXELS // 10**6} Mpx a page)")
     assert stderr == "" and result["peak_mb"] < PEAK_MB
 
 
@@ -139,7 +140,7 @@ def test_an_image_over_pillows_own_limit_is_too_large_not_a_parser_bug(tmp_path,
     with pytest.raises(errors.TooLarge) as info:
         extract(png)
     assert str(info.value) == (f"{png}: too large to decode: an image of 400 Mpx "
-                               f"(the budget is {ocr.MAX_IMAGE_PIXELS // 10**6} Mpx)")
+                               f"(the budget is {ocr_run.MAX_IMAGE_PIXELS // 10**6} Mpx)")
     assert capfd.readouterr().err == ""
 
 
@@ -149,19 +150,19 @@ def test_every_page_of_an_image_is_weighed_before_the_first_is_read(tmp_path, mo
     small, large = Image.new("L", (1654, 2339), 255), Image.new("L", (9_000, 9_000), 255)
     small.save(tiff, save_all=True, append_images=[large], compression="tiff_deflate", dpi=(200, 200))
     readings = []
-    monkeypatch.setattr(ocr, "prepare", lambda image: readings.append(image.size) or pytest.fail("a page was read"))
-    monkeypatch.setattr(ocr, "require_tesseract", lambda path: None)  # the refusal is the same with or without it
+    monkeypatch.setattr(ocr_run, "prepare", lambda image: readings.append(image.size) or pytest.fail("a page was read"))
+    monkeypatch.setattr(ocr_run, "require_tesseract", lambda path: None)  # the refusal is the same with or without it
     with pytest.raises(errors.TooLarge) as info:
         extract(tiff)
     assert str(info.value) == (f"{tiff}: too large to decode: page 2 is an image of 9000×9000 px, 81 Mpx "
-                               f"(the budget is {ocr.MAX_IMAGE_PIXELS // 10**6} Mpx)")
+                               f"(the budget is {ocr_run.MAX_IMAGE_PIXELS // 10**6} Mpx)")
     assert readings == []
 
 
 def test_a_cut_image_is_a_damaged_image_not_a_parser_bug(tmp_path, monkeypatch):
     """A PNG cut short (a download cut off): Pillow reads its header, then fails to decode it with an
     OSError, which was labelled a parser bug."""
-    monkeypatch.setattr(ocr, "require_tesseract", lambda path: None)  # refused before Tesseract is asked
+    monkeypatch.setattr(ocr_run, "require_tesseract", lambda path: None)  # refused before Tesseract is asked
     whole = tmp_path / "whole.png"
     Image.effect_noise((800, 1000), 60).save(whole, dpi=(200, 200))
     cut = tmp_path / "cut.png"
@@ -176,10 +177,10 @@ def test_a_cut_image_is_a_damaged_image_not_a_parser_bug(tmp_path, monkeypatch):
 def test_a_resolution_no_scanner_records_is_not_believed(tmp_path, monkeypatch, dpi):
     """A page whose image records 51, 72 (a phone's default) or 5000 dpi is taken as an A4 page scanned
     across its width, as one that records none: 595 pt wide, read at 200 dpi."""
-    monkeypatch.delenv(ocr.CACHE_ENV, raising=False)
+    monkeypatch.delenv(CACHE_ENV, raising=False)
     png = tmp_path / "page.png"
     Image.new("L", (1000, 1414), 255).save(png, dpi=(dpi, dpi))
-    [scan] = ocr.ocr_image_file(str(png), "0" * 64, cache=None, workers=1).values()
+    [scan] = ocr_run.ocr_image_file(str(png), "0" * 64, cache=None, workers=1).values()
     assert round(scan.width) == 595 and round(scan.height) == 842
 
 
@@ -189,7 +190,7 @@ def test_a_resolution_no_scanner_records_is_not_believed(tmp_path, monkeypatch, 
 def test_a_page_tree_whose_count_lies_is_a_damaged_pdf_not_a_parser_bug(tmp_path, monkeypatch):
     """/Count 1 over two pages: pdfminer finds both, PDFium (which renders the scans) one. A page with no
     text went to OCR, and PDFium's error on page 2 was labelled a parser bug."""
-    monkeypatch.setattr(ocr, "require_tesseract", lambda path: None)
+    monkeypatch.setattr(ocr_run, "require_tesseract", lambda path: None)
     pdf = pdf_of(tmp_path / "lying.pdf", [blank_page(595, 842), blank_page(595, 842)], count=1)
     with pytest.raises(errors.UnreadableFile) as info:
         extract(pdf)

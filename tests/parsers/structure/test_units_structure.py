@@ -17,7 +17,7 @@ from parsers.model.records import Line, Node, Outline
 from parsers.read.columns import TextLine, find_blocks, gaps, split_columns
 from parsers.structure.header import admit, check_against_site, read_header
 from parsers.structure.site import SiteMeta, find_furniture
-from parsers.tables.appendix import split_agencies
+from parsers.tables.appendix_rows import split_agencies
 from tests.support.documents import FIXTURES
 
 LEGAL_DB = FIXTURES / "legal-db"

@@ -8,7 +8,7 @@ import pytest
 import regex as re
 
 from parsers.structure.clean import normalise
-from parsers.tables.appendix import split_agencies
+from parsers.tables.appendix_rows import split_agencies
 from pipeline.run import parse_document
 from tests.support.documents import FIXTURES, KNOWN_PDF, KNOWN_TXT, parsed
 

@@ -23,7 +23,10 @@ from parsers.language import vocab
 from parsers.model.records import Line
 from parsers.read.extract import extract
 from parsers.structure.clean import clean, join_lines, normalise
-from parsers.tables.flattened import FlatTable, _glyph_width, header_roles, segment_table
+from parsers.tables.flattened import segment_table
+from parsers.tables.flattened.body import _glyph_width
+from parsers.tables.flattened.header import header_roles
+from parsers.tables.flattened.records import FlatTable
 from tests.support.documents import FIXTURES, KNOWN_PDF, KNOWN_TXT
 
 ROLES = ("group", "task", "products", "lead", "partners", "deadline")

@@ -10,7 +10,7 @@ right one.
 - parsers/tables/roles.py: what a column holds, from its header's words (role_of, header_role,
   kind_of, opens_list, header_row_count, fold);
 - parsers/tables/web.py: `|` runs of a page (runs, split_run, to_table);
-- parsers/read/layout_text.py: `pdftotext -layout` pages (is_layout, read_pages);
+- parsers/read/layout_text/: `pdftotext -layout` pages (is_layout, read_pages);
 - parsers/tables/unruled.py: tables with no vertical rules, from the characters' positions
   (find_tables, unruled_tables).
 """
@@ -27,7 +27,7 @@ import pytest
 
 from parsers.model.records import Line, Page
 from parsers.read.columns import TextLine
-from parsers.read.layout_text import is_layout, read_pages
+from parsers.read.layout_text.pages import is_layout, read_pages
 from parsers.structure.clean import normalise
 from parsers.tables import roles, unruled, web
 from tests.support.documents import KNOWN_PDF, KNOWN_TXT
@@ -266,7 +266,7 @@ def _page_lines(path: Path, first: int, last: int) -> tuple[list[Line], list[str
     return lines, [normalise(line.text, "web") for line in lines]
 
 
-def _pieces(path: Path, first: int, last: int, in_appendix: bool = False) -> list[tuple[str, list[str]]]:
+def pieces_of(path: Path, first: int, last: int, in_appendix: bool = False) -> list[tuple[str, list[str]]]:
     lines, texts = _page_lines(path, first, last)
     return [(kind, [" ".join(c.text.split()) for c in items if c is not None])
             for run in web.runs(lines, texts) for kind, items in web.split_run(run, in_appendix=in_appendix)]
@@ -338,12 +338,12 @@ SPLIT_RUN = [
 
 @pytest.mark.parametrize(("path", "first", "last", "in_appendix", "pieces"), SPLIT_RUN)
 def test_split_run(path, first, last, in_appendix, pieces):
-    assert _pieces(path, first, last, in_appendix) == pieces
+    assert pieces_of(path, first, last, in_appendix) == pieces
 
 
 def test_split_run_header_block_is_no_table():
     """85ff77cbda28ffbb: the header block's run makes no table, and its national title is layout."""
-    pieces = _pieces(MONITORING, 1, 17)
+    pieces = pieces_of(MONITORING, 1, 17)
     assert "table" not in [kind for kind, _ in pieces]
     assert ("layout", ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ---------------"]) in pieces
 
