@@ -275,7 +275,8 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix],
 
     residual_rows = [{
         "doc_id": doc_id, "page": r.line.page, "line_no": r.line.line_no, "source_line": r.line.source_line,
-        "reason": r.reason, "text": r.line.text, "x0": r.line.x0, "top": r.line.top,
+        "reason": r.reason, "text": r.line.text,
+        "x0": r.line.box.x0 if r.line.box else None, "top": r.line.box.top if r.line.box else None,
     } for r in sorted(residual, key=lambda r: (r.line.page, r.line.line_no))]
 
     warnings = [{"doc_id": doc_id, "stage": i.stage, "code": i.code, "message": i.message, "page": i.page,

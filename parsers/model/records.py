@@ -14,6 +14,36 @@ if TYPE_CHECKING:  # the table model is made of Lines: named here for the types 
     from parsers.tables.model import Table
 
 
+class Box(NamedTuple):
+    """A rectangle on a page, in PDF points from its top-left corner (pdfplumber's x0, top, x1, bottom).
+
+    What every line, cell and table found on a page keeps of where it stood, so that a row of the tables
+    leads back to the page's geometry."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def centre(self) -> float:
+        """Halfway across."""
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def middle(self) -> float:
+        """Halfway down."""
+        return (self.top + self.bottom) / 2
+
+
 class Line(NamedTuple):
     """One line of the input, as extraction gave it.
 
@@ -25,11 +55,7 @@ class Line(NamedTuple):
     page: int  # 1-based page number
     line_no: int  # 1-based line number on its page
     text: str
-    # Box in PDF points from the page's top-left corner; None for text input.
-    x0: float | None = None
-    top: float | None = None
-    x1: float | None = None
-    bottom: float | None = None
+    box: Box | None = None  # where a PDF or a scan printed it; None for text input
     source_line: int | None = None  # 1-based line number in a text file
     confidence: float | None = None  # OCR: mean confidence (0–1) of the line's words
     ocr_text: str | None = None  # OCR: the line as read, where a correction changed it
@@ -40,10 +66,7 @@ class TableCell:
     """A ruled cell of a PDF table: its text (lines joined by newlines) and its box."""
 
     text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
+    box: Box
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +78,7 @@ class TableGrid:
     """
 
     page: int
-    bbox: tuple[float, float, float, float]
+    bbox: Box
     rows: tuple[tuple[TableCell | None, ...], ...]
     # How the grid was found: "ruled" (the PDF's rules), "unruled" (column
     # positions from the words), "layout" (character columns of layout text),

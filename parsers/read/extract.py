@@ -31,7 +31,7 @@ from parsers.model.errors import (
     TooLarge,
     UnreadableFile,
 )
-from parsers.model.records import Line, Page, Source, TableCell, TableGrid
+from parsers.model.records import Box, Line, Page, Source, TableCell, TableGrid
 from parsers.read.columns import cell_text, split_columns, text_lines
 from parsers.read.layout_text.pages import is_layout, read_pages
 from parsers.read.ocr.records import fix_label_runs, page_records
@@ -299,10 +299,7 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
                         page=number,
                         line_no=i,
                         text=unicodedata.normalize("NFC", tl.text),
-                        x0=round(tl.x0, 2),
-                        top=round(tl.top, 2),
-                        x1=round(tl.x1, 2),
-                        bottom=round(tl.bottom, 2),
+                        box=Box(round(tl.x0, 2), round(tl.top, 2), round(tl.x1, 2), round(tl.bottom, 2)),
                     )
                     for i, tl in enumerate(ordered, start=1)
                 )
@@ -406,10 +403,10 @@ def _ruled_tables(page, number: int) -> tuple[TableGrid, ...]:
             rows.append(tuple(
                 None if box is None else TableCell(
                     unicodedata.normalize("NFC", cell_text([c for c in row_chars if _centre_in(c, box)])),
-                    *(round(v, 2) for v in box))
+                    Box(*(round(v, 2) for v in box)))
                 for box in row.cells
             ))
-        grids.append(TableGrid(page=number, bbox=tuple(round(v, 2) for v in table.bbox), rows=tuple(rows)))
+        grids.append(TableGrid(page=number, bbox=Box(*(round(v, 2) for v in table.bbox)), rows=tuple(rows)))
     return tuple(grids)
 
 

@@ -232,8 +232,7 @@ class _EmphasisRuns:
 def _with_text(line: Line, text: str) -> Line:
     if text == line.text:
         return line  # most lines are clean already; a Line is frozen, so it is shared, not copied
-    return Line(line.page, line.line_no, text, line.x0, line.top, line.x1, line.bottom, line.source_line,
-                line.confidence, line.ocr_text)
+    return line._replace(text=text)
 
 
 # A scan's line read with less mean confidence than this is no text (a stamp's rim, a speck's
@@ -447,7 +446,7 @@ def _left_margins(source: Source) -> dict[int, float]:
     """Each PDF page's text margin: the left edge most lines share."""
     margins = {}
     for page in source.pages:
-        edges = [round(l.x0) for l in page.lines if l.x0 is not None]
+        edges = [round(l.box.x0) for l in page.lines if l.box is not None]
         if edges:
             margins[page.number] = float(statistics.mode(edges))
     return margins
@@ -508,11 +507,11 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
     # text the most common, is read first.
     if blank_lines_count and prev.source_line and line.source_line and line.source_line - prev.source_line > 1:
         return True
-    if (line.page == prev.page and line.top is not None and prev.bottom is not None
-            and line.top - prev.bottom > BLANK_LINE_GAP * (prev.bottom - prev.top)):
+    if (line.page == prev.page and line.box is not None and prev.box is not None
+            and line.box.top - prev.box.bottom > BLANK_LINE_GAP * prev.box.height):
         return True  # an empty line's height between them (a title, then the body)
-    if (middles and prev.x0 is not None and line.x0 is not None and prev.x0 >= middles.get(prev.page, math.inf)
-            and line.x0 < middles.get(line.page, -math.inf)):
+    if (middles and prev.box is not None and line.box is not None
+            and prev.box.x0 >= middles.get(prev.page, math.inf) and line.box.x0 < middles.get(line.page, -math.inf)):
         # A line begun right of its page's middle (a signature's, the signer's name, a date set right) never
         # runs on into one begun left of it (a footnote, the text below a block of two columns, on this
         # page or the next).
@@ -542,7 +541,7 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
             and _ends_address(before, text, typical)):
         return True  # `Kính gửi: Thuế tỉnh Ninh Bình` / `Cục Thuế nhận được …`: the letter's body begins
     margin = margins.get(line.page)
-    indented = line.x0 is not None and margin is not None and line.x0 - margin > indent
+    indented = line.box is not None and margin is not None and line.box.x0 - margin > indent
     if not _closes(prev, typical):
         # A legal basis or a proposal (`Căn cứ …`, `Theo đề nghị …`) set at a first-line indent, or an
         # appendix's heading set apart (`Phụ lục I`), opens its paragraph whatever ended the line before:
@@ -550,7 +549,7 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
         return indented and text.startswith(SET_APART_OPENINGS) and _set_apart(text)
     if match_block(text):
         return True
-    if (line.x0 is not None and text[:1].isupper() and before.endswith(ITEM_ENDS) and _short(before, typical)
+    if (line.box is not None and text[:1].isupper() and before.endswith(ITEM_ENDS) and _short(before, typical)
             and (item := match_block(first)) and item[0] in vocab.BULLET_KINDS):
         # On a page, where only the width breaks lines: a dash item ended short, then a paragraph set flush
         # with the margin, with no indent (a web text breaks its lines where its source did). The line is

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 import regex as re
 
 from parsers.language import vocab
-from parsers.model.records import Issue, Line, Node, Outline, Page, TableGrid
+from parsers.model.records import Box, Issue, Line, Node, Outline, Page, TableGrid
 from parsers.structure.clean import Cleaned, join_lines
 from parsers.tables import model
 from parsers.tables.appendix_rows import (
@@ -117,14 +117,14 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
     printed: list[str] = []  # each column's header as printed (`Cơ quan / Chủ trì` under two rows)
     for g_index, grid in enumerate(grids):
         first_data = True
-        lefts = sorted({round(c.x0) for row in grid.rows for c in row if c is not None})
+        lefts = sorted({round(c.box.x0) for row in grid.rows for c in row if c is not None})
         for cells in grid.rows:
             texts = [c.text if c is not None else None for c in cells]
             boxes = [c for c in cells if c is not None]
             # A cell spanning rows below reaches past this row: the row ends at its shortest cell.
-            top, bottom = max(c.top for c in boxes), min(c.bottom for c in boxes)
+            top, bottom = max(c.box.top for c in boxes), min(c.box.bottom for c in boxes)
             mine = [l for l in by_page.get(grid.page, []) if (l.page, l.line_no) not in used
-                    and l.top is not None and top - _slack(l) <= (l.top + l.bottom) / 2 <= bottom + _slack(l)]
+                    and l.box is not None and top - _slack(l.box) <= l.box.middle <= bottom + _slack(l.box)]
             used.update((l.page, l.line_no) for l in mine)
             if roles is None:
                 if _is_header([t or "" for t in texts]):
@@ -177,7 +177,8 @@ def _by_role(cells: tuple, roles: tuple[str | None, ...], lefts: list[int]) -> d
     for k, cell in enumerate(cells[:len(roles)]):
         if cell is None:
             continue
-        span = 1 + sum(1 for x in lefts if cell.x0 + 1 < x < cell.x1 - 1)  # the columns whose left edges it holds
+        # the columns whose left edges it holds
+        span = 1 + sum(1 for x in lefts if cell.box.x0 + 1 < x < cell.box.x1 - 1)
         covered.update(range(k + 1, k + span))
         key = "task" if beside_others and span > 1 and "task" in roles[k:k + span] else roles[k]
         if key:
@@ -188,11 +189,11 @@ def _by_role(cells: tuple, roles: tuple[str | None, ...], lefts: list[int]) -> d
     return out
 
 
-def _slack(line: Line) -> float:
+def _slack(box: Box) -> float:
     """How far a line's middle may stand outside a row's box and still be the row's: a point on a PDF
     page (a line is some 12 points high), a quarter of a line in layout text (a line is one unit high,
     and a whole unit would reach the next row's first line)."""
-    return min(ROW_SLACK_POINTS, (line.bottom - line.top) / 4)
+    return min(ROW_SLACK_POINTS, box.height / 4)
 
 
 def _opens_with_group_label(text: str) -> bool:

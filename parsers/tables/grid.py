@@ -42,8 +42,8 @@ def grid_runs(pages: list[Page], skip: set[int] = frozenset()) -> list[list[tupl
                 continue
             last = runs[-1][-1][0] if runs else None
             if last is not None and column_count(last) == column_count(grid) and (
-                    (last.page == grid.page - 1 and page.height and grid.bbox[1] <= CONTINUES_WITHIN * page.height)
-                    or (last.page == grid.page and 0 <= grid.bbox[1] - last.bbox[3] <= ADJOINS_WITHIN)):
+                    (last.page == grid.page - 1 and page.height and grid.bbox.top <= CONTINUES_WITHIN * page.height)
+                    or (last.page == grid.page and 0 <= grid.bbox.top - last.bbox.bottom <= ADJOINS_WITHIN)):
                 runs[-1].append((grid, page))
             else:
                 runs.append([(grid, page)])
@@ -168,19 +168,20 @@ def _joined(last: list, row: list) -> list:
 def _placed(grid: TableGrid, page: Page) -> list[list[tuple[str, tuple[Line, ...], dict]]]:
     """The grid's cells as (text, lines, extras) with their column, spans and box."""
     n = column_count(grid)
-    lefts = sorted({round(c.x0) for row in grid.rows for c in row if c is not None})
-    tops = sorted({round(c.top) for row in grid.rows for c in row if c is not None})
+    lefts = sorted({round(c.box.x0) for row in grid.rows for c in row if c is not None})
+    tops = sorted({round(c.box.top) for row in grid.rows for c in row if c is not None})
     out = []
     for row in grid.rows:
         placed = []
         for col, cell in enumerate(row):
             if cell is None:
                 continue
-            col_span = 1 + sum(1 for x in lefts if cell.x0 + 1 < x < cell.x1 - 1)
-            row_span = 1 + sum(1 for y in tops if cell.top + 1 < y < cell.bottom - 1)
-            mine = tuple(l for l in page.lines if l.top is not None and cell.x0 - 1 <= (l.x0 + l.x1) / 2 <= cell.x1 + 1
-                         and cell.top - 1 <= (l.top + l.bottom) / 2 <= cell.bottom + 1)
+            box = cell.box
+            col_span = 1 + sum(1 for x in lefts if box.x0 + 1 < x < box.x1 - 1)
+            row_span = 1 + sum(1 for y in tops if box.top + 1 < y < box.bottom - 1)
+            mine = tuple(l for l in page.lines if l.box is not None and box.x0 - 1 <= l.box.centre <= box.x1 + 1
+                         and box.top - 1 <= l.box.middle <= box.bottom + 1)
             placed.append((cell.text, mine, {"col": col, "col_span": min(col_span, n - col), "row_span": row_span,
-                                             "box": (cell.x0, cell.top, cell.x1, cell.bottom)}))
+                                             "box": tuple(box)}))
         out.append(placed)
     return out

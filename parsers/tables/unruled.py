@@ -30,7 +30,7 @@ import statistics
 import unicodedata
 
 from parsers.language import vocab
-from parsers.model.records import Line, Page, TableCell, TableGrid
+from parsers.model.records import Box, Line, Page, TableCell, TableGrid
 from parsers.read.columns import TextLine
 from parsers.tables.grid import CONTINUES_WITHIN, column_count
 
@@ -231,14 +231,14 @@ def unruled_tables(lines: list[TextLine], number: int, ruled_boxes, horizontal_e
             # at least one of its lines runs over a column boundary.
             if any(_crosses(l, bounds) for l in row_lines) and all(len(_segments(l)) == 1 for l in row_lines):
                 # A row across the table (a group title): one cell, the others merged into it.
-                cell = TableCell(_text(chars), round(edges[0], 2), round(r_top, 2), round(edges[-1], 2),
-                                 round(r_bottom, 2))
+                cell = TableCell(_text(chars), Box(round(edges[0], 2), round(r_top, 2), round(edges[-1], 2),
+                                                   round(r_bottom, 2)))
                 rows.append((cell,) + (None,) * len(bounds))
                 continue
-            rows.append(tuple(TableCell(_text(cs), round(edges[k], 2), round(r_top, 2), round(edges[k + 1], 2),
-                                        round(r_bottom, 2))
+            rows.append(tuple(TableCell(_text(cs), Box(round(edges[k], 2), round(r_top, 2), round(edges[k + 1], 2),
+                                                       round(r_bottom, 2)))
                               for k, cs in enumerate(per_col)))
-        grids.append(TableGrid(page=number, bbox=(round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)),
+        grids.append(TableGrid(page=number, bbox=Box(round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)),
                                rows=tuple(rows), source="unruled"))
     return tuple(grids)
 
@@ -265,29 +265,35 @@ def carry_rows_across_pages(pages: list[Page]) -> list[Page]:
         page, after = out[k], out[k + 1]
         if not page.tables or not after.tables or not after.height:
             continue
-        grid = max(page.tables, key=lambda g: g.bbox[3])  # the lowest on its page, and the highest on the next
-        following = min(after.tables, key=lambda g: g.bbox[1])
-        if column_count(grid) != column_count(following) or following.bbox[1] > CONTINUES_WITHIN * after.height:
+        grid = max(page.tables, key=lambda g: g.bbox.bottom)  # the lowest on its page, and the highest on the next
+        following = min(after.tables, key=lambda g: g.bbox.top)
+        if column_count(grid) != column_count(following) or following.bbox.top > CONTINUES_WITHIN * after.height:
             continue
         if grid.source == "unruled":
-            foot = _beside(page, lambda l, grid=grid: l.top >= grid.bbox[3])
-            if foot and _of_the_table(grid, foot, foot[0].top - grid.bbox[3]):
-                grown = dataclasses.replace(grid, bbox=(*grid.bbox[:3], round(foot[-1].bottom, 2)),
+            foot = _beside(page, lambda l, grid=grid: _box(l).top >= grid.bbox.bottom)
+            if foot and _of_the_table(grid, foot, _box(foot[0]).top - grid.bbox.bottom):
+                grown = dataclasses.replace(grid, bbox=grid.bbox._replace(bottom=round(_box(foot[-1]).bottom, 2)),
                                             rows=grid.rows + _rows_across(grid, page, foot))
                 out[k] = _with_grid(page, grid, grown)
         if following.source == "unruled":
-            head = _beside(after, lambda l, following=following: l.bottom <= following.bbox[1])
-            if head and _of_the_table(following, head, following.bbox[1] - head[-1].bottom):
+            head = _beside(after, lambda l, following=following: _box(l).bottom <= following.bbox.top)
+            if head and _of_the_table(following, head, following.bbox.top - _box(head[-1]).bottom):
                 grown = dataclasses.replace(following,
-                                            bbox=(following.bbox[0], round(head[0].top, 2), *following.bbox[2:]),
+                                            bbox=following.bbox._replace(top=round(_box(head[0]).top, 2)),
                                             rows=_rows_across(following, after, head) + following.rows)
                 out[k + 1] = _with_grid(after, following, grown)
     return out
 
 
+def _box(line: Line) -> Box:
+    """The box of a line of a PDF page (whose lines all have one, as their words do)."""
+    assert line.box is not None, "a line of a PDF page has its box"
+    return line.box
+
+
 def _beside(page: Page, where) -> list[Line]:
     """The page's lines `where` says, a page number aside."""
-    return [l for l in page.lines if l.top is not None and where(l) and not vocab.PAGE_NUMBER.match(l.text)]
+    return [l for l in page.lines if l.box is not None and where(l) and not vocab.PAGE_NUMBER.match(l.text)]
 
 
 def _with_grid(page: Page, old: TableGrid, new: TableGrid) -> Page:
@@ -297,29 +303,29 @@ def _with_grid(page: Page, old: TableGrid, new: TableGrid) -> Page:
 def _of_the_table(grid: TableGrid, lines: list[Line], gap: float) -> bool:
     """Are these lines beside the grid (`gap` away) the table's: a few, within its width, set as close?"""
     x0, _top, x1, _bottom = grid.bbox
-    if len(lines) > MAX_SPANNING_RUN or any(l.x0 < x0 - 1 or l.x1 > x1 + 1 for l in lines):
+    if len(lines) > MAX_SPANNING_RUN or any(_box(l).x0 < x0 - 1 or _box(l).x1 > x1 + 1 for l in lines):
         return False
-    height = max(l.bottom - l.top for l in lines)
-    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:])]
+    height = max(_box(l).height for l in lines)
+    gaps = [_box(b).top - _box(a).bottom for a, b in zip(lines, lines[1:])]
     return gap <= MAX_LEADING * height and all(g <= MAX_LEADING * height for g in gaps)
 
 
 def _rows_across(grid: TableGrid, page: Page, lines: list[Line]) -> tuple:
     """`lines` beside the grid as rows across it."""
     _x0, top, _x1, bottom = grid.bbox
-    inside = [l for l in page.lines if l.top is not None and top <= l.top and l.bottom <= bottom]
+    inside = [l for l in page.lines if l.box is not None and top <= _box(l).top and _box(l).bottom <= bottom]
     return tuple(_row_across(grid, run, column_count(grid)) for run in _runs(inside, lines))
 
 
 def _runs(inside: list[Line], foot: list[Line]) -> list[list[Line]]:
     """Lines beside a grid in rows: as _row_breaks cuts rows, where a gap is clearly wider than the leading
     inside a cell (the least gap between the table's lines)."""
-    gaps = [b.top - a.bottom for a, b in zip(inside, inside[1:]) if b.top > a.bottom]
+    gaps = [_box(b).top - _box(a).bottom for a, b in zip(inside, inside[1:]) if _box(b).top > _box(a).bottom]
     low = min(gaps, default=0.0)
-    height = statistics.median(l.bottom - l.top for l in foot)
+    height = statistics.median(_box(l).height for l in foot)
     runs = [[foot[0]]]
     for a, b in zip(foot, foot[1:]):
-        if b.top - a.bottom > low + ROW_PADDING * height:
+        if _box(b).top - _box(a).bottom > low + ROW_PADDING * height:
             runs.append([b])
         else:
             runs[-1].append(b)
@@ -327,6 +333,6 @@ def _runs(inside: list[Line], foot: list[Line]) -> list[list[Line]]:
 
 
 def _row_across(grid: TableGrid, lines: list[Line], n: int) -> tuple:
-    cell = TableCell("\n".join(l.text for l in lines), grid.bbox[0], round(lines[0].top, 2), grid.bbox[2],
-                     round(lines[-1].bottom, 2))
+    cell = TableCell("\n".join(l.text for l in lines),
+                     Box(grid.bbox.x0, round(_box(lines[0]).top, 2), grid.bbox.x1, round(_box(lines[-1]).bottom, 2)))
     return (cell,) + (None,) * (n - 1)

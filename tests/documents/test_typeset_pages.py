@@ -106,7 +106,8 @@ def _one_list_over_pages(page: Path) -> bool:
     if page.stat().st_size > 40_000 or _appendix_kinds(_web(page)) != ["procedures"]:
         return False
     for grids in (p.tables for p in extract(_typeset(page)).pages):
-        if any(len(a.rows[0]) == len(b.rows[0]) and 0 <= b.bbox[1] - a.bbox[3] < 12 for a, b in zip(grids, grids[1:])):
+        pairs = zip(grids, grids[1:])
+        if any(len(a.rows[0]) == len(b.rows[0]) and 0 <= b.bbox.top - a.bbox.bottom < 12 for a, b in pairs):
             return True
     return False
 

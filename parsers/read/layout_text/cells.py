@@ -11,7 +11,7 @@ from __future__ import annotations
 import regex as re
 
 from parsers.language import vocab
-from parsers.model.records import TableCell, TableGrid
+from parsers.model.records import Box, TableCell, TableGrid
 from parsers.read.layout_text.pieces import WORD, Piece, pieces_of, text_width
 from parsers.read.layout_text.tables import (
     GROUP_LABEL,
@@ -104,20 +104,20 @@ def read_grid(texts: list[str], table: LayoutTable, shape: Shape, page: int) -> 
             head_cells[column_of(w.start())].append(w.group())
     if header.last >= header.first:  # a table carried over from the page before has no header here
         def box(k, j=None):
-            return (float(edges[k]), float(header.first), float(edges[(k if j is None else j) + 1]),
-                    float(header.last + 1))
+            return Box(float(edges[k]), float(header.first), float(edges[(k if j is None else j) + 1]),
+                       float(header.last + 1))
         if not header.spans:
-            rows.append(tuple(TableCell(" ".join(words), *box(k)) for k, words in enumerate(head_cells)))
+            rows.append(tuple(TableCell(" ".join(words), box(k)) for k, words in enumerate(head_cells)))
         else:
             # Two header rows, as a ruled grid has them: the spanning cell over its columns, then theirs.
-            first_row: list[TableCell | None] = [TableCell(c.text, *box(k)) for k, c in enumerate(header.columns)]
+            first_row: list[TableCell | None] = [TableCell(c.text, box(k)) for k, c in enumerate(header.columns)]
             second_row: list[TableCell | None] = [None] * n
             for text, a, b in header.spans:
-                first_row[a] = TableCell(text, *box(a, b))
+                first_row[a] = TableCell(text, box(a, b))
                 for k in range(a, b + 1):
                     if k > a:
                         first_row[k] = None
-                    second_row[k] = TableCell(header.columns[k].text.removeprefix(text).strip(), *box(k))
+                    second_row[k] = TableCell(header.columns[k].text.removeprefix(text).strip(), box(k))
             rows.extend([tuple(first_row), tuple(second_row)])
     for a, b in zip(starts, starts[1:] + [end]):
         lines = [i for i in range(a, b) if i in per_line]
@@ -125,12 +125,13 @@ def read_grid(texts: list[str], table: LayoutTable, shape: Shape, page: int) -> 
             continue
         top, bottom = float(lines[0]), float(lines[-1] + 1)
         if all(i in groups for i in lines):
-            cell = TableCell("\n".join(texts[i].strip() for i in lines), float(edges[0]), top, float(edges[-1]), bottom)
+            text = "\n".join(texts[i].strip() for i in lines)
+            cell = TableCell(text, Box(float(edges[0]), top, float(edges[-1]), bottom))
             rows.append((cell,) + (None,) * (n - 1))
             continue
         texts_by_col = ["\n".join(" ".join(per_line[i][k]) for i in lines if per_line[i][k]) for k in range(n)]
         rows.append(tuple(_cell(texts_by_col, k, edges, top, bottom, a == starts[0]) for k in range(n)))
-    bbox = (float(edges[0]), float(header.first), float(edges[-1]), float(end))
+    bbox = Box(float(edges[0]), float(header.first), float(edges[-1]), float(end))
     return TableGrid(page=page, bbox=bbox, rows=tuple(rows), source="layout")
 
 
@@ -336,11 +337,11 @@ def _cell(texts: list[str], k: int, edges: list[int], top: float, bottom: float,
     row goes on from the page before is for the table reader to say.
     """
     if texts[k] or page_first:
-        return TableCell(texts[k], float(edges[k]), top, float(edges[k + 1]), bottom)
+        return TableCell(texts[k], Box(float(edges[k]), top, float(edges[k + 1]), bottom))
     first = next((j for j, t in enumerate(texts) if t), len(texts))
     if k < first or first >= min(2, len(texts) - 1):
         return None
-    return TableCell("", float(edges[k]), top, float(edges[k + 1]), bottom)
+    return TableCell("", Box(float(edges[k]), top, float(edges[k + 1]), bottom))
 
 
 def _fresh_entries(before: list[str], cells: list[list[str]], key: int, longest: int) -> bool:

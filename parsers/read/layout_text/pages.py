@@ -15,7 +15,7 @@ from collections import Counter
 import regex as re
 
 from parsers.language import vocab
-from parsers.model.records import Line, Page
+from parsers.model.records import Box, Line, Page
 from parsers.read.layout_text.cells import read_grid
 from parsers.read.layout_text.pieces import Piece
 from parsers.read.layout_text.tables import Shape, carried_table, find_layout_tables
@@ -110,8 +110,9 @@ def _page(number: int, raw: list[tuple[int, str]], texts: list[str], in_table: s
             continue
         parts = split.get(index) or [Piece(len(text) - len(text.lstrip()), len(text), text.strip())]
         for part in parts:
-            lines.append(Line(page=number, line_no=len(lines) + 1, text=part.text, x0=float(part.start),
-                              top=float(index), x1=float(part.end), bottom=float(index + 1), source_line=source_line))
+            lines.append(Line(page=number, line_no=len(lines) + 1, text=part.text,
+                              box=Box(float(part.start), float(index), float(part.end), float(index + 1)),
+                              source_line=source_line))
     return Page(number=number, lines=tuple(lines), tables=grids)
 
 

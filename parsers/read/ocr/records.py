@@ -14,7 +14,7 @@ import unicodedata
 import regex as re
 
 from parsers.language import vocab
-from parsers.model.records import Issue, Line, Page, TableCell, TableGrid
+from parsers.model.records import Box, Issue, Line, Page, TableCell, TableGrid
 from parsers.read.columns import TextLine, find_blocks
 from parsers.read.ocr.words import PageScan, Word
 
@@ -167,8 +167,7 @@ def fix_label_runs(pages: list[Page]) -> tuple[list[Page], list[Issue]]:
                 issues.append(Issue("extract", "ocr_corrected",
                                     f"line {line.line_no}: label read {line.text[:12]!r}, "
                                     f"its run makes it {text[:12]!r}", page.number))
-                line = Line(line.page, line.line_no, text, line.x0, line.top, line.x1, line.bottom, line.source_line,
-                            line.confidence, line.ocr_text or line.text)
+                line = line._replace(text=text, ocr_text=line.ocr_text or line.text)
             lines.append(line)
         out.append(Page(page.number, tuple(lines), page.width, page.height, page.tables))
     return out, issues
@@ -204,8 +203,8 @@ def page_records(number: int, scan: PageScan) -> tuple[Page, list[Issue]]:
         text = correct(" ".join(w.text for w in row))
         conf = round(statistics.fmean(w.conf for w in row), 4)
         line = Line(page=number, line_no=len(lines) + 1, text=text,
-                    x0=round(min(w.x0 for w in row) * s, 2), top=round(min(w.top for w in row) * s, 2),
-                    x1=round(max(w.x1 for w in row) * s, 2), bottom=round(max(w.bottom for w in row) * s, 2),
+                    box=Box(round(min(w.x0 for w in row) * s, 2), round(min(w.top for w in row) * s, 2),
+                            round(max(w.x1 for w in row) * s, 2), round(max(w.bottom for w in row) * s, 2)),
                     confidence=conf, ocr_text=raw if raw != text else None)
         lines.append(line)
         if line.ocr_text is not None:
@@ -335,9 +334,10 @@ def _table_grid(number: int, table: dict, scan: PageScan) -> TableGrid:
                 continue
             x0, top, x1, bottom = extent[(r, c)]
             text = "\n".join(correct(" ".join(w.text for w in row)) for row in _rows(tuple(placed[(r, c)])))
-            cells.append(TableCell(text, round(x0 * s, 2), round(top * s, 2), round(x1 * s, 2), round(bottom * s, 2)))
+            cell_box = Box(round(x0 * s, 2), round(top * s, 2), round(x1 * s, 2), round(bottom * s, 2))
+            cells.append(TableCell(text, cell_box))
         out_rows.append(tuple(cells))
-    bbox = (round(xs[0] * s, 2), round(ys[0] * s, 2), round(xs[-1] * s, 2), round(ys[-1] * s, 2))
+    bbox = Box(round(xs[0] * s, 2), round(ys[0] * s, 2), round(xs[-1] * s, 2), round(ys[-1] * s, 2))
     return TableGrid(page=number, bbox=bbox, rows=tuple(out_rows), source="ocr")
 
 

@@ -31,7 +31,7 @@ def test_pdf_lines_keep_page_and_box():
     title = next(l for l in source.lines() if l.text == "QUYẾT ĐỊNH")
     # The header is read column by column: issuer and number (left), then title, motto and date (right).
     assert title.page == 1 and title.line_no == 7
-    assert 270 < title.x0 < title.x1 < 370  # centred on an A4 page
+    assert 270 < title.box.x0 < title.box.x1 < 370  # centred on an A4 page
     assert source.pages[9].width > source.pages[9].height  # the appendix is landscape
 
 

@@ -101,8 +101,8 @@ def test_known_plan_lines_and_grids(tmp_dir):
     source = extract(layout_text(KNOWN_PDF, tmp_dir / "known.layout.txt"))
     assert source.flavour == "layout" and len(source.pages) == 20
     for line in source.lines():
-        assert line.x0 is not None and line.x1 > line.x0 and line.bottom == line.top + 1
-    first = [l for l in source.pages[0].lines if l.top == 0]
+        assert line.box is not None and line.box.x1 > line.box.x0 and line.box.height == 1
+    first = [l for l in source.pages[0].lines if l.box.top == 0]
     assert [l.text for l in first] == ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
     grids = [g for p in source.pages for g in p.tables]
     assert {g.page for g in grids} == set(range(9, 21))  # the appendix pages, one grid each

@@ -100,7 +100,7 @@ def test_scanned_tables_are_grids_found_in_the_image(tmp_path):
     for row, want_row in zip(grid.rows, want.rows):
         for cell, want_cell in zip(row, want_row):
             if cell is not None:
-                assert abs(cell.x0 - want_cell.x0) < 4 and abs(cell.top - want_cell.top) < 4
+                assert abs(cell.box.x0 - want_cell.box.x0) < 4 and abs(cell.box.top - want_cell.box.top) < 4
                 assert similarity(cell.text, want_cell.text) > 0.9
 
 
@@ -114,7 +114,7 @@ def test_ocr_lines_keep_their_box_confidence_and_what_was_read(known_scan, tmp_p
     first = next(l for l in lines if l.text.startswith("Căn cứ Luật"))
     want = next(l for l in pdf.lines if l.text.startswith("Căn cứ Luật"))
     # Boxes in PDF points: the tilt straightened, within a few points of the printed line.
-    assert abs(first.x0 - want.x0) < 5 and abs(first.top - want.top) < 5
+    assert abs(first.box.x0 - want.box.x0) < 5 and abs(first.box.top - want.box.top) < 5
     scan, _ = known_scan
     warned = [w for w in scan["warnings"] if w["code"] == "ocr_low_confidence"]
     assert all(w["page"] and w["message"].startswith("line ") for w in warned)

@@ -27,7 +27,7 @@ def test_known_plan_header_is_read_by_columns():
     assert texts == ["ỦY BAN NHÂN DÂN", "HUYỆN MANG YANG", "Số: /QĐ-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                      "Độc lập – Tự do – Hạnh phúc", "Mang Yang, ngày tháng 12 năm 2020"]
     left, right = page.lines[:3], page.lines[3:6]
-    assert max(l.x1 for l in left) < min(l.x0 for l in right)  # each line keeps its own box
+    assert max(l.box.x1 for l in left) < min(l.box.x0 for l in right)  # each line keeps its own box
 
 
 def test_known_plan_body_lines_stay_whole():

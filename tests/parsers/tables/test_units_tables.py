@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers.model.records import Line, Page
+from parsers.model.records import Box, Line, Page
 from parsers.read.columns import TextLine
 from parsers.read.layout_text.pages import is_layout, read_pages
 from parsers.structure.clean import normalise
@@ -539,7 +539,7 @@ def test_two_column_header_block_cut_into_lines():
     """mang-yang-2021-cchc.pdf, page 1: issuer | national title, each side a line of its own, left first, its box
     in characters (x0, x1) and the page's line (top); the document type, one centred piece, ends the block."""
     (page,) = read_pages(_raw_pages(HEADER_BLOCK))
-    assert [(l.text, l.x0, l.x1, l.top, l.source_line) for l in page.lines] == [
+    assert [(l.text, l.box.x0, l.box.x1, l.box.top, l.source_line) for l in page.lines] == [
         ("ỦY BAN NHÂN DÂN", 4.0, 19.0, 0.0, 1),
         ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 35.0, 69.0, 0.0, 1),
         ("HUYỆN MANG YANG", 3.0, 18.0, 1.0, 2),
@@ -768,7 +768,7 @@ def test_find_tables_a_line_set_larger_is_no_cell(size, span):
 
 def _page(number: int, lines: list[TextLine]) -> Page:
     """A landscape page: its lines as records, and the unruled tables its words make."""
-    records = tuple(Line(page=number, line_no=k + 1, text=l.text, x0=l.x0, top=l.top, x1=l.x1, bottom=l.bottom)
+    records = tuple(Line(page=number, line_no=k + 1, text=l.text, box=Box(l.x0, l.top, l.x1, l.bottom))
                     for k, l in enumerate(lines))
     return Page(number=number, lines=records, width=842.0, height=595.0,
                 tables=unruled.unruled_tables(lines, number, ()))
@@ -786,7 +786,7 @@ def test_carry_rows_across_pages():
     carried = unruled.carry_rows_across_pages(pages)
     (grid,) = carried[0].tables
     assert _grid_texts(grid) == [HEADER_ROW, ROW_1, ROW_2, [GROUP_TITLE, None, None, None, None]]
-    assert grid.bbox[3] == title.bottom
+    assert grid.bbox.bottom == title.bottom
     assert carried[1] == pages[1]
 
 
