@@ -40,7 +40,8 @@ _FIELDS = [(re.compile(rf"(?<![\w&])(?:{abbreviation})(?![\w&])"), field) for ab
 
 @lru_cache(maxsize=65536)  # one agency leads or partners on many rows
 def canonical_name(name: str) -> str:
-    text = orthography_key(" ".join(name.split())).strip(" .;,")
+    key = orthography_key(" ".join(name.split()))
+    text = key.strip(" .;,")
     for pattern, abbreviation in ABBREVIATIONS:
         text = pattern.sub(abbreviation, text)
     return DASH.sub(" – ", text)

@@ -492,6 +492,7 @@ def _anchors(text: str, groups: list[_Group]) -> list[_Anchor]:
     action_from = 0
     for group in groups:
         lead = LEAD.search(text, action_from, group.start)
+        assert lead is not None  # every part of LEAD is optional: it matches at least at group.start
         joiner, narrow = lead.group("joiner"), lead.group("narrow")
         if joiner or narrow or not ALNUM.search(text, action_from, lead.start()):
             role = JOINERS[" ".join(joiner.lower().split())] if joiner else "within"
@@ -510,7 +511,9 @@ def _years_of(groups: list[_Group], year: int | None) -> tuple[date | None, date
     years = []
     for atom in (a for g in groups for a in g.atoms):
         for written in (atom.year, atom.year2):
-            with contextlib.suppress(TypeError, ValueError):
+            if written is None:
+                continue
+            with contextlib.suppress(ValueError):
                 years.append(_year(written))
     if years:
         return date(min(years), 1, 1), date(max(years), 12, 31)
@@ -554,9 +557,10 @@ def _member(atoms: list[_Atom], role: str, year: int | None) -> tuple[str, date 
         kind = "period" if all(a.unit in YEAR_UNITS for a in atoms) else "range"
     if role in ("before", "by"):
         kind = "before"
-    if any(span is None for span in spans):
+    known = [span for span in spans if span is not None]
+    if len(known) < len(spans):
         return kind, None, None  # no year in the text and no plan year
-    first, last = spans[0][0], spans[-1][1]
+    first, last = known[0][0], known[-1][1]
     if first > last:
         return UNKNOWN
     if role == "before":
@@ -580,24 +584,29 @@ def _year(written: str) -> int:
 def _span(atom: _Atom, fallback_year: int | None) -> tuple[date, date] | None:
     """First and last day of an atom; None when no year is known; ValueError when it cannot be."""
     if atom.unit == "years":
-        first, last = _year(atom.year), _year(atom.year2)
-        if first > last:
+        assert atom.year is not None and atom.year2 is not None  # both are required in the pattern of a span
+        first_year, last_year = _year(atom.year), _year(atom.year2)
+        if first_year > last_year:
             raise ValueError("span of years runs backwards")
-        return date(first, 1, 1), date(last, 12, 31)
+        return date(first_year, 1, 1), date(last_year, 12, 31)
     year = _year(atom.year) if atom.year else fallback_year
     # Checked even with no year known: `31/02` is wrong in any year. 2000 is a
     # leap year, so `29/02` waits for its year to be judged.
     check_year = year if year is not None else 2000
     if atom.unit == "day":
+        assert atom.month is not None and atom.day is not None  # required in both day patterns
         first = last = date(check_year, int(atom.month), int(atom.day))
     elif atom.unit == "month":
+        assert atom.month is not None  # required in every month pattern
         first, last = _months(check_year, int(atom.month), int(atom.month))
     elif atom.unit == "quarter":
+        assert atom.quarter is not None  # required in every quarter pattern
         q = int(atom.quarter) if atom.quarter.isdigit() else roman_to_int(atom.quarter)
         if q is None or not 1 <= q <= 4:
             raise ValueError(f"no quarter {atom.quarter}")
         first, last = _months(check_year, 3 * q - 2, 3 * q)
     elif atom.unit == "half":
+        assert atom.half is not None  # required in the half-year pattern
         first, last = _months(check_year, *((1, 6) if atom.half.lower() == "đầu" else (7, 12)))
     else:  # year
         first, last = date(check_year, 1, 1), date(check_year, 12, 31)

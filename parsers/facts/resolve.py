@@ -145,7 +145,8 @@ def _own_number(doc_number: str | None) -> str | None:
 
 def _name_key(subject: str) -> str:
     """A name as it is compared: one space between words, either case, one orthography."""
-    return orthography_key(" ".join(subject.split())).casefold()
+    key = orthography_key(" ".join(subject.split()))
+    return key.casefold()
 
 
 def _plain_number(number: str) -> str:

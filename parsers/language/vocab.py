@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 import regex as re
 
@@ -201,6 +201,10 @@ _TONE_PAIRS = {
 _OLD_PLACEMENT = re.compile(r"(?<![qQ])(?:" + "|".join(_TONE_PAIRS) + r")(?!\p{L})")
 
 
+@overload
+def orthography_key(text: str) -> str: ...
+@overload
+def orthography_key(text: None) -> None: ...
 def orthography_key(text: str | None) -> str | None:
     """`text` in NFC with every tone mark of TONE_PLACEMENT's pairs on the pair's first vowel: the key
     under which `Hoà` and `Hòa`, `Thuỷ` and `Thủy`, `UỶ BAN` and `ỦY BAN` are one name."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import statistics
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -230,7 +231,7 @@ class _Strip:
     right_only: int = 0
 
     def two_columns(self) -> bool:
-        return self.two_sided >= MIN_TWO_SIDED or (self.two_sided >= 1 and self.left_only and self.right_only)
+        return self.two_sided >= MIN_TWO_SIDED or (self.two_sided >= 1 and self.left_only > 0 and self.right_only > 0)
 
 
 def _narrow(strip: _Strip, line: TextLine, line_gaps: list[tuple[float, float]], min_width: float) -> _Strip | None:
@@ -253,7 +254,7 @@ def _narrow(strip: _Strip, line: TextLine, line_gaps: list[tuple[float, float]],
 
 
 def find_blocks(lines: list[TextLine],
-                blocked: list[tuple[float, float, float, float]] = ()) -> list[tuple[int, int, float]]:
+                blocked: Sequence[tuple[float, float, float, float]] = ()) -> list[tuple[int, int, float]]:
     """Two-column blocks as (first line, last line, x where the columns divide).
 
     Lines inside a `blocked` box (a table already found) never join a block.
@@ -306,7 +307,9 @@ def _end_of_centred_column(lines: list[TextLine], first: int, last: int, strip: 
     # Each line's ink on each side (where it begins and ends), read once for the lines after it.
     spans = [[_span(line, keep) for line in block] for keep in _sides((strip.x0 + strip.x1) / 2)]
     for k in range(last_two_sided + 1, last + 1):
-        above = [x for x in spans[sides[k - first]][:k - first] if x is not None]
+        side = sides[k - first]
+        assert side is not None  # past the last two-sided line, each line is on one side
+        above = [x for x in spans[side][:k - first] if x is not None]
         centres, starts = [(a + b) / 2 for a, b in above], [a for a, _ in above]
         centred = (len(above) >= 3 and max(centres) - min(centres) <= CENTRED_WITHIN
                    and max(starts) - min(starts) > 2 * CENTRED_WITHIN)

@@ -319,10 +319,10 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
     if scans:
         read = ocr_pdf_pages(str(path), digest, scans, ocr_cache, data=data)
         for number, scan in read.items():
-            pages[number - 1], found = page_records(number, scan)
-            issues.extend(found)
-        pages, found = fix_label_runs(pages)
-        issues.extend(found)
+            pages[number - 1], doubtful = page_records(number, scan)
+            issues.extend(doubtful)
+        pages, doubtful = fix_label_runs(pages)
+        issues.extend(doubtful)
     if not any(p.lines for p in pages):
         raise NoTextLayer(str(path), f"no text: {len(pages)} page(s) with neither a text layer "
                                      "nor words OCR could read")

@@ -18,9 +18,11 @@ import re as std_re
 import statistics
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, islice
+from typing import TYPE_CHECKING
 
 import regex as re
 
@@ -28,6 +30,9 @@ from parsers.language import vocab
 from parsers.model.errors import DamagedText
 from parsers.model.records import Issue, Line, Paragraph, Residual, Source
 from parsers.structure import site
+
+if TYPE_CHECKING:
+    from parsers.tables.model import Table
 
 is_caps, match_block = vocab.is_caps, vocab.match_block  # read for every line: bound once
 
@@ -92,7 +97,7 @@ def normalise(text: str, flavour: str = "plain") -> str:
     return text
 
 
-def _mark(m: re.Match) -> str:
+def _mark(m: re.Match[str]) -> str:
     return m.group(1)
 
 
@@ -102,7 +107,7 @@ def clean(source: Source) -> Cleaned:
     furniture, meta = site.find_furniture(raw) if source.flavour == "web" else (set(), None)
     tables = _web_tables(raw, furniture, texts) if source.flavour == "web" else []
     in_table = {i for first, _last, table, idx in tables for i in idx}
-    tables_after: dict[int, list] = {}  # index in `kept` after which a table stands (-1: before the first)
+    tables_after: dict[int, list[Table]] = {}  # index in `kept` after which a table stands (-1: before the first)
     lines = [_with_text(line, text) for line, text in zip(raw, texts)]
     # OCR's misreadings are not a damaged font map: extraction reports them itself.
     issues = [*source.issues, *(() if source.format == "ocr" else
@@ -151,7 +156,7 @@ def clean(source: Source) -> Cleaned:
                    site=meta)
 
 
-def _web_tables(raw: list[Line], furniture: set[int], texts: list[str]) -> list[tuple[int, int, object, set[int]]]:
+def _web_tables(raw: list[Line], furniture: set[int], texts: list[str]) -> list[tuple[int, int, Table, set[int]]]:
     """The data tables of a web page: (first line, last line, Table, indices of its cells' lines), in order.
     `texts`: the lines' text normalised as web text."""
     from parsers.tables import web
@@ -160,7 +165,7 @@ def _web_tables(raw: list[Line], furniture: set[int], texts: list[str]) -> list[
     marks = [i for i, l in enumerate(raw)
              if i not in furniture and "PHỤ" in l.text and web.APPENDIX_MARK.match(l.text.strip())]
     first_mark = marks[0] if marks else len(raw)
-    out = []
+    out: list[tuple[int, int, Table, set[int]]] = []
     signature, last = False, -1  # a signature block stays open over runs, up to the next appendix heading
     for run in web.runs(raw, texts):
         in_furniture = lambda cell: any(position[id(l)] in furniture for l in cell.lines)  # noqa: E731
@@ -185,7 +190,8 @@ def _web_tables(raw: list[Line], furniture: set[int], texts: list[str]) -> list[
     return out
 
 
-def _with_tables(paragraphs: list[Paragraph], kept: list[Line], tables_after: dict[int, list]) -> list[Paragraph]:
+def _with_tables(paragraphs: list[Paragraph], kept: list[Line],
+                 tables_after: dict[int, list[Table]]) -> list[Paragraph]:
     """The paragraphs with each table put in its place in the flow."""
     if not tables_after:
         return paragraphs
@@ -260,7 +266,7 @@ def _dropped(line: Line, source: Source) -> str | None:
 # ------------------------------------------------------------------- damage
 
 
-def _check_damage(source: Source, lines: list[Line]):
+def _check_damage(source: Source, lines: list[Line]) -> Iterator[Issue]:
     """Refuse damaged text; warn about a few damaged words in sound text."""
     legacy = [f for f in source.fonts if vocab.LEGACY_FONTS.search(f)]
     if legacy:
@@ -394,7 +400,7 @@ def _capitals_then_word(word: str, k: int) -> bool:
 
 
 def _join(lines: list[Line], source: Source, breaks_after: set[int],
-          joins_after: set[int] = frozenset()) -> list[Paragraph]:
+          joins_after: Set[int] = frozenset()) -> list[Paragraph]:
     if not lines:
         return []
     typical = _typical_length(lines)
@@ -425,7 +431,7 @@ BROKEN_CODE = re.compile(r"\w[-–]$")
 BROKEN_CODE_ENDS = ("-", "–", "-\n", "–\n")
 
 
-def join_lines(texts) -> str:
+def join_lines(texts: Iterable[str]) -> str:
     out = ""
     for text in texts:
         if not out:
@@ -454,10 +460,10 @@ def _left_margins(source: Source) -> dict[int, float]:
 
 def _blank_lines_meaningful(lines: list[Line]) -> bool:
     """False for double-spaced text, where a blank line follows every line."""
-    pairs = [(a, b) for a, b in zip(lines, lines[1:]) if a.source_line and b.source_line]
+    pairs = [(a.source_line, b.source_line) for a, b in zip(lines, lines[1:]) if a.source_line and b.source_line]
     if not pairs:
         return False
-    gaps = sum(1 for a, b in pairs if b.source_line - a.source_line > 1)
+    gaps = sum(1 for a, b in pairs if b - a > 1)
     return gaps / len(pairs) < 0.5
 
 

@@ -173,7 +173,8 @@ def check_against_site(facts: HeaderFacts, site: SiteMeta | None, page: int | No
 
 def _comparable(value: str | None) -> str:
     """One spelling of a fact: no spaces, either case, either orthography (`Lê Hải Hoà` is `Lê Hải Hòa`)."""
-    return "".join(vocab.orthography_key(value or "").split()).casefold()
+    key = vocab.orthography_key(value or "")
+    return "".join(key.split()).casefold()
 
 
 def _plan_year(parts: list[Node]) -> int | None:

@@ -16,10 +16,17 @@ type title met after body text, or at `Phụ lục`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from parsers.language import vocab
 from parsers.model.records import Issue, Line, Node, Outline, Paragraph
 from parsers.structure.clean import Cleaned
+
+if TYPE_CHECKING:
+    from parsers.tables.model import Table
+
+# What `vocab.match_block` reads a paragraph as: (kind, label, rest).
+Block = tuple[str, str | None, str]
 
 # Phases of a part, in the order they come.
 HEADER, PREAMBLE, BODY, CLOSING = "header", "preamble", "body", "closing"
@@ -64,7 +71,7 @@ class _Builder:
         # Web pages mark their tables, which reach the outline as tables; elsewhere an
         # appendix's table is read from its text by the appendix stage.
         self.tables_marked = flavour == "web"
-        self.tables: list[tuple[int, object]] = []
+        self.tables: list[tuple[int, Table]] = []
         self.nodes: list[_Draft] = [_Draft(0, None, "document")]
         self.issues: list[Issue] = []
         self.part: _Draft | None = None
@@ -105,7 +112,7 @@ class _Builder:
     # -- the walk ------------------------------------------------------------
     def feed(self, para: Paragraph, following: tuple[Paragraph, ...] = ()) -> None:
         if para.table is not None:
-            self.feed_table(para)
+            self.feed_table(para, para.table)
             return
         text = para.text
         if self.echo is not None:
@@ -138,14 +145,14 @@ class _Builder:
             return
         enacts = bool(doc_type and self.part is not None and self.part.title == doc_type[0] and self.phase == PREAMBLE
                       and any(n.parent_id == self.part.node_id and n.kind in ("basis", "proposal") for n in self.nodes))
-        if self.part is None or ((header_line or issuer_first) and self.phase != HEADER and not own_date) or (
-                doc_type and self.part.title and not enacts):
-            self.open_part(para)
+        part = self.part
+        if part is None or ((header_line or issuer_first) and self.phase != HEADER and not own_date) or (
+                doc_type and part.title and not enacts):
+            part = self.open_part(para)
         if own_date and self.phase != HEADER:
-            self.add(self.part, "header", para, text)
+            self.add(part, "header", para, text)
             self.has_date = True
             return
-        part = self.part
         if header_line and self.phase == HEADER:
             self.add(part, "header", para, text)
             self.dated = self.dated or bool(vocab.DOC_NUMBER.match(text) or vocab.PLACE_DATE_LOOSE.search(text))
@@ -182,7 +189,7 @@ class _Builder:
             self.phase = PREAMBLE
             return
         if part.kind == "appendix" and self.phase in (PREAMBLE, BODY) and not self.tables_marked:
-            self.feed_appendix(para, block)
+            self.feed_appendix(part, para, block)
             return
         if block:
             kind, label, rest = block
@@ -200,7 +207,7 @@ class _Builder:
                 # A form in an appendix closes with its own `Nơi nhận`; the appendix's outline goes on.
                 self.phase, self.stack, self.signature, self.recipients = BODY, [], None, None
             elif self.phase == CLOSING:
-                self.feed_closing(para, kind)
+                self.feed_closing(part, para, block)
                 return
             if kind in vocab.PREAMBLE_ONLY_KINDS and self.phase == BODY:
                 block = None  # `Căn cứ chức năng, nhiệm vụ …` in a task is prose, not a legal basis
@@ -214,7 +221,7 @@ class _Builder:
                 return
             elif kind in vocab.DEPTH:
                 self.phase = BODY
-                self.place(para, kind, label, rest)
+                self.place(part, para, kind, label, rest)
                 return
         if self.phase == BODY and vocab.SIGNER_TITLES.match(text):
             # A signer's title with no `TM.`/`KT.` above it (`CHỦ TỊCH QUỐC HỘI`) closes the body.
@@ -223,14 +230,14 @@ class _Builder:
             self.signature = self.add(part, "signature", para, text)
             return
         if self.phase == CLOSING:
-            self.feed_closing(para, None)
+            self.feed_closing(part, para, None)
         elif self.phase == HEADER and self.dated and not vocab.is_caps(text):
             self.phase = BODY  # an untitled document's text begins under its number and date
             self.add(part, "para", para, text)
         elif self.phase == HEADER:
             self.add(part, "header", para, text)
         elif self.phase == PREAMBLE:
-            self.feed_preamble(para)
+            self.feed_preamble(part, para)
         else:
             parent = next((n for n in reversed(self.stack) if n.kind not in ("bullet", "subbullet")), part)
             if (parent.kind in ("division", "chapter", "subchapter") and not parent.text and not parent.title
@@ -241,20 +248,21 @@ class _Builder:
                 return
             self.add(parent, "para", para, text)
 
-    def feed_table(self, para: Paragraph) -> None:
-        """A table in the flow: it hangs from the node open above it and closes no node."""
-        if self.part is None:
-            self.open_part(para)
+    def feed_table(self, para: Paragraph, table: Table) -> None:
+        """A table in the flow (`table`: the paragraph's): it hangs from the node open above it and closes no node."""
+        part = self.part
+        if part is None:
+            part = self.open_part(para)
         if self.phase in (HEADER, PREAMBLE):
             self.phase = BODY
         parent = next((n for n in reversed(self.stack) if n.kind not in ("bullet", "subbullet")), None)
         if self.phase == CLOSING or parent is None:
-            parent = self.part
+            parent = part
         node = self.add(parent, "table", para)
-        self.tables.append((node.node_id, para.table))
+        self.tables.append((node.node_id, table))
 
-    def feed_preamble(self, para: Paragraph) -> None:
-        part, text = self.part, para.text
+    def feed_preamble(self, part: _Draft, para: Paragraph) -> None:
+        text = para.text
         has_subject = any(n.kind == "subject" and n.parent_id == part.node_id for n in self.nodes)
         if not has_subject:
             subject = self.add(part, "subject", para, text)
@@ -267,9 +275,11 @@ class _Builder:
         else:
             self.add(part, "preamble", para, text)
 
-    def feed_closing(self, para: Paragraph, kind: str | None) -> None:
-        """The closing block: recipients, then on whose behalf (`TM.`, `KT.` …), the signer's title, the name."""
+    def feed_closing(self, part: _Draft, para: Paragraph, block: Block | None) -> None:
+        """The closing block: recipients, then on whose behalf (`TM.`, `KT.` …), the signer's title, the name.
+        `block`: the paragraph's numbered or bulleted form, if any (`vocab.match_block`)."""
         text = para.text
+        kind = block[0] if block is not None else None
         signed = self.signature is not None and any(
             n.parent_id == self.signature.node_id and n.kind == "signer" for n in self.nodes[self.signature.node_id:])
         if signed and vocab.is_caps(text) and not vocab.SIGNER_TITLES.match(text) and kind in (
@@ -286,26 +296,26 @@ class _Builder:
                 self.phase = BODY
                 self.feed(para)
             return
-        if self.recipients is not None and kind in ("bullet", "subbullet") and self.signature is None:
-            self.add(self.recipients, "recipient", para, vocab.match_block(text)[2])
+        if self.recipients is not None and block is not None and kind in ("bullet", "subbullet") and (
+                self.signature is None):
+            self.add(self.recipients, "recipient", para, block[2])
             return
         if vocab.SIGNER_TITLES.match(text) or (self.signature is not None and vocab.is_caps(text)):
             if self.signature is None:
-                self.signature = self.add(self.part, "signature", para, text)
+                self.signature = self.add(part, "signature", para, text)
             else:
                 self.add(self.signature, "signer_title", para, text)
         elif self.signature is not None and vocab.SIGNER_NAME.match(text.rstrip(NAME_TRAIL)):
             # A mark after the name is a stamp's or a speck's (`Trương Hòa Bình :` in a scan).
             self.add(self.signature, "signer", para, text.rstrip(NAME_TRAIL))
-        elif self.recipients is not None and kind in ("bullet", "subbullet"):
-            self.add(self.recipients, "recipient", para, vocab.match_block(text)[2])
+        elif self.recipients is not None and block is not None and kind in ("bullet", "subbullet"):
+            self.add(self.recipients, "recipient", para, block[2])
         else:
-            self.add(self.signature or self.recipients or self.part, "closing_text", para, text)
+            self.add(self.signature or self.recipients or part, "closing_text", para, text)
 
-    def feed_appendix(self, para: Paragraph, block) -> None:
+    def feed_appendix(self, part: _Draft, para: Paragraph, block: Block | None) -> None:
         # The appendix is a table: its cells are read by the appendix stage.
         # Here each paragraph is kept, in order, so that no line is lost.
-        part = self.part
         if self.phase == PREAMBLE:
             if block and block[0] == "attachment":
                 self.add(part, "attachment", para, para.text)
@@ -318,7 +328,7 @@ class _Builder:
             self.phase = BODY
         self.add(part, "table_text", para, para.text)
 
-    def place(self, para: Paragraph, kind: str, label: str | None, rest: str) -> None:
+    def place(self, part: _Draft, para: Paragraph, kind: str, label: str | None, rest: str) -> None:
         """Hang a numbered or bulleted paragraph in the tree, checking its run."""
         depth = vocab.DEPTH[kind]
         number = label_number(kind, label)
@@ -345,7 +355,7 @@ class _Builder:
         else:
             while self.stack and vocab.DEPTH[self.stack[-1].kind] >= depth:
                 self.stack.pop()
-        parent = self.stack[-1] if self.stack else self.part
+        parent = self.stack[-1] if self.stack else part
         node = self.add(parent, kind, para, rest, label)
         self.stack.append(node)
         if kind in ECHOED_HEADINGS and rest:

@@ -176,7 +176,7 @@ def _before_issuer(lines: list[Line], start: int, floor: int) -> int:
     return bars[-1] if bars else floor
 
 
-def _value_after(texts: list[str], i: int, inline: str) -> tuple[str, int]:
+def _value_after(texts: _PlainTexts, i: int, inline: str) -> tuple[str, int]:
     """A metadata label's value: on its own line, or on the lines after it up to the next cell mark.
 
     Returns the value and the index of its last line."""

@@ -21,6 +21,7 @@ row's `other_cells`: its words are the plan's too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import regex as re
@@ -74,7 +75,7 @@ def _roles_of(header_cells: list[str]) -> list[str | None]:
     return column_keys([c if c and c.strip() else None for c in header_cells])
 
 
-def column_keys(headers: list[str | None]) -> list[str | None]:
+def column_keys(headers: Sequence[str | None]) -> list[str | None]:
     """The column keys of a header; in a table of targets handed to agencies (`Chỉ tiêu | Chủ trì`),
     with no task column, the target is the task."""
     keys = [column_key(h) if h else None for h in headers]
@@ -224,7 +225,7 @@ def _group_row_title(texts: list[str | None], width: int) -> str | None:
     return flat[0] if len(flat) == 1 else f"{flat[0].rstrip('.')}. {flat[1]}"
 
 
-def _is_sub_header(texts: list[str | None], top: list[str | None]) -> bool:
+def _is_sub_header(texts: Sequence[str | None], top: Sequence[str | None]) -> bool:
     """Is this row the second row of a header: every cell of it names a role, and it stands under a top
     row with a cell spanning columns (None beside it) or with no role of its own?"""
     filled = [t for t in texts if t and t.strip()]
@@ -382,7 +383,7 @@ def _task_grids(pages: list[Page]) -> list[TableGrid]:
         found = (_roles_of(heads[at]) if at is not None
                  else [] if any(opens_list(h) for h in heads) else None)
         headed = headed or found is not None
-        if roles is None and found and _names_tasks(heads, at):
+        if roles is None and found and at is not None and _names_tasks(heads, at):  # found: at is not None
             roles = found
         if roles is not None and found in (None, roles):
             chosen += [grid for grid, _page in run]
@@ -424,7 +425,7 @@ def _key_of(cell: model.Cell, keys: list[str], beside_others: bool) -> str:
 
 
 def _table_of_rows(source: str, keys: tuple[str, ...], raw: list[RawRow], header: tuple[Line, ...],
-                   printed: list[str] = ()):
+                   printed: Sequence[str] = ()):
     """The table model of rows a reader gave by column key (the header first, as printed where the
     reader kept it, else by its key; a merged cell spanning the rows it covers), and the raw rows
     marked with their row in it."""
@@ -432,16 +433,19 @@ def _table_of_rows(source: str, keys: tuple[str, ...], raw: list[RawRow], header
         [(printed[c] if c < len(printed) and printed[c] else column_name(k), header if c == 0 else (), {"col": c})
          for c, k in enumerate(keys) if k]]
     marked = []
-    open_cells: dict[int, list] = {}  # column → [row, cell entry] of the last real cell, to extend its span
+    # column → the (text, lines, extras) entry of the last real cell, to extend its span
+    open_cells: dict[int, tuple[str, tuple[Line, ...], dict]] = {}
     for r in raw:
         index = len(rows)
-        if GROUP_ROW in r.cells and (label := r.cells.get(GROUP_ROW_LABEL)):
-            title = r.cells[GROUP_ROW].removeprefix(f"{label.rstrip('.')}. ")
+        # a group row's text is never None: its readers put a str under GROUP_ROW
+        group = r.cells.get(GROUP_ROW)
+        if group is not None and (label := r.cells.get(GROUP_ROW_LABEL)):
+            title = group.removeprefix(f"{label.rstrip('.')}. ")
             page = {"page": r.lines[0].page} if r.lines else {}
             rows.append([(label, (), {"col": 0, **page}), (title, r.lines, {"col": 1, "col_span": len(keys) - 1})])
             open_cells = {}
-        elif GROUP_ROW in r.cells:
-            rows.append([(r.cells[GROUP_ROW], r.lines, {"col": 0, "col_span": len(keys)})])
+        elif group is not None:
+            rows.append([(group, r.lines, {"col": 0, "col_span": len(keys)})])
             open_cells = {}
         else:
             row = []

@@ -209,8 +209,8 @@ def build_rows(raw_rows: list[RawRow]) -> tuple[list[AppendixRow], list[Group], 
         task = _text(task_lines) or None
         if task and (m := vocab.ROW_LABEL.match(task)):
             row_no, task = int(m.group("no")), normalise(m.group("rest")) or None
-        if cells.get("row_no"):
-            digits = ROW_NO_DIGITS.match(cells["row_no"])
+        if row_no_text := cells.get("row_no"):
+            digits = ROW_NO_DIGITS.match(row_no_text)
             row_no = int(digits.group(1)) if digits else row_no
         row = AppendixRow(
             seq=len(out) + 1,
@@ -235,7 +235,7 @@ def build_rows(raw_rows: list[RawRow]) -> tuple[list[AppendixRow], list[Group], 
     return out, groups, issues
 
 
-def _group(text: str) -> tuple[int | None, str | None]:
+def _group(text: str | None) -> tuple[int | None, str | None]:
     flat = _text(_cell_lines(text))
     m = GROUP_LABEL.match(flat)
     if m and vocab.roman_to_int(m.group("roman")):

@@ -14,6 +14,7 @@ row the page broke, and is joined to it, as the task-table reader does.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Set
 
 from parsers.language import vocab
 from parsers.model.records import Line, Page, TableGrid
@@ -26,13 +27,13 @@ CONTINUES_WITHIN = 0.2  # of the page's height
 ADJOINS_WITHIN = 12.0  # points: less than a line of text between them
 
 
-def tables_of_pages(pages: list[Page], skip: set[int] = frozenset()) -> list[model.Table]:
+def tables_of_pages(pages: list[Page], skip: Set[int] = frozenset()) -> list[model.Table]:
     """Every table of these pages, grids that run over a page break joined; grids whose id is in `skip`
     (read elsewhere) left out."""
     return [table for run in grid_runs(pages, skip) if (table := _table(run)) is not None]
 
 
-def grid_runs(pages: list[Page], skip: set[int] = frozenset()) -> list[list[tuple[TableGrid, Page]]]:
+def grid_runs(pages: list[Page], skip: Set[int] = frozenset()) -> list[list[tuple[TableGrid, Page]]]:
     """The grids of these pages, each run of them one table: a grid at the top of a page with as many
     columns as the last grid of the page before goes on from it, and so does one right under it."""
     runs: list[list[tuple[TableGrid, Page]]] = []
@@ -68,7 +69,7 @@ def column_count(grid: TableGrid) -> int:
 
 def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
     rows: list[list[tuple[str, tuple[Line, ...], dict]]] = []
-    header: list[str] | None = None
+    header: list[str] = []  # set by the first grid (k == 0) before any use
     header_rows = 0
     row_no: int | None = None  # the column of row numbers (`TT`, `STT`), where the header names one
     task: int | None = None  # else the task column, whose cells open with the rows' numbers (`1. Triển khai …`)

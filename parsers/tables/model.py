@@ -8,6 +8,7 @@ its words came from, so every table line is accounted for.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 
 from parsers.model.records import Line
@@ -65,7 +66,7 @@ class Table:
 
 
 def build(source: str, rows: list[list[tuple[str, tuple[Line, ...], dict]]], header_rows: int,
-          lines: tuple[Line, ...], repeats: set[int] = frozenset()) -> Table:
+          lines: tuple[Line, ...], repeats: Set[int] = frozenset()) -> Table:
     """A table from rows of (text, lines, extras) cells placed left to right; extras may give
     `col`, `row_span`, `col_span`, `page`, `box`. A row with fewer cells than the widest row has its
     last cell span the rest (a group row `I. …` across the table). The first `header_rows` rows are the

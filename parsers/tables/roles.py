@@ -43,7 +43,8 @@ def fold(text: str) -> str:
 
 def lower(text: str) -> str:
     """Lower case, one space, accents kept in one orthography: `THỜI GIAN  Hoà` → `thời gian hòa`."""
-    return " ".join(orthography_key(text).lower().replace("*", " ").split())
+    key = orthography_key(text)
+    return " ".join(key.lower().replace("*", " ").split())
 
 
 def _pattern(phrase: str, key) -> str:

@@ -113,7 +113,7 @@ def _grow(lines, segs, start: int, gutters, step: int, limit: int, min_width: fl
     i = start
     size = _size(lines[start])
     while True:
-        run = []
+        run: list[int] = []
         j = i + step
         kept = None
         while 0 <= j < limit and len(run) <= MAX_SPANNING_RUN:
@@ -139,16 +139,19 @@ def _grow(lines, segs, start: int, gutters, step: int, limit: int, min_width: fl
 def find_tables(lines: list[TextLine], blocked=()) -> list[tuple[int, int, list[tuple[float, float]]]]:
     """Tables as (first line, last line, gutters between their columns)."""
     segs = [None if _inside(l, blocked) else _segments(l) for l in lines]
-    out = []
+    out: list[tuple[int, int, list[tuple[float, float]]]] = []
     i = 0
     n = len(lines)
     while i < n:
-        if segs[i] is None or len(segs[i]) < SEED_CELLS:
+        at_i = segs[i]
+        if at_i is None or len(at_i) < SEED_CELLS:
             i += 1
             continue
         seed = max(range(i, min(n, i + SEED_WINDOW)), key=lambda k: (len(segs[k] or ()), -k))
         min_width = GUTTER_EM * _size(lines[seed])
-        last, gutters = _grow(lines, segs, seed, _gaps(segs[seed]), +1, n, min_width)
+        seed_segs = segs[seed]
+        assert seed_segs is not None  # the most segments of a window opening with segs[i], which has some
+        last, gutters = _grow(lines, segs, seed, _gaps(seed_segs), +1, n, min_width)
         first, gutters = _grow(lines, segs, seed, gutters, -1, n, min_width)
         first = max(first, out[-1][1] + 1) if out else first
         body = range(first, last + 1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -91,7 +92,7 @@ def is_layout(cell: WebCell) -> bool:
 
 
 def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False,
-              signature: bool = False) -> list[tuple[str, list[WebCell | None]]]:
+              signature: bool = False) -> list[tuple[str, Sequence[WebCell | None]]]:
     """The run's pieces, in order: ("heading", [cell]) for an appendix heading in a cell, ("layout", cells)
     for header, closing-block and furniture cells, ("table", items) for two or more cells of data, and
     ("text", [cell]) for a lone cell (a stretch of text between two marks, not a table).
@@ -100,7 +101,7 @@ def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False,
     (`signature`: a block that an earlier run opened is still open).
     In an appendix every other cell is the appendix's: a form's header block printed there is a table
     of the form, and a lone cell a table of one cell."""
-    pieces: list[tuple[str, list[WebCell | None]]] = []
+    pieces: list[tuple[str, Sequence[WebCell | None]]] = []
     current: list[WebCell | None] = []
 
     def close() -> None:
@@ -148,22 +149,22 @@ def split_run(run: Run, furniture=lambda cell: False, in_appendix: bool = False,
 # heading run into the first table's header.
 
 
-def _tables_of_run(items: list[WebCell | None], in_appendix: bool) -> list[tuple[str, list[WebCell | None]]]:
+def _tables_of_run(items: list[WebCell | None], in_appendix: bool) -> list[tuple[str, Sequence[WebCell | None]]]:
     """A table's items as pieces ("table", items), one for each table that opens with a header of its own
     (see above), and a heading run into such a header's row as a lone cell is (split_run): a table of one
     cell in an appendix, text elsewhere."""
     rows = _item_rows(items)
     lone = "table" if in_appendix else "text"
-    top = [items[i] for i in rows[0]]
+    top = _cells_at(items, rows[0])
     if _header_at(top) == 1:  # the table's own heading, run into its header
         return [(lone, [top[0]])] + _tables_of_run(items[rows[0][1]:], in_appendix)
-    header_rows = _header_rows([[items[i] for i in row] for row in rows[:2]])
+    header_rows = _header_rows([_cells_at(items, row) for row in rows[:2]])
     if len(rows) <= header_rows:
         return [("table", items)]
     named = {roles.header_role(c.text) for c in top} - {None}
     own = [roles.fold(c.text) for c in top]
     for k in range(max(header_rows, 1), len(rows)):  # a table without a header may run into a list's too
-        cells = [items[i] for i in rows[k]]
+        cells = _cells_at(items, rows[k])
         at = _header_at(cells, k > header_rows)
         if at is None or (len(cells) - at >= len(top) and _repeats_header(cells[at:at + len(top)], named, own)):
             continue  # no header, or the table's own printed again, every column of it
@@ -181,7 +182,7 @@ def _header_rows(rows: list[list[WebCell]]) -> int:
     return roles.header_row_count(texts) or int(bool(texts) and roles.opens_list(texts[0]))
 
 
-def _item_rows(items: list[WebCell | None]) -> list[list[int]]:
+def _item_rows(items: Sequence[WebCell | None]) -> list[list[int]]:
     """The rows of a run's items, each the indices of its cells: a None ends a row (see Run)."""
     rows: list[list[int]] = [[]]
     for i, item in enumerate(items):
@@ -191,6 +192,11 @@ def _item_rows(items: list[WebCell | None]) -> list[list[int]]:
         else:
             rows[-1].append(i)
     return [r for r in rows if r]
+
+
+def _cells_at(items: Sequence[WebCell | None], row: list[int]) -> list[WebCell]:
+    """The cells at a row's indices (_item_rows); these are never None (a None only ends a row)."""
+    return [cell for i in row if (cell := items[i]) is not None]
 
 
 def _header_at(cells: list[WebCell], from_start: bool = True) -> int | None:
@@ -224,8 +230,8 @@ def _opens_in_bold(cell: WebCell) -> bool:
     return bool(OPENS_IN_BOLD.match(cell.lines[0].text.strip())) if cell.lines else False
 
 
-def to_table(items: list[WebCell | None]) -> model.Table:
-    rows = [[items[i] for i in row] for row in _item_rows(items)]
+def to_table(items: Sequence[WebCell | None]) -> model.Table:
+    rows = [_cells_at(items, row) for row in _item_rows(items)]
     header_rows = _header_rows(rows)
     repeats: set[int] = set()
     if header_rows == 1:
@@ -280,7 +286,7 @@ def _place_totals(rows: list[list[WebCell]], header_rows: int, repeats: set[int]
                 and _shape(rows[k][0].text) is not None):
             row = row + rows[k]  # the label's empty cells, shown as a row break (see the module docstring)
             k += 1
-        plain = [(c.text, c.lines, {}) for c in row]
+        plain: list[tuple[str, tuple[Line, ...], dict]] = [(c.text, c.lines, {}) for c in row]
         if not is_total or len(row) < 2 or _shape(row[1].text) is None:
             out.append(plain)
             continue
@@ -303,7 +309,7 @@ def _place_totals(rows: list[list[WebCell]], header_rows: int, repeats: set[int]
     return out, moved
 
 
-def _profile(rows: list[list[WebCell]], width: int) -> list[dict[str, float]]:
+def _profile(rows: list[list[WebCell]], width: int) -> list[dict[str | None, float]]:
     """Per column, the share of each value shape among the cells of the rows of the table's usual width
     (the most common; the widest where several are), whose cells stand in their columns one by one."""
     usual = max(Counter(len(r) for r in rows if len(r) > 1).items(), key=lambda item: (item[1], item[0]),
@@ -376,12 +382,15 @@ class _Columns:
     its header says it holds (ROLE_MARKS)."""
 
     def __init__(self, rows: list[list], width: int, header: list[str | None]):
-        words = [Counter() for _ in range(width)]
-        marks = [Counter() for _ in range(width)]
+        words: list[Counter[str]] = [Counter() for _ in range(width)]
+        marks: list[Counter[str]] = [Counter() for _ in range(width)]
         for c, role in enumerate(header):
+            if role is None:
+                continue  # a column whose header names no role: nothing it says its cells hold
             for mark in ROLE_MARKS.get(role, ()):
                 marks[c][mark] += ROLE_PRIOR_ROWS
-        self.shapes = [Counter() for _ in range(width)]  # the value shapes of each column's filled cells
+        # the value shapes of each column's filled cells
+        self.shapes: list[Counter[str | None]] = [Counter() for _ in range(width)]
         for row in rows:
             for c, (text, _, _) in enumerate(row):
                 cell_words, cell_marks = _features(text)
@@ -447,7 +456,8 @@ def _place_narrow(rows: list[list], header_rows: int, repeats: set[int]) -> tupl
     if not any(_narrow(rows[k], width, row_label) for k in data):
         return rows, repeats
     last_header = rows[header_rows - 1] if header_rows else []
-    header = [roles.header_role(t) for t, _, _ in last_header] if len(last_header) == width else [None] * width
+    header: list[str | None] = (
+        [roles.header_role(t) for t, _, _ in last_header] if len(last_header) == width else [None] * width)
     columns = _Columns(full, width, header)
     out, repeats, joined = _join_broken(rows, header_rows, repeats, width, row_label, columns)
     above: list[dict | None] = [None] * width  # per column, the extras of the one-column data cell over it
@@ -459,15 +469,17 @@ def _place_narrow(rows: list[list], header_rows: int, repeats: set[int]) -> tupl
         if k in joined:
             above = [None] * width  # its skipped columns are empty cells: nothing above spans down
         elif _narrow(row, width, row_label):
-            cols = _best_columns(row, width, columns, {c: above[c].get("row_span", 1) > 1
-                                                       for c in range(width) if above[c] is not None},
+            cols = _best_columns(row, width, columns, {c: cell_above.get("row_span", 1) > 1
+                                                       for c in range(width) if (cell_above := above[c]) is not None},
                                  learned)
         spanned_down: set[int] = set()
         if cols is not None:
             row[:] = [(text, lines, {**extra, "col": c}) for (text, lines, extra), c in zip(row, cols)]
             spanned_down = {c for c in set(range(width)) - set(cols) if above[c] is not None}
             for c in spanned_down:
-                above[c]["row_span"] = above[c].get("row_span", 1) + 1
+                spanning = above[c]
+                assert spanning is not None  # spanned_down holds only columns with a cell above
+                spanning["row_span"] = spanning.get("row_span", 1) + 1
         covering: list[dict | None] = [above[c] if c in spanned_down else None for c in range(width)]
         for i, (_, _, extra) in enumerate(row):
             col, span = extra.get("col", i), extra.get("col_span", 1)
@@ -670,7 +682,7 @@ def _header_repeats(rows: list[list[WebCell]]) -> tuple[list[list[WebCell]], set
     return out, repeats
 
 
-def _repeats_header(cells: list[WebCell], named: set[str], own: list[str]) -> bool:
+def _repeats_header(cells: list[WebCell], named: set[str | None], own: list[str]) -> bool:
     """Do these cells name two or more of the header's columns, every other cell short or the header's
     own words in its place (`Mức độ Dịch vụ công`)?"""
     found = [roles.header_role(c.text) for c in cells]

@@ -227,6 +227,7 @@ def _citation(text: str, folded: str, m: re.Match, kind: str, limit: int, listed
         if doc_type is None and listed_after is not None:
             doc_type = listed_after.doc_type  # `văn bản số …, số …`: the list's type word
     elif kind == "named":
+        assert type_word is not None  # the type word is required in NAMED_LAW
         doc_type = NAMED_TYPES[type_word]
         subject = " ".join(m["name"].split())
         if m["number"]:

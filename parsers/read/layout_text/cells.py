@@ -98,7 +98,7 @@ def read_grid(texts: list[str], table: LayoutTable, shape: Shape, page: int) -> 
         _cut_at_edges(texts, per_line, touching, free, mine, aligned)
         _rewrap([per_line[i] for i in mine], [touching[i] for i in mine], limits)
     rows: list[tuple[TableCell | None, ...]] = []
-    head_cells = [[] for _ in range(n)]
+    head_cells: list[list[str]] = [[] for _ in range(n)]
     for i in range(header.first, header.last + 1):
         for w in WORD.finditer(texts[i]):
             head_cells[column_of(w.start())].append(w.group())
@@ -364,7 +364,7 @@ def _fresh_entries(before: list[str], cells: list[list[str]], key: int, longest:
 
 
 def _row_starts(per_line: dict[int, list[list[str]]], roles: list[str | None], first: int, end: int,
-                groups: set[int], wrapped: set[int] = frozenset()) -> list[int]:
+                groups: set[int], wrapped: set[int] | frozenset[int] = frozenset()) -> list[int]:
     """Line indices where rows begin; a group's title line (`II. Cải cách …` across the table) is a row of its own."""
     number = roles.index("row_no") if "row_no" in roles else None
     task = next((roles.index(r) for r in ENTRY_ROLES if r in roles), None)

@@ -264,6 +264,17 @@ def _role(text: str) -> str | None:
     return role_of(text) if text[:1].isupper() else None
 
 
+@dataclass(slots=True)
+class _HeaderColumn:
+    """A header cell while spanning cells are found: its piece, its first and last line, and the text of
+    a spanning cell above it, which opens its text."""
+
+    piece: Piece
+    top: int
+    bottom: int
+    prefix: str = ""
+
+
 def _header_columns(texts: list[str], block: list[int]) -> tuple[list[Piece], tuple[tuple[str, int, int], ...]]:
     """The header's columns: pieces of its lines that overlap side to side are one cell, its text read top down.
 
@@ -281,19 +292,21 @@ def _header_columns(texts: list[str], block: list[int]) -> tuple[list[Piece], tu
                 merged = c + merged
             cells.append(sorted(merged, key=lambda lp: lp[0]))
     cells.sort(key=lambda c: min(p.start for _, p in c))
-    columns = [[Piece(min(p.start for _, p in c), max(p.end for _, p in c), " ".join(p.text for _, p in c)),
-                min(k for k, _ in c), max(k for k, _ in c), ""] for c in cells]
+    columns: list[_HeaderColumn | None] = [
+        _HeaderColumn(Piece(min(p.start for _, p in c), max(p.end for _, p in c), " ".join(p.text for _, p in c)),
+                      min(k for k, _ in c), max(k for k, _ in c)) for c in cells]
     parents: list[tuple[str, int]] = []  # a spanning cell's text and the index of its left child among the kept columns
     for j in range(1, len(columns) - 1):
-        if columns[j - 1] is None:
+        left, column, right = columns[j - 1], columns[j], columns[j + 1]
+        if left is None:
             continue
-        piece, top, bottom, _ = columns[j]
-        left, right = columns[j - 1], columns[j + 1]
-        if _role(piece.text) is None and left[1] > bottom and right[1] > bottom:
-            left[3] = right[3] = piece.text + " "
+        assert column is not None and right is not None  # only columns left of j are dropped yet
+        piece, bottom = column.piece, column.bottom
+        if _role(piece.text) is None and left.top > bottom and right.top > bottom:
+            left.prefix = right.prefix = piece.text + " "
             columns[j] = None
             parents.append((piece.text, j - 1 - sum(1 for c in columns[:j - 1] if c is None)))
-    kept = [Piece(c[0].start, c[0].end, c[3] + c[0].text) for c in columns if c is not None]
+    kept = [Piece(c.piece.start, c.piece.end, c.prefix + c.piece.text) for c in columns if c is not None]
     return kept, tuple((text, k, k + 1) for text, k in parents)
 
 

@@ -161,7 +161,8 @@ def _scan_of(payload: dict) -> PageScan | None:
     if not (isinstance(words, list) and all(_is_word(w) for w in words)
             and isinstance(tables, list) and all(_is_table(t) for t in tables)):
         return None
-    return PageScan(*(payload[k] for k in PAYLOAD_NUMBERS), tuple(Word(*w) for w in words), tuple(tables))
+    width, height, scale, skew = (payload[k] for k in PAYLOAD_NUMBERS)
+    return PageScan(width, height, scale, skew, tuple(Word(*w) for w in words), tuple(tables))
 
 
 def _is_number(v) -> bool:

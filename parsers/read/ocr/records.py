@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import statistics
 import unicodedata
+from collections.abc import Callable
 
 import regex as re
 
@@ -37,7 +38,7 @@ DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "|": "1", "]": "1", "O": "
 ROMAN_LOOKALIKES = str.maketrans({"l": "I", "1": "I", "|": "I", "H": "II"})
 
 
-def _as_roman(m) -> str:
+def _as_roman(m: re.Match[str]) -> str:
     """A numeral read with look-alikes (`HI`, `1V`), where it reads as one numeral only; else as read."""
     token = m.group(0)
     numeral = token.translate(ROMAN_LOOKALIKES)
@@ -45,10 +46,11 @@ def _as_roman(m) -> str:
     return numeral if value and _roman(value) == numeral else token
 
 
-def _glued(m) -> str:
+def _glued(m: re.Match[str]) -> str:
     return f"{m.group(1)} {m.group(2)}"
 
-CORRECTIONS: tuple[tuple[str, re.Pattern, object], ...] = (
+CORRECTIONS: tuple[tuple[str, re.Pattern[str], str | dict[int, int] | dict[int, str] | Callable[[re.Match[str]], str]],
+                   ...] = (
     # Tesseract reads `Đ` as the Icelandic eth, a letter no Vietnamese word holds.
     ("eth for Đ", re.compile(r"[Ðð]"), str.maketrans("Ðð", "Đđ")),
     # `Điều` (article) is the only word of that shape before an article number.
@@ -113,12 +115,17 @@ BARE_TITLES = {_bare(t): t for t in TITLES}
 TITLE_LINE = re.compile(r"^[\"“”']?(\p{Lu}+(?: \p{Lu}+){0,2})(:?)$")
 
 
+def _translating(table: dict[int, int] | dict[int, str]) -> Callable[[re.Match[str]], str]:
+    """The function of a match that gives its text translated by `table`."""
+    return lambda m: m.group(0).translate(table)
+
+
 def correct(text: str) -> str:
     for _why, pattern, fix in CORRECTIONS:
         if isinstance(fix, str):
             text = pattern.sub(fix, text)
         elif isinstance(fix, dict):
-            text = pattern.sub(lambda m, table=fix: m.group(0).translate(table), text)
+            text = pattern.sub(_translating(fix), text)
         else:
             text = pattern.sub(fix, text)  # a function of the match
     title = TITLE_LINE.match(text)
@@ -289,7 +296,7 @@ def _rows(words: tuple[Word, ...]) -> list[list[Word]]:
     for w in words:
         by_key.setdefault(w.line_key, []).append(w)
     tess_lines = sorted(by_key.values(), key=lambda ws: min(w.top for w in ws))
-    rows: list[tuple[int, int, list[Word]]] = []
+    rows: list[tuple[float, float, list[Word]]] = []  # medians of pixel edges: a half where the count is even
     for ws in tess_lines:
         top = statistics.median(w.top for w in ws)
         bottom = statistics.median(w.bottom for w in ws)
@@ -327,7 +334,7 @@ def _table_grid(number: int, table: dict, scan: PageScan) -> TableGrid:
     s = scan.scale
     out_rows = []
     for r in range(rows):
-        cells = []
+        cells: list[TableCell | None] = []
         for c in range(cols):
             if tuple(owner[r][c]) != (r, c):
                 cells.append(None)

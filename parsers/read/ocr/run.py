@@ -116,7 +116,8 @@ def ocr_pdf_pages(path: str, sha256: str, page_numbers: list[int], cache: str | 
         for number in page_numbers:
             if not 1 <= number <= len(doc):  # pdfminer found more pages than the tree's count PDFium reads
                 raise UnreadableFile(path, f"damaged PDF: no page {number} in its page tree's count ({len(doc)})")
-            _check_render(path, number, *doc.get_page_size(number - 1), dpi)
+            width, height = doc.get_page_size(number - 1)
+            _check_render(path, number, width, height, dpi)
     finally:
         doc.close()
 
@@ -220,7 +221,7 @@ def ocr_image_file(path: str, sha256: str, cache: str | Path | None = None, dpi:
             width, height = image.size[0] * 72 / source_dpi, image.size[1] * 72 / source_dpi
             size = _scaled(image.size, source_dpi, dpi)
             if size != image.size:  # to the resolution Tesseract reads best at
-                image = image.resize(size, Image.LANCZOS)
+                image = image.resize(size, Image.Resampling.LANCZOS)  # == the int Image.LANCZOS, typed
             yield number, image, width, height
 
     return _run(path, sha256, list(range(1, count + 1)), images, cache, dpi, workers)

@@ -91,8 +91,10 @@ def _kernel_cache() -> tuple[bool, str | None]:
     # numba compiles a cached kernel again when this file changes, not when settings.py does: machine code
     # made with other constants must not be found, so each set of them has a folder of its own.
     named = f"settings-{_constants_key()}"
-    if numba_config.CACHE_DIR and _writable(Path(numba_config.CACHE_DIR) / named):
-        return True, str(Path(numba_config.CACHE_DIR) / named)
+    # numba.config sets its settings (CACHE_DIR among them) at run time, from the environment: untyped
+    cache_dir = numba_config.CACHE_DIR  # type: ignore[attr-defined]  # set at run time, see above
+    if cache_dir and _writable(Path(cache_dir) / named):
+        return True, str(Path(cache_dir) / named)
     folders = [Path(__file__).parent / "__pycache__", *_fallback_folders()]
     folder = next((f / named for f in folders if _writable(f / named)), None)
     return (True, str(folder)) if folder else (False, None)  # nowhere: compiled in each process, not cached
@@ -105,12 +107,13 @@ def _cached_in(folder: str | None):
     if folder is None:
         yield
         return
-    before = numba_config.CACHE_DIR
-    numba_config.CACHE_DIR = folder
+    # numba.config sets CACHE_DIR at run time, from the environment: mypy cannot see the attribute
+    before = numba_config.CACHE_DIR  # type: ignore[attr-defined]  # numba setting made at run time
+    numba_config.CACHE_DIR = folder  # type: ignore[attr-defined]  # numba setting made at run time
     try:
         yield
     finally:
-        numba_config.CACHE_DIR = before
+        numba_config.CACHE_DIR = before  # type: ignore[attr-defined]  # numba setting made at run time
 
 
 KERNEL_CACHE = _kernel_cache()

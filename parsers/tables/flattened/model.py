@@ -117,6 +117,7 @@ def _counted_log_dist(prior: dict[str, float], counts: list[int], names: list[st
 def estimate(body: Body, model: Model, pieces: Pieces, steps: Steps, learn_words: bool) -> Model:
     """The model a segmentation implies: widths, first tokens, words, presence, cell lengths, broken rows."""
     K = len(model.roles)
+    assert body.follow is not None  # body_of has measured the body (measure_with)
     numbered, shape_priors, opening_priors, presence_priors = _priors(model.roles)
     shapes = [[[0] * len(SHAPE_NAMES) for _ in range(K)] for _ in KINDS]
     openings = [[[0] * len(OPENING_NAMES) for _ in range(K)] for _ in KINDS]
@@ -128,9 +129,10 @@ def estimate(body: Body, model: Model, pieces: Pieces, steps: Steps, learn_words
         openings[kind][col][pieces.opening[cand]] += 1
         line = pieces.line[cand]
         if pieces.start[cand] == 0 and pieces.end[cand] == len(body.words[line]) and body.measured[line]:
-            goes_on = k + 1 < len(cands) and kinds[k + 1] == LINE and body.follow[line] is not None
+            # what the next line's first word adds, where the line goes on into it; else None
+            follow = body.follow[line] if k + 1 < len(cands) and kinds[k + 1] == LINE else None
             width = pieces.width[cand]  # under the body's measure now
-            wraps[col].append((width, width + body.follow[line] if goes_on else None))
+            wraps[col].append((width, width + follow if follow is not None else None))
     odds = model.word_odds
     if learn_words:
         odds = _word_odds(_token_counts(pieces, cands, cols, K))
@@ -168,6 +170,7 @@ def _token_counts(pieces: Pieces, cands: list[int], cols: list[int], K: int) -> 
     col_of[cands] = cols
     # A cell set on one line (not measured) teaches nothing of its column's words: its thousand
     # numbers would outweigh every other word the column holds, and move the table's other cells.
+    assert pieces.graph is not None  # candidate_pieces builds it
     col_of[~pieces.graph.cand_measured] = -1
     token_col = np.repeat(col_of, np.diff(pieces.token_starts))
     placed = token_col >= 0

@@ -48,7 +48,14 @@ SHAPE_PATTERN, OPENING_PATTERN = _alternation(SHAPES), _alternation(OPENINGS, st
 
 def _first_branch(pattern: re.Pattern, text: str) -> str:
     m = pattern.match(text)
-    return m.lastgroup if m else "other"
+    return _branch(m) if m else "other"
+
+
+def _branch(m: re.Match | std_re.Match) -> str:
+    """The branch of an alternation (_alternation) that matched: each is a named group around its pattern,
+    so the group that closed last is one of them."""
+    assert m.lastgroup is not None
+    return m.lastgroup
 
 
 @dataclass(slots=True)
@@ -149,7 +156,7 @@ def candidate_pieces(body: Body, roles: tuple[str, ...]) -> tuple[list[tuple[int
         rest = whole[s:e]
         node_item.append(bool(ITEM_OPENING.match(rest)))  # reads no further than the first two words
         m = OPENING_PATTERN.match(rest)
-        node_opening.append(OPENING_NAMES.index(m.lastgroup) if m else other)
+        node_opening.append(OPENING_NAMES.index(_branch(m)) if m else other)
         node_opening_end.append(m.end() if m else -1)
     opening_end = np.array(node_opening_end, np.int64)[piece_node]
     opening = np.array(node_opening, np.int64)[piece_node]
@@ -242,6 +249,7 @@ LINE_SEPARATOR = "\x00"
 def measure_pieces(body: Body, pieces: Pieces) -> None:
     """Each piece's width under the body's measure: its words' units and its spaces' over an average character's."""
     space, per = _space_and_per(body.measure)
+    assert body.slot_units is not None  # body_of has measured the body (measure_with)
     units, end, first = body.slot_units, pieces.end_slot, pieces.first_slot
     pieces.width = ((units[end] - units[first] + (end - first - 1) * space) / per).tolist()
 
@@ -254,6 +262,8 @@ def _space_and_per(measure) -> tuple[int, int]:
 def graph_of(body: Body, nodes, pieces: Pieces) -> Graph:
     """The nodes, lines and pieces as the search's kernel reads them, under the body's measure."""
     n_lines = len(body.lines)
+    # body_of has measured the body (measure_with) and learned its flow
+    assert body.flow is not None and body.follow is not None and body.slot_units is not None
     ids = body.flow.line_ids
     space, per = _space_and_per(body.measure)
     units = body.slot_units

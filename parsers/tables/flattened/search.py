@@ -35,6 +35,7 @@ def emission_table(model: Model, pieces: Pieces) -> np.ndarray:
     K = len(model.roles)
     learned = model.word_odds is not None
     odds = model.word_odds if learned else np.zeros((K, len(pieces.names)))
+    assert pieces.graph is not None  # candidate_pieces builds it
     return emissions_k(
         pieces.token_ids, pieces.token_starts, odds, np.full(K, learned, np.bool_),
         pieces.cues, np.array([cue_weights_of(role) for role in model.roles], np.float64).reshape(K, len(CUES)),
@@ -71,6 +72,7 @@ def search_paths(body: Body, model: Model, pieces: Pieces, emissions: np.ndarray
         emissions,
     )
     beam = float(SETTINGS.beam)
+    assert pieces.graph is not None and body.flow is not None  # built by candidate_pieces and body_of
     slot_f, slot_i, count, order, n_order = lattice_k(pieces.graph, scores, body.flow.table, nbest, beam)
     return Paths(slot_f, slot_i, count, order, n_order, 4 * K, nbest, pieces.graph.node_line)
 

@@ -52,9 +52,9 @@ def segment_table(lines: Sequence[Line]) -> FlatTable:
     rows = rows_of(steps)
     flat_rows = tuple(FlatRow({roles[c]: tuple(Piece(pieces.text[steps.cand[k]], body.lines[pieces.line[steps.cand[k]]])
                                                for k in row[c]) for c in sorted(row)}) for row in rows)
-    issues = (column_issues + _numbering_issues(model, flat_rows)
-              + _margin_issues(body, pieces, paths, nodes, ends, steps, rows))
-    return FlatTable(roles, flat_rows, tuple(header_lines), tuple(body.lines[i] for i in skipped), tuple(issues))
+    found = (column_issues + _numbering_issues(model, flat_rows)
+             + _margin_issues(body, pieces, paths, nodes, ends, steps, rows))
+    return FlatTable(roles, flat_rows, tuple(header_lines), tuple(body.lines[i] for i in skipped), tuple(found))
 
 
 # ----------------------------------------------------------------- issues
@@ -87,7 +87,7 @@ def _numbering_issues(model: Model, rows: tuple[FlatRow, ...]) -> list[Issue]:
 
 def _margin_issues(body: Body, pieces: Pieces, paths: Paths, nodes, ends, steps: Steps, rows) -> list[Issue]:
     """Rows that a path nearly as likely as the best reads otherwise."""
-    row_of = {}  # line -> the row of the best path that its first piece is in
+    row_of: dict[int, int] = {}  # line -> the row of the best path that its first piece is in
     for k, row in enumerate(rows):
         for cell in row.values():
             for step in cell:
