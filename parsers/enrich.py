@@ -58,7 +58,7 @@ def enrich(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
             if m.kind == "unknown":
                 warnings.append({"doc_id": doc_id, "stage": "normalise", "code": "deadline_unknown",
                                  "message": f"deadline not understood in row {row['row_id']}: {m.raw!r}",
-                                 "row_id": row["row_id"],
+                                 "row_id": row["row_id"], "node_id": row["node_id"],
                                  "page": row["page_start"]})
 
     nodes = [n for n in tables["outline"] if n["kind"] not in TABLE_KINDS]
@@ -81,17 +81,23 @@ def enrich(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
     cited_texts += [(f"appendix_rows:{r['row_id']}", c["text"]) for r in rows for c in r["other_cells"] if c["text"]]
 
     out["citations"], found, offset = [], [], 0
+    place_of: dict[int, str] = {}  # id of a found citation -> where it stands
     for where, text in cited_texts:
         for c in find_citations(text):
             found.append(replace(c, start=c.start + offset, end=c.end + offset))
+            place_of[id(found[-1])] = where
             out["citations"].append({"doc_id": doc_id, "where": where, "doc_type": c.doc_type, "number": c.number,
                                      "year": c.year, "code": c.code, "issued_date": c.issued_date,
                                      "issuer": c.issuer, "subject": c.subject, "raw": c.raw})
         offset += len(text) + TEXT_GAP
+    node_of_row = {r["row_id"]: r["node_id"] for r in rows}
     for a, b in conflicting_numbers(found):
-        warnings.append({"doc_id": doc_id, "stage": "normalise", "code": "citation_conflict",
-                         "message": f"one {a.doc_type} of {a.issued_date:%d/%m/%Y} cited as {a.number}/{a.code} "
-                                    f"and as {b.number}/{b.code}", "page": None})
+        message = (f"one {a.doc_type} of {a.issued_date:%d/%m/%Y} cited as {a.number}/{a.code} "
+                   f"and as {b.number}/{b.code}")
+        # One row for each place the two citations stand in, so that each is found by its ids.
+        for place in dict.fromkeys(_place(place_of[id(c)], node_of_row) for c in (a, b)):
+            warnings.append({"doc_id": doc_id, "stage": "normalise", "code": "citation_conflict",
+                             "message": message, "page": None, "node_id": place[0], "row_id": place[1]})
 
     out["targets"] = [
         {"doc_id": doc_id, "where": where, "indicator": t.indicator, "comparator": t.comparator, "value": t.value,
@@ -100,3 +106,14 @@ def enrich(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
     ]
     out["warnings"] = warnings
     return out
+
+
+def _place(where: str, node_of_row: dict[str, int]) -> tuple[int | None, str | None]:
+    """(node_id, row_id) of a citation's place: `outline:<node_id>`, `appendix_rows:<row_id>`, or a table's
+    cell (no node or row of its own)."""
+    table, _, key = where.partition(":")
+    if table == "outline":
+        return int(key), None
+    if table == "appendix_rows":
+        return node_of_row.get(key), key
+    return None, None

@@ -7,9 +7,10 @@ declares; the schema is the single source of the columns and their types.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from parsers.language import vocab
-from parsers.model.records import Node, Outline, Residual
+from parsers.model.records import Issue, Node, Outline, Residual
 from parsers.structure.clean import Cleaned, join_lines
 from parsers.structure.header import admit, check_against_site, read_header
 from parsers.tables.appendix import Appendix
@@ -34,8 +35,8 @@ def _section(outline: Outline, part_kinds: tuple[str, ...], titles) -> Node | No
     parent = {n.node_id: n.parent_id for n in outline.nodes}
 
     def part_of(node_id: int) -> int:
-        while parent[node_id] not in (0, None):
-            node_id = parent[node_id]
+        while (up := parent[node_id]) not in (0, None):
+            node_id = up
         return node_id
 
     parts = {n.node_id for n in outline.nodes if n.parent_id == 0 and n.kind in part_kinds}
@@ -85,7 +86,9 @@ def _tables(doc_id: str, outline: Outline, appendices: list[Appendix], source):
         lines = table.lines or by_id[node_id].lines
         return (min(((l.page, l.line_no) for l in lines), default=(math.inf, math.inf)), order[node_id])
 
-    table_rows, cell_rows, ids = [], [], {}
+    table_rows: list[dict] = []
+    cell_rows: list[dict] = []
+    ids: dict[int, str] = {}
     lone_cells = {node_id: table.cells[0].flat for node_id, table in found if len(table.cells) == 1}
     for seq, (node_id, table) in enumerate(sorted(found, key=printed_at), start=1):
         table_id = f"{doc_id}:t{seq:02d}"
@@ -131,7 +134,7 @@ def _caption(outline: Outline, by_id: dict[int, Node], node: Node, lone_cells: d
         text = lone_cells.get(s.node_id) or s.title or s.text
         if text and (vocab.is_caps(text) or vocab.CAPTION.match(text)):
             return text
-    parent = by_id.get(node.parent_id)
+    parent = by_id.get(node.parent_id) if node.parent_id is not None else None
     if (parent is not None and parent.parent_id not in (None,) and (parent.title or parent.text) and
             parent.kind != "document"):
         return parent.title or parent.text
@@ -197,7 +200,7 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix],
         "ocr_confidence": _mean_confidence(source),
     }]
 
-    legal_bases = []
+    legal_bases: list[dict] = []
     for n in outline.nodes:
         if n.kind in ("basis", "proposal", "implementation"):
             legal_bases.append({"doc_id": doc_id, "seq": len(legal_bases) + 1, "kind": n.kind, "text": n.text,
@@ -221,7 +224,8 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix],
             if item.kind not in ("item", "subitem"):
                 continue
             points = [p for p in outline.children(item.node_id) if p.kind == "point"]
-            for node, number in ([(p, f"{item.label}.{p.label}") for p in points] or [(item, item.label)]):
+            labelled: list[tuple[Node, str | None]] = [(p, f"{item.label}.{p.label}") for p in points]
+            for node, number in labelled or [(item, item.label)]:
                 objectives.append({"doc_id": doc_id, "objective_no": number, "heading": item.title if points else None,
                                    "text": _own_text(outline, node), "node_id": node.node_id, "page": node.page_start})
 
@@ -230,6 +234,7 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix],
     if section is not None:
         by_id = {n.node_id: n for n in outline.nodes}
         for point in (d for d in outline.descendants(section.node_id) if d.kind == "point"):
+            assert point.parent_id is not None  # a point stands under its item
             head = by_id[point.parent_id]
             bullets = []
             for b in outline.children(point.node_id):
@@ -251,13 +256,13 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix],
     table_rows, cell_rows, table_ids = _tables(doc_id, outline, appendices, source)
 
     row_nodes = iter(n for n in outline.nodes if n.kind == "table_row")
-    appendix_rows = []
-    for number, appendix in enumerate(appendices, start=1):
+    appendix_rows: list[dict] = []
+    for appendix_no, appendix in enumerate(appendices, start=1):
         for row in appendix.rows:
             seq = len(appendix_rows) + 1
             appendix_rows.append({
                 "table_id": table_ids.get(appendix.node_id), "table_row": row.table_row,
-                "doc_id": doc_id, "row_id": f"{doc_id}:{seq:03d}", "seq": seq, "appendix_no": number,
+                "doc_id": doc_id, "row_id": f"{doc_id}:{seq:03d}", "seq": seq, "appendix_no": appendix_no,
                 "group_no": row.group_no, "group_title": row.group_title, "row_no": row.row_no, "task": row.task,
                 "products": list(row.products), "lead_agency": row.lead_agency,
                 "partner_agencies": list(row.partner_agencies), "deadline_text": row.deadline_text, "notes": row.notes,
@@ -279,11 +284,9 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix],
         "x0": r.line.box.x0 if r.line.box else None, "top": r.line.box.top if r.line.box else None,
     } for r in sorted(residual, key=lambda r: (r.line.page, r.line.line_no))]
 
-    warnings = [{"doc_id": doc_id, "stage": i.stage, "code": i.code, "message": i.message, "page": i.page,
-                 "node_id": i.node_id, "row_id": i.row_id}
-                for i in (*cleaned.issues, *outline.issues,
-                          *check_against_site(facts, cleaned.site,
-                                              outline.nodes[-1].page_end if outline.nodes else None))]
+    issues = (*cleaned.issues, *outline.issues,
+              *check_against_site(facts, cleaned.site, outline.nodes[-1].page_end if outline.nodes else None))
+    warnings = _warning_rows(doc_id, issues, outline, appendix_rows)
 
     return {
         "documents": documents,
@@ -298,3 +301,22 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix],
         "residual": residual_rows,
         "warnings": warnings,
     }
+
+
+def _warning_rows(doc_id: str, issues: Iterable[Issue], outline: Outline, appendix_rows: list[dict]) -> list[dict]:
+    """One row per issue, with the node and the appendix row it is about as ids: a stage that knew only the line
+    gets the node holding it (the deepest, as nodes follow their parents), and a node that is a row gets the row."""
+    node_of_line = {(l.page, l.line_no): n.node_id for n in outline.nodes for l in n.lines}
+    row_of_node = {r["node_id"]: r["row_id"] for r in appendix_rows}
+    node_of_row = {r["row_id"]: r["node_id"] for r in appendix_rows}
+    rows = []
+    for i in issues:
+        node_id = i.node_id
+        if node_id is None and i.line is not None:
+            node_id = node_of_line.get((i.line.page, i.line.line_no))
+        if node_id is None and i.row_id is not None:
+            node_id = node_of_row.get(i.row_id)
+        row_id = i.row_id if i.row_id is not None else row_of_node.get(node_id)
+        rows.append({"doc_id": doc_id, "stage": i.stage, "code": i.code, "message": i.message, "page": i.page,
+                     "node_id": node_id, "row_id": row_id})
+    return rows

@@ -153,6 +153,9 @@ class Issue:
     page: int | None = None
     node_id: int | None = None  # the outline node it is about, where there is one
     row_id: str | None = None  # the appendix row it is about
+    # The line it is about, where the stage knows a line but not yet its node: projecting the warnings finds
+    # the node (and the appendix row) that holds it, so that no reader has to look for places in the message.
+    line: Line | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -318,7 +318,7 @@ def _check_damage(source: Source, lines: list[Line]) -> Iterator[Issue]:
                                            f"are not Vietnamese ({examples})")
     for word, line in damaged:
         yield Issue("clean", "damaged_word", f"word {word!r} is not a Vietnamese syllable (damaged in extraction?)",
-                    line.page)
+                    line.page, line=line)
 
 
 def _within_edits(phrase: str, text: str, max_edits: int) -> bool:

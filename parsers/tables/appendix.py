@@ -508,7 +508,7 @@ def attach(outline: Outline, appendices: list[Appendix]) -> Outline:
     # appendix, but no row or cell holds it, so it is said (a PDF's lines beside its grids are text).
     unplaced = tuple(Issue("appendix", "appendix_line_unplaced",
                            f"a line of the appendix's table text is in no row or cell: {line.text[:120]!r}",
-                           line.page, node_id=a.node_id)
+                           line.page, node_id=a.node_id, line=line)
                      for a in appendices if a.table is not None and a.table.source == "flattened"
                      for line in a.unclaimed)
     return replace(outline, nodes=tuple(kept + added),

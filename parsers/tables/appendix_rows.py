@@ -230,7 +230,7 @@ def build_rows(raw_rows: list[RawRow]) -> tuple[list[AppendixRow], list[Group], 
         )
         if row.task is None:
             issues.append(Issue("appendix", "row_without_task", f"appendix row {row.seq} has no task text",
-                                row.page_start))
+                                row.page_start, line=row.lines[0] if row.lines else None))
         out.append(row)
     return out, groups, issues
 

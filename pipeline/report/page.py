@@ -61,7 +61,7 @@ def render_report(tables: dict[str, pd.DataFrame], doc_id: str) -> str:
         # One lane per agency, not per spelling: `HDNĐ - UBND` and `HĐND – UBND` are one office.
         names = dict(zip(agencies["agency_id"], agencies["name"]))
         rows = [{**r, "lane": names.get(r.get("lead_agency_id"))} for r in rows]
-    flags = flag_warnings(doc_tables["warnings"], rows, nodes, doc_tables["citations"])
+    flags = flag_warnings(doc_tables["warnings"], rows, nodes)
     sections = [
         facts_section(doc),
         warnings_section(doc_tables["warnings"], flags),

@@ -287,14 +287,14 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("top", FLOAT, "Top edge in PDF points; null for text."),
     ),
     "warnings": table(
-        "What a stage was unsure of.",
+        "What a stage was unsure of: one row for each place it concerns.",
         DOC_ID,
         col("stage", STR, "clean, outline, appendix or normalise."),
         col("code", STR, "letter_gap, numbering_gap, plan_missing, appendix_missing, truncated, damaged_word …"),
         col("message", STR, "One line saying what and where."),
         col("page", INT, "Page concerned."),
-        col("node_id", INT, "The outline node concerned, where there is one."),
-        col("row_id", STR, "The appendix row concerned, where there is one."),
+        col("node_id", INT, "The outline node concerned (the one holding the line a stage named), where there is one."),
+        col("row_id", STR, "The appendix row concerned (the row that node is), where there is one."),
     ),
     "errors": table(
         "Files that could not be parsed.",

@@ -8,7 +8,7 @@ import pytest
 
 from parsers.language import vocab
 from pipeline.run import parse_document
-from tests.support.documents import KNOWN_PDF, KNOWN_TXT, parsed
+from tests.support.documents import FIXTURES, KNOWN_PDF, KNOWN_TXT, parsed
 
 
 def test_documents_row(known):
@@ -62,9 +62,16 @@ def test_tasks_by_section_letter(known):
 
 
 def test_the_known_plan_warns_only_of_its_citation_conflict(known):
-    # The plan cites its ISO plan of 18/12/2019 as 133/KH-UBND in the text and 113/KH-UBND in the appendix.
+    # The plan cites its ISO plan of 18/12/2019 as 133/KH-UBND in the text and 113/KH-UBND in the appendix:
+    # one row for each place, found by its ids.
+    message = "one Kế hoạch of 18/12/2019 cited as 133/KH-UBND and as 113/KH-UBND"
     assert [(w["stage"], w["code"], w["message"]) for w in known["warnings"]] == [
-        ("normalise", "citation_conflict", "one Kế hoạch of 18/12/2019 cited as 133/KH-UBND and as 113/KH-UBND")]
+        ("normalise", "citation_conflict", message)] * 2
+    in_text, in_appendix = known["warnings"]
+    node = next(n for n in known["outline"] if n["node_id"] == in_text["node_id"])
+    assert "Kế hoạch số 133/KH-UBND ngày 18/12/2019" in node["text"] and in_text["row_id"] is None
+    row = next(r for r in known["appendix_rows"] if r["row_id"] == in_appendix["row_id"])
+    assert "113/KH-UBND" in " ".join([row["task"], *row["products"]]) and in_appendix["node_id"] == row["node_id"]
 
 
 def _without_percent(value):
@@ -131,3 +138,16 @@ def test_plan_cut_mid_sentence(tmp_path):
     tables = _cut(tmp_path, "khai thực hiện kế hoạch CCHC; xác định rõ", "cut.txt")
     assert len(tables["objectives"]) == 9 and len(tables["tasks"]) == 35
     assert [w["code"] for w in tables["warnings"]] == ["truncated"]  # cut before the appendix is named
+
+
+def test_a_damaged_words_warning_names_the_node_that_holds_the_word():
+    """bac-ninh-144-2025: its page prints some words in a font whose marks were lost (`cǜng`, `kǶ`); clean names
+    the line, and the warning row names the outline node holding it, whose text has the word."""
+    tables = parsed(FIXTURES / "bac-ninh-144-2025-kinh-te-so.txt")
+    damaged = [w for w in tables["warnings"] if w["code"] == "damaged_word"]
+    nodes = {n["node_id"]: n for n in tables["outline"]}
+    assert len(damaged) >= 5
+    for w in damaged:
+        word = w["message"].split("'")[1]
+        node = nodes[w["node_id"]]
+        assert word in f"{node['title'] or ''} {node['text']}", (word, node["node_id"])

@@ -157,9 +157,9 @@ def hostile_rows(doc_id: str = DOC) -> dict[str, list[dict]]:
         "milestones": [{"doc_id": doc_id, "row_id": row_id, "seq": 1, "action": "<a>", "kind": "quarter",
                         "start": dt.date(2021, 1, 1), "end": dt.date(2021, 3, 31), "raw": "<q>"}],
         "warnings": [{"doc_id": doc_id, "stage": "outline", "code": "letter_gap",
-                      "message": "point 'c' follows 'a'", "page": 1},
+                      "message": "point 'c' follows 'a'", "page": 1, "node_id": 1},
                      {"doc_id": doc_id, "stage": "normalise", "code": "deadline_unknown",
-                      "message": f"deadline not understood in row {row_id}: '<x>'", "page": 2}],
+                      "message": f"deadline not understood in row {row_id}: '<x>'", "page": 2, "row_id": row_id}],
         "residual": [{"doc_id": doc_id, "page": 1, "line_no": 1, "reason": "unclaimed", "text": "<hr>"}],
     }
 
@@ -178,8 +178,8 @@ def test_render_report_escapes_every_text_and_marks_what_warnings_name(tmp_path)
     dom = Dom(page)
     assert len(dom.having("data-other-cell")) == 2  # the notes and the cell of a column no role names
     assert "Ghi chú: &lt;n&gt;" in page and "Kinh phí &lt;h&gt;: &lt;t&gt;" in page
-    assert "flagged" in dom.by_id("node-1").get("class", "")  # point 'c' follows 'a', on page 1
-    assert "flagged" in dom.having("data-appendix-row")[0].get("class", "")  # named by its row_id
+    assert "flagged" in dom.by_id("node-1").get("class", "")  # the letter gap's node_id
+    assert "flagged" in dom.having("data-appendix-row")[0].get("class", "")  # the unknown deadline's row_id
     assert [bar["data-milestone"] for bar in dom.having("data-milestone", in_svg=True)] == [f"{ROW}/1"]
 
 
@@ -261,3 +261,14 @@ def test_every_group_of_the_appendix_heads_its_rows(tmp_path):
     headings = [" ".join(re.sub(r"<[^>]+>", "", h).split())
                 for h in re.findall(r'<tr class="group"><th colspan="9">(.*?)</th></tr>', page)]
     assert [html.unescape(h) for h in headings] == [" ".join(t.split()) for t in titled]
+
+
+def test_a_warning_flags_by_its_ids_never_by_its_wording(tmp_path):
+    """The same warnings with their ids taken away: their messages still name the point and the row, and
+    nothing is flagged, for the page reads no message."""
+    rows = hostile_rows()
+    rows["warnings"] = [{k: v for k, v in w.items() if k not in ("node_id", "row_id")} for w in rows["warnings"]]
+    write_tables(rows, tmp_path)
+    dom = Dom(render_report(load_tables(tmp_path), DOC[:4]))
+    assert "flagged" not in dom.by_id("node-1").get("class", "")
+    assert "flagged" not in dom.having("data-appendix-row")[0].get("class", "")

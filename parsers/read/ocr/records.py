@@ -173,7 +173,7 @@ def fix_label_runs(pages: list[Page]) -> tuple[list[Page], list[Issue]]:
             if text != line.text:
                 issues.append(Issue("extract", "ocr_corrected",
                                     f"line {line.line_no}: label read {line.text[:12]!r}, "
-                                    f"its run makes it {text[:12]!r}", page.number))
+                                    f"its run makes it {text[:12]!r}", page.number, line=line))
                 line = line._replace(text=text, ocr_text=line.ocr_text or line.text)
             lines.append(line)
         out.append(Page(page.number, tuple(lines), page.width, page.height, page.tables))
@@ -216,14 +216,15 @@ def page_records(number: int, scan: PageScan) -> tuple[Page, list[Issue]]:
         lines.append(line)
         if line.ocr_text is not None:
             issues.append(Issue("extract", "ocr_corrected",
-                                f"line {line.line_no}: read {raw[:80]!r}, corrected to {text[:80]!r}", number))
+                                f"line {line.line_no}: read {raw[:80]!r}, corrected to {text[:80]!r}", number,
+                                line=line))
         foreign = [w for w in vocab.WORD.findall(text) if _foreign(w)]
         if conf < LOW_CONFIDENCE or foreign:
             why = [f"confidence {conf:.2f}"] if conf < LOW_CONFIDENCE else []
             if foreign:
                 why.append(f"not Vietnamese: {', '.join(foreign[:5])}")
             issues.append(Issue("extract", "ocr_low_confidence",
-                                f"line {line.line_no}: {'; '.join(why)}: {text[:80]!r}", number))
+                                f"line {line.line_no}: {'; '.join(why)}: {text[:80]!r}", number, line=line))
     grids = tuple(_table_grid(number, t, scan) for t in scan.tables)
     return Page(number=number, lines=tuple(lines), width=scan.width, height=scan.height, tables=grids), issues
 

@@ -71,17 +71,17 @@ def _numbering_issues(model: Model, rows: tuple[FlatRow, ...]) -> list[Issue]:
         pieces = row.cells.get(role)
         if not pieces:
             continue  # merged with the row above (a task with several products)
-        first, page = pieces[0].text, pieces[0].line.page
+        first, line = pieces[0].text, pieces[0].line
         number = NUMBER_LABEL.match(first)
         if number:
             n = int(number.group("n"))
             if n != last + 1 and not (n == 1 and group_since):
                 issues.append(Issue("appendix", "numbering_break", f"flattened row {k} is numbered {n} after {last}",
-                                    page))
+                                    line.page, line=line))
             last, group_since = n, False
         elif first_match(SHAPES, first) != "roman":
             issues.append(Issue("appendix", "row_without_number", f"flattened row {k} has no number: {first[:40]!r}",
-                                page))
+                                line.page, line=line))
     return issues
 
 
@@ -104,7 +104,9 @@ def _margin_issues(body: Body, pieces: Pieces, paths: Paths, nodes, ends, steps:
             if step not in best and line in row_of:
                 k = row_of[line]
                 unsure[k] = min(unsure.get(k, math.inf), margin)
+    firsts = {k: body.lines[min(pieces.line[steps.cand[step]] for cell in rows[k].values() for step in cell)]
+              for k in unsure}
     return [Issue("appendix", "unsure_segmentation",
                   f"flattened row {k + 1} reads otherwise on a path only {margin:.1f} log-odds less likely",
-                  body.lines[min(pieces.line[steps.cand[step]] for cell in rows[k].values() for step in cell)].page)
+                  firsts[k].page, line=firsts[k])
             for k, margin in sorted(unsure.items())]
