@@ -143,6 +143,19 @@ LOCAL_BODIES = ["Ủy ban nhân dân", "Uỷ ban nhân dân", "UBND", "Hội đ�
 # The levels, in the words local bodies are named with (`huyện đảo` and `đặc khu` for islands).
 LOCAL_LEVELS = ["tỉnh", "thành phố", "huyện", "huyện đảo", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu"]
 
+# Words that open an agency's name or name agencies as a group, each with the uses its readers make of it
+# (data/agency_heads.tsv): `opens`, `opens-before-capital`, `cue`, `new`, `top`, `capital`.
+AGENCY_HEADS: dict[str, frozenset[str]] = {words: frozenset(uses.split(","))
+                                           for words, uses in lexicon.load("agency_heads").rows()}
+
+
+def agency_heads(use: str) -> str:
+    """The heads of one use as a pattern's alternation: longest first, so that `Bộ Chỉ huy` is found whole
+    before `Bộ`, and its words apart by any white space."""
+    heads = sorted((h for h, uses in AGENCY_HEADS.items() if use in uses), key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(word) for word in h.split()) for h in heads)
+
+
 # Titles of signers, standing alone under `TM. …` / `KT. …`.
 # `BỘ TRƯỞNG`, `CỤC TRƯỞNG`, `THỨ TRƯỞNG`, `TỔNG CỤC TRƯỞNG`: any `… TRƯỞNG` heads a body.
 SIGNER_TITLES = re.compile(
@@ -423,30 +436,3 @@ HEADER_ANCHORS = [
     HeaderAnchor("motto", NATIONAL_MOTTO, "Độc lập - Tự do - Hạnh phúc", 6,
                  frozenset(["Độc", "lập", "Tự", "do", "Hạnh", "phúc"])),
 ]
-
-
-# ---------------------------------------------------------------------------
-# Appendix tables: column roles and the header words that name them. Plans name
-# their columns differently; a column is mapped by the first row whose pattern
-# its header text matches. Order matters: `phối hợp` before `chủ trì`, since a
-# header `Cơ quan chủ trì/phối hợp` is rare but `phối hợp` alone is specific.
-# ---------------------------------------------------------------------------
-APPENDIX_COLUMNS: list[tuple[str, re.Pattern[str]]] = [
-    ("row_no", re.compile(r"^(?:STT|TT|Số\s+TT)$", re.I)),
-    ("group", re.compile(r"nhiệm\s+vụ\s+chung|nhóm\s+nhiệm\s+vụ|lĩnh\s+vực", re.I)),
-    ("partners", re.compile(r"phối\s*hợp", re.I)),
-    ("lead", re.compile(r"chủ\s*trì", re.I)),
-    ("products", re.compile(r"sản\s+phẩm|kết\s+quả(?:\s+đầu\s+ra)?$", re.I)),
-    ("deadline", re.compile(r"thời\s+(?:gian|hạn)|tiến\s+độ|hoàn\s+thành", re.I)),
-    ("notes", re.compile(r"ghi\s+chú", re.I)),
-    ("task", re.compile(r"nhiệm\s+vụ|nội\s+dung|chỉ\s+tiêu|tên\s+nhiệm\s+vụ|giải\s+pháp|hoạt\s+động", re.I)),
-]
-
-
-def column_role(header_text: str) -> str | None:
-    """The role of an appendix column from its header cell (`Cơ quan chủ trì` → lead)."""
-    text = " ".join(header_text.split())
-    for role, pattern in APPENDIX_COLUMNS:
-        if pattern.search(text):
-            return role
-    return None

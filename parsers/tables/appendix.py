@@ -13,7 +13,7 @@ above); one builder (`parsers.tables.appendix_rows`) then turns raw rows into
 - text extracted from a PDF, where the table is flattened: `parsers.tables.flattened`
   recovers rows and cells from the line sequence alone.
 
-Columns are mapped by their header words (`vocab.APPENDIX_COLUMNS`), so a
+Columns are mapped by their header words (`language/data/column_roles.tsv`), so a
 plan with other, extra or reordered columns maps too. A column that no role
 names (`Kinh phí`, `Nguồn vốn`) is kept under its header as printed, in the
 row's `other_cells`: its words are the plan's too.

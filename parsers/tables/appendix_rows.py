@@ -74,14 +74,10 @@ OTHER = "other:"
 # An item of a product cell: `1. Quyết định …`, `- Báo cáo …`.
 ITEM_START = re.compile(r"^(?:\d{1,2}\s*[.)]|[-–+•])\s*")
 
-# Words that open the name of an agency. A comma or a line break is taken as a
-# separator between agencies only where the next piece opens like this.
-AGENCY_HEAD = re.compile(
-    r"^(?:Phòng|Văn\s+phòng|Sở|Ban|UBND|Ủy\s+ban|Uỷ\s+ban|HĐND|Hội\s+đồng|Trung\s+tâm|Bưu\s+điện|Công\s+an|"
-    r"Bộ\s+Chỉ\s+huy|Bộ(?=\s+\p{Lu})|Đài|Báo|Hội|Liên\s+đoàn|Liên\s+minh|Liên\s+hiệp|Mặt\s+trận|Đoàn|"
-    r"Huyện\s+đoàn|Tỉnh\s+đoàn|"
-    r"Chi\s+cục|Cục|Kho\s+bạc|Ngân\s+hàng|Viện|Trường|Các|Cơ\s+quan|Doanh\s+nghiệp|Thanh\s+tra|Tòa\s+án|Viện\s+kiểm\s+sát)\b"
-)
+# Words that open the name of an agency (language/data/agency_heads.tsv). A comma or a line break is taken
+# as a separator between agencies only where the next piece opens like this.
+AGENCY_HEAD = re.compile(rf"^(?:{vocab.agency_heads('opens')}|(?:{vocab.agency_heads('opens-before-capital')})"
+                         r"(?=\s+\p{Lu}))\b")
 # Agencies in one cell are listed with `;` between them, or as items each closed by a full stop and opened by
 # a dash, on one line (`- Cơ quan, đơn vị có thẩm quyền tuyển dụng viên chức. - Cơ quan, đơn vị phối hợp.`).
 SEMICOLON = re.compile(r"\s*;\s*|\.\s+(?=[-–+•]\s)")
@@ -92,10 +88,9 @@ SEMICOLON = re.compile(r"\s*;\s*|\.\s+(?=[-–+•]\s)")
 # word that carries the name on (`của`, `và`, `tại`, `(`, a dash). A unit named before its parent is one
 # agency (`Phòng Tổ chức … Sở Nội vụ`, `Văn phòng UBND tỉnh`, `Văn phòng HĐND – UBND huyện`).
 # Sở, Bộ and Ủy ban open a name only before a capital (`Sở Công Thương`, not the `sở, ngành` of a list).
-NEW_HEAD = re.compile(r"(?<=\s)(?P<head>Sở|Bộ|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND|Văn\s+phòng|Phòng|Trung\s+tâm|Công\s+an)"
-                      r"(?=\s+\S)")
-TOP_HEAD = re.compile(r"^(?:Sở|Bộ|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND)$")
-NEEDS_CAPITAL = re.compile(r"^(?:Sở|Bộ|Ủy\s+ban|Uỷ\s+ban)$")
+NEW_HEAD = re.compile(rf"(?<=\s)(?P<head>{vocab.agency_heads('new')})(?=\s+\S)")
+TOP_HEAD = re.compile(rf"^(?:{vocab.agency_heads('top')})$")
+NEEDS_CAPITAL = re.compile(rf"^(?:{vocab.agency_heads('capital')})$")
 CAPITAL_AFTER = re.compile(r"\s+\p{Lu}")
 CARRIES_ON = re.compile(r"(?:\b(?:của|và|hoặc|thuộc|trực|tại|với|cho|các|có|theo|là|đến|từ|giữa|gồm)|[(/&,:–—-])$")
 # The number in a row-number cell.

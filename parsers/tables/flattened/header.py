@@ -10,9 +10,9 @@ import difflib
 from collections import Counter
 from collections.abc import Sequence
 
-from parsers.language import vocab
 from parsers.model.records import Line
 from parsers.tables.flattened.vocabulary import (
+    COLUMN_NAMES,
     HEADER_QUALIFIERS,
     HEADER_SIMILARITY,
     HEADER_WORD,
@@ -54,7 +54,7 @@ def unnamed_header_words(text: str) -> list[str]:
 def _header_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, role) of each column name found in a header, in order."""
     spans: list[tuple[int, int, str]] = []
-    for role, pattern in vocab.APPENDIX_COLUMNS:
+    for role, pattern in COLUMN_NAMES:
         if pattern.pattern.startswith("^"):  # `STT`: a column named by one word of its own
             spans += [(m.start(), m.end(), role) for m in NON_SPACE.finditer(text) if pattern.search(m.group())]
         else:

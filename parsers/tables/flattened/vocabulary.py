@@ -11,19 +11,40 @@ from __future__ import annotations
 
 import regex as re
 
+from parsers.language import vocab
+from parsers.tables.roles import ROLES
+
 # Words that column headers are made of. The run of lines at the top of the
 # table holding nothing else is its header; a run that reads the same later
 # (give or take a merged or cut line) is its repeat on a new page.
-HEADER_WORDS = frozenset(
-    ["stt", "tt", "số", "nhiệm", "vụ", "chung", "cụ", "thể", "tên", "nội", "dung", "sản", "phẩm", "kết", "quả", "đầu",
-     "ra", "cơ", "quan", "đơn", "vị", "chủ", "trì", "phối", "hợp", "thực", "hiện", "thời", "gian", "hạn", "hoàn",
-     "thành", "tiến", "độ", "ghi", "chú", "lĩnh", "vực", "nhóm", "giải", "pháp", "và", "hoạt", "động", "chỉ", "tiêu",
-     "kinh", "phí", "nguồn", "dự", "kiến"]
-)
 HEADER_WORD = re.compile(r"[\p{L}\d]+")
 # Header words that qualify a column's name rather than name one (`Cơ quan`
 # chủ trì, Nhiệm vụ `cụ thể`, Thời gian `thực hiện`, `Tên` nhiệm vụ).
 HEADER_QUALIFIERS = frozenset(["cơ", "quan", "đơn", "vị", "cụ", "thể", "thực", "hiện", "tên", "số", "và", "dự", "kiến"])
+# Words that column headers are made of: those of every column name of language/data/column_roles.tsv, and
+# the qualifiers.
+HEADER_WORDS = frozenset(word for _role, phrases in ROLES for phrase in phrases
+                         for word in HEADER_WORD.findall(phrase.lower())) | HEADER_QUALIFIERS
+
+# The columns a flattened table is read into: those of an appendix of tasks, named by the phrases of
+# language/data/column_roles.tsv (a column of targets handed to agencies is its task column). A phrase
+# of one word written ^…$ names a column by that word alone (`STT`); the others may stand anywhere in the
+# header, their words apart or run together (`Chủ trì`, `Chủtrì`).
+FLATTENED_ROLES = {"row_no": "row_no", "group": "group", "task": "task", "target": "task", "products": "products",
+                   "lead": "lead", "partners": "partners", "deadline": "deadline", "notes": "notes"}
+
+
+def _column_name(phrase: str) -> re.Pattern[str]:
+    words = phrase.strip("^$").split()
+    if phrase.startswith("^") and len(words) == 1:
+        return re.compile(rf"^(?:{re.escape(words[0])})$", re.I)  # tried on each word of the header alone
+    # (A whole header of several words, `^số thứ tự$`, cannot be told apart in a flattened run of headers.)
+    joined = r"\s*".join(re.escape(word) for word in words)
+    return re.compile(rf"\b{joined}\b", re.I)
+
+
+COLUMN_NAMES = [(FLATTENED_ROLES[role], _column_name(phrase)) for role, phrases in ROLES if role in FLATTENED_ROLES
+                for phrase in phrases]
 HEADER_SIMILARITY = 0.8
 NON_SPACE = re.compile(r"\S+")  # a header's words, each tried as a column named by one word
 
@@ -85,9 +106,7 @@ ROLE_FORMS: dict[str, re.Pattern] = {"row_no": re.compile(r"^(?:\d{1,3}|[IVXLC]+
 # date or a period, a product with a kind of document, a task with what is to
 # be done; further on the same words say less, as tasks name agencies too.
 _LEAD_IN = r"^(?:(?:\d{1,3}|[IVX]+)\s*[.)]\s*|[-–+•]\s*)?"
-_AGENCY = (r"Phòng|Văn\s+phòng|UBND|Ủy\s+ban|Uỷ\s+ban|HĐND|HDND|HDNĐ|Ban|Sở|Trung\s+tâm|Bưu\s+điện|[Cc]ác\s+cơ\s+quan|"
-           r"[Cc]ơ\s+quan|[Đđ]ơn\s+vị|[Cc]ác\s+đơn\s+vị|Công\s+an|Chi\s+cục|Cục|Kho\s+bạc|Hội|Liên\s+hiệp|Hiệp\s+hội|Viện|"
-           r"Trường|Doanh\s+nghiệp|Mặt\s+trận|Đoàn|Bộ|Đài|[Cc]ác\s+sở|[Ss]ở,\s+ban,\s+ngành|[Cc]ấp\s+xã|[Cc]ác\s+xã")
+_AGENCY = vocab.agency_heads("cue")  # language/data/agency_heads.tsv
 _PERIOD = (r"[Qq]u[ýí]|[Tt]rong\s+(?:năm|tháng|quý|quí)|[Tt]rước|[Tt]hường\s+xuyên|[Hh][ằà]ng\s+(?:năm|quý|tháng)|"
            r"[Đđ]ịnh\s+kỳ|[Tt]heo\s+(?:kế\s+hoạch|thời\s+gian|tiến\s+độ)|[Ss]au\s+khi|[Tt]háng|[Nn]ăm\s+\d|[Nn]gày|"
            r"[Cc]hậm\s+nhất|[Đđ]ến\s+năm|[Gg]iai\s+đoạn")  # in words: a date in digits is a shape of its own

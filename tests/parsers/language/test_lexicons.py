@@ -16,6 +16,10 @@ import regex as re
 from parsers.facts.agencies import agency_id
 from parsers.language import glyphs, lexicon, vocab
 from parsers.language.lexicon import LexiconError
+from parsers.tables.appendix_rows import split_agencies
+from parsers.tables.flattened.header import header_roles
+from parsers.tables.flattened.pieces import first_match
+from parsers.tables.flattened.vocabulary import FLATTENED_ROLES, HEADER_WORD, HEADER_WORDS, OPENINGS
 from parsers.tables.roles import ROLES, role_of
 
 PARSERS = Path("parsers")
@@ -23,8 +27,8 @@ PARSERS = Path("parsers")
 
 def test_every_lexicon_loads_and_is_read_by_a_module():
     sources = "\n".join(p.read_text(encoding="utf-8") for p in PARSERS.rglob("*.py"))
-    assert set(lexicon.names()) >= {"agency_fields", "column_roles", "doc_types", "signer_ranks", "signer_titles",
-                                   "times_widths"}
+    assert set(lexicon.names()) >= {"agency_fields", "agency_heads", "column_roles", "doc_types", "signer_ranks",
+                                   "signer_titles", "times_widths"}
     for name in lexicon.names():
         assert lexicon.load(name).entries, name
         assert f'lexicon.load("{name}")' in sources, f"{name}.tsv is read by no module"
@@ -92,3 +96,28 @@ def test_every_abbreviated_field_meets_its_spelled_out_agency(abbreviation, fiel
     assert re.fullmatch(abbreviation, printed)
     for head in ("Sở", "Bộ"):
         assert agency_id(f"{head} {printed}") == agency_id(f"{head} {field}")
+
+
+AGENCY_USES = {"opens", "opens-before-capital", "cue", "new", "top", "capital"}
+
+
+@pytest.mark.parametrize(("words", "uses"), sorted(vocab.AGENCY_HEADS.items()))
+def test_every_agency_head_does_what_its_uses_say(words, uses):
+    assert uses and uses <= AGENCY_USES
+    assert not ({"top", "capital"} & uses) or "new" in uses  # both narrow where a new agency may open
+    name = f"{words} Tài chính"  # a capital after it, as a proper name has
+    if uses & {"opens", "opens-before-capital"}:
+        # In a cell of agencies, a comma before it parts two agencies.
+        assert split_agencies(f"Phòng Nội vụ, {name}") == ("Phòng Nội vụ", name)
+    if "cue" in uses:
+        assert first_match(OPENINGS, f"- {name}") == "agency"
+    if "new" in uses and "top" in uses:
+        # With no separator at all: a name opened by a first-rank head ends before another.
+        assert split_agencies(f"Sở Nội vụ {name}") == ("Sở Nội vụ", name)
+
+
+@pytest.mark.parametrize(("role", "phrase"), [(role, p) for role, phrases in ROLES if role in FLATTENED_ROLES
+                                              for p in phrases])
+def test_every_column_phrase_of_a_task_table_names_its_column_in_flattened_text(role, phrase):
+    assert header_roles(phrase.strip("^$")) == (FLATTENED_ROLES[role],)
+    assert set(HEADER_WORD.findall(phrase.lower())) <= HEADER_WORDS  # a line of it is a line of the header

@@ -19,7 +19,6 @@ import pdfplumber
 import pytest
 import regex as re
 
-from parsers.language import vocab
 from parsers.model.records import Line
 from parsers.read.extract import extract
 from parsers.structure.clean import clean, join_lines, normalise
@@ -340,7 +339,7 @@ def web_table(path) -> tuple[dict[str, str], list[dict[str, str | None]], tuple[
             cell.append(normalise(raw, "web"))
     rows.append(row + ([join_lines(cell)] if cell else []))
     header, body = rows[0], [r for r in rows[1:] if r]
-    roles = tuple(vocab.column_role(h) for h in header)
+    roles = tuple(next(iter(header_roles(h)), None) for h in header)  # each cell's column, as the reader names it
     out = []
     for r in body:
         if len(r) == len(roles):
