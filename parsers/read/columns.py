@@ -80,9 +80,10 @@ SPACE_START_SLACK = 0.1
 WORD_Y_TOLERANCE = 3.0
 
 
-def text_lines(page) -> list[TextLine]:
-    """The page's lines, each with its non-blank characters and the spaces between its words, in x order."""
-    return _text_lines(page.chars)
+def text_lines(page, added: Sequence[dict] = ()) -> list[TextLine]:
+    """The page's lines, each with its non-blank characters and the spaces between its words, in x order;
+    `added`, characters the page prints that its content stream does not hold (annotations.slot_chars)."""
+    return _text_lines([*page.chars, *added] if added else page.chars)
 
 
 def cell_text(chars: list[dict]) -> str:

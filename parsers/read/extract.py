@@ -32,6 +32,7 @@ from parsers.model.errors import (
     UnreadableFile,
 )
 from parsers.model.records import Box, Line, Page, Source, TableCell, TableGrid
+from parsers.read.annotations import slot_chars
 from parsers.read.columns import cell_text, split_columns, text_lines
 from parsers.read.layout_text.pages import is_layout, read_pages
 from parsers.read.ocr.records import fix_label_runs, page_records
@@ -273,6 +274,7 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
     pages: list[Page] = []
     fonts: set[str] = set()
     scans: list[int] = []  # pages with no text layer over their image
+    fields = _fields_document(path, data)  # what signature fields print into the header's blanks
     try:
         # The bytes read and hashed, not the file again: what is parsed is what was checked.
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -288,7 +290,7 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
                     continue
                 if number <= 2:
                     fonts.update(ch.get("fontname", "") for ch in page.chars)
-                found = text_lines(page)
+                found = text_lines(page, slot_chars(fields, page) if fields is not None else ())
                 ruled = _ruled_tables(page, number)
                 unruled = unruled_tables(found, number, [g.bbox for g in ruled],
                                          page.horizontal_edges if page.edges else ())
@@ -310,6 +312,9 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
         raise
     except Exception as exc:  # pdfminer raises many kinds of error on broken files
         raise _pdf_error(path, exc) from None
+    finally:
+        if fields is not None:
+            fields.close()
     pages = carry_rows_across_pages(pages)
     issues: list = []
     if not scans and not any(p.lines for p in pages):
@@ -336,6 +341,15 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
         fonts=tuple(sorted(f for f in fonts if f)),
         issues=tuple(issues),
     )
+
+
+def _fields_document(path: Path, data: bytes):
+    """The PDF opened by PDFium to draw its signature fields (a copy, flattened page by page), or None where
+    PDFium cannot open it (pdfminer may still read it: its fields are then not read)."""
+    try:
+        return open_pdfium(str(path), data)
+    except (UnreadableFile, EncryptedPdf):
+        return None
 
 
 def _check_pdf_pages(path: Path, data: bytes) -> None:
