@@ -225,6 +225,11 @@ def orthography_key(text: str | None) -> str | None:
         return None
     return _OLD_PLACEMENT.sub(lambda m: _TONE_PAIRS[m.group(0)], unicodedata.normalize("NFC", text))
 
+# Letters some PDF makers put under the glyph of a Vietnamese one (../shared/DOMAIN.md, broken character maps):
+# `ƣ`/`Ƣ` (U+01A3/U+01A2, Latin "oi") for `ư`/`Ư`, `Ð` (U+00D0, Icelandic eth) for `Đ`. None of them is a
+# Vietnamese letter: read as the letter their glyph shows.
+SAME_GLYPH = str.maketrans({"ƣ": "ư", "Ƣ": "Ư", "Ð": "Đ"})
+
 # Section titles that say which section holds what. Order matters: the first
 # table that finds a section wins.
 OBJECTIVE_SECTION_TITLES = [re.compile(r"MỤC\s+TIÊU", re.I), re.compile(r"MỤC\s+ĐÍCH", re.I)]

@@ -42,6 +42,9 @@ from parsers.tables.unruled import carry_rows_across_pages, unruled_tables
 # Yearly plans run to a few dozen pages; the largest seen is under 2 MB as
 # PDF. Past these, a file is something else (a scanned archive, a data dump).
 MAX_PDF_BYTES = 50 * 1024 * 1024
+# Where a PDF's `%PDF-` header may stand: readers (Acrobat, PDFium, poppler) look for it in the first 1024 bytes,
+# and files are published with bytes before it (22 in lamdong-ubnd-qd1406-2025.pdf, from a mail or scan system).
+PDF_HEADER_WITHIN = 1024
 MAX_TEXT_BYTES = 10 * 1024 * 1024
 MAX_PDF_PAGES = 500
 # A PDF page measures at most 14,400 units a side (ISO 32000's limit: 200 inches, 5 m; Acrobat shows
@@ -259,10 +262,12 @@ def _starts_text_page(piece: str, page: list[Line], page_no: int) -> bool:
 def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | None = None) -> Source:
     import pdfplumber
 
-    if data[:5] != b"%PDF-":
+    start = data.find(b"%PDF-", 0, PDF_HEADER_WITHIN)
+    if start < 0:
         kind = ("a Word or Office file" if data[:4] == b"PK\x03\x04" or data[:4] == b"\xd0\xcf\x11\xe0"
                 else "no PDF signature")
         raise NotAPdf(str(path), f"not a PDF ({kind})")
+    data = data[start:]  # bytes before the header are no part of the PDF: its offsets count from the header
     if len(data) > MAX_PDF_BYTES:
         raise TooLarge(str(path), f"PDF of {len(data) / 1e6:.1f} MB is over the "
                                   f"{MAX_PDF_BYTES // 2**20} MB limit for a plan")

@@ -51,6 +51,9 @@ WHITESPACE = re.compile(r"\s+")
 
 # Share of damaged words past which no row of the document can be trusted.
 MAX_DAMAGED_WORD_SHARE = 0.02
+# A header phrase is damaged, its font's map losing letters, when two or more of its letters are lost or
+# changed (`CỘNG ÒA XÃ ỘI C Ủ NG ĨA`): one is a typing slip (`CỘNG HÕA` in bct-dck-cv1178-2025.pdf).
+MIN_LOST_LETTERS = 2
 
 # A PDF line whose left edge stands this far right of the page's text margin
 # is a paragraph's indented first line (Vietnamese documents indent 1–1.27 cm).
@@ -75,8 +78,9 @@ class Cleaned:
 
 
 def normalise(text: str, flavour: str = "plain") -> str:
-    """NFC, emphasis marks out (web text), one space between words."""
-    text = unicodedata.normalize("NFC", text)
+    """NFC, letters of another code under a Vietnamese glyph read as it, emphasis marks out (web text), one
+    space between words."""
+    text = unicodedata.normalize("NFC", text).translate(vocab.SAME_GLYPH)
     if flavour == "web" and "*" in text:
         text = EMPHASIS.sub("", text)
     if flavour == "web" and text.startswith("#"):
@@ -279,7 +283,8 @@ def _check_damage(source: Source, lines: list[Line]) -> Iterator[Issue]:
         around = " ".join(l.text for l in head[max(0, i - 1):i + 2])
         for anchor in vocab.HEADER_ANCHORS:
             if (len(words & anchor.words) >= 2 and not anchor.exact.search(around)
-                    and _within_edits(anchor.phrase, line.text, anchor.max_edits)):
+                    and _within_edits(anchor.phrase, line.text, anchor.max_edits)
+                    and _letter_edits(anchor.phrase, line.text, anchor.max_edits) >= MIN_LOST_LETTERS):
                 raise DamagedText(
                     source.path,
                     f"damaged text layer: the {anchor.name} reads {line.text!r} "
@@ -319,6 +324,15 @@ def _check_damage(source: Source, lines: list[Line]) -> Iterator[Issue]:
     for word, line in damaged:
         yield Issue("clean", "damaged_word", f"word {word!r} is not a Vietnamese syllable (damaged in extraction?)",
                     line.page, line=line)
+
+
+def _letter_edits(phrase: str, text: str, max_edits: int) -> int:
+    """The fewest letters changed, lost or added between `phrase` and a stretch of `text`, their spaces and
+    punctuation aside: a motto printed without its dashes changes no letter. (regex's fuzzy search, on the
+    few lines that come near a phrase.)"""
+    bare_phrase, bare_text = "".join(vocab.WORD.findall(phrase)), "".join(vocab.WORD.findall(text))
+    found = re.search(rf"(?b)(?:{re.escape(bare_phrase)}){{e<={max_edits}}}", bare_text)
+    return sum(found.fuzzy_counts) if found else max_edits + 1
 
 
 def _within_edits(phrase: str, text: str, max_edits: int) -> bool:

@@ -122,6 +122,8 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
         for cells in grid.rows:
             texts = [c.text if c is not None else None for c in cells]
             boxes = [c for c in cells if c is not None]
+            if not boxes:
+                continue  # every cell merged with the row above (a grid's row under spanning cells): no text of its own
             # A cell spanning rows below reaches past this row: the row ends at its shortest cell.
             top, bottom = max(c.box.top for c in boxes), min(c.box.bottom for c in boxes)
             mine = [l for l in by_page.get(grid.page, []) if (l.page, l.line_no) not in used

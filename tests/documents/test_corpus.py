@@ -25,8 +25,15 @@ HEADERS = {
     "bac-ninh-144-2025-kinh-te-so.txt": (
         "Kế hoạch", "144/KH-UBND", "KH-UBND", "ỦY BAN NHÂN DÂN TỈNH BẮC NINH", "Bắc Ninh", (2025, 11, 24)),
     # documents of other kinds are read too
+    # e-signed: the number and the day are stamped by signature fields (test_signature_fields.py)
     "tuan-giao-hdnd-2020.pdf": (
-        "Giấy mời", None, "GM-HĐND", "HỘI ĐỒNG NHÂN DÂN HUYỆN TUẦN GIÁO", "Tuần Giáo", (2020, 11, None)),
+        "Giấy mời", "06/GM-HĐND", "GM-HĐND", "HỘI ĐỒNG NHÂN DÂN HUYỆN TUẦN GIÁO", "Tuần Giáo", (2020, 11, 12)),
+    "lamdong-ubnd-gm85-2026.pdf": (
+        "Giấy mời", "85/GM-UBND", "GM-UBND", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "Lâm Đồng", (2026, 1, 19)),
+    "lamdong-hdtd-ttr95-2026.pdf": (
+        "Tờ trình", "95/TTr-HĐTĐ", "TTr-HĐTĐ", "UBND TỈNH LÂM ĐỒNG HỘI ĐỒNG THẨM ĐỊNH, ĐÁNH GIÁ CHỈ SỐ CCHC",
+        "Lâm Đồng", (2026, 2, 3)),
+    "btp-cv3917-2025.pdf": ("Công văn", "3917/BTP-BTTP", "BTP-BTTP", "BỘ TƯ PHÁP", "Hà Nội", (2025, 7, 1)),
     "binh-duong-hdnd-tb11-2021.pdf": (
         "Thông báo", "11/TB-ĐGS", "TB-ĐGS", "HỘI ĐỒNG NHÂN DÂN TỈNH BÌNH DƯƠNG ĐOÀN GIÁM SÁT", "Bình Dương",
         (2021, 10, 21)),
@@ -38,6 +45,9 @@ SIGNERS = {
     "ha-noi-310-2025-5g-iot.txt": ("Trương Việt Dũng", "PHÓ CHỦ TỊCH"),
     "bac-ninh-144-2025-kinh-te-so.txt": ("Mai Sơn", "PHÓ CHỦ TỊCH"),
     "tuan-giao-hdnd-2020.pdf": ("Trần Bình Trọng", "PHÓ CHỦ TỊCH"),
+    "lamdong-ubnd-gm85-2026.pdf": ("Trịnh Ngọc Duệ", "PHÓ CHÁNH VĂN PHÒNG"),
+    "lamdong-hdtd-ttr95-2026.pdf": ("Đỗ Văn Chung", "GIÁM ĐỐC SỞ NỘI VỤ"),
+    "btp-cv3917-2025.pdf": ("Mai Lương Khôi", "THỨ TRƯỞNG"),
 }
 
 # Read by OCR; their facts are asserted in test_ocr.py.

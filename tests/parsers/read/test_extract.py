@@ -91,3 +91,15 @@ def test_legacy_encoding_is_named(tmp_path):
     legacy.write_bytes(KNOWN_TXT.read_text(encoding="utf-8").encode("cp1258", errors="replace"))
     with pytest.raises(errors.LegacyEncoding, match="not UTF-8"):
         extract(legacy)
+
+
+@pytest.mark.parametrize("junk", [b"u\xabZ\x01\xaai\x96'\x1a\xb6*'\xfe\x97_\x01\xb6\xac{\xae\x00", b"\r\n" * 400])
+def test_bytes_before_the_pdf_header_are_passed_over(tmp_path, junk):
+    """lamdong-ubnd-qd1406-2025.pdf opens with 22 bytes before `%PDF-` (the first 22 here): readers look for the
+    header in the first 1024 bytes, and so does extract; the pages read as the PDF's own."""
+    path = tmp_path / "prefixed.pdf"
+    path.write_bytes(junk + KNOWN_PDF.read_bytes())
+    assert [p.lines for p in extract(path).pages] == [p.lines for p in extract(KNOWN_PDF).pages]
+    path.write_bytes(b" " * 1024 + KNOWN_PDF.read_bytes())  # past where a reader looks
+    with pytest.raises(errors.NotAPdf, match="no PDF signature"):
+        extract(path)

@@ -106,3 +106,30 @@ def test_words_run_together_are_no_damage(page, word):
     cleaned = clean(extract(FIXTURES / "legal-db" / f"{page}.txt"))
     assert word in " ".join(p.text for p in cleaned.paragraphs) + " ".join(r.line.text for r in cleaned.residual)
     assert not [i for i in cleaned.issues if i.code == "damaged_word" and f"'{word}'" in i.message]
+
+
+def test_a_slip_in_the_header_and_letters_of_another_code_are_no_damage(tmp_path):
+    """The known plan as three real PDFs print theirs: its national title with one letter slipped (`CỘNG HÕA`,
+    bct-dck-cv1178-2025.pdf), its motto without dashes (lienganh-hdln24-2026.pdf) and every `ư` under the code
+    of `ƣ` (U+01A3, bct-dck-cv1178-2025.pdf). Read as the plan itself: the same paragraphs but the slipped title
+    and the motto."""
+    text = KNOWN_TXT.read_text(encoding="utf-8")
+    assert "CỘNG HÒA" in text and "Độc lập – Tự do – Hạnh phúc" in text
+    altered = text.replace("CỘNG HÒA", "CỘNG HÕA").replace("Độc lập – Tự do – Hạnh phúc", "Độc lập Tự do Hạnh phúc")
+    path = tmp_path / "mang-yang-as-printed.txt"
+    path.write_text(altered.replace("ư", "ƣ").replace("Ư", "Ƣ"), encoding="utf-8")
+    read = [p.text for p in clean(extract(path)).paragraphs]
+    want = [p.text.replace("CỘNG HÒA", "CỘNG HÕA").replace("Độc lập – Tự do – Hạnh phúc", "Độc lập Tự do Hạnh phúc")
+            for p in clean(extract(KNOWN_TXT)).paragraphs]
+    assert read == want
+
+
+def test_letters_lost_from_the_header_are_still_damage():
+    from parsers.language import vocab
+    from parsers.structure.clean import _letter_edits
+
+    title, motto = vocab.HEADER_ANCHORS
+    assert _letter_edits(title.phrase, "CỘNG ÒA XÃ ỘI C Ủ NG ĨA VIỆT NAM", title.max_edits) >= 2  # nd47's map
+    assert _letter_edits(motto.phrase, "Ù(cid:16)c l p - Tå do - H¡nh phúc", motto.max_edits) >= 2  # ttr298's
+    assert _letter_edits(title.phrase, "CỘNG HÕA XÃ HỘI CHỦ NGHĨA VIỆT NAM", title.max_edits) == 1
+    assert _letter_edits(motto.phrase, "Độc lập Tự do Hạnh phúc", motto.max_edits) == 0

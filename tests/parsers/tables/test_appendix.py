@@ -256,3 +256,24 @@ def test_the_document_that_set_a_task_is_a_cell_of_its_own():
             assert not " ".join(r["task"].split()).endswith(" ".join(c["text"].split()))  # it was run on after the task
     cited_at_rows = {c["raw"] for c in rows["citations"] if c["where"].startswith("appendix_rows:")}
     assert any("71/NQ-CP" in raw for raw in cited_at_rows)
+
+
+def test_a_grid_row_merged_whole_with_the_row_above_is_read_past():
+    """laocai-ubnd-qd2338-2026.pdf (a scan; OCR finds its appendix's rules): a row whose every cell is merged
+    with the row above has no text of its own. It stopped the document with a parser bug; it is passed over."""
+    from parsers.model.records import Box, Line, TableCell, TableGrid
+    from parsers.tables.appendix import _read_pdf
+
+    def cell(text, x0, x1, top):
+        return TableCell(text, Box(x0, top, x1, top + 20))
+
+    header = (cell("STT", 0, 40, 0), cell("Nhiệm vụ", 40, 300, 0), cell("Cơ quan chủ trì", 300, 450, 0))
+    spanning = (cell("1", 0, 40, 20), cell("Rà soát thủ tục hành chính", 40, 300, 20), cell("Sở Tư pháp", 300, 450, 20))
+    grid = TableGrid(page=1, bbox=Box(0, 0, 450, 60), rows=(header, spanning, (None, None, None)))
+    lines = [Line(1, k + 1, text, box=Box(x0 + 2, top + 4, x0 + 30, top + 16)) for k, (text, x0, top) in enumerate(
+        [("STT", 0, 0), ("Nhiệm vụ", 40, 0), ("Cơ quan chủ trì", 300, 0), ("1", 0, 20),
+         ("Rà soát thủ tục hành chính", 40, 20), ("Sở Tư pháp", 300, 20)])]
+    roles, raw, *_ = _read_pdf([grid], lines)
+    assert roles == ("row_no", "task", "lead")
+    assert [(r.cells["row_no"], r.cells["task"], r.cells["lead"]) for r in raw] == [
+        ("1", "Rà soát thủ tục hành chính", "Sở Tư pháp")]
