@@ -230,6 +230,14 @@ def orthography_key(text: str | None) -> str | None:
 # Vietnamese letter: read as the letter their glyph shows.
 SAME_GLYPH = str.maketrans({"ƣ": "ư", "Ƣ": "Ư", "Ð": "Đ"})
 
+# The line an e-office prints when it signs or certifies a file (`Ký bởi: UBND tỉnh Lâm Đồng`, `Giờ ký:
+# 30/09/2025 17:58:22`, `Số: 2775/SNV-CCHC; 10/11/2025; 10:59:46;`, `Thời gian ký: 2025-10-09T16:52:54+07:00`,
+# `Cơ quan phát hành: VĂN PHÒNG CHÍNH PHỦ`): when and by whom the file was signed, not the document's text.
+# A date with a time to the second is printed by no document's own words.
+ESIGN_STAMP = re.compile(
+    r"\b\d{1,2}/\d{1,2}/\d{4}\s*[;,]?\s*\d{1,2}:\d{2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"
+    r"|^(?:Ký\s+bởi|Thời\s+gian\s+ký|Giờ\s+ký|Người\s+ký|Cơ\s+quan\s+phát\s+hành)\s*:")
+
 # Section titles that say which section holds what. Order matters: the first
 # table that finds a section wins.
 OBJECTIVE_SECTION_TITLES = [re.compile(r"MỤC\s+TIÊU", re.I), re.compile(r"MỤC\s+ĐÍCH", re.I)]

@@ -256,6 +256,8 @@ def _dropped(line: Line, source: Source) -> str | None:
         return "decoration"
     if line.confidence is not None and line.confidence < OCR_NOISE_CONFIDENCE:
         return "ocr_noise"
+    if vocab.ESIGN_STAMP.search(text):
+        return "esign_stamp"
     page = source.pages[line.page - 1]
     if line.line_no == len(page.lines) and vocab.LONE_URL.match(line.text):
         return "link_note"  # a link's address printed at the foot of the page, not body text

@@ -107,6 +107,20 @@ def read_header(outline: Outline, site: SiteMeta | None = None) -> HeaderFacts:
     )
 
 
+# A file that is an appendix alone (`Phụ lục 2 – HƯỚNG DẪN CHẤM ĐIỂM …`, sent beside the letter it is attached
+# to): its parts are appendices, under at most a head with no number of its own (the issuer's name).
+STANDALONE_APPENDIX = "Phụ lục"
+
+
+def _standalone_appendix(outline: Outline, first: Node | None) -> bool:
+    parts = _parts(outline)
+    rest = [p for p in parts if p is not first]
+    # A head that is a part of no kind of its own: no title, no letter's form, no article.
+    untitled_head = first is None or (first.kind == "part" and not first.title and not any(
+        n.kind in ("article", "letter_subject", "addressee") for n in outline.descendants(first.node_id)))
+    return untitled_head and bool(rest) and all(p.kind == "appendix" for p in rest)
+
+
 def _header_nodes(outline: Outline, part: Node) -> list[Node]:
     return [n for n in outline.children(part.node_id) if n.kind == "header"]
 
@@ -134,6 +148,8 @@ def _doc_type(outline: Outline, first: Node | None, code: str | None,
         return vocab.TYPE_BY_CODE[head.group("head")][0], "number"
     if first is not None and first.title:
         return first.title, "title"
+    if code is None and _standalone_appendix(outline, first):
+        return STANDALONE_APPENDIX, "appendix"
     kids = outline.children(first.node_id) if first is not None else []
     if any(k.kind in ("letter_subject", "addressee") for k in kids):
         return "Công văn", "letter"

@@ -281,7 +281,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("line_no", INT, "Line number on the page."),
         col("source_line", INT, "Line number in a text file; null for a PDF."),
         col("reason", STR, "page_number, decoration, link_note (layout), ocr_noise (a scan's line read with under 30 % "
-                           "confidence) or unclaimed (text no node took)."),
+                           "confidence), esign_stamp (when and by whom an e-office signed the file) or unclaimed "
+                           "(text no node took)."),
         col("text", STR, "The line."),
         col("x0", FLOAT, "Left edge in PDF points; null for text."),
         col("top", FLOAT, "Top edge in PDF points; null for text."),
