@@ -35,6 +35,7 @@ from parsers.model.records import Box, Line, Page, Source, TableCell, TableGrid
 from parsers.read.annotations import slot_chars
 from parsers.read.columns import cell_text, split_columns, text_lines
 from parsers.read.layout_text.pages import is_layout, read_pages
+from parsers.read.legacy import read_legacy_fonts
 from parsers.read.ocr.records import fix_label_runs, page_records
 from parsers.read.ocr.run import is_scan, ocr_image_file, ocr_pdf_pages, open_pdfium
 from parsers.tables.unruled import carry_rows_across_pages, unruled_tables
@@ -283,6 +284,7 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
     try:
         # The bytes read and hashed, not the file again: what is parsed is what was checked.
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            read_legacy_fonts(pdf)  # text in .VnTime or VNI-Times fonts reads as Unicode from the first page on
             if _more_pages_than(pdf.doc, MAX_PDF_PAGES):
                 raise TooLarge(str(path), f"PDF of more than {MAX_PDF_PAGES} pages (its page tree's own count is "
                                           f"false) is over the {MAX_PDF_PAGES}-page limit for a plan")

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import regex as re
 
-from parsers.language import vocab
+from parsers.language import legacy_fonts, vocab
 from parsers.model.errors import DamagedText
 from parsers.model.records import Issue, Line, Paragraph, Residual, Source
 from parsers.structure import site
@@ -274,10 +274,12 @@ def _dropped(line: Line, source: Source) -> str | None:
 
 def _check_damage(source: Source, lines: list[Line]) -> Iterator[Issue]:
     """Refuse damaged text; warn about a few damaged words in sound text."""
-    legacy = [f for f in source.fonts if vocab.LEGACY_FONTS.search(f)]
+    # Fonts of a legacy code with a table (TCVN3, VNI) were read as Unicode at extraction; only the others
+    # leave their text mojibake.
+    legacy = [f for f in source.fonts if vocab.LEGACY_FONTS.search(f) and legacy_fonts.encoding_of(f) is None]
     if legacy:
-        raise DamagedText(source.path, f"text drawn in legacy Vietnamese font(s) {', '.join(legacy[:3])}: "
-                                       "extracted words are mojibake")
+        raise DamagedText(source.path, f"text drawn in legacy Vietnamese font(s) {', '.join(legacy[:3])} of no "
+                                       "known code: extracted words are mojibake")
     head = list(islice((l for l in lines if l.text and not vocab.DECORATION.match(l.text)), 25))
     for i, line in enumerate(head):
         words = set(line.text.split())

@@ -45,6 +45,8 @@ SCAN_MIN_IMAGE_SHARE = 0.5
 LAYER_MIN_WORDS = 20
 LAYER_MIN_SYLLABLES = 0.6
 LAYER_MIN_MARKED = 0.2
+# A page whose text has this many `(cid:N)` runs a character holds no text: its font maps its codes to nothing.
+CID_SHARE = 0.05
 
 # Images: a file whose resolution is not recorded, or records one no scanner is set to, is taken as
 # an A4 page (the documents' paper) scanned across its width (portrait) or height.
@@ -84,11 +86,15 @@ def is_scan(page) -> bool:
     line), or a text layer that is not Vietnamese as printed (an OCR layer made without Vietnamese, `CONG HOA
     XA HOI`, or with a broken map)? Such a page is read by OCR, its layer set aside."""
     chars = sum(1 for ch in page.chars if not ch.get("text", "").isspace())
-    if chars >= SCAN_MAX_TEXT_CHARS and not _under_image(page):
-        return False
     if chars < SCAN_MAX_TEXT_CHARS:
         return _image_share(page) >= SCAN_MIN_IMAGE_SHARE
-    return not _vietnamese_layer(page.extract_text() or "")
+    if _under_image(page):
+        return not _vietnamese_layer(page.extract_text() or "")
+    # Text drawn in a font whose codes map to no letters (`(cid:55)(cid:1228)…`, laocai-vpubnd-pc466-2026.pdf):
+    # the glyphs print right, so the page is read from its image. (A legacy font is decoded, not read so.)
+    text = page.extract_text() or ""
+    return text.count("(cid:") >= CID_SHARE * chars and not any(
+        vocab.LEGACY_FONTS.search(ch.get("fontname", "")) for ch in page.chars[:200])
 
 
 def _image_share(page) -> float:

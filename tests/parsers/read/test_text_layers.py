@@ -62,3 +62,25 @@ def test_a_layer_in_vietnamese_is_kept(tmp_path, printed_lines):
     source = extract(path)
     assert source.format == "pdf"
     assert [line.text for line in source.pages[0].lines] == printed_lines
+
+
+def test_text_in_a_font_that_maps_to_no_letters_is_read_from_the_page_image(tmp_path):
+    """laocai-vpubnd-pc466-2026.pdf draws its text in a font whose codes map to no letter (pdfminer reads
+    `(cid:55)(cid:1228)…`); the glyphs print right. The known plan's first page with its fonts' character maps
+    taken away is the same: read by OCR, it gives the page's words."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter()
+    writer.add_page(PdfReader(KNOWN_PDF).pages[0])
+    fonts = writer.pages[0]["/Resources"]["/Font"]
+    for name in fonts:
+        font = fonts[name].get_object()
+        if "/ToUnicode" in font:
+            del font[NameObject("/ToUnicode")]
+    path = tmp_path / "no-map.pdf"
+    writer.write(path)
+    source = extract(path)
+    assert source.format == "ocr"
+    words = " ".join(line.text for line in source.pages[0].lines)
+    assert "(cid:" not in words and "QUYẾT ĐỊNH" in words and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in words
