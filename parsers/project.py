@@ -6,6 +6,7 @@ declares; the schema is the single source of the columns and their types.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 
@@ -164,6 +165,17 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix],
     ]
     total = len(source.lines())
 
+    timed = [s for s in source.signatures if s.signed_at is not None]
+    first_signed = min(timed, key=lambda s: s.signed_at or dt.datetime.max) if timed else None
+    signature_rows = [{
+        "doc_id": doc_id, "seq": seq, "field_name": s.field_name, "page": s.page,
+        "x0": s.box.x0 if s.box else None, "top": s.box.top if s.box else None,
+        "x1": s.box.x1 if s.box else None, "bottom": s.box.bottom if s.box else None,
+        "signed_at": s.signed_at, "organisation": s.organisation, "signer": s.signer, "reason": s.reason,
+        "location": s.location, "application": s.application, "covers_whole_file": s.covers_whole_file,
+        "intact": s.intact, "valid": s.valid,
+    } for seq, s in enumerate(source.signatures, start=1)]
+
     documents = [{
         "doc_id": doc_id,
         "source_path": source.path,
@@ -188,6 +200,8 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix],
         "signer_key": vocab.orthography_key(facts.signer_name),
         "signer_title": facts.signer_title,
         "signer_authority": facts.signer_authority,
+        "signed_at": first_signed.signed_at if first_signed else None,
+        "signed_by": first_signed.organisation if first_signed else None,
         **{column: site.get(column)
            for column in ("site_number", "site_type", "site_issuer", "site_signer", "site_date")},
         "pages": len(source.pages),
@@ -299,6 +313,7 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix],
         "table_cells": cell_rows,
         "outline": outline_rows,
         "residual": residual_rows,
+        "signatures": signature_rows,
         "warnings": warnings,
     }
 

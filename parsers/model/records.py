@@ -7,6 +7,7 @@ line keeps its page, its line number on that page and (from a PDF) its box.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -96,6 +97,24 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class Signature:
+    """A digital signature of a PDF (parsers/read/signatures.py says what is checked and what is not)."""
+
+    field_name: str | None
+    page: int | None  # the page its field stands on
+    box: Box | None
+    signed_at: dt.datetime | None  # in UTC
+    organisation: str | None  # the signing certificate's subject: O
+    signer: str | None  # and CN (a person or an office)
+    reason: str | None
+    location: str | None
+    application: str | None  # the signing application (`/Prop_Build /App /Name`)
+    covers_whole_file: bool | None  # nothing appended after signing
+    intact: bool | None  # the signed bytes' digest is the signed one
+    valid: bool | None  # the signature verifies with the certificate's key (no chain or revocation checked)
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """A document as extraction read it."""
 
@@ -107,6 +126,7 @@ class Source:
     pages: tuple[Page, ...]
     fonts: tuple[str, ...] = ()
     issues: tuple[Issue, ...] = ()  # what extraction was unsure of (OCR's doubtful lines)
+    signatures: tuple[Signature, ...] = ()  # a PDF's digital signatures
 
     @property
     def doc_id(self) -> str:

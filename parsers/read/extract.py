@@ -31,13 +31,14 @@ from parsers.model.errors import (
     TooLarge,
     UnreadableFile,
 )
-from parsers.model.records import Box, Line, Page, Source, TableCell, TableGrid
+from parsers.model.records import Box, Line, Page, Signature, Source, TableCell, TableGrid
 from parsers.read.annotations import slot_chars
 from parsers.read.columns import cell_text, split_columns, text_lines
 from parsers.read.layout_text.pages import is_layout, read_pages
 from parsers.read.legacy import read_legacy_fonts
 from parsers.read.ocr.records import fix_label_runs, page_records
 from parsers.read.ocr.run import is_scan, ocr_image_file, ocr_pdf_pages, open_pdfium
+from parsers.read.signatures import read_signatures
 from parsers.tables.unruled import carry_rows_across_pages, unruled_tables
 
 # Yearly plans run to a few dozen pages; the largest seen is under 2 MB as
@@ -290,6 +291,7 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
                                           f"false) is over the {MAX_PDF_PAGES}-page limit for a plan")
             if len(pdf.pages) == 0:
                 raise EmptyDocument(str(path), "PDF has no pages")
+            signatures = _signatures(pdf, data)
             for number, page in enumerate(pdf.pages, start=1):
                 if is_scan(page):
                     scans.append(number)
@@ -347,7 +349,16 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
         pages=tuple(pages),
         fonts=tuple(sorted(f for f in fonts if f)),
         issues=tuple(issues),
+        signatures=signatures,
     )
+
+
+def _signatures(pdf, data: bytes) -> tuple[Signature, ...]:
+    """The PDF's digital signatures; none where its form cannot be read (a broken form never stops a document)."""
+    try:
+        return read_signatures(pdf, data)
+    except Exception:  # pdfminer raises many kinds of error on a broken object tree
+        return ()
 
 
 def _fields_document(path: Path, data: bytes):

@@ -27,6 +27,7 @@ from pipeline.report.sections import (
     coverage_section,
     facts_section,
     outline_section,
+    signatures_section,
     tables_section,
     tasks_section,
     timeline_section,
@@ -70,6 +71,7 @@ def render_report(tables: dict[str, pd.DataFrame], doc_id: str) -> str:
         tables_section(doc_tables["tables"], doc_tables["table_cells"]),
         tasks_section(doc_tables["tasks"]),
         citations_section(tables, doc["doc_id"]),
+        signatures_section(doc_tables["signatures"]),
         outline_section(nodes, flags),
         coverage_section(doc, doc_tables["residual"]),
     ]
@@ -175,7 +177,8 @@ _SCRIPT = """
 """
 
 _NAV = [("document", "Document"), ("warnings", "Warnings"), ("timeline", "Timeline"), ("appendix", "Appendix"),
-        ("tables", "Tables"), ("tasks", "Tasks"), ("outline", "Outline"), ("coverage", "Coverage")]
+        ("tables", "Tables"), ("tasks", "Tasks"), ("signatures", "Signatures"), ("outline", "Outline"),
+        ("coverage", "Coverage")]
 
 
 def _page(title: str, heading: str, subtitle: str, body: str) -> str:

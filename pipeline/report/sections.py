@@ -157,6 +157,29 @@ def _more_cells(row: dict) -> str:
     return "".join(f'<div class="muted" data-other-cell>{esc(header)}: {esc(text)}</div>' for header, text in more)
 
 
+def signatures_section(signatures: list[dict]) -> str:
+    """The file's digital signatures: who, when, where on the page, and what was checked (offline)."""
+    if not signatures:
+        return _section("signatures", "Signatures", '<p class="muted">No digital signature.</p>')
+
+    def check(value) -> str:
+        return "—" if value is None else ("yes" if value else '<b class="bad">no</b>')
+
+    rows = []
+    for s in sorted(signatures, key=lambda s: s["seq"]):
+        when = s["signed_at"].strftime("%d/%m/%Y %H:%M:%S UTC") if s["signed_at"] is not None else ""
+        where = f"p. {s['page']}" if s["page"] is not None else ""
+        rows.append(f'<tr data-signature="{s["seq"]}"><td>{esc(s["field_name"])}</td><td>{esc(when)}</td>'
+                    f'<td>{esc(s["organisation"])}</td><td>{esc(s["signer"])}</td><td>{esc(where)}</td>'
+                    f'<td>{check(s["intact"])}</td><td>{check(s["valid"])}</td><td>{check(s["covers_whole_file"])}</td>'
+                    "</tr>")
+    table = _table("signatures", [("Field", 14), ("Signed at", 16), ("Organisation", 18), ("Signer", 18),
+                                  ("Page", 6), ("Intact", 9), ("Valid", 9), ("Whole file", 10)], rows)
+    note = ('<p class="muted">Intact: the signed bytes are those signed. Valid: the signature verifies with its '
+            "certificate's key. Checked offline: no certificate chain or revocation is consulted.</p>")
+    return _section("signatures", f"Signatures ({len(signatures)})", table + note)
+
+
 def _table(cls: str, columns: list[tuple[str, int]], rows: list[str]) -> str:
     """A table with fixed column shares (in %), so that long Vietnamese cells wrap instead of widening the page."""
     cols = "".join(f'<col style="width:{width}%">' for _, width in columns)

@@ -15,6 +15,8 @@ STR = pa.string()
 INT = pa.int32()
 FLOAT = pa.float64()
 DATE = pa.date32()
+TIMESTAMP = pa.timestamp("s", tz="UTC")
+BOOL = pa.bool_()
 LIST_STR = pa.list_(pa.string())
 LIST_INT = pa.list_(pa.int32())
 OTHER_CELLS = pa.list_(pa.struct([pa.field("header", pa.string()), pa.field("text", pa.string())]))
@@ -66,6 +68,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("signer_title", STR, "Title of the signer: CHỦ TỊCH, PHÓ CHỦ TỊCH …"),
         col("signer_authority", STR, "On whose behalf the signer signs, as printed above the title: "
                                      "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH."),
+        col("signed_at", TIMESTAMP, "When the file was first digitally signed (its earliest signature's time, UTC); "
+                                    "null for a file with no signature."),
+        col("signed_by", STR, "The organisation of that signature's certificate (`Tỉnh Điện Biên`, `BỘ TƯ PHÁP`)."),
         col("site_number", STR, "A legal-database page's metadata: the number (Số hiệu), as the site prints it."),
         col("site_type", STR, "A legal-database page's metadata: the type (Loại văn bản)."),
         col("site_issuer", STR, "A legal-database page's metadata: the place or body of issue (Nơi ban hành)."),
@@ -287,6 +292,28 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("x0", FLOAT, "Left edge in PDF points; null for text."),
         col("top", FLOAT, "Top edge in PDF points; null for text."),
     ),
+    "signatures": table(
+        "One row per digital signature of a PDF: who signed, when, where, and whether its signed bytes are intact "
+        "(checked offline: no certificate chain, revocation list or OCSP is consulted).",
+        DOC_ID,
+        col("seq", INT, "Order of the signature field in the file's form."),
+        col("field_name", STR, "The signature field's name."),
+        col("page", INT, "Page its field stands on."),
+        col("x0", FLOAT, "The field's left edge in PDF points."),
+        col("top", FLOAT, "Its top edge, from the page's top."),
+        col("x1", FLOAT, "Its right edge."),
+        col("bottom", FLOAT, "Its bottom edge."),
+        col("signed_at", TIMESTAMP, "Signing time (the signature's /M), UTC."),
+        col("organisation", STR, "The signing certificate's subject organisation (O)."),
+        col("signer", STR, "Its subject name (CN): a person or an office."),
+        col("reason", STR, "/Reason, as the signer wrote it."),
+        col("location", STR, "/Location."),
+        col("application", STR, "The signing application (/Prop_Build /App /Name)."),
+        col("covers_whole_file", BOOL, "The signed byte ranges reach the file's end: nothing was appended after it "
+                                       "(a later signature or an edit appends an incremental update)."),
+        col("intact", BOOL, "The digest of the signed bytes is the one the signature holds."),
+        col("valid", BOOL, "The signature verifies with the signing certificate's public key."),
+    ),
     "warnings": table(
         "What a stage was unsure of: one row for each place it concerns.",
         DOC_ID,
@@ -330,6 +357,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "targets": ["doc_id"],
     "outline": ["doc_id", "node_id"],
     "residual": ["doc_id", "page", "line_no"],
+    "signatures": ["doc_id", "seq"],
     "warnings": ["doc_id"],
     "errors": ["source_path"],
 }

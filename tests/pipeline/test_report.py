@@ -272,3 +272,16 @@ def test_a_warning_flags_by_its_ids_never_by_its_wording(tmp_path):
     dom = Dom(render_report(load_tables(tmp_path), DOC[:4]))
     assert "flagged" not in dom.by_id("node-1").get("class", "")
     assert "flagged" not in dom.having("data-appendix-row")[0].get("class", "")
+
+
+def test_the_review_page_lists_the_files_signatures(tmp_path):
+    """tuan-giao-hdnd-2020.pdf's four signatures, read back from its Parquet tables."""
+    from tests.support.documents import FIXTURES
+
+    run_batch([FIXTURES / "tuan-giao-hdnd-2020.pdf"], tmp_path / "out")
+    tables = load_tables(tmp_path / "out")
+    dom = Dom(render_report(tables, tables["documents"].doc_id[0]))
+    rows = dom.having("data-signature")
+    assert [r["data-signature"] for r in rows] == ["1", "2", "3", "4"]
+    page = render_report(tables, tables["documents"].doc_id[0])
+    assert "11/11/2020 23:57:45 UTC" in page and page.count("Hội đồng nhân dân Huyện Tuần Giáo") == 4
