@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml requirements.lock pipeline/version.py
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@# The flattened reader's kernels compiled and cached now, not by the first parse (some 15 s).
+	$(VENV)/bin/python -m parsers.tables.flattened
 	touch $(STAMP)
 
 # After a change of pyproject.toml's dependencies, or to take newer releases: review `git diff

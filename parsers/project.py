@@ -205,6 +205,7 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix],
         **{column: site.get(column)
            for column in ("site_number", "site_type", "site_issuer", "site_signer", "site_date")},
         "pages": len(source.pages),
+        "page_sources": [page.source for page in source.pages],
         "lines_total": total,
         "lines_layout": len(dropped),
         "lines_in_outline": len(claimed),

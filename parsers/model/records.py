@@ -94,6 +94,9 @@ class Page:
     width: float | None = None
     height: float | None = None
     tables: tuple[TableGrid, ...] = ()
+    # Where its words came from: text (a text file), text_layer (a PDF's), mapped (a PDF's, drawn in a legacy
+    # font and decoded), ocr (its image, read by Tesseract).
+    source: str = "text"
 
 
 @dataclass(frozen=True, slots=True)

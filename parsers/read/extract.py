@@ -21,6 +21,7 @@ from pathlib import Path
 import regex as re
 
 from parsers.language import vocab
+from parsers.language.legacy_fonts import encoding_of
 from parsers.model.errors import (
     DocumentError,
     EmptyDocument,
@@ -314,8 +315,9 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
                     )
                     for i, tl in enumerate(ordered, start=1)
                 )
+                mapped = any(encoding_of(name) for name in {ch.get("fontname", "") for ch in page.chars})
                 pages.append(Page(number=number, lines=lines, width=float(page.width), height=float(page.height),
-                                  tables=ruled + unruled))
+                                  tables=ruled + unruled, source="mapped" if mapped else "text_layer"))
                 page.close()  # its layout objects go now, so that memory stays that of one page at any page count
     except DocumentError:
         raise

@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 
 import regex as re
 
@@ -176,7 +177,7 @@ def fix_label_runs(pages: list[Page]) -> tuple[list[Page], list[Issue]]:
                                     f"its run makes it {text[:12]!r}", page.number, line=line))
                 line = line._replace(text=text, ocr_text=line.ocr_text or line.text)
             lines.append(line)
-        out.append(Page(page.number, tuple(lines), page.width, page.height, page.tables))
+        out.append(replace(page, lines=tuple(lines)))
     return out, issues
 
 
@@ -226,7 +227,8 @@ def page_records(number: int, scan: PageScan) -> tuple[Page, list[Issue]]:
             issues.append(Issue("extract", "ocr_low_confidence",
                                 f"line {line.line_no}: {'; '.join(why)}: {text[:80]!r}", number, line=line))
     grids = tuple(_table_grid(number, t, scan) for t in scan.tables)
-    return Page(number=number, lines=tuple(lines), width=scan.width, height=scan.height, tables=grids), issues
+    page = Page(number=number, lines=tuple(lines), width=scan.width, height=scan.height, tables=grids, source="ocr")
+    return page, issues
 
 
 def _reading_order(rows: list[list[Word]], scan: PageScan) -> list[list[Word]]:

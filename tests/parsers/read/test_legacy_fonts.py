@@ -95,7 +95,9 @@ def test_lines_typed_in_tcvn3_read_back_word_for_word(tmp_path):
             text.textOut(typed)  # reportlab maps each Latin-1 character to its own code: the PDF reads `¸`
         pdf.drawText(text)
     pdf.save()
-    assert [line.text for line in extract(path).pages[0].lines] == SOURCE_LINES
+    page = extract(path).pages[0]
+    assert [line.text for line in page.lines] == SOURCE_LINES
+    assert page.source == "mapped"  # recorded: its words were decoded from a legacy font
 
 
 def _winansi_pdf(path: Path, lines: list[list[tuple[bool, bytes]]]) -> Path:

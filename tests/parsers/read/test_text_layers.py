@@ -50,7 +50,7 @@ def test_a_layer_without_the_language_is_read_again_by_ocr(tmp_path, printed_lin
     path = tmp_path / "bare-layer.pdf"
     _scan_with_layer(path, [_bare(line) for line in printed_lines])
     source = extract(path)
-    assert source.format == "ocr"
+    assert source.format == "ocr" and [p.source for p in source.pages] == ["ocr"]
     words = " ".join(line.text for line in source.pages[0].lines)
     assert "QUYẾT ĐỊNH" in words and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in words  # read from the image
     assert "QUYET DINH" not in words
@@ -60,7 +60,7 @@ def test_a_layer_in_vietnamese_is_kept(tmp_path, printed_lines):
     path = tmp_path / "sound-layer.pdf"
     _scan_with_layer(path, printed_lines)
     source = extract(path)
-    assert source.format == "pdf"
+    assert source.format == "pdf" and [p.source for p in source.pages] == ["text_layer"]
     assert [line.text for line in source.pages[0].lines] == printed_lines
 
 
