@@ -92,8 +92,9 @@ def is_scan(page) -> bool:
         return not _vietnamese_layer(page.extract_text() or "")
     # Text drawn in a font whose codes map to no letters (`(cid:55)(cid:1228)…`, laocai-vpubnd-pc466-2026.pdf):
     # the glyphs print right, so the page is read from its image. (A legacy font is decoded, not read so.)
-    text = page.extract_text() or ""
-    return text.count("(cid:") >= CID_SHARE * chars and not any(
+    # Counted on the characters, whose text is each `(cid:N)`: no page of text is laid out again for it.
+    unmapped = sum(1 for ch in page.chars if ch.get("text", "").startswith("(cid:"))
+    return unmapped >= CID_SHARE * chars and not any(
         vocab.LEGACY_FONTS.search(ch.get("fontname", "")) for ch in page.chars[:200])
 
 
