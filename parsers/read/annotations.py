@@ -60,9 +60,10 @@ def slot_chars(document: Any, page: Any) -> list[dict]:
     finally:
         pdfium_page.close()
     printed = [c for c in page.chars if not c["text"].isspace()]
+    gained = _gained(before, after)
     out = []
     for rect in fields:
-        row = [c for c in _gained(before, after) if _inside(c, rect)]
+        row = [c for c in gained if _inside(c, rect)]
         line = _slot_line(row, printed, float(page.height))
         if line is not None:
             out += [_as_pdfplumber(c, page, line) for c in row]
