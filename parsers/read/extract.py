@@ -278,11 +278,10 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
         # pdfminer often reads a cut file without complaint; the missing end
         # marker is the reliable sign of an interrupted download.
         raise UnreadableFile(str(path), "truncated PDF (no %%EOF end marker): the download was cut short?")
-    _check_pdf_pages(path, data)
+    fields = _check_pdf_pages(path, data)  # kept open: it draws what signature fields print into the blanks
     pages: list[Page] = []
     fonts: set[str] = set()
     scans: list[int] = []  # pages with no text layer over their image
-    fields = _fields_document(path, data)  # what signature fields print into the header's blanks
     try:
         # The bytes read and hashed, not the file again: what is parsed is what was checked.
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -363,25 +362,19 @@ def _signatures(pdf, data: bytes) -> tuple[Signature, ...]:
         return ()
 
 
-def _fields_document(path: Path, data: bytes):
-    """The PDF opened by PDFium to draw its signature fields (a copy, flattened page by page), or None where
-    PDFium cannot open it (pdfminer may still read it: its fields are then not read)."""
-    try:
-        return open_pdfium(str(path), data)
-    except (UnreadableFile, EncryptedPdf):
-        return None
-
-
-def _check_pdf_pages(path: Path, data: bytes) -> None:
+def _check_pdf_pages(path: Path, data: bytes):
     """Budgets before work, by PDFium, which reads a page count and page sizes without building the
     pages (pdfplumber's page list takes 15–30 s for 100,000 pages): the count, then each page's size.
     A PDF that needs a password to open is refused here too; one PDFium cannot open otherwise (a page
     tree of no pages, a file it finds damaged) is left to pdfminer, which says why it cannot read it, or
-    reads it: its pages are then counted by pdfminer, lazily, up to the limit."""
+    reads it: its pages are then counted by pdfminer, lazily, up to the limit.
+
+    Returns the PDFium document, open (the caller closes it: it draws the signature fields, page by page,
+    annotations.slot_chars), or None where PDFium cannot open the file (its fields are then not read)."""
     try:
         doc = open_pdfium(str(path), data)
     except UnreadableFile:
-        return
+        return None
     try:
         count = len(doc)  # the page tree's own count: 0 where it is broken, and pdfminer may still find pages
         if count > MAX_PDF_PAGES:
@@ -391,8 +384,10 @@ def _check_pdf_pages(path: Path, data: bytes) -> None:
             if not (math.isfinite(width) and math.isfinite(height)) or max(width, height) > MAX_PAGE_POINTS:
                 raise TooLarge(str(path), f"too large a page: page {index + 1} is {width:.0f}×{height:.0f} pt, over "
                                           f"the {MAX_PAGE_POINTS} pt (200 in) a side a PDF page may measure")
-    finally:
+    except BaseException:
         doc.close()
+        raise
+    return doc
 
 
 def _more_pages_than(doc, limit: int) -> bool:
