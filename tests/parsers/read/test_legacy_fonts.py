@@ -23,6 +23,7 @@ from parsers.read.extract import extract
 from parsers.structure.clean import clean
 from pipeline.run import parse_document
 from tests.support.documents import FIXTURES, KNOWN_TXT
+from tests.support.rawpdf import write_objects
 
 REAL = FIXTURES / "legacy-fonts" / "laocai-ubnd-qd2463-2026.pdf"
 FONT_FILE = FIXTURES / "fonts" / "DejaVuSerif.ttf"
@@ -120,17 +121,7 @@ def _winansi_pdf(path: Path, lines: list[list[tuple[bool, bytes]]]) -> Path:
         *(b"<< /Type /Font /Subtype /TrueType /BaseFont /%s /Encoding /WinAnsiEncoding /FirstChar 32 "
           b"/LastChar 255 /Widths [%s] >>" % (name, widths.encode()) for name in (b"VnTime", b"VnTimeH")),
     ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(out)
-    return path
+    return write_objects(path, objects)
 
 
 def test_a_word_pdf_of_tcvn3_reads_back_though_winansi_takes_its_u_horn_for_a_space(tmp_path):

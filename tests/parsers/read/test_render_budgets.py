@@ -25,6 +25,7 @@ from parsers.read.extract import extract
 from parsers.read.ocr import run as ocr_run
 from parsers.read.ocr.cache import CACHE_ENV
 from tests.support.documents import KNOWN_PDF, ROOT
+from tests.support.rawpdf import write_objects
 
 # The peak a hostile file may cost a parsing process: what the issue asks (500 MB), and for a page count
 # read without building the pages, the interpreter and PDFium (some 60 MB) with room to spare.
@@ -64,16 +65,7 @@ def pdf_of(path: Path, pages: list[bytes], count: int | None = None) -> Path:
                b"<</Type/Pages/Kids[%s]/Count %d>>" % (b" ".join(b"%d 0 R" % (i + 3) for i in range(len(pages))),
                                                       len(pages) if count is None else count)]
     objects += [b"<</Type/Page/Parent 2 0 R" + body + b">>" for body in pages]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
+    return write_objects(path, objects)
 
 
 def blank_page(width: int, height: int) -> bytes:
