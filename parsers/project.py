@@ -151,7 +151,7 @@ def project(cleaned: Cleaned, outline: Outline, appendices: list[Appendix],
             parser_version: str) -> dict[str, list[dict]]:
     source = cleaned.source
     doc_id = source.doc_id
-    facts = read_header(outline, cleaned.site)
+    facts = read_header(outline, cleaned.site, source.signatures)
     admit(source.path, outline, facts)
     site = cleaned.site.fields if cleaned.site else {}
 

@@ -114,6 +114,10 @@ PLACE_DATE = re.compile(_PLACE_DATE.replace("COMMA", ","))
 # In a header, the comma may be missing (`Hà Nội ngày 01 tháng 12 năm 2025`); only
 # there, for `Trước ngày 31 tháng 12 năm 2025` in a body is no place and date.
 PLACE_DATE_LOOSE = re.compile(_PLACE_DATE.replace("COMMA", ",?"))
+# A line that is a day and nothing else (`Ngày 16 tháng 3 năm 2026`, `Lào Cai, ngày 16 tháng 3 năm 2026.`):
+# where a paper dates itself above its signatures (slips, minutes) rather than in its header.
+DATE_LINE = re.compile(r"^(?:(?P<place>[\p{L}][\p{L} .'-]*?)\s*,\s*)?[Nn]gày\s*(?P<day>\d{1,2})\s*tháng\s*"
+                       r"(?P<month>\d{1,2})\s*năm\s*(?P<year>\d{4})\s*\.?$")
 
 
 def may_hold_date(text: str) -> bool:
@@ -229,6 +233,23 @@ def orthography_key(text: str | None) -> str | None:
 # `ƣ`/`Ƣ` (U+01A3/U+01A2, Latin "oi") for `ư`/`Ư`, `Ð` (U+00D0, Icelandic eth) for `Đ`. None of them is a
 # Vietnamese letter: read as the letter their glyph shows.
 SAME_GLYPH = str.maketrans({"ƣ": "ư", "Ƣ": "Ư", "Ð": "Đ"})
+
+# Cyrillic capitals and small letters drawn as Latin ones, which an OCR layer made with both alphabets puts
+# into a Latin word (`ВСТ-ВТC` for `BCT-BTC` in a number's code). Read as Latin only in a word that also
+# holds a Latin letter: a Russian name quoted in a text stays Russian.
+CYRILLIC_LOOKALIKES = str.maketrans({
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
+    "Х": "X", "У": "Y", "І": "I", "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y",
+    "і": "i",
+})
+CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_MIXED_WORD = re.compile(r"\S*[\u0400-\u04FF]\S*")
+
+
+def latin_lookalikes(text: str) -> str:
+    """`text` with each word that mixes Cyrillic and Latin letters read in Latin letters."""
+    return _MIXED_WORD.sub(lambda m: m.group(0).translate(CYRILLIC_LOOKALIKES)
+                           if re.search(r"[A-Za-z]", m.group(0)) else m.group(0), text)
 
 # The line an e-office prints when it signs or certifies a file (`Ký bởi: UBND tỉnh Lâm Đồng`, `Giờ ký:
 # 30/09/2025 17:58:22`, `Số: 2775/SNV-CCHC; 10/11/2025; 10:59:46;`, `Thời gian ký: 2025-10-09T16:52:54+07:00`,
@@ -449,3 +470,38 @@ HEADER_ANCHORS = [
     HeaderAnchor("motto", NATIONAL_MOTTO, "Độc lập - Tự do - Hạnh phúc", 6,
                  frozenset(["Độc", "lập", "Tự", "do", "Hạnh", "phúc"])),
 ]
+
+
+# ---------------------------------------------------------------------------
+# A person's name: two to six words, the first a family name (data/family_names.tsv), every word a
+# syllable of letters. What a signing certificate's common name is checked by before it stands for the
+# signer whose name the page does not print; never applied to printed names, which SIGNER_NAME reads.
+FAMILY_NAMES = frozenset(orthography_key(name).casefold() for name in lexicon.load("family_names").column("family"))
+_SYLLABLE = re.compile(r"^\p{L}+$")
+
+
+def person_name(text: str) -> str | None:
+    """`text` as a person's name in title case (`VƯƠNG QUỐC TUẤN` → `Vương Quốc Tuấn`), or None if it is not
+    shaped as one."""
+    words = text.split()
+    if not 2 <= len(words) <= 6 or not all(_SYLLABLE.match(w) for w in words):
+        return None
+    if orthography_key(words[0]).casefold() not in FAMILY_NAMES:
+        return None
+    return " ".join(w[0].upper() + w[1:].lower() for w in words)
+
+
+# ---------------------------------------------------------------------------
+# A document number broken after its hyphen (`19-` / `NQ/TW`, `113/2018/NĐ-` / `CP`): Vietnamese prose never
+# hyphenates a word across lines, so a hyphen glued to the end of a line belongs to such a code, and the
+# next line, opening with a capital, carries it on with no space. Only the end of the text so far
+# is searched (its last three characters: `$` also matches before a final newline), not the whole
+# paragraph again for each line.
+BROKEN_CODE = re.compile(r"\w[-–]$")
+_BROKEN_CODE_ENDS = ("-", "–", "-\n", "–\n")
+
+
+def code_broken_at(before: str, after: str) -> bool:
+    """Does `after` carry on a code that `before` breaks at its hyphen?"""
+    return (before.endswith(_BROKEN_CODE_ENDS) and BROKEN_CODE.search(before, max(0, len(before) - 3)) is not None
+            and after[:1].isupper())

@@ -26,15 +26,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from parsers.language import vocab
+
 # A gap between two characters of a line is a column gap when it is at least
 # this many times the font size: word spaces are a quarter to half of it,
 # even in justified lines; the gutters of a header run to several times it.
 COLUMN_GAP_EM = 1.8
 # The strip common to the block's lines must stay this wide.
 STRIP_EM = 0.8
+# Through a line that has a column gap of its own, the strip may narrow to this (points): a long subject
+# left and the place and date right may come this close to the columns of the lines above.
+MIN_GUTTER = 2.0
 # A block ends at a vertical gap wider than this many line heights (a
 # signature leaves three or four blank lines above the name, a page rarely
-# more within one block).
+# more within one block). The height is the line's, or the block's font size
+# where the line is smaller: a clerk's initials in 7 pt under `- Lưu: VT.` do
+# not end the closing before the signer's name.
 MAX_LEADING = 6.0
 # Lines that must have characters on both sides of the strip; one is enough where each side also has
 # a line of its own.
@@ -88,8 +95,15 @@ def text_lines(page, added: Sequence[dict] = ()) -> list[TextLine]:
 
 def cell_text(chars: list[dict]) -> str:
     """A ruled table cell's text from its characters: its lines built as the page's are (the same word
-    rule, not pdfplumber's fixed 3 pt, which glues small print), one line a line."""
-    return "\n".join(line.text for line in _text_lines(chars))
+    rule, not pdfplumber's fixed 3 pt, which glues small print), one line a line; a code the cell's width
+    broke at its hyphen (`268/2025/NĐ-` / `CP`) is one line again."""
+    out: list[str] = []
+    for line in _text_lines(chars):
+        if out and vocab.code_broken_at(out[-1], line.text):
+            out[-1] += line.text
+        else:
+            out.append(line.text)
+    return "\n".join(out)
 
 
 def _text_lines(chars: list[dict]) -> list[TextLine]:
@@ -245,7 +259,8 @@ def _narrow(strip: _Strip, line: TextLine, line_gaps: list[tuple[float, float]],
     best = None
     for a, b in free:
         lo, hi = max(a, strip.x0), min(b, strip.x1)
-        if hi - lo >= min_width and (best is None or hi - lo > best[1] - best[0]):
+        need = min(min_width, MIN_GUTTER) if (a, b) in line_gaps else min_width
+        if hi - lo >= need and (best is None or hi - lo > best[1] - best[0]):
             best = (lo, hi)
     if best is None:
         return None
@@ -274,7 +289,8 @@ def find_blocks(lines: list[TextLine],
         j = i
         while j + 1 < n:
             nxt = lines[j + 1]
-            if _inside(nxt, blocked) or nxt.top - lines[j].bottom > MAX_LEADING * (lines[j].bottom - lines[j].top):
+            height = max(lines[j].bottom - lines[j].top, size)
+            if _inside(nxt, blocked) or nxt.top - lines[j].bottom > MAX_LEADING * height:
                 break
             nxt_gaps = gaps(nxt, COLUMN_GAP_EM)
             kept = [s for s in (_narrow(s, nxt, nxt_gaps, STRIP_EM * size) for s in strips) if s is not None]

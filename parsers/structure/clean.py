@@ -81,6 +81,8 @@ def normalise(text: str, flavour: str = "plain") -> str:
     """NFC, letters of another code under a Vietnamese glyph read as it, emphasis marks out (web text), one
     space between words."""
     text = unicodedata.normalize("NFC", text).translate(vocab.SAME_GLYPH)
+    if vocab.CYRILLIC.search(text):
+        text = vocab.latin_lookalikes(text)
     if flavour == "web" and "*" in text:
         text = EMPHASIS.sub("", text)
     if flavour == "web" and text.startswith("#"):
@@ -250,11 +252,18 @@ def _with_text(line: Line, text: str) -> Line:
 OCR_NOISE_CONFIDENCE = 0.3
 
 
+def _names_a_part(text: str) -> bool:
+    """Is this line a part's title as printed (`Phụ lục`, `QUYẾT ĐỊNH`)? Read with little confidence under a
+    seal or a speck, it is still no noise: a stamp's rim never reads as a title."""
+    block = vocab.match_block(text)
+    return (block is not None and block[0] == "appendix") or vocab.doc_type_of(text) is not None
+
+
 def _dropped(line: Line, source: Source) -> str | None:
     text = line.text
     if not text or ((text[0].isspace() or text[0] in vocab.DECORATION_CHARS) and vocab.DECORATION.match(text)):
         return "decoration"
-    if line.confidence is not None and line.confidence < OCR_NOISE_CONFIDENCE:
+    if line.confidence is not None and line.confidence < OCR_NOISE_CONFIDENCE and not _names_a_part(text):
         return "ocr_noise"
     if vocab.ESIGN_STAMP.search(text):
         return "esign_stamp"
@@ -287,6 +296,7 @@ def _check_damage(source: Source, lines: list[Line]) -> Iterator[Issue]:
         around = " ".join(l.text for l in head[max(0, i - 1):i + 2])
         for anchor in vocab.HEADER_ANCHORS:
             if (len(words & anchor.words) >= 2 and not anchor.exact.search(around)
+                    and not _wrapped(anchor.phrase, line.text)
                     and _within_edits(anchor.phrase, line.text, anchor.max_edits)
                     and _letter_edits(anchor.phrase, line.text, anchor.max_edits) >= MIN_LOST_LETTERS):
                 raise DamagedText(
@@ -438,23 +448,20 @@ def _join(lines: list[Line], source: Source, breaks_after: set[int],
     return [Paragraph(text=join_lines(l.text for l in group), lines=tuple(group)) for group in paragraphs]
 
 
-# A document number broken after its hyphen (`19-` / `NQ/TW`, `113/2018/NĐ-` /
-# `CP`). Vietnamese prose never hyphenates a word across lines, so a hyphen
-# glued to the end of a line always belongs to such a code.
-# Only the end of the text joined so far can match: join_lines searches its
-# last three characters (`$` also matches before a final newline), not the
-# whole paragraph again for each line.
-BROKEN_CODE = re.compile(r"\w[-–]$")
-# How a text that BROKEN_CODE matches ends (`$` also matches before a final newline): a plain test first.
-BROKEN_CODE_ENDS = ("-", "–", "-\n", "–\n")
+def _wrapped(phrase: str, text: str) -> bool:
+    """Does `text` end with the phrase's first words, whole (`… CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT`, its `NAM` on a
+    line below, the two columns of a header read as one line)? A wrap loses words, never letters."""
+    words, line = vocab.orthography_key(phrase).split(), " " + vocab.orthography_key(" ".join(text.split()))
+    return any(line.endswith(" " + " ".join(words[:k])) for k in range(2, len(words)))
 
 
 def join_lines(texts: Iterable[str]) -> str:
+    """A paragraph's lines as one text: a space between two lines, none after a code broken at its hyphen."""
     out = ""
     for text in texts:
         if not out:
             out = text
-        elif out.endswith(BROKEN_CODE_ENDS) and BROKEN_CODE.search(out, max(0, len(out) - 3)) and text[:1].isupper():
+        elif vocab.code_broken_at(out, text):
             out += text
         else:
             out += " " + text
@@ -524,8 +531,7 @@ def _starts_paragraph(group: list[Line], line: Line, typical: float, margins: di
     """Does `line` open a new paragraph after the lines of `group`? `middles`: each PDF page's middle."""
     prev = group[-1]
     before, text = prev.text, line.text  # read once: each test below reads them
-    if (before.endswith(BROKEN_CODE_ENDS) and BROKEN_CODE.search(before, max(0, len(before) - 3))
-            and text[:1].isupper()):
+    if vocab.code_broken_at(before, text):
         return False  # `Số: 3783/QĐ-` / `UBND`: a number's code broken after its hyphen
     # The next three tests each say yes on their own, in any order: the blank line, the cheapest and in web
     # text the most common, is read first.

@@ -8,11 +8,16 @@ pattern, and the issuer is what remains once the right column is taken away.
 
 from __future__ import annotations
 
+import calendar
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import regex as re
 
 from parsers.language import vocab
 from parsers.model.errors import NotADocument
-from parsers.model.records import Issue, Node, Outline
+from parsers.model.records import Issue, Node, Outline, Signature
 from parsers.structure.site import SiteMeta
 
 
@@ -41,24 +46,30 @@ def _parts(outline: Outline) -> list[Node]:
     return [n for n in outline.nodes if n.parent_id == 0]
 
 
-def read_header(outline: Outline, site: SiteMeta | None = None) -> HeaderFacts:
+def read_header(outline: Outline, site: SiteMeta | None = None, signatures: Sequence[Signature] = ()) -> HeaderFacts:
     parts = _parts(outline)
     # The document is its first part with a title or a header of its own; an appendix never is.
-    first = next((p for p in parts if p.kind != "appendix" and (p.title or _header_nodes(outline, p))), None) \
-        or (parts[0] if parts else None)
+    heads = [p for p in parts if p.kind != "appendix" and (p.title or _header_nodes(outline, p))]
+    first = heads[0] if heads else (parts[0] if parts else None)
+    if len(heads) > 1 and _fragment(outline, heads[0]) and heads[1].page_start == heads[0].page_start:
+        # A header the outline cut in two (seven issuers' names over many short lines): the facts are in the
+        # part under it, on the same page.
+        first = heads[1]
     header_nodes = _header_nodes(outline, first) if first else []
 
     number = code = number_raw = place = date_raw = None
     year = month = day = None
     issuer_bits: list[str] = []
-    for node in header_nodes:
-        rest = node.text
+    for rest in _header_texts(header_nodes):
         m = vocab.DOC_NUMBER.search(rest)
         if m and number_raw is None:
             number_raw = m.group(0).strip()
             code = " ".join(m.group("code").split()).replace(" ", "")
             number = f"{m.group('number')}/{code}" if m.group("number") else None
-            rest = rest[: m.start()] + " " + rest[m.end():]
+            above = " ".join(vocab.NATIONAL_TITLE.sub(" ", rest[: m.start()]).split())
+            if above and vocab.is_caps(above) and date_raw is None:
+                issuer_bits.append(above)  # the issuer's lines, then `Số:` on the line the column read them into
+            rest = rest[m.end():]
         d = vocab.PLACE_DATE_LOOSE.search(rest)
         if d and date_raw is None:
             place = d.group("place").strip()
@@ -73,6 +84,15 @@ def read_header(outline: Outline, site: SiteMeta | None = None) -> HeaderFacts:
         if rest and vocab.is_caps(rest) and number_raw is None and date_raw is None:
             issuer_bits.append(rest)  # the left column's lines stand above the number and the date
 
+    if date_raw is None and first is not None:
+        dated = _date_above_signatures(outline, first)
+        if dated is not None:
+            place = place or dated.group("place")
+            date_raw = " ".join(dated.group(0).strip(" .").split())
+            year, month, day = int(dated.group("year")), int(dated.group("month")), int(dated.group("day"))
+
+    month, day = _possible(year, month, day)
+
     doc_type, source = _doc_type(outline, first, code, site)
     title = first.text if first else None
     signer_name = signer_title = authority = None
@@ -85,6 +105,10 @@ def read_header(outline: Outline, site: SiteMeta | None = None) -> HeaderFacts:
             signer_title = titles[-1] if titles else sig.text
             authority = " / ".join(f"{a.label}. {a.text}".strip() for a in _authorities(outline, sig)) or None
             break
+    else:
+        signer_name, signer_title = _name_standing_in_closing(outline, first)
+        if signer_name is None:
+            signer_name, signer_title = _signed_by_certificate(outline, signatures)
 
     return HeaderFacts(
         doc_type=doc_type,
@@ -121,8 +145,94 @@ def _standalone_appendix(outline: Outline, first: Node | None) -> bool:
     return untitled_head and bool(rest) and all(p.kind == "appendix" for p in rest)
 
 
+# `Số:` that ends a header line, its number on the next (a narrow left column wraps a long code).
+_NUMBER_LABEL_ALONE = re.compile(r"\bSố\s*:?\s*$")
+
+
+def _header_texts(nodes: list[Node]) -> list[str]:
+    """The header lines' texts, a `Số:` that ends one joined to the number that opens the next."""
+    texts = [n.text for n in nodes]
+    for k in range(len(texts) - 1):
+        if _NUMBER_LABEL_ALONE.search(texts[k]) and re.match(r"\d+\s*/", texts[k + 1]):
+            texts[k], texts[k + 1] = texts[k] + " " + texts[k + 1], ""
+    return [t for t in texts if t]
+
+
+def _fragment(outline: Outline, part: Node) -> bool:
+    """Is this part a header's piece alone: no title, and no number, date or body under its header lines?"""
+    if part.title:
+        return False
+    kids = outline.children(part.node_id)
+    texts = " ".join(n.text for n in kids if n.kind == "header")
+    return (not vocab.DOC_NUMBER.search(texts) and not vocab.may_hold_date(texts)
+            and all(n.kind in ("header", "bullet") for n in kids))
+
+
 def _header_nodes(outline: Outline, part: Node) -> list[Node]:
     return [n for n in outline.children(part.node_id) if n.kind == "header"]
+
+
+def _possible(year: int | None, month: int | None, day: int | None) -> tuple[int | None, int | None]:
+    """Month and day as a calendar has them, or None: a day written by hand into the blank and misread
+    (`ngày 40 tháng 9`) is no day, and the raw date keeps what was read."""
+    if month is not None and not 1 <= month <= 12:
+        return None, None
+    if day is not None and (month is None or year is None or day > calendar.monthrange(year, month)[1] or day < 1):
+        return month, None
+    return month, day
+
+
+def _date_above_signatures(outline: Outline, part: Node):
+    """The day of a paper whose header has none: a line that is a day alone, the last such line of the part
+    before its signatures (a slip's `Ngày 16 tháng 3 năm 2026` over the three who sign it)."""
+    found = None
+    for n in outline.descendants(part.node_id):
+        if n.kind in ("signature", "signer_title", "signer"):
+            break
+        if n.kind in ("para", "closing_text", "header") and vocab.may_hold_date(n.text.lower()):
+            found = vocab.DATE_LINE.match(" ".join(n.text.split())) or found
+    return found
+
+
+def _name_standing_in_closing(outline: Outline, part: Node | None) -> tuple[str | None, str | None]:
+    """The signer of a closing the outline read no signature in: on a scan, a seal or a signature over the
+    title leaves `TL, CHỦ TỊCH`, `NH VĂN PHÒNG` and the name as loose lines beside the recipients. The
+    name is a line of its own below `Nơi nhận`, shaped as a person's name (perhaps after a rank); the
+    title, the last signer's title above it."""
+    if part is None:
+        return None, None
+    name = title = None
+    closing = False
+    for n in outline.descendants(part.node_id):
+        closing = closing or n.kind == "recipients"
+        if not closing or n.kind not in ("closing_text", "para", "recipients"):
+            continue
+        text = " ".join(n.text.split())
+        if vocab.SIGNER_TITLES.match(text):
+            title = text
+        bare = vocab.signer_without_rank(text)
+        if vocab.SIGNER_NAME.match(bare) and vocab.person_name(bare) == bare:
+            name = bare
+    return (name, title) if name else (None, None)
+
+
+def _signed_by_certificate(outline: Outline, signatures: Sequence[Signature]) -> tuple[str | None, str | None]:
+    """The signer of a closing that prints no name, and the title signed under: an e-signed document may
+    show the name only in its signature's appearance (`VƯƠNG QUỐC TUẤN`, `Ký số lúc …`), whose certificate
+    names the same person. The signature taken is one on the closing's page, as near its last line as any,
+    whose subject's common name is shaped as a person's name (the office's seal is signed too, in the
+    office's name)."""
+    closing = [n for n in outline.nodes if n.kind in ("signature", "signer_title") and n.lines]
+    if not closing:
+        return None, None
+    last = closing[-1].lines[-1]
+    people = [(s, name) for s in signatures if s.page == last.page and s.signer
+              and (name := vocab.person_name(s.signer)) is not None]
+    if not people:
+        return None, None
+    bottom = last.box.bottom if last.box else 0.0
+    _, name = min(people, key=lambda p: abs(p[0].box.top - bottom) if p[0].box else math.inf)
+    return name, closing[-1].text
 
 
 def _authorities(outline: Outline, signature: Node) -> list[Node]:

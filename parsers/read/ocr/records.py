@@ -27,6 +27,9 @@ NOISE_MARKS = frozenset("_|\\/⁄~`^¬®©«»¿¡'\"”“‘’„°#@%&=<>")
 NOISE_CONFIDENCE = 0.35
 # Marks no word of these documents is made of, anywhere in a line: a stamp's or a speck's.
 STRAY_MARKS = frozenset("`^¬®©«»¿¡°\\~|„")
+# A line's first word that is one of these marks alone is a speck read before its label (`. Phụ lục`): no
+# line of these documents opens with a lone full stop or comma (a dash opens a bullet, and stays).
+LONE_SPECKS = frozenset({".", ",", "·", ":", ";"})
 
 # A line read with a mean word confidence under this is worth a look.
 LOW_CONFIDENCE = 0.70
@@ -283,7 +286,7 @@ def _noise_before(row: list[Word]) -> int:
     """
     n = 0
     for w in row[:-1]:
-        if not (set(w.text) <= NOISE_MARKS or _doubtful(w)):
+        if not (set(w.text) <= NOISE_MARKS or _doubtful(w) or w.text in LONE_SPECKS):
             break
         n += 1
     return n

@@ -82,6 +82,18 @@ def test_every_rank_is_taken_off_the_name(rank):
     assert vocab.signer_without_rank(f"{rank} Võ Minh Lương") == "Võ Minh Lương"
 
 
+@pytest.mark.parametrize("family", lexicon.load("family_names").column("family"))
+def test_every_family_name_opens_a_persons_name(family):
+    """In capitals, as a signing certificate names its holder, and as printed."""
+    assert vocab.person_name(f"{family.upper()} VĂN AN") == f"{family} Văn An"
+
+
+@pytest.mark.parametrize("subject", ["ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "HIỆP HỘI CÔNG CHỨNG VIÊN VIỆT NAM",
+                                     "VĂN PHÒNG UBND TỈNH LÀO CAI", "SỞ TƯ PHÁP", "Nguyễn", "Nguyễn Văn 2"])
+def test_an_organisation_is_no_persons_name(subject):
+    assert vocab.person_name(subject) is None
+
+
 def test_every_character_of_vietnamese_text_has_its_width():
     letters = "abcdđeghiklmnopqrstuvxyABCDĐEGHIKLMNOPQRSTUVXY0123456789 .,;:-()/%"
     assert set(letters) <= set(glyphs.TIMES_WIDTHS)

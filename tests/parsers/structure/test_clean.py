@@ -65,10 +65,31 @@ def test_web_heading_that_wraps_onto_a_title_word_stays_one_heading():
     assert "PHÁT TRIỂN KINH TẾ SỐ VÀ XÃ HỘI SỐ TỈNH BẮC NINH GIAI ĐOẠN 2026 - 2030" in paragraphs
 
 
+def test_cyrillic_look_alikes_in_a_latin_word_are_read_as_latin():
+    """An OCR layer made with both alphabets sets `В`, `С`, `Т` in a number's code (real-pdf/lienganh-hdln24-2026,
+    `ВСТ-ВТC`): read in Latin letters where the word holds a Latin one; a Russian name stays as written."""
+    assert normalise("Số: 24 /HDLN-BCA-BQP-BYT-ВСТ-ВТC") == "Số: 24 /HDLN-BCA-BQP-BYT-BCT-BTC"
+    assert normalise("BYТ, Пушкин") == "BYT, Пушкин"
+
+
 def test_broken_font_map_is_refused_as_damaged():
     # The header is read by columns: the title line holds the right column alone.
     with pytest.raises(errors.DamagedText, match="national title reads 'CỘNG ÒA XÃ ỘI C Ủ NG ĨA VIỆT NAM'"):
         clean(extract(FIXTURES / "chinh-phu-nd47-2020-broken-glyphs.pdf"))
+
+
+def test_a_national_title_wrapped_before_its_last_word_is_no_damage(tmp_path):
+    """A narrow right column wraps the title (`… CHỦ NGHĨA VIỆT` / `NAM`), and a header read across the page
+    puts the issuer before it on one line: words lost at the end, no letter lost in a word (legal-db
+    ceb89a53, set by LibreOffice at 13 pt bold in a narrow column)."""
+    page = tmp_path / "wrapped.txt"
+    page.write_text("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\nTỈNH LÂM ĐỒNG NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                    "Số: 12/KH-UBND\nLâm Đồng, ngày 05 tháng 01 năm 2026\nKẾ HOẠCH\nCải cách hành chính năm 2026\n"
+                    "I. MỤC TIÊU\n1. Nâng cao chất lượng công tác cải cách hành chính.\n", encoding="utf-8")
+    assert clean(extract(page)).paragraphs
+    page.write_text(page.read_text(encoding="utf-8").replace("CHỦ NGHĨA VIỆT\n", "CH NGHĨA VIỆT\n"), encoding="utf-8")
+    with pytest.raises(errors.DamagedText, match="national title reads"):
+        clean(extract(page))
 
 
 def test_edit_distance_search_decides_as_fuzzy_regex_on_corpus_lines():

@@ -626,3 +626,45 @@ SPLITS = [
 def test_agencies_of_a_cell(cell, names):
     assert [canonical_name(n) for n in split_agencies(cell)] == names
 
+
+
+# The Lào Cai department of industry's slip (real-pdf/laocai-sct-phieutrinh-2026.pdf, as OCR reads its first and
+# third pages): no number and no day in its header; its day stands above the three who sign it.
+SLIP = """SỞ CÔNG THƯƠNG
+PHÒNG QLCN
+CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+PHIẾU TRÌNH GIẢI QUYẾT CÔNG VIỆC
+Kính gửi: Lãnh đạo Sở Công Thương
+Nội dung trình: Kết quả thẩm định Phương án nổ mìn lộ thiên khai thác mỏ đá làm vật liệu xây dựng thông thường.
+Họ và tên chuyên viên trình: Vũ Việt Linh
+Kính trình Lãnh đạo Sở chấp thuận, báo cáo UBND tỉnh Lào Cai xem xét, phê duyệt Phương án nổ mìn.
+
+Ngày 16 tháng 3 năm 2026
+
+Ý KIẾN CỦA LÃNH ĐẠO PHÒNG
+Đỗ Mạnh Cường
+"""
+
+
+def test_a_slip_is_dated_above_its_signatures(tmp_path):
+    from pipeline.run import parse_document
+
+    path = tmp_path / "slip.txt"
+    path.write_text(SLIP, encoding="utf-8")
+    doc = parse_document(path)["documents"][0]
+    assert doc["doc_type"] == "Phiếu trình"
+    assert (doc["issued_year"], doc["issued_month"], doc["issued_day"]) == (2026, 3, 16)
+    assert doc["doc_number"] is None
+
+
+def test_a_day_in_the_body_does_not_date_a_document(tmp_path):
+    """Only a line that is a day alone dates a paper whose header has none: `Trước ngày 31 tháng 12 năm 2026`
+    in a sentence does not."""
+    from pipeline.run import parse_document
+
+    path = tmp_path / "slip.txt"
+    path.write_text(SLIP.replace("Ngày 16 tháng 3 năm 2026", "Đề nghị hoàn thành trước ngày 31 tháng 12 năm 2026."),
+                    encoding="utf-8")
+    doc = parse_document(path)["documents"][0]
+    assert (doc["issued_year"], doc["issued_month"], doc["issued_day"]) == (None, None, None)
