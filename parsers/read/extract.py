@@ -419,12 +419,59 @@ def _centre_in(char: dict, box) -> bool:
     return x0 <= (char["x0"] + char["x1"]) / 2 < x1 and top <= (char["top"] + char["bottom"]) / 2 < bottom
 
 
+# A table's foot left open: its column rules run down to one height and no rule closes them there.
+# A browser breaking a row over a page draws the row's part on this page so (Chromium: the cell's bottom
+# border is drawn only where the cell ends); a rule there gives the part its row.
+FOOT_SLACK = 1.5  # points: rules ending this close end at one height
+MIN_RULE = 5.0  # points: a column rule at least this long
+
+
+def open_feet(page) -> list[dict]:
+    """A rule across each open foot: where two column rules or more end at one height, below a rule across
+    them (drawn whole or cell by cell), and none across them there."""
+    verticals = [e for e in page.vertical_edges if e["height"] >= MIN_RULE]
+    horizontals = page.horizontal_edges
+    feet = []
+    for bottom in sorted({round(e["bottom"], 1) for e in verticals}):
+        ending = [e for e in verticals if abs(e["bottom"] - bottom) <= FOOT_SLACK]
+        if len(ending) < 2:
+            continue
+        x0, x1 = min(e["x0"] for e in ending), max(e["x1"] for e in ending)
+        if _across(horizontals, bottom, x0, x1):
+            continue
+        if any(_across(horizontals, h["top"], x0, x1) for h in horizontals if h["top"] < bottom - MIN_RULE):
+            feet.append({"x0": x0, "x1": x1, "top": bottom, "bottom": bottom, "width": x1 - x0, "height": 0.0,
+                         "orientation": "h", "object_type": "line", "doctop": page.initial_doctop + bottom})
+    return feet
+
+
+def _across(horizontals: list[dict], y: float, x0: float, x1: float) -> bool:
+    """Do the rules at height `y` run from x0 to x1, gaps of a rule's width aside?"""
+    reach = x0
+    for h in sorted((h for h in horizontals if abs(h["top"] - y) <= FOOT_SLACK), key=lambda h: h["x0"]):
+        if h["x0"] > reach + FOOT_SLACK:
+            return False
+        reach = max(reach, h["x1"])
+    return reach >= x1 - FOOT_SLACK
+
+
+def _inside_box(inner: tuple, outer: tuple, slack: float = 1.0) -> bool:
+    """Does box `inner` lie within box `outer` (x0, top, x1, bottom), and is it the smaller?"""
+    return (outer[0] - slack <= inner[0] and inner[2] <= outer[2] + slack and outer[1] - slack <= inner[1]
+            and inner[3] <= outer[3] + slack and (inner[2] - inner[0]) * (inner[3] - inner[1])
+            < (outer[2] - outer[0]) * (outer[3] - outer[1]))
+
+
 def _ruled_tables(page, number: int) -> tuple[TableGrid, ...]:
     """The page's ruled tables, cell by cell; only pages with ruling lines are searched."""
     if not page.edges:
         return ()
     grids = []
-    for table in page.find_tables():
+    feet = open_feet(page)
+    found = page.find_tables({"explicit_horizontal_lines": feet} if feet else None)
+    for table in found:
+        if any(other is not table and _inside_box(table.bbox, other.bbox) for other in found):
+            continue  # rules inside a cell (a box drawn around a few of its lines): the cell's text already
         rows = []
         for row in table.rows:
             # A character is a cell's where its middle is, as pdfplumber's Table.extract places it.

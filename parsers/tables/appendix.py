@@ -105,6 +105,14 @@ def _is_header(cells: list[str], roles: tuple[str | None, ...] | None = None) ->
 # -------------------------------------------------------------- PDF reader
 
 
+def _filled(keys: list[str | None]) -> list[str | None]:
+    """A header's keys less the empty columns at its end (a page's grid with a column the others lack)."""
+    end = len(keys)
+    while end and keys[end - 1] is None:
+        end -= 1
+    return keys[:end]
+
+
 def _read_pdf(grids: list[TableGrid], region: list[Line]):
     roles: tuple[str | None, ...] | None = None
     rows: list[RawRow] = []
@@ -147,8 +155,8 @@ def _read_pdf(grids: list[TableGrid], region: list[Line]):
                 header_keys.append(keys)
                 header_lines.extend(mine)
                 continue
-            if len(texts) == len(roles) and (keys == list(roles) or keys in header_keys):
-                header_lines.extend(mine)  # the header, repeated on this page
+            if _filled(keys) == _filled(list(roles)) or _filled(keys) in map(_filled, header_keys):
+                header_lines.extend(mine)  # the header, repeated on this page (on a grid of a column more too)
                 continue
             group = _group_row_title(texts, len(roles))
             if group is not None:
@@ -243,6 +251,8 @@ def _continues(cells: dict[str, str | None], rows: list[RawRow], first: str | No
     labels each row (`Bước thực hiện`: `Bước 1`, `Bước 2`), when it is empty where the last row's was
     not. Without them, in a table whose tasks are numbered: when the task cell does not open with a number.
     """
+    if rows[-1].cells.get(GROUP_ROW) is not None:
+        return False  # a group's title, a line or two, is never broken over a page: the row is the group's
     if "row_no" in cells:
         return cells["row_no"] == ""
     if first and first.startswith(OTHER) and cells.get(first) == "" and rows[-1].cells.get(first):

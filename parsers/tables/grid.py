@@ -14,7 +14,7 @@ row the page broke, and is joined to it, as the task-table reader does.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Set
+from collections.abc import Iterable, Set
 
 from parsers.language import vocab
 from parsers.model.records import Line, Page, TableGrid
@@ -42,13 +42,23 @@ def grid_runs(pages: list[Page], skip: Set[int] = frozenset()) -> list[list[tupl
             if id(grid) in skip or not grid.rows:
                 continue
             last = runs[-1][-1][0] if runs else None
-            if last is not None and column_count(last) == column_count(grid) and (
+            if last is not None and _same_table(runs[-1][0][0], last, grid) and (
                     (last.page == grid.page - 1 and page.height and grid.bbox.top <= CONTINUES_WITHIN * page.height)
                     or (last.page == grid.page and 0 <= grid.bbox.top - last.bbox.bottom <= ADJOINS_WITHIN)):
                 runs[-1].append((grid, page))
             else:
                 runs.append([(grid, page)])
     return runs
+
+
+def _same_table(first: TableGrid, last: TableGrid, grid: TableGrid) -> bool:
+    """May `grid` go on from the run that `first` opens and `last` ends? With as many columns as the last
+    grid, or under the header of the first printed again (a row of the page with a cell more or less, a
+    title set in a column of its own, does not make another table of it)."""
+    if column_count(last) == column_count(grid):
+        return True
+    texts = [[c.text for c in g.rows[0] if c is not None and c.text.strip()] for g in (first, grid)]
+    return _same_words(*texts) and (roles.header_row_count(texts[1:]) > 0 or roles.opens_list(texts[1]))
 
 
 # Two readings of one printed row agree this far (difflib's ratio over the row's folded words) at least.
@@ -73,6 +83,7 @@ def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
     header_rows = 0
     row_no: int | None = None  # the column of row numbers (`TT`, `STT`), where the header names one
     task: int | None = None  # else the task column, whose cells open with the rows' numbers (`1. Triển khai …`)
+    repeats: set[int] = set()  # rows that are the header printed again, as the document prints it
     for k, (grid, page) in enumerate(run):
         placed = _placed(grid, page)
         texts = [[c[0] for c in row] for row in placed]
@@ -95,13 +106,30 @@ def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
                 extra["page"] = grid.page
         kept = placed[:header_rows] if k == 0 else []
         first_data = True
+        dropped = False  # the header a typesetter repeats at the top of a page: once a page
         i = len(kept)
         while i < len(placed):
             if header_rows and _repeats_header(texts[i:i + header_rows], header, first_row, header_rows):
-                i += header_rows  # the header printed again: at the top of a page, or above a row it breaks
+                above = kept[-1] if kept else rows[-1] if rows else None
+                under_another = above is not None and len(rows) + len(kept) - 1 in repeats
+                if (k > 0 and first_data and not dropped) or under_another \
+                        or _one_row_to_the_end(placed[i + header_rows:]):
+                    # The header printed again by the typesetter: at the top of the page, right under a print of
+                    # it, or over the first part of a row the page breaks (the page's last, or rows a group cell
+                    # ties to it). Not a row of the table.
+                    i += header_rows
+                    dropped = dropped or first_data
+                    continue
+                # The table's own header printed again above a list of its rows, as the document has it (and
+                # under the typesetter's repeat where it falls at a page's top): header rows of the table.
+                repeats.update(range(len(rows) + len(kept), len(rows) + len(kept) + header_rows))
+                kept.extend(placed[i:i + header_rows])
+                i += header_rows
                 continue
             row = placed[i]
-            if first_data and k > 0 and rows and _carries_on(rows[-1], row, row_no, task, _numbered(rows, task)):
+            following = placed[i + 1] if i + 1 < len(placed) else None
+            if first_data and k > 0 and rows and _carries_on(rows[-1], row, row_no, task, _numbered(rows, task),
+                                                             following):
                 rows[-1] = _joined(rows[-1], row)  # the row broken by the page ends here
             else:
                 kept.append(row)
@@ -111,7 +139,13 @@ def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
     if not rows or not any(text.strip() for row in rows for text, _l, _x in row):
         return None
     lines = tuple(dict.fromkeys(l for row in rows for _t, cell_lines, _x in row for l in cell_lines))
-    return model.build(run[0][0].source, rows, header_rows, lines)
+    return model.build(run[0][0].source, rows, header_rows, lines, repeats)
+
+
+def _one_row_to_the_end(rest: list[list[tuple[str, tuple[Line, ...], dict]]]) -> bool:
+    """Are these rows, to the grid's end, one row: a single row, or the rows a cell of the first spans?"""
+    spanned = max((x.get("row_span", 1) for _t, _l, x in rest[0]), default=1) if rest else 0
+    return len(rest) == 1 or (bool(rest) and spanned == len(rest))
 
 
 def _row_no_column(header: list[list[tuple[str, tuple[Line, ...], dict]]]) -> int | None:
@@ -136,23 +170,63 @@ def _repeats_header(texts: list[list[str]], header: list[str], first_row: list[s
     return again == header or (header_rows == 1 and _same_words(texts[0], first_row))
 
 
-def _carries_on(last: list, row: list, row_no: int | None, task: int | None = None, numbered: bool = False) -> bool:
+def _carries_on(last: list, row: list, row_no: int | None, task: int | None = None, numbered: bool = False,
+                following: list | None = None) -> bool:
     """Does a page's first row carry on the last row of the page before? Where the rows are numbered:
     when its number cell is empty and the last row's is not. Else, by its task cell (`task`: their
     column): when it is empty, or, where the tasks open with their numbers (`numbered`), when it does
     not. And each of its filled cells stands under a cell of the last row (a group's title across the
     table is no such row; a group cell spanning down to the last row leaves its place empty on the new
-    page)."""
+    page). An empty number cell spanning several rows is no broken row's: it is the group cell of the page
+    before carried on over the rows below it, each a row of its own."""
     last_cells = {x["col"]: text for text, _l, x in last}
     cells = {x["col"]: text for text, _l, x in row}
+    spans = {x["col"]: x.get("row_span", 1) for _t, _l, x in row}
+    key = row_no if row_no is not None else task
+    if key is not None and spans.get(key, 1) > 1:
+        return False
     if row_no is not None:
         goes_on = row_no in cells and not cells[row_no].strip() and bool((last_cells.get(row_no) or "").strip())
     elif task is not None and task in cells:
         goes_on = not cells[task].strip() or (numbered and not vocab.ROW_LABEL.match(cells[task]))
+        # A first column of labels no role names (`Bước 1`, `Bước 2`): empty where the last row's is not.
+        goes_on = goes_on or (task != 0 and not cells.get(0, "x").strip() and _label(last_cells.get(0, "")))
     else:
         return False
     return (goes_on and any(text.strip() for text in cells.values())
-            and all(col in last_cells for col, text in cells.items() if text.strip()))
+            and all(col in last_cells for col, text in cells.items() if text.strip())
+            and not (_starts_afresh(cells.values()) and _unnumbered(following, row_no))
+            and not _under_a_title(last_cells, cells))
+
+
+def _under_a_title(last_cells: dict[int, str], cells: dict[int, str]) -> bool:
+    """Is the last row a group's title (its words in capitals: `BỘ KHOA HỌC VÀ CÔNG NGHỆ`) and this one not?
+    A title is a line or two, never broken over a page: the row below it is a row of the group."""
+    above = [t for t in last_cells.values() if t.strip() and not vocab.ROW_LABEL.fullmatch(t.strip())]
+    return bool(above) and all(vocab.is_caps(t) for t in above) and not all(
+        vocab.is_caps(t) for t in cells.values() if t.strip())
+
+
+def _label(text: str) -> bool:
+    """A row's label in a column of its own: a word or two and a number (`Bước 1`, `B1`, `1.`)."""
+    words = text.split()
+    return 1 <= len(words) <= 2 and any(ch.isdigit() for ch in words[-1])
+
+
+def _starts_afresh(texts: Iterable[str | None]) -> bool:
+    """Does each filled cell of a row open an item of its own (a dash, a capital, a number)? A row broken in the
+    middle of a cell's text carries on in lower case in one cell at least."""
+    filled = [text.strip() for text in texts if text and text.strip()]
+    return bool(filled) and all(text[0] in "-–•+" or text[0].isupper() or text[0].isdigit() for text in filled)
+
+
+def _unnumbered(row: list | None, row_no: int | None) -> bool:
+    """Is the number cell of this row (the one under a page's first) empty too: a group cell that spans rows
+    carried on over the page, its rows each a row of their own?"""
+    if row is None or row_no is None:
+        return False
+    cells = {x["col"]: text for text, _l, x in row}
+    return row_no in cells and not cells[row_no].strip() and any(text.strip() for text in cells.values())
 
 
 def _joined(last: list, row: list) -> list:
