@@ -4,4 +4,4 @@ A new version number is a promise that the tables may differ: runs parse every f
 is keyed by it). Kept in a module of its own so that `plan-parse --version` imports nothing else.
 """
 
-VERSION = "0.5.3"
+VERSION = "0.5.4"

@@ -15,9 +15,10 @@ from functools import cache
 from itertools import islice
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
-from parsers.read.extract import extract
+from parsers.read.extract import open_feet
 from pipeline.run import parse_document
 from tests.documents.test_legaldb import NUMBER_HEADERS, _facts, site_metadata
 from tests.support.documents import FIXTURES
@@ -102,14 +103,11 @@ def _tables_but_no_tasks(page: Path) -> bool:
 
 def _one_list_over_pages(page: Path) -> bool:
     """An appendix of one list of procedures whose typeset PDF breaks a row over a page: the row's part
-    at the page's foot, its rules stopping short, is a grid right under the table's."""
+    at the page's foot has its column rules, and no rule closes them (extract.open_feet)."""
     if page.stat().st_size > 40_000 or _appendix_kinds(_web(page)) != ["procedures"]:
         return False
-    for grids in (p.tables for p in extract(_typeset(page)).pages):
-        pairs = zip(grids, grids[1:])
-        if any(len(a.rows[0]) == len(b.rows[0]) and 0 <= b.bbox.top - a.bbox.bottom < 12 for a, b in pairs):
-            return True
-    return False
+    with pdfplumber.open(_typeset(page)) as pdf:
+        return any(open_feet(p) for p in pdf.pages)
 
 
 ONE_LINE_SIGNATURES = list(islice(filter(_signs_with_one_line, PAGES), SAMPLE))

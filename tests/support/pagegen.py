@@ -1,20 +1,18 @@
-"""Legal-database pages typeset as their issuers' PDFs: every kind of document, through the PDF path.
+"""Legal-database pages typeset by reportlab as their issuers' PDFs: every kind of document, through the PDF path.
 
-Each page's flow is read with the pipeline's own web reading: the outline's
-nodes in order, each printed as the page prints it (its own lines, emphasis
-marks out), and its tables with their rows, columns and spans. It is then set
-the way such documents are set: the national header in two columns (issuer
-and number left, the national title and the place and date right), the body
-in paragraphs, the tables as ruled grids whose header rows repeat on each
-page, the recipients and the signature side by side, each appendix from a new
-page (landscape when its tables are wide). What a test checks the PDF's
-reading against stays the page's own: its metadata table and its cells, never
-this reading of it.
+The page's flow (`flow.py`) is set the way such documents are set: the
+national header in two columns (issuer and number left, the national title and
+the place and date right), the body in paragraphs, the tables as ruled grids
+whose header rows repeat on each page, the recipients and the signature side
+by side, each appendix from a new page (landscape when its tables are wide).
+Without a style, the house style of the other PDF tests (DejaVu Serif, 12 pt);
+with one, its font, sizes and margins.
 """
 
 from __future__ import annotations
 
-import re
+import sys
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -22,6 +20,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -34,180 +33,139 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from parsers.read.extract import extract
-from pipeline.run import parse_document
+from tests.support.flow import MM, Block, Columns, Grid, NewPage, Para, Style, column_widths, flow_of, style_for
 from tests.support.pdfgen import BODY, CELL, CENTRE_BOLD, CENTRE_SMALL, HEAD, MARGIN, SMALL, SMALL_BOLD, _two_columns
 
-JUSTIFIED = ParagraphStyle("justified", parent=BODY, alignment=4, spaceAfter=4)
-BOLD = ParagraphStyle("bold", parent=JUSTIFIED, fontName="Serif-Bold")
-CENTRED_TITLE = ParagraphStyle("centred-title", parent=CENTRE_BOLD, fontSize=13, leading=17, spaceAfter=4)
 
-# Outline kinds set centred, as titles are: the document's type and subject, the issuing authority, the
-# enacting formula, an appendix's titles.
-CENTRED = frozenset({"doc_type", "subject", "authority", "enact", "appendix_title", "attachment", "preamble",
-                     "chapter", "subchapter", "part", "form_header"})
-# Kinds the closing block is made of: the recipients' column, and the signature's.
-RECIPIENTS, SIGNATURE = frozenset({"recipients", "recipient"}), frozenset({"signature", "signer_title", "signer"})
-# Kinds read into a table's cells: the table prints them.
-IN_TABLE = frozenset({"table_row", "table_group", "table_header"})
-NATIONAL = ("CỘNG HÒA", "CỘNG HOÀ", "Độc lập")
-MARKS = re.compile(r"\*+|^#+\s*")
-WIDE_TABLE = 5  # columns from which an appendix is set landscape
+@cache
+def _font(style: Style | None) -> tuple[str, str]:
+    """The regular and bold faces' names in reportlab, registered once."""
+    if style is None:
+        return "Serif", "Serif-Bold"
+    names = (f"{style.font}", f"{style.font}-Bold")
+    for name, file in zip(names, style.font_files):
+        pdfmetrics.registerFont(TTFont(name, str(file)))
+    return names
 
 
-class _Lines:
-    """The page's lines as the pipeline's extraction numbers them (page, line), which the outline's nodes name."""
+class _Styles:
+    """The paragraph styles of one page: the house's, or drawn ones."""
 
-    def __init__(self, path: Path):
-        lines = [l for page in extract(path).pages for l in page.lines]
-        self.texts = [l.text for l in lines]
-        self.index = {(l.page, l.line_no): k for k, l in enumerate(lines)}
+    def __init__(self, style: Style | None):
+        self.style = style
+        if style is None:
+            self.body = ParagraphStyle("justified", parent=BODY, alignment=4, spaceAfter=4)
+            self.bold = ParagraphStyle("bold", parent=self.body, fontName="Serif-Bold")
+            self.title = ParagraphStyle("centred-title", parent=CENTRE_BOLD, fontSize=13, leading=17, spaceAfter=4)
+            self.cell, self.head = CELL, HEAD
+            self.small, self.small_bold, self.centre, self.centre_bold = SMALL, SMALL_BOLD, CENTRE_SMALL, CENTRE_BOLD
+            return
+        regular, bold = _font(style)
+        size, lead = style.size, style.leading
+        self.body = ParagraphStyle("body", fontName=regular, fontSize=size, leading=size * lead,
+                                   alignment=4 if style.justify else 0, firstLineIndent=style.first_indent,
+                                   spaceAfter=style.space_after)
+        self.bold = ParagraphStyle("bold", parent=self.body, fontName=bold, firstLineIndent=0)
+        self.title = ParagraphStyle("title", parent=self.body, fontName=bold, fontSize=size + 1,
+                                    leading=(size + 1) * lead, alignment=1, firstLineIndent=0)
+        self.cell = ParagraphStyle("cell", fontName=regular, fontSize=style.cell_size,
+                                   leading=style.cell_size * 1.2)
+        self.head = ParagraphStyle("head", parent=self.cell, fontName=bold, alignment=1)
+        hs = style.header_size
+        self.small = ParagraphStyle("small", fontName=regular, fontSize=hs, leading=hs * 1.25)
+        self.small_bold = ParagraphStyle("small-bold", parent=self.small, fontName=bold)
+        self.centre = ParagraphStyle("centre", parent=self.small, alignment=1)
+        self.centre_bold = ParagraphStyle("centre-bold", parent=self.small_bold, alignment=1)
 
-    def of(self, node: dict) -> list[str]:
-        """The node's lines as the page prints them: its own lines, emphasis and heading marks out."""
-        first = self.index[node["page_start"], node["line_start"]]
-        last = self.index[node["page_end"], node["line_end"]]
-        lines = [" ".join(MARKS.sub("", t).split()) for t in self.texts[first:last + 1]]
-        return [l for l in lines if l and l != "|"]
-
-    def bold(self, node: dict) -> bool:
-        return self.texts[self.index[node["page_start"], node["line_start"]]].lstrip("#").lstrip().startswith("**")
+    def longest_word(self, text: str, bold: bool) -> float:
+        style = self.head if bold else self.cell
+        return max((pdfmetrics.stringWidth(w, style.fontName, style.fontSize) for w in text.split()), default=0.0)
 
 
-def _grid(table: dict, cells: list[dict], frame_width: float, spans: bool) -> Table:
-    n_rows, n_cols, heads = table["n_rows"], table["n_cols"], table["header_rows"]
-    data = [["" for _ in range(n_cols)] for _ in range(n_rows)]
+def _grid(grid: Grid, width: float, spans: bool, s: _Styles) -> Table:
+    data: list[list] = [["" for _ in range(grid.n_cols)] for _ in range(grid.n_rows)]
     style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-    if 0 < heads < n_rows:  # the rule under the header drawn again on each page, above a row's part carried over
+    heads = grid.header_rows
+    if 0 < heads < grid.n_rows:  # the rule under the header drawn again on each page, above a row's part carried over
         style += [("LINEBELOW", (0, heads - 1), (-1, heads - 1), 0.5, colors.black),
                   ("LINEABOVE", (0, heads), (-1, -1), 0.5, colors.black)]
-    for c in cells:
-        text = escape(c["text"])
-        data[c["row"]][c["col"]] = Paragraph(text, HEAD if c["is_header"] else CELL) if text else ""
-        if spans and (c["row_span"] > 1 or c["col_span"] > 1):
-            style.append(("SPAN", (c["col"], c["row"]), (c["col"] + c["col_span"] - 1, c["row"] + c["row_span"] - 1)))
-    # Each column as wide as its longest word needs, the rest shared by how much text it holds.
-    floors, weights = [14.0] * n_cols, [1.0] * n_cols
-    for c in cells:
-        if c["col_span"] == 1:
-            font = "Serif-Bold" if c["is_header"] else "Serif"
-            longest = max((pdfmetrics.stringWidth(w, font, CELL.fontSize) for w in c["text"].split()), default=0.0)
-            floors[c["col"]] = max(floors[c["col"]], longest + 14)
-        for col in range(c["col"], min(n_cols, c["col"] + c["col_span"])):
-            weights[col] += len(c["text"]) / c["col_span"]
-    scale = min(1.0, frame_width / sum(floors))
-    floors = [f * scale for f in floors]
-    spare = frame_width - sum(floors)
-    widths = [f + spare * w ** 0.6 / sum(x ** 0.6 for x in weights) for f, w in zip(floors, weights)]
-    grid = Table(data, colWidths=widths, repeatRows=heads if heads < n_rows else 0, splitInRow=1)
-    grid.setStyle(TableStyle(style))
-    return grid
+    for c in grid.cells:
+        text = escape(c.text)
+        data[c.row][c.col] = Paragraph(text, s.head if c.is_header else s.cell) if text else ""
+        if spans and (c.row_span > 1 or c.col_span > 1):
+            style.append(("SPAN", (c.col, c.row), (c.col + c.col_span - 1, c.row + c.row_span - 1)))
+    table = Table(data, colWidths=column_widths(grid, width, s.longest_word),
+                  repeatRows=heads if heads < grid.n_rows else 0, splitInRow=1)
+    table.setStyle(TableStyle(style))
+    return table
 
 
-def story_of(path: Path, spans: bool = True) -> list:
-    """The page's flow as reportlab flowables."""
-    doc = parse_document(path)
-    tables = {t["node_id"]: t for t in doc["tables"]}
-    cells: dict[str, list[dict]] = {}
-    for c in doc["table_cells"]:
-        cells.setdefault(c["table_id"], []).append(c)
-    raw = _Lines(path)
-    # In the order read (node ids follow the page), less the containers that print nothing of their own; a
-    # task table's node has handed its lines to its rows, and stands where it was read.
-    nodes = [n for n in doc["outline"] if n["kind"] not in IN_TABLE and (n["line_start"] or n["kind"] == "table")]
-    appendix_of = {}  # node -> its appendix node
-    by_id = {n["node_id"]: n for n in doc["outline"]}
-    for n in doc["outline"]:
-        up = n
-        while up["parent_id"] is not None and up["kind"] != "appendix":
-            up = by_id[up["parent_id"]]
-        appendix_of[n["node_id"]] = up["node_id"] if up["kind"] == "appendix" else None
-    width_portrait, width_landscape = A4[0] - 2 * MARGIN, landscape(A4)[0] - 2 * MARGIN
+def _columns(block: Columns, width: float, s: _Styles) -> Table:
+    left: list = []
+    right: list = []
+    for side, items in ((left, block.left), (right, block.right)):
+        for item in items:
+            if block.kind == "header":
+                text = ("<br/>" if item.broken else " ").join(map(escape, item.lines))
+                side.append(Paragraph(text, s.centre_bold if item.bold else s.centre))
+                continue
+            if item.gap:
+                side.append(Spacer(1, 48))
+            text = escape(item.text)
+            if item.small:
+                side.append(Paragraph(text, s.small_bold if item.bold else s.small))
+            else:
+                side.append(Paragraph(text, s.centre_bold))
+    share = 0.42
+    if s.style is not None and block.kind == "header":
+        share = s.style.left_share if not s.style.narrow_date else 0.55
+    return _two_columns(left or [Spacer(1, 1)], right or [Spacer(1, 1)], width, share)
 
+
+def story_of(flow: list[Block], widths: tuple[float, float], spans: bool, s: _Styles) -> list:
+    """The flow as reportlab flowables; `widths` the portrait and landscape frames'."""
     story: list = []
-    current_appendix, wide = None, False
-    k = 0
-    table_end = -1  # the last line of the last table set: the nodes read from its cells are in it
-    while k < len(nodes):
-        n = nodes[k]
-        if n["line_start"] and raw.index[n["page_start"], n["line_start"]] <= table_end:
-            k += 1
-            continue
-        appendix = appendix_of[n["node_id"]]
-        if appendix is not None and appendix != current_appendix:
-            current_appendix = appendix
-            wide = any(t["n_cols"] >= WIDE_TABLE for t in tables.values() if appendix_of[t["node_id"]] == appendix)
-            story += [NextPageTemplate("landscape" if wide else "portrait"), PageBreak()]
-        frame_width = width_landscape if wide else width_portrait
-        if n["kind"] == "header":
-            group = []
-            while k < len(nodes) and nodes[k]["kind"] in ("header", "letter_subject"):
-                group.append(nodes[k])
-                k += 1
-            story.append(_header_block(raw, group, frame_width))
-            continue
-        if n["kind"] in RECIPIENTS | SIGNATURE:
-            group = []
-            while k < len(nodes) and nodes[k]["kind"] in RECIPIENTS | SIGNATURE:
-                group.append(nodes[k])
-                k += 1
-            story.append(_closing_block(raw, group, frame_width))
-            continue
-        k += 1
-        if n["kind"] == "table":
-            table = tables.get(n["node_id"])
-            ends = [raw.index[n["page_end"], n["line_end"]]] if n["line_end"] else []
-            table_end = max(ends + [table_end])
-            if table is not None:
-                story += [_grid(table, cells.get(table["table_id"], []), frame_width, spans), Spacer(1, 8)]
-            continue
-        text = " ".join(raw.of(n))
-        if not text:
-            continue
-        style = CENTRED_TITLE if n["kind"] in CENTRED else BOLD if raw.bold(n) else JUSTIFIED
-        story.append(Paragraph(escape(text), style))
+    width = widths[0]
+    for block in flow:
+        if isinstance(block, NewPage):
+            width = widths[block.landscape]
+            story += [NextPageTemplate("landscape" if block.landscape else "portrait"), PageBreak()]
+        elif isinstance(block, Columns):
+            story.append(_columns(block, width, s))
+        elif isinstance(block, Grid):
+            story += [_grid(block, width, spans, s), Spacer(1, 8)]
+        elif isinstance(block, Para):
+            style = s.title if block.role == "title" else s.bold if block.role == "bold" else s.body
+            story.append(Paragraph(escape(block.text), style))
     return story
 
 
-def _header_block(raw: _Lines, group: list[dict], width: float) -> Table:
-    """Issuer, number and subject line left; national title, motto and place and date right."""
-    left, right = [], []
-    national = False
-    for n in group:
-        text = raw.of(n)
-        national = national or " ".join(text).startswith(NATIONAL)
-        side = left if not national or text[0].startswith(("Số", "V/v")) or n["kind"] == "letter_subject" else right
-        style = CENTRE_BOLD if raw.bold(n) else CENTRE_SMALL
-        # The issuer's lines are its own (the parent body, then the unit); the national title, the motto and
-        # the place and date are each one line, which the page's source wraps where it likes.
-        side.append(Paragraph(("<br/>" if side is left else " ").join(map(escape, text)), style))
-    return _two_columns(left or [Spacer(1, 1)], right or [Spacer(1, 1)], width)
-
-
-def _closing_block(raw: _Lines, group: list[dict], width: float) -> Table:
-    """Recipients left, signature right, as a closing is set."""
-    left, right = [], []
-    for n in group:
-        text = raw.of(n)
-        if not text:
-            continue
-        if n["kind"] in RECIPIENTS:
-            left.append(Paragraph(escape(" ".join(text)), SMALL_BOLD if n["kind"] == "recipients" else SMALL))
-        else:
-            if n["kind"] == "signer":
-                right.append(Spacer(1, 48))
-            right.append(Paragraph(escape(" ".join(text)), CENTRE_BOLD))
-    return _two_columns(left or [Spacer(1, 1)], right or [Spacer(1, 1)], width)
-
-
-def typeset(path: Path, out: Path) -> Path:
+def typeset(path: Path, out: Path, style: Style | None = None) -> Path:
+    """Set the page at `path` as the PDF `out`; in the house style, or in `style`."""
+    if style is None:
+        top = right = bottom = left = MARGIN
+    else:
+        top, right, bottom, left = (m * MM for m in style.margins)
     doc = BaseDocTemplate(str(out), pagesize=A4, title=path.stem, invariant=1)  # the same bytes on every run
-    portrait = Frame(MARGIN, MARGIN, A4[0] - 2 * MARGIN, A4[1] - 2 * MARGIN)
-    land = Frame(MARGIN, MARGIN, landscape(A4)[0] - 2 * MARGIN, landscape(A4)[1] - 2 * MARGIN)
+    portrait = Frame(left, bottom, A4[0] - left - right, A4[1] - top - bottom)
+    land = Frame(left, bottom, landscape(A4)[0] - left - right, landscape(A4)[1] - top - bottom)
     doc.addPageTemplates([PageTemplate("portrait", [portrait], pagesize=A4),
                           PageTemplate("landscape", [land], pagesize=landscape(A4))])
+    flow, styles = flow_of(path), _Styles(style)
+    widths = (portrait.width, land.width)
     try:
-        doc.build(story_of(path))
+        doc.build(story_of(flow, widths, True, styles))
     except Exception:  # reportlab cannot break some cells spanning rows over a page: set them unmerged
-        doc.build(story_of(path, spans=False))
+        doc.build(story_of(flow, widths, False, styles))
     return out
+
+
+def typeset_many(pages: list[Path], out_dir: Path) -> list[Path]:
+    """Set each page in the style drawn from its name; a page reportlab cannot set is said on stderr."""
+    made = []
+    for page in pages:
+        try:
+            made.append(typeset(page, out_dir / f"{page.stem}.pdf", style_for(page.stem)))
+        except Exception as exc:
+            print(f"{page.name}: not typeset: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
+    return made
