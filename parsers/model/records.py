@@ -95,7 +95,7 @@ class Page:
     height: float | None = None
     tables: tuple[TableGrid, ...] = ()
     # Where its words came from: text (a text file), text_layer (a PDF's), mapped (a PDF's, drawn in a legacy
-    # font and decoded), ocr (its image, read by Tesseract).
+    # font and decoded), ocr (its image, read by Tesseract); blank: none on it.
     source: str = "text"
 
 

@@ -15,6 +15,7 @@ import math
 import os
 import stat
 import unicodedata
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from parsers.read.annotations import slot_chars
 from parsers.read.columns import cell_text, split_columns, text_lines
 from parsers.read.layout_text.pages import is_layout, read_pages
 from parsers.read.legacy import read_legacy_fonts
-from parsers.read.ocr.records import fix_label_runs, page_records
+from parsers.read.ocr.records import NOISE_LINE_CONFIDENCE, fix_label_runs, page_records
 from parsers.read.ocr.run import is_scan, ocr_image_file, ocr_pdf_pages, open_pdfium
 from parsers.read.signatures import read_signatures
 from parsers.tables.unruled import carry_rows_across_pages, unruled_tables
@@ -341,6 +342,9 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
     if not any(p.lines for p in pages):
         raise NoTextLayer(str(path), f"no text: {len(pages)} page(s) with neither a text layer "
                                      "nor words OCR could read")
+    # A page with no word and no table on it (a duplex scan's back, a separator sheet) is said to be blank;
+    # on a scan, so is one where OCR read only dust (each line's words doubtful: they go to `residual`).
+    pages = [replace(p, source="blank") if _blank(p) else p for p in pages]
     return Source(
         path=str(path),
         sha256=digest,
@@ -352,6 +356,11 @@ def _extract_pdf(path: Path, data: bytes, digest: str, ocr_cache: str | Path | N
         issues=tuple(issues),
         signatures=signatures,
     )
+
+
+def _blank(page: Page) -> bool:
+    return not page.tables and all(
+        line.confidence is not None and line.confidence < NOISE_LINE_CONFIDENCE for line in page.lines)
 
 
 def _signatures(pdf, data: bytes) -> tuple[Signature, ...]:

@@ -29,6 +29,7 @@ import regex as re
 from parsers.language import legacy_fonts, vocab
 from parsers.model.errors import DamagedText
 from parsers.model.records import Issue, Line, Paragraph, Residual, Source
+from parsers.read.ocr.records import NOISE_LINE_CONFIDENCE
 from parsers.structure import site
 
 if TYPE_CHECKING:
@@ -247,9 +248,8 @@ def _with_text(line: Line, text: str) -> Line:
     return line._replace(text=text)
 
 
-# A scan's line read with less mean confidence than this is no text (a stamp's rim, a speck's
-# shadow): Tesseract reads printed words, even badly, with more.
-OCR_NOISE_CONFIDENCE = 0.3
+# A scan's line read with less mean confidence than this is no text (read/ocr/records.py).
+OCR_NOISE_CONFIDENCE = NOISE_LINE_CONFIDENCE
 
 
 def _names_a_part(text: str) -> bool:

@@ -80,7 +80,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         col("pages", INT, "Pages (a text file: pages as its extraction marks them)."),
         col("page_sources", LIST_STR, "Where each page's words came from, page by page: text (a text file), "
                                       "text_layer (a PDF's text), mapped (a PDF's text in a legacy font, decoded), "
-                                      "ocr (the page's image, read by Tesseract)."),
+                                      "ocr (the page's image, read by Tesseract), blank (no word and no table on it: a "
+                                      "scan's empty back, a separator sheet)."),
         col("lines_total", INT, "Non-blank lines of the input."),
         col("lines_layout", INT, "Page numbers, rules and cell marks: in `residual` with their reason."),
         col("lines_in_outline", INT, "Lines that an outline node claimed."),

@@ -33,6 +33,9 @@ LONE_SPECKS = frozenset({".", ",", "·", ":", ";"})
 
 # A line read with a mean word confidence under this is worth a look.
 LOW_CONFIDENCE = 0.70
+# A scan's line read with less mean confidence than this is no text (a stamp's rim, a speck's shadow, the
+# dust of an empty page): Tesseract reads printed words, even badly, with more.
+NOISE_LINE_CONFIDENCE = 0.3
 
 
 # Corrections OCR's misreadings need where the plans' vocabulary leaves one

@@ -103,3 +103,33 @@ def test_bytes_before_the_pdf_header_are_passed_over(tmp_path, junk):
     path.write_bytes(b" " * 1024 + KNOWN_PDF.read_bytes())  # past where a reader looks
     with pytest.raises(errors.NotAPdf, match="no PDF signature"):
         extract(path)
+
+
+def test_a_blank_page_is_said_to_be_blank(tmp_path):
+    """The known plan's first two pages scanned, with an empty page scanned between them (a duplex scan's
+    back): OCR reads only its dust there, lines of no confidence, and the page says it is blank; the others
+    were read by OCR, and the dust goes to `residual` (nothing read is lost)."""
+    from PIL import Image
+
+    from tests.support.scangen import scan_to_pdf, scanned_pages
+
+    first, second = scanned_pages(KNOWN_PDF, first=1, last=2)
+    blank = scanned_pages(_blank_pdf(tmp_path), first=1, last=1)[0]
+    assert isinstance(blank, Image.Image)
+    source = extract(scan_to_pdf([first, blank, second], tmp_path / "with-blank.pdf"))
+    assert [p.source for p in source.pages] == ["ocr", "blank", "ocr"]
+    from parsers.structure.clean import clean
+
+    dust = {(l.page, l.line_no) for l in source.pages[1].lines}
+    assert {(r.line.page, r.line.line_no) for r in clean(source).residual if r.reason == "ocr_noise"} >= dust
+
+
+def _blank_pdf(folder):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = folder / "blank.pdf"
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.showPage()
+    page.save()
+    return path
