@@ -248,10 +248,6 @@ def _with_text(line: Line, text: str) -> Line:
     return line._replace(text=text)
 
 
-# A scan's line read with less mean confidence than this is no text (read/ocr/records.py).
-OCR_NOISE_CONFIDENCE = NOISE_LINE_CONFIDENCE
-
-
 def _names_a_part(text: str) -> bool:
     """Is this line a part's title as printed (`Phụ lục`, `QUYẾT ĐỊNH`)? Read with little confidence under a
     seal or a speck, it is still no noise: a stamp's rim never reads as a title."""
@@ -263,7 +259,7 @@ def _dropped(line: Line, source: Source) -> str | None:
     text = line.text
     if not text or ((text[0].isspace() or text[0] in vocab.DECORATION_CHARS) and vocab.DECORATION.match(text)):
         return "decoration"
-    if line.confidence is not None and line.confidence < OCR_NOISE_CONFIDENCE and not _names_a_part(text):
+    if line.confidence is not None and line.confidence < NOISE_LINE_CONFIDENCE and not _names_a_part(text):
         return "ocr_noise"
     if vocab.ESIGN_STAMP.search(text):
         return "esign_stamp"

@@ -110,8 +110,7 @@ def _table(run: list[tuple[TableGrid, Page]]) -> model.Table | None:
         i = len(kept)
         while i < len(placed):
             if header_rows and _repeats_header(texts[i:i + header_rows], header, first_row, header_rows):
-                above = kept[-1] if kept else rows[-1] if rows else None
-                under_another = above is not None and len(rows) + len(kept) - 1 in repeats
+                under_another = len(rows) + len(kept) - 1 in repeats  # the row above is a print of the header
                 if (k > 0 and first_data and not dropped) or under_another \
                         or _one_row_to_the_end(placed[i + header_rows:]):
                     # The header printed again by the typesetter: at the top of the page, right under a print of
@@ -190,7 +189,7 @@ def _carries_on(last: list, row: list, row_no: int | None, task: int | None = No
     elif task is not None and task in cells:
         goes_on = not cells[task].strip() or (numbered and not vocab.ROW_LABEL.match(cells[task]))
         # A first column of labels no role names (`Bước 1`, `Bước 2`): empty where the last row's is not.
-        goes_on = goes_on or (task != 0 and not cells.get(0, "x").strip() and _label(last_cells.get(0, "")))
+        goes_on = goes_on or (task != 0 and 0 in cells and not cells[0].strip() and _label(last_cells.get(0, "")))
     else:
         return False
     return (goes_on and any(text.strip() for text in cells.values())
